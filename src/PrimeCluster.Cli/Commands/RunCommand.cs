@@ -1,0 +1,56 @@
+using System.CommandLine;
+using PrimeCluster.Cli.Input;
+using PrimeCluster.Cli.Output;
+
+namespace PrimeCluster.Cli.Commands;
+
+/// <summary><c>primecluster run FROM TIL</c>: counts a range on this machine, on every core by default.</summary>
+public static class RunCommand
+{
+    private const int MaxWorkers = 1024;
+
+    public static Command Create(CliContext context)
+    {
+        var job = new JobOptions();
+        var workers = new Option<string?>("--workers", "-w")
+        {
+            Description = $"Worker threads (default: one per core, {Environment.ProcessorCount} here).",
+            HelpName = "N",
+        };
+
+        var command = new Command("run", "Count primes in [FROM, TIL] on this machine and print the result table.");
+        job.AddTo(command);
+        command.Options.Add(workers);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var spec = job.Read(parse, "run");
+            var workersText = parse.GetValue(workers);
+            var workerCount = workersText is null ? Environment.ProcessorCount : (int)InputParser.Count("--workers", workersText, MaxWorkers);
+
+            RunReport report;
+            try
+            {
+                var outcome = await context.LocalRunner(workerCount).RunAsync(spec, progress: null, cancellationToken).ConfigureAwait(false);
+                report = RunReport.Of(outcome);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await context.Error.WriteLineAsync("primecluster: run cancelled.").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+
+            if (parse.GetValue(job.Json))
+            {
+                report.WriteJson(context.Out);
+            }
+            else
+            {
+                report.WriteTable(context.Out);
+            }
+
+            return ExitCodes.Done;
+        });
+
+        return command;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Numerics;
+using PrimeCluster.Core;
+
+namespace PrimeCluster.Cli.Input;
+
+/// <summary>Turns command-line text into values, with a message naming the argument for anything it refuses.</summary>
+public static class InputParser
+{
+    /// <summary>A whole number in [0, 2^64 - 1].</summary>
+    public static ulong Number(string name, string? text)
+    {
+        var trimmed = text?.Trim() ?? string.Empty;
+        if (!BigInteger.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new UsageException($"{name} must be a whole number from 0 to {ulong.MaxValue}, not '{text}'.");
+        }
+
+        if (value.Sign < 0)
+        {
+            throw new UsageException($"{name} must not be negative, got {value}.");
+        }
+
+        if (value > ulong.MaxValue)
+        {
+            throw new UsageException($"{name} must be at most {ulong.MaxValue} (2^64 - 1), got {value}.");
+        }
+
+        return (ulong)value;
+    }
+
+    /// <summary>An inclusive range from two numbers, FROM not above TIL.</summary>
+    public static NumberRange Range(string? from, string? til)
+    {
+        var lo = Number("FROM", from);
+        var hi = Number("TIL", til);
+        if (lo > hi)
+        {
+            throw new UsageException($"FROM ({lo}) must not exceed TIL ({hi}).");
+        }
+
+        return new NumberRange(lo, hi);
+    }
+
+    /// <summary>A positive count no larger than <paramref name="max"/>.</summary>
+    public static long Count(string name, string text, long max)
+    {
+        if (!long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            || value < 1 || value > max)
+        {
+            throw new UsageException($"{name} must be a whole number from 1 to {max}, not '{text}'.");
+        }
+
+        return value;
+    }
+
+    public static Algorithm Algorithm(string text) =>
+        Names.TryParse(text, out Algorithm algorithm)
+            ? algorithm
+            : throw new UsageException($"--algorithm must be trial or sieve, not '{text}'.");
+
+    public static SplitStrategy Split(string text) =>
+        Names.TryParse(text, out SplitStrategy split)
+            ? split
+            : throw new UsageException($"--split must be balanced or starmap, not '{text}'.");
+}

@@ -1,0 +1,3 @@
+using PrimeCluster.Cli.Commands;
+
+return await CliApp.RunAsync(args, CliContext.ForConsole()).ConfigureAwait(false);

@@ -1,0 +1,59 @@
+namespace PrimeCluster.Core;
+
+/// <summary>How a range is counted. Both give the same tally.</summary>
+public enum Algorithm
+{
+    /// <summary>The article's trial division: every check is performed.</summary>
+    Trial,
+
+    /// <summary>A segmented sieve that derives the checks without performing them.</summary>
+    Sieve,
+}
+
+/// <summary>How a range is cut into batches.</summary>
+public enum SplitStrategy
+{
+    /// <summary>Batches of roughly equal cost for the chosen kernel, several per worker.</summary>
+    Balanced,
+
+    /// <summary>The article's split: one equal-width chunk per worker.</summary>
+    Starmap,
+}
+
+/// <summary>The lower-case names used on the command line, in HOCON and over HTTP.</summary>
+public static class Names
+{
+    public static string Of(Algorithm algorithm) => algorithm switch
+    {
+        Algorithm.Trial => "trial",
+        Algorithm.Sieve => "sieve",
+        _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, null),
+    };
+
+    public static string Of(SplitStrategy split) => split switch
+    {
+        SplitStrategy.Balanced => "balanced",
+        SplitStrategy.Starmap => "starmap",
+        _ => throw new ArgumentOutOfRangeException(nameof(split), split, null),
+    };
+
+    public static bool TryParse(string? text, out Algorithm algorithm)
+    {
+        switch (text)
+        {
+            case "trial": algorithm = Algorithm.Trial; return true;
+            case "sieve": algorithm = Algorithm.Sieve; return true;
+            default: algorithm = default; return false;
+        }
+    }
+
+    public static bool TryParse(string? text, out SplitStrategy split)
+    {
+        switch (text)
+        {
+            case "balanced": split = SplitStrategy.Balanced; return true;
+            case "starmap": split = SplitStrategy.Starmap; return true;
+            default: split = default; return false;
+        }
+    }
+}

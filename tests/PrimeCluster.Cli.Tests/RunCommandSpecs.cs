@@ -1,0 +1,81 @@
+using System.Text.Json;
+using PrimeCluster.Cli.Commands;
+
+namespace PrimeCluster.Cli.Tests;
+
+public sealed class RunCommandSpecs
+{
+    [Fact]
+    public async Task Run_should_print_the_result_table()
+    {
+        var run = await CliRun.InvokeAsync("run", "10", "20");
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("range", lines[0], StringComparison.Ordinal);
+        Assert.Equal(["10-20", "trial"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[..2]);
+        Assert.Contains(" 4 ", lines[1], StringComparison.Ordinal);
+        Assert.Contains(" 60 ", lines[1], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("trial", "balanced")]
+    [InlineData("sieve", "starmap")]
+    public async Task Run_should_print_one_json_object_with_exact_integers(string algorithm, string split)
+    {
+        var run = await CliRun.InvokeAsync("run", "1", "200000", "--json", "--algorithm", algorithm, "--split", split, "--workers", "2", "--batches", "8");
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var root = json.RootElement;
+        Assert.Equal(1UL, root.GetProperty("from").GetUInt64());
+        Assert.Equal(200_000UL, root.GetProperty("til").GetUInt64());
+        Assert.Equal(17_984UL, root.GetProperty("prime_count").GetUInt64());
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("check_count").ValueKind);
+        Assert.Equal("1711580852", root.GetProperty("check_count").GetRawText());
+        Assert.Equal(algorithm, root.GetProperty("algorithm").GetString());
+        Assert.Equal(2, root.GetProperty("workers").GetInt32());
+        Assert.Equal(8, root.GetProperty("batches").GetInt64());
+        Assert.True(root.GetProperty("elapsed_ms").GetDouble() > 0);
+        Assert.True(root.GetProperty("checks_per_second").GetDouble() > 0);
+        Assert.Empty(run.Error);
+    }
+
+    [Fact]
+    public async Task Run_should_write_check_counts_beyond_64_bits_as_exact_json_integers()
+    {
+        var run = await CliRun.InvokeAsync("run", "18446744073709551515", "18446744073709551615", "--algorithm", "sieve", "--json");
+
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal("55340232221268346529", json.RootElement.GetProperty("check_count").GetRawText());
+        Assert.Equal(3UL, json.RootElement.GetProperty("prime_count").GetUInt64());
+    }
+
+    [Theory]
+    [InlineData("FROM", "run", "abc", "10")]
+    [InlineData("FROM", "run", "-5", "10")]
+    [InlineData("FROM", "run", "1.5", "10")]
+    [InlineData("TIL", "run", "0", "18446744073709551616")]
+    [InlineData("FROM (10) must not exceed TIL (5)", "run", "10", "5")]
+    [InlineData("TIL", "run", "5")]
+    [InlineData("FROM", "run")]
+    [InlineData("--algorithm", "run", "0", "10", "--algorithm", "fast")]
+    [InlineData("--split", "run", "0", "10", "--split", "random")]
+    [InlineData("--batches", "run", "0", "10", "--batches", "0")]
+    [InlineData("--batches", "run", "0", "10", "--batches", "1000000000000")]
+    [InlineData("--workers", "run", "0", "10", "--workers", "-1")]
+    [InlineData("--frobnicate", "run", "0", "10", "--frobnicate")]
+    [InlineData("'11'", "run", "0", "10", "11")]
+    [InlineData("'fly'", "fly")]
+    public async Task Bad_input_should_exit_2_with_one_line_naming_the_argument_and_nothing_on_stdout(string named, params string[] args)
+    {
+        var run = await CliRun.InvokeAsync(args);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Empty(run.Out);
+        Assert.Single(run.Error.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("primecluster: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains(named, run.Error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,180 @@
+using PrimeCluster.Core.Kernels;
+using PrimeCluster.Core.Planning;
+
+namespace PrimeCluster.Core.Tests.Planning;
+
+public sealed class BatchPlannerSpecs
+{
+    public static TheoryData<ulong, ulong> Ranges => new()
+    {
+        { 0, 0 },
+        { 5, 5 },
+        { 0, 10 },
+        { 1, 200_000 },
+        { 999_999_000, 1_000_000_000 },
+        { 0, ulong.MaxValue },
+        { ulong.MaxValue - 3, ulong.MaxValue },
+        { ulong.MaxValue - 1_000_000, ulong.MaxValue },
+    };
+
+    [Theory]
+    [MemberData(nameof(Ranges))]
+    public void Plan_should_cover_every_number_exactly_once_for_every_strategy(ulong from, ulong til)
+    {
+        var range = new NumberRange(from, til);
+        foreach (var split in Enum.GetValues<SplitStrategy>())
+        {
+            foreach (var algorithm in Enum.GetValues<Algorithm>())
+            {
+                foreach (var batches in new long?[] { null, 1, 3, 64, 1_000 })
+                {
+                    var plan = BatchPlanner.Plan(range, new PlanOptions { Split = split, Algorithm = algorithm, Workers = 3, Batches = batches });
+                    AssertCovers(range, plan);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Starmap_should_split_like_the_article_but_keep_til()
+    {
+        var plan = BatchPlanner.Plan(new NumberRange(0, 10), new PlanOptions { Split = SplitStrategy.Starmap, Workers = 4 });
+
+        Assert.Equal(
+            [new NumberRange(0, 2), new NumberRange(3, 5), new NumberRange(6, 8), new NumberRange(9, 10)],
+            plan.Select(b => b.Range));
+    }
+
+    [Fact]
+    public void Balanced_should_make_several_batches_per_worker_of_nearly_equal_real_cost()
+    {
+        var plan = BatchPlanner.Plan(new NumberRange(1, 200_000), new PlanOptions { Workers = 2 });
+        var checks = plan.Select(b => (double)SieveKernel.Instance.Count(b.Range.From, b.Range.Til).CheckCount).ToList();
+
+        Assert.Equal(2 * PlanOptions.DefaultBatchesPerWorker, plan.Count);
+        // Within a fifth: the first batches hold more numbers, each with a small cost besides its checks.
+        Assert.True(checks.Max() / checks.Min() < 1.2, $"batch checks range from {checks.Min()} to {checks.Max()}");
+    }
+
+    [Fact]
+    public void Balanced_should_finish_two_workers_nearly_twice_as_fast_where_starmap_does_not()
+    {
+        // Two workers pull batches in order; a batch costs its exact number of checks.
+        var range = new NumberRange(1, 200_000);
+        var total = (double)SieveKernel.Instance.Count(1, 200_000).CheckCount;
+
+        double Speedup(SplitStrategy split)
+        {
+            var plan = BatchPlanner.Plan(range, new PlanOptions { Split = split, Workers = 2 });
+            var workerBusyUntil = new double[2];
+            foreach (var batch in plan)
+            {
+                var next = workerBusyUntil[0] <= workerBusyUntil[1] ? 0 : 1;
+                workerBusyUntil[next] += (double)SieveKernel.Instance.Count(batch.Range.From, batch.Range.Til).CheckCount;
+            }
+
+            return total / workerBusyUntil.Max();
+        }
+
+        Assert.True(Speedup(SplitStrategy.Balanced) >= 1.9, $"balanced gains {Speedup(SplitStrategy.Balanced):F2}x");
+        Assert.True(Speedup(SplitStrategy.Starmap) < 1.5, $"starmap gains {Speedup(SplitStrategy.Starmap):F2}x");
+    }
+
+    [Fact]
+    public void Balanced_should_keep_each_batch_short_on_huge_ranges()
+    {
+        var range = new NumberRange(0, 10_000_000_000);
+        var options = new PlanOptions { Algorithm = Algorithm.Sieve, Workers = 2 };
+
+        var plan = BatchPlanner.Plan(range, options);
+
+        var perBatch = CostModel.EstimateSeconds(range, Algorithm.Sieve) / plan.Count;
+        Assert.True(plan.Count > 2 * PlanOptions.DefaultBatchesPerWorker);
+        Assert.True(perBatch <= options.MaxBatchDuration.TotalSeconds, $"{perBatch:F3} s per batch");
+    }
+
+    [Fact]
+    public void Plan_should_enumerate_millions_of_batches_lazily()
+    {
+        var plan = BatchPlanner.Plan(new NumberRange(0, 10_000_000_000_000), new PlanOptions { Batches = PlanOptions.MaxBatches });
+        Assert.Equal(PlanOptions.MaxBatches, plan.Count);
+
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var expectedFrom = 0UL;
+        var contiguous = 0L;
+        foreach (var batch in plan.Take(2_000_000))
+        {
+            contiguous += batch.Range.From == expectedFrom ? 1 : 0;
+            expectedFrom = batch.Range.Til + 1;
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        Assert.Equal(2_000_000, contiguous);
+        Assert.True(allocated < 64 * 1024, $"enumerating 2 million batches allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void Plan_should_rebuild_any_batch_from_its_index_alone()
+    {
+        var plan = BatchPlanner.Plan(new NumberRange(1, 1_000_000), new PlanOptions { Batches = 777 });
+
+        Assert.Equal(plan.ToList(), Enumerable.Range(0, 777).Select(i => plan[i]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => plan[777]);
+    }
+
+    [Fact]
+    public void Plan_should_never_make_more_batches_than_numbers()
+    {
+        var plan = BatchPlanner.Plan(new NumberRange(10, 14), new PlanOptions { Batches = 1_000 });
+
+        Assert.Equal(5, plan.Count);
+        AssertCovers(new NumberRange(10, 14), plan);
+    }
+
+    [Theory]
+    [InlineData(0, null)]
+    [InlineData(1, 0L)]
+    [InlineData(1, PlanOptions.MaxBatches + 1)]
+    public void Plan_should_refuse_options_out_of_range(int workers, long? batches)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => BatchPlanner.Plan(new NumberRange(0, 100), new PlanOptions { Workers = workers, Batches = batches }));
+    }
+
+    private static void AssertCovers(NumberRange range, BatchPlan plan)
+    {
+        if (plan.Count > 200_000)
+        {
+            AssertCoversSampled(range, plan);
+            return;
+        }
+
+        var count = 0L;
+        var next = (UInt128)range.From;
+        foreach (var batch in plan)
+        {
+            Assert.Equal(count, batch.Index);
+            Assert.Equal(next, batch.Range.From);
+            next = (UInt128)batch.Range.Til + 1;
+            count++;
+        }
+
+        Assert.Equal(plan.Count, count);
+        Assert.Equal((UInt128)range.Til + 1, next);
+    }
+
+    /// <summary>Too many batches to walk: checks the two ends and random joints, each batch rebuilt from its index.</summary>
+    private static void AssertCoversSampled(NumberRange range, BatchPlan plan)
+    {
+        Assert.Equal(range.From, plan[0].Range.From);
+        Assert.Equal(range.Til, plan[plan.Count - 1].Range.Til);
+        var random = new Random(5);
+        var joints = Enumerable.Range(1, 1_000)
+            .Select(i => (long)i)
+            .Concat(Enumerable.Range(1, 1_000).Select(i => plan.Count - i))
+            .Concat(Enumerable.Range(0, 1_000).Select(_ => random.NextInt64(1, plan.Count)));
+        foreach (var i in joints)
+        {
+            Assert.Equal(plan[i - 1].Range.Til + 1, plan[i].Range.From);
+        }
+    }
+}
