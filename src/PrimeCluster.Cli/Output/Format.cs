@@ -13,6 +13,9 @@ public static class Format
     /// <summary>A rate with a metric suffix, as the article writes them: 485M, 2.8G.</summary>
     public static string Rate(double perSecond) => perSecond switch
     {
+        >= 1e21 => perSecond.ToString("0.00e0", CultureInfo.InvariantCulture),
+        >= 1e18 => Scaled(perSecond / 1e18, "E"),
+        >= 1e15 => Scaled(perSecond / 1e15, "P"),
         >= 1e12 => Scaled(perSecond / 1e12, "T"),
         >= 1e9 => Scaled(perSecond / 1e9, "G"),
         >= 1e6 => Scaled(perSecond / 1e6, "M"),

@@ -15,7 +15,7 @@ public sealed record RunReport(
     ulong PrimeCount,
     UInt128 CheckCount,
     double ElapsedMs,
-    ulong ChecksPerSecond)
+    UInt128 ChecksPerSecond)
 {
     public static RunReport Of(JobOutcome outcome) => new(
         outcome.Spec.Range.From,
@@ -27,7 +27,7 @@ public sealed record RunReport(
         outcome.Tally.PrimeCount,
         outcome.Tally.CheckCount,
         Math.Round(outcome.Elapsed.TotalMilliseconds, 3),
-        (ulong)Math.Round(outcome.ChecksPerSecond));
+        (UInt128)Math.Round(outcome.ChecksPerSecond));
 
     public void WriteJson(TextWriter writer) => writer.WriteLine(JsonSerializer.Serialize(this, JsonFormat.Options));
 
@@ -49,6 +49,6 @@ public sealed record RunReport(
                 Format.Integer(PrimeCount),
                 Format.Integer(CheckCount),
                 Format.Milliseconds(TimeSpan.FromMilliseconds(ElapsedMs)),
-                Format.Rate(ChecksPerSecond))
+                Format.Rate((double)ChecksPerSecond))
             .WriteTo(writer);
 }
