@@ -1,9 +1,9 @@
-using PrimeCluster.Core.Execution;
+using PrimeCluster.Cli.Cluster;
 
 namespace PrimeCluster.Cli.Commands;
 
-/// <summary>What commands write to and what they run jobs on; tests substitute both.</summary>
-public sealed record CliContext(TextWriter Out, TextWriter Error, Func<int, IJobRunner> LocalRunner)
+/// <summary>What commands write to, and how they start an embedded cluster; tests substitute the writers.</summary>
+public sealed record CliContext(TextWriter Out, TextWriter Error, Func<int, CancellationToken, Task<EmbeddedCluster>> StartCluster)
 {
-    public static CliContext ForConsole() => new(Console.Out, Console.Error, workers => new LocalJobRunner(workers));
+    public static CliContext ForConsole() => new(Console.Out, Console.Error, EmbeddedCluster.StartAsync);
 }

@@ -4,7 +4,10 @@ using PrimeCluster.Cli.Output;
 
 namespace PrimeCluster.Cli.Commands;
 
-/// <summary><c>primecluster run FROM TIL</c>: counts a range on this machine, on every core by default.</summary>
+/// <summary>
+/// <c>primecluster run FROM TIL</c>: counts a range on this machine, on every core by default, through a one-node
+/// cluster started in this process.
+/// </summary>
 public static class RunCommand
 {
     private const int MaxWorkers = 1024;
@@ -18,7 +21,7 @@ public static class RunCommand
             HelpName = "N",
         };
 
-        var command = new Command("run", "Count primes in [FROM, TIL] on this machine and print the result table.");
+        var command = new Command("run", "Count primes in [FROM, TIL] on this machine, through a one-node cluster, and print the result table.");
         job.AddTo(command);
         command.Options.Add(workers);
         command.SetAction(async (parse, cancellationToken) =>
@@ -30,7 +33,8 @@ public static class RunCommand
             RunReport report;
             try
             {
-                var outcome = await context.LocalRunner(workerCount).RunAsync(spec, progress: null, cancellationToken).ConfigureAwait(false);
+                await using var cluster = await context.StartCluster(workerCount, cancellationToken).ConfigureAwait(false);
+                var outcome = await cluster.Runner.RunAsync(spec, progress: null, cancellationToken).ConfigureAwait(false);
                 report = RunReport.Of(outcome);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

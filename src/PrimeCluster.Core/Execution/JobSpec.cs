@@ -9,7 +9,8 @@ public sealed record JobSpec(
     SplitStrategy Split = SplitStrategy.Balanced,
     long? Batches = null)
 {
-    public BatchPlan Plan(int workers) => BatchPlanner.Plan(Range, new PlanOptions
+    /// <summary>The batches for <paramref name="workers"/> workers; <paramref name="defaults"/> supplies the other planning settings.</summary>
+    public BatchPlan Plan(int workers, PlanOptions? defaults = null) => BatchPlanner.Plan(Range, (defaults ?? new PlanOptions()) with
     {
         Algorithm = Algorithm,
         Split = Split,

@@ -1,0 +1,54 @@
+using Akka.Actor;
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core.Execution;
+using static PrimeCluster.Actors.Messages.ClusterProtocol;
+using static PrimeCluster.Actors.Messages.JobProtocol;
+
+namespace PrimeCluster.Actors.Client;
+
+/// <summary>Questions to the coordinator, wherever it runs, as tasks. Used by the job API and the embedded runner.</summary>
+public sealed class CoordinatorClient(IActorRef coordinator, TimeSpan timeout)
+{
+    public CoordinatorClient(IActorRef coordinator)
+        : this(coordinator, TimeSpan.FromSeconds(10))
+    {
+    }
+
+    /// <summary>Submits a job; throws <see cref="JobRejectedException"/> when the coordinator refuses it.</summary>
+    public async Task<JobId> SubmitAsync(JobSpec spec, CancellationToken cancellationToken = default) =>
+        await coordinator.Ask<object>(new SubmitJob(spec), timeout, cancellationToken).ConfigureAwait(false) switch
+        {
+            JobAccepted accepted => accepted.Id,
+            JobRejected rejected => throw new JobRejectedException(rejected.Reason),
+            var other => throw Unexpected(other),
+        };
+
+    /// <summary>The job now, or null when the coordinator does not know it.</summary>
+    public async Task<JobView?> GetAsync(JobId id, CancellationToken cancellationToken = default) =>
+        ViewOrNull(await coordinator.Ask<object>(new GetJob(id), timeout, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The job once it has finished, or null when the coordinator does not know it.</summary>
+    public async Task<JobView?> AwaitAsync(JobId id, CancellationToken cancellationToken = default) =>
+        ViewOrNull(await coordinator.Ask<object>(new AwaitJob(id), Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Cancels the job; returns its final state, or null when the coordinator does not know it.</summary>
+    public async Task<JobView?> CancelAsync(JobId id, CancellationToken cancellationToken = default) =>
+        ViewOrNull(await coordinator.Ask<object>(new CancelJob(id), timeout, cancellationToken).ConfigureAwait(false));
+
+    public async Task<IReadOnlyList<JobView>> ListAsync(CancellationToken cancellationToken = default) =>
+        (await coordinator.Ask<JobList>(GetJobs.Instance, timeout, cancellationToken).ConfigureAwait(false)).Jobs;
+
+    public async Task<IReadOnlyList<WorkerView>> WorkersAsync(CancellationToken cancellationToken = default) =>
+        (await coordinator.Ask<WorkerList>(GetWorkers.Instance, timeout, cancellationToken).ConfigureAwait(false)).Workers;
+
+    private static JobView? ViewOrNull(object reply) => reply switch
+    {
+        JobView view => view,
+        JobNotFound => null,
+        _ => throw Unexpected(reply),
+    };
+
+    private static InvalidOperationException Unexpected(object reply) => new($"The coordinator answered with {reply.GetType().Name}.");
+}
+
+public sealed class JobRejectedException(string reason) : Exception(reason);

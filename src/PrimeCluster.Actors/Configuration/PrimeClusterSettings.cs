@@ -1,0 +1,32 @@
+using Akka.Configuration;
+
+namespace PrimeCluster.Actors.Configuration;
+
+/// <summary>The <c>primecluster</c> section of the configuration, read once per actor system.</summary>
+public sealed record PrimeClusterSettings(
+    int WorkersPerNode,
+    int Prefetch,
+    TimeSpan IdlePoll,
+    int BatchesPerWorker,
+    TimeSpan MaxBatchDuration,
+    int MaxAttempts,
+    TimeSpan ProgressInterval,
+    int History,
+    TimeSpan ExactEstimateLimit)
+{
+    public static PrimeClusterSettings From(Config config)
+    {
+        var section = config.GetConfig("primecluster") ?? throw new ConfigurationException("The primecluster section is missing.");
+        var workers = section.GetInt("workers", 0);
+        return new PrimeClusterSettings(
+            WorkersPerNode: workers > 0 ? workers : Environment.ProcessorCount,
+            Prefetch: Math.Max(1, section.GetInt("worker.prefetch", 2)),
+            IdlePoll: section.GetTimeSpan("worker.idle-poll", TimeSpan.FromSeconds(2)),
+            BatchesPerWorker: Math.Max(1, section.GetInt("jobs.batches-per-worker", 8)),
+            MaxBatchDuration: section.GetTimeSpan("jobs.max-batch-duration", TimeSpan.FromMilliseconds(250)),
+            MaxAttempts: Math.Max(1, section.GetInt("jobs.max-attempts", 3)),
+            ProgressInterval: section.GetTimeSpan("jobs.progress-interval", TimeSpan.FromMilliseconds(200)),
+            History: Math.Max(1, section.GetInt("jobs.history", 1000)),
+            ExactEstimateLimit: section.GetTimeSpan("jobs.exact-estimate-limit", TimeSpan.FromSeconds(1)));
+    }
+}

@@ -1,0 +1,44 @@
+using Akka.Actor;
+using PrimeCluster.Actors.Messages;
+
+namespace PrimeCluster.Actors.Coordination;
+
+/// <summary>Between the coordinator and its job actors: always on the same node, never serialized.</summary>
+internal static class JobControl
+{
+    /// <summary>A worker's request, passed to the job whose turn it is.</summary>
+    public sealed record OfferWork(IActorRef Worker, int Slots) : INoSerializationVerificationNeeded;
+
+    /// <summary>The job had nothing for the worker; the coordinator tries the next job.</summary>
+    public sealed record NoWorkLeft(JobId JobId, IActorRef Worker, int Slots) : INoSerializationVerificationNeeded;
+
+    public sealed record HasWork(JobId JobId, bool Waiting) : INoSerializationVerificationNeeded;
+
+    public sealed record WorkerLost(IActorRef Worker) : INoSerializationVerificationNeeded;
+
+    public sealed class Cancel : INoSerializationVerificationNeeded
+    {
+        public static readonly Cancel Instance = new();
+
+        private Cancel()
+        {
+        }
+    }
+
+    public sealed record Updated(JobView View) : INoSerializationVerificationNeeded;
+
+    /// <summary>The job is over; its actor stops after sending this.</summary>
+    public sealed record Finished(JobView View) : INoSerializationVerificationNeeded;
+
+    public sealed class GetHeld : INoSerializationVerificationNeeded
+    {
+        public static readonly GetHeld Instance = new();
+
+        private GetHeld()
+        {
+        }
+    }
+
+    /// <summary>How many of the job's batches each worker holds.</summary>
+    public sealed record Held(IReadOnlyDictionary<IActorRef, int> ByWorker) : INoSerializationVerificationNeeded;
+}

@@ -1,0 +1,141 @@
+namespace PrimeCluster.Actors.Jobs;
+
+/// <summary>
+/// Which batches of a job are waiting, out with which worker, and done: every batch is counted exactly once, however
+/// often it is handed out, handed back or reported. Memory grows with the batches out of order, not with the plan.
+/// </summary>
+/// <typeparam name="TWorker">Whoever holds a batch.</typeparam>
+public sealed class BatchLedger<TWorker>(long count)
+    where TWorker : notnull
+{
+    private readonly Queue<long> _returned = new();
+    private readonly Dictionary<long, TWorker> _out = [];
+    private readonly Dictionary<TWorker, HashSet<long>> _byWorker = [];
+    private readonly HashSet<long> _doneAboveMark = [];
+    private readonly Dictionary<long, int> _failures = [];
+    private long _nextFresh;
+
+    /// <summary>Every batch below this index is done.</summary>
+    private long _doneMark;
+
+    public long Count { get; } = count;
+
+    public long Done { get; private set; }
+
+    public bool AllDone => Done == Count;
+
+    /// <summary>Batches waiting for a worker: handed back ones first, then ones never handed out.</summary>
+    public bool HasWaiting => _returned.Any(i => !IsDone(i) && !_out.ContainsKey(i)) || _nextFresh < Count;
+
+    /// <summary>Roughly how many batches wait: exact but for handed-back ones since reported by their first worker.</summary>
+    public long WaitingEstimate => Count - _nextFresh + _returned.Count;
+
+    public int OutCount => _out.Count;
+
+    public IEnumerable<TWorker> Holders => _byWorker.Keys;
+
+    public int HeldBy(TWorker worker) => _byWorker.TryGetValue(worker, out var held) ? held.Count : 0;
+
+    /// <summary>Hands up to <paramref name="max"/> waiting batches to <paramref name="worker"/>.</summary>
+    public IReadOnlyList<long> Take(TWorker worker, int max)
+    {
+        var taken = new List<long>(Math.Min(max, 16));
+        while (taken.Count < max && _returned.TryDequeue(out var index))
+        {
+            if (!IsDone(index) && !_out.ContainsKey(index))
+            {
+                taken.Add(index);
+            }
+        }
+
+        while (taken.Count < max && _nextFresh < Count)
+        {
+            taken.Add(_nextFresh++);
+        }
+
+        foreach (var index in taken)
+        {
+            _out[index] = worker;
+            if (!_byWorker.TryGetValue(worker, out var held))
+            {
+                _byWorker[worker] = held = [];
+            }
+
+            held.Add(index);
+        }
+
+        return taken;
+    }
+
+    /// <summary>Records a result; true only the first time a batch is reported, whoever reports it.</summary>
+    public bool Complete(long index)
+    {
+        if (index < 0 || index >= Count || IsDone(index))
+        {
+            return false;
+        }
+
+        Release(index);
+        _failures.Remove(index);
+        _doneAboveMark.Add(index);
+        while (_doneAboveMark.Remove(_doneMark))
+        {
+            _doneMark++;
+        }
+
+        Done++;
+        return true;
+    }
+
+    /// <summary>Puts a batch back in the queue unless it is done; returns how often it has failed so far.</summary>
+    public int Fail(long index)
+    {
+        var failures = _failures.GetValueOrDefault(index) + 1;
+        _failures[index] = failures;
+        Return(index);
+        return failures;
+    }
+
+    /// <summary>Puts a batch back in the queue unless it is done.</summary>
+    public void Return(long index)
+    {
+        if (index < 0 || index >= Count || IsDone(index))
+        {
+            return;
+        }
+
+        Release(index);
+        _returned.Enqueue(index);
+    }
+
+    /// <summary>Everything a lost worker held goes back to the queue; returns how many batches that was.</summary>
+    public int ReturnAllHeldBy(TWorker worker)
+    {
+        if (!_byWorker.TryGetValue(worker, out var held))
+        {
+            return 0;
+        }
+
+        var indices = held.ToList();
+        foreach (var index in indices)
+        {
+            Return(index);
+        }
+
+        return indices.Count;
+    }
+
+    private bool IsDone(long index) => index < _doneMark || _doneAboveMark.Contains(index);
+
+    private void Release(long index)
+    {
+        if (_out.Remove(index, out var worker) && _byWorker.TryGetValue(worker, out var held))
+        {
+            held.Remove(index);
+            if (held.Count == 0)
+            {
+                _byWorker.Remove(worker);
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Actors.Coordination;
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
+using PrimeCluster.Core.Kernels;
+using PrimeCluster.Core.Planning;
+using static PrimeCluster.Actors.Messages.WorkProtocol;
+
+namespace PrimeCluster.Actors.Jobs;
+
+/// <summary>
+/// One job: hands its batches to workers that ask, counts each batch's tally exactly once, and reports progress and
+/// the result to the coordinator, its parent. Batches held by a lost worker go back to the queue.
+/// </summary>
+public sealed class JobActor : ReceiveActor, IWithTimers
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly JobId _id;
+    private readonly JobSpec _spec;
+    private readonly PrimeClusterSettings _settings;
+    private readonly BatchPlan _plan;
+    private readonly BatchLedger<IActorRef> _ledger;
+    private readonly DateTimeOffset _submittedAt;
+    private readonly int _workers;
+    private readonly Stopwatch _clock = new();
+    private Tally _soFar = Tally.Zero;
+    private UInt128 _estimatedChecks;
+    private bool _estimateIsExact;
+    private JobState _state = JobState.Queued;
+    private DateTimeOffset? _startedAt;
+    private bool? _announcedWaiting;
+    private long _reportedDone = -1;
+
+    public JobActor(JobId id, JobSpec spec, BatchPlan plan, int workers, DateTimeOffset submittedAt, PrimeClusterSettings settings)
+    {
+        _id = id;
+        _spec = spec;
+        _plan = plan;
+        _workers = workers;
+        _submittedAt = submittedAt;
+        _settings = settings;
+        _ledger = new BatchLedger<IActorRef>(plan.Count);
+        _estimatedChecks = (UInt128)Math.Round(CostModel.EstimateChecks(spec.Range));
+
+        Receive<JobControl.OfferWork>(HandOut);
+        Receive<BatchCompleted>(Completed);
+        Receive<BatchFailed>(Failed);
+        Receive<BatchesReturned>(Returned);
+        Receive<JobControl.WorkerLost>(lost => Requeue(lost.Worker, "was lost"));
+        Receive<JobControl.Cancel>(_ => Finish(JobState.Cancelled, error: null));
+        Receive<JobControl.GetHeld>(_ => Sender.Tell(new JobControl.Held(_ledger.Holders.ToDictionary(w => w, _ledger.HeldBy))));
+        Receive<ExactTotal>(exact =>
+        {
+            _estimatedChecks = exact.Checks;
+            _estimateIsExact = true;
+        });
+        Receive<ReportProgress>(_ => ReportIfChanged());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(JobId id, JobSpec spec, BatchPlan plan, int workers, DateTimeOffset submittedAt, PrimeClusterSettings settings) =>
+        Akka.Actor.Props.Create(() => new JobActor(id, spec, plan, workers, submittedAt, settings));
+
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer("progress", ReportProgress.Instance, _settings.ProgressInterval);
+        if (_spec.Algorithm == Algorithm.Trial && CostModel.EstimateSeconds(_spec.Range, Algorithm.Sieve) <= _settings.ExactEstimateLimit.TotalSeconds)
+        {
+            // The sieve gives trial division's exact total of checks at a small fraction of the cost: exact progress.
+            var range = _spec.Range;
+            Task.Run(() => new ExactTotal(SieveKernel.Instance.Count(range.From, range.Til).CheckCount)).PipeTo(Self);
+        }
+
+        AnnounceWaiting();
+    }
+
+    private void HandOut(JobControl.OfferWork offer)
+    {
+        // Near the end, spread what is left one by one, so no worker sits on batches while another has none.
+        var fairShare = (int)Math.Clamp(_ledger.WaitingEstimate / _workers, 1, Math.Max(1, offer.Slots));
+        var indices = _ledger.Take(offer.Worker, fairShare);
+        if (indices.Count == 0)
+        {
+            Sender.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots));
+            AnnounceWaiting();
+            return;
+        }
+
+        if (_state == JobState.Queued)
+        {
+            _state = JobState.Running;
+            _startedAt = DateTimeOffset.UtcNow;
+            _clock.Start();
+        }
+
+        var batches = indices.Select(i => new BatchWork(i, _plan[i].Range)).ToList();
+        offer.Worker.Tell(new WorkAssignment(_id, Self, _spec.Algorithm, batches));
+        AnnounceWaiting();
+    }
+
+    private void Completed(BatchCompleted completed)
+    {
+        if (!_ledger.Complete(completed.Index))
+        {
+            _log.Debug("Job {0}: batch {1} reported again by {2}; counted once already", _id, completed.Index, completed.Worker);
+            return;
+        }
+
+        _soFar += completed.Tally;
+        if (_ledger.AllDone)
+        {
+            Finish(JobState.Done, error: null);
+        }
+    }
+
+    private void Failed(BatchFailed failed)
+    {
+        var failures = _ledger.Fail(failed.Index);
+        _log.Warning("Job {0}: batch {1} failed on {2} ({3} of {4} attempts): {5}", _id, failed.Index, failed.Worker, failures, _settings.MaxAttempts, failed.Error);
+        if (failures >= _settings.MaxAttempts)
+        {
+            Finish(JobState.Failed, $"batch {failed.Index} ({_plan[failed.Index].Range}) failed {failures} times: {failed.Error}");
+            return;
+        }
+
+        AnnounceWaiting();
+    }
+
+    private void Returned(BatchesReturned returned)
+    {
+        foreach (var index in returned.Indices)
+        {
+            _ledger.Return(index);
+        }
+
+        Sender.Tell(new BatchesReturnAcknowledged(_id));
+        AnnounceWaiting();
+    }
+
+    private void Requeue(IActorRef worker, string why)
+    {
+        var count = _ledger.ReturnAllHeldBy(worker);
+        if (count > 0)
+        {
+            _log.Info("Job {0}: worker {1} {2}; its {3} batches go back to the queue", _id, worker.Path, why, count);
+            AnnounceWaiting();
+        }
+    }
+
+    private void Finish(JobState state, string? error)
+    {
+        _state = state;
+        _clock.Stop();
+        foreach (var holder in _ledger.Holders)
+        {
+            holder.Tell(new CancelWork(_id));
+        }
+
+        var view = View(finishedAt: DateTimeOffset.UtcNow, error);
+        _log.Info("Job {0} {1}: {2} {3} in {4:F1} ms", _id, state.Name(), _spec.Range, _soFar, view.Elapsed.TotalMilliseconds);
+        Context.Parent.Tell(new JobControl.Finished(view));
+        Context.Stop(Self);
+    }
+
+    private void AnnounceWaiting()
+    {
+        var waiting = _ledger.HasWaiting;
+        if (waiting != _announcedWaiting)
+        {
+            _announcedWaiting = waiting;
+            Context.Parent.Tell(new JobControl.HasWork(_id, waiting));
+        }
+    }
+
+    private void ReportIfChanged()
+    {
+        if (_ledger.Done != _reportedDone || _state == JobState.Queued)
+        {
+            _reportedDone = _ledger.Done;
+            Context.Parent.Tell(new JobControl.Updated(View(finishedAt: null, error: null)));
+        }
+    }
+
+    private JobView View(DateTimeOffset? finishedAt, string? error) => new(
+        _id,
+        _spec,
+        _state,
+        _ledger.Done,
+        _ledger.Count,
+        _soFar,
+        _estimatedChecks,
+        _estimateIsExact,
+        _workers,
+        _submittedAt,
+        _startedAt,
+        finishedAt,
+        _clock.Elapsed,
+        error);
+
+    private sealed record ExactTotal(UInt128 Checks) : INoSerializationVerificationNeeded;
+
+    private sealed class ReportProgress : INoSerializationVerificationNeeded
+    {
+        public static readonly ReportProgress Instance = new();
+
+        private ReportProgress()
+        {
+        }
+    }
+}

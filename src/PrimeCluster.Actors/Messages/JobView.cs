@@ -1,0 +1,27 @@
+using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
+
+namespace PrimeCluster.Actors.Messages;
+
+/// <summary>Everything known about a job at one moment: what was asked, how far it got, and its result once done.</summary>
+public sealed record JobView(
+    JobId Id,
+    JobSpec Spec,
+    JobState State,
+    long BatchesDone,
+    long BatchCount,
+    Tally SoFar,
+    UInt128 EstimatedChecks,
+    bool EstimateIsExact,
+    int Workers,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    TimeSpan Elapsed,
+    string? Error) : IClusterMessage
+{
+    /// <summary>The exact tally, once the job is done.</summary>
+    public Tally? Result => State == JobState.Done ? SoFar : null;
+
+    public double ChecksPerSecond => Elapsed > TimeSpan.Zero ? (double)SoFar.CheckCount / Elapsed.TotalSeconds : 0;
+}

@@ -1,0 +1,53 @@
+using Akka.Actor;
+using PrimeCluster.Core;
+
+namespace PrimeCluster.Actors.Messages;
+
+/// <summary>
+/// Work pulling between workers, the coordinator and job actors. A worker asks the coordinator for work; the coordinator
+/// picks a job in turn and passes the request on; the job answers the worker directly with batches, and the worker
+/// reports each batch to the job.
+/// </summary>
+public static class WorkProtocol
+{
+    /// <summary>A worker has <paramref name="Slots"/> free places for batches and holds <paramref name="InFlight"/>.</summary>
+    public sealed record RequestWork(IActorRef Worker, int Slots, int InFlight) : IClusterMessage;
+
+    /// <summary>Nothing to do now; the worker waits for <see cref="WorkAvailable"/> or asks again later.</summary>
+    public sealed class NoWorkNow : IClusterMessage
+    {
+        public static readonly NoWorkNow Instance = new();
+
+        private NoWorkNow()
+        {
+        }
+    }
+
+    /// <summary>Sent to waiting workers when a job arrives or batches come back to a queue.</summary>
+    public sealed class WorkAvailable : IClusterMessage
+    {
+        public static readonly WorkAvailable Instance = new();
+
+        private WorkAvailable()
+        {
+        }
+    }
+
+    /// <summary>One batch: everything a worker needs to compute it.</summary>
+    public sealed record BatchWork(long Index, NumberRange Range);
+
+    /// <summary>Batches of one job for a worker; results go to <paramref name="Job"/>.</summary>
+    public sealed record WorkAssignment(JobId JobId, IActorRef Job, Algorithm Algorithm, IReadOnlyList<BatchWork> Batches) : IClusterMessage;
+
+    public sealed record BatchCompleted(JobId JobId, long Index, Tally Tally, IActorRef Worker) : IClusterMessage;
+
+    public sealed record BatchFailed(JobId JobId, long Index, string Error, IActorRef Worker) : IClusterMessage;
+
+    /// <summary>A leaving worker gives back batches it had not started.</summary>
+    public sealed record BatchesReturned(JobId JobId, IReadOnlyList<long> Indices, IActorRef Worker) : IClusterMessage;
+
+    public sealed record BatchesReturnAcknowledged(JobId JobId) : IClusterMessage;
+
+    /// <summary>The job is over: drop its queued batches and stop the one being computed.</summary>
+    public sealed record CancelWork(JobId JobId) : IClusterMessage;
+}

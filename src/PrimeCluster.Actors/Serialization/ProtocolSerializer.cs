@@ -1,0 +1,298 @@
+using Akka.Actor;
+using Akka.Serialization;
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
+using static PrimeCluster.Actors.Messages.ClusterProtocol;
+using static PrimeCluster.Actors.Messages.JobProtocol;
+using static PrimeCluster.Actors.Messages.WorkProtocol;
+
+namespace PrimeCluster.Actors.Serialization;
+
+/// <summary>
+/// A compact binary form for every <see cref="IClusterMessage"/>: a short manifest names the message, fields follow in
+/// a fixed order, 128-bit counts as two 64-bit halves so they stay exact, actor references as their serialized paths.
+/// </summary>
+public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public override int Identifier => 7919;
+
+    public override string Manifest(object o) => o switch
+    {
+        RequestWork => "RW",
+        WorkAssignment => "WA",
+        BatchCompleted => "BC",
+        NoWorkNow => "NW",
+        WorkAvailable => "AV",
+        BatchFailed => "BF",
+        BatchesReturned => "BR",
+        BatchesReturnAcknowledged => "BA",
+        CancelWork => "CW",
+        SubmitJob => "SJ",
+        JobAccepted => "JA",
+        JobRejected => "JR",
+        GetJob => "GJ",
+        AwaitJob => "AJ",
+        CancelJob => "CJ",
+        JobNotFound => "NF",
+        GetJobs => "GL",
+        JobList => "JL",
+        JobView => "JV",
+        GetWorkers => "GW",
+        WorkerView => "WV",
+        WorkerList => "WL",
+        _ => throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(ProtocolSerializer)}", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream))
+        {
+            Write(w, obj);
+        }
+
+        return stream.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var r = new BinaryReader(new MemoryStream(bytes));
+        return manifest switch
+        {
+            "RW" => new RequestWork(ReadRef(r), r.ReadInt32(), r.ReadInt32()),
+            "WA" => new WorkAssignment(ReadJobId(r), ReadRef(r), (Algorithm)r.ReadByte(), ReadList(r, () => new BatchWork(r.ReadInt64(), ReadRange(r)))),
+            "BC" => new BatchCompleted(ReadJobId(r), r.ReadInt64(), ReadTally(r), ReadRef(r)),
+            "NW" => NoWorkNow.Instance,
+            "AV" => WorkAvailable.Instance,
+            "BF" => new BatchFailed(ReadJobId(r), r.ReadInt64(), r.ReadString(), ReadRef(r)),
+            "BR" => new BatchesReturned(ReadJobId(r), ReadList(r, r.ReadInt64), ReadRef(r)),
+            "BA" => new BatchesReturnAcknowledged(ReadJobId(r)),
+            "CW" => new CancelWork(ReadJobId(r)),
+            "SJ" => new SubmitJob(ReadSpec(r)),
+            "JA" => new JobAccepted(ReadJobId(r)),
+            "JR" => new JobRejected(r.ReadString()),
+            "GJ" => new GetJob(ReadJobId(r)),
+            "AJ" => new AwaitJob(ReadJobId(r)),
+            "CJ" => new CancelJob(ReadJobId(r)),
+            "NF" => new JobNotFound(ReadJobId(r)),
+            "GL" => GetJobs.Instance,
+            "JL" => new JobList(ReadList(r, () => ReadView(r))),
+            "JV" => ReadView(r),
+            "GW" => GetWorkers.Instance,
+            "WV" => ReadWorker(r),
+            "WL" => new WorkerList(ReadList(r, () => ReadWorker(r))),
+            _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(ProtocolSerializer)}"),
+        };
+    }
+
+    private void Write(BinaryWriter w, object message)
+    {
+        switch (message)
+        {
+            case RequestWork m:
+                WriteRef(w, m.Worker);
+                w.Write(m.Slots);
+                w.Write(m.InFlight);
+                break;
+            case WorkAssignment m:
+                w.Write(m.JobId.Value);
+                WriteRef(w, m.Job);
+                w.Write((byte)m.Algorithm);
+                WriteList(w, m.Batches, b =>
+                {
+                    w.Write(b.Index);
+                    WriteRange(w, b.Range);
+                });
+                break;
+            case BatchCompleted m:
+                w.Write(m.JobId.Value);
+                w.Write(m.Index);
+                WriteTally(w, m.Tally);
+                WriteRef(w, m.Worker);
+                break;
+            case NoWorkNow or WorkAvailable or GetJobs or GetWorkers:
+                break;
+            case BatchFailed m:
+                w.Write(m.JobId.Value);
+                w.Write(m.Index);
+                w.Write(m.Error);
+                WriteRef(w, m.Worker);
+                break;
+            case BatchesReturned m:
+                w.Write(m.JobId.Value);
+                WriteList(w, m.Indices, w.Write);
+                WriteRef(w, m.Worker);
+                break;
+            case BatchesReturnAcknowledged m:
+                w.Write(m.JobId.Value);
+                break;
+            case CancelWork m:
+                w.Write(m.JobId.Value);
+                break;
+            case SubmitJob m:
+                WriteSpec(w, m.Spec);
+                break;
+            case JobAccepted m:
+                w.Write(m.Id.Value);
+                break;
+            case JobRejected m:
+                w.Write(m.Reason);
+                break;
+            case GetJob m:
+                w.Write(m.Id.Value);
+                break;
+            case AwaitJob m:
+                w.Write(m.Id.Value);
+                break;
+            case CancelJob m:
+                w.Write(m.Id.Value);
+                break;
+            case JobNotFound m:
+                w.Write(m.Id.Value);
+                break;
+            case JobList m:
+                WriteList(w, m.Jobs, v => WriteView(w, v));
+                break;
+            case JobView m:
+                WriteView(w, m);
+                break;
+            case WorkerView m:
+                WriteWorker(w, m);
+                break;
+            case WorkerList m:
+                WriteList(w, m.Workers, v => WriteWorker(w, v));
+                break;
+            default:
+                throw new ArgumentException($"{message.GetType()} cannot be serialized by {nameof(ProtocolSerializer)}", nameof(message));
+        }
+    }
+
+    private static void WriteList<T>(BinaryWriter w, IReadOnlyList<T> items, Action<T> write)
+    {
+        w.Write7BitEncodedInt(items.Count);
+        foreach (var item in items)
+        {
+            write(item);
+        }
+    }
+
+    private static List<T> ReadList<T>(BinaryReader r, Func<T> read)
+    {
+        var count = r.Read7BitEncodedInt();
+        var items = new List<T>(count);
+        for (var i = 0; i < count; i++)
+        {
+            items.Add(read());
+        }
+
+        return items;
+    }
+
+    private void WriteRef(BinaryWriter w, IActorRef actor) => w.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));
+
+    private IActorRef ReadRef(BinaryReader r) => system.Provider.ResolveActorRef(r.ReadString());
+
+    private static JobId ReadJobId(BinaryReader r) => new(r.ReadString());
+
+    private static void WriteUInt128(BinaryWriter w, UInt128 value)
+    {
+        w.Write((ulong)(value >> 64));
+        w.Write((ulong)value);
+    }
+
+    private static UInt128 ReadUInt128(BinaryReader r) => new(r.ReadUInt64(), r.ReadUInt64());
+
+    private static void WriteTally(BinaryWriter w, Tally tally)
+    {
+        w.Write(tally.PrimeCount);
+        WriteUInt128(w, tally.CheckCount);
+    }
+
+    private static Tally ReadTally(BinaryReader r) => new(r.ReadUInt64(), ReadUInt128(r));
+
+    private static void WriteRange(BinaryWriter w, NumberRange range)
+    {
+        w.Write(range.From);
+        w.Write(range.Til);
+    }
+
+    private static NumberRange ReadRange(BinaryReader r) => new(r.ReadUInt64(), r.ReadUInt64());
+
+    private static void WriteSpec(BinaryWriter w, JobSpec spec)
+    {
+        WriteRange(w, spec.Range);
+        w.Write((byte)spec.Algorithm);
+        w.Write((byte)spec.Split);
+        w.Write(spec.Batches.HasValue);
+        w.Write(spec.Batches.GetValueOrDefault());
+    }
+
+    private static JobSpec ReadSpec(BinaryReader r)
+    {
+        var range = ReadRange(r);
+        var algorithm = (Algorithm)r.ReadByte();
+        var split = (SplitStrategy)r.ReadByte();
+        var hasBatches = r.ReadBoolean();
+        var batches = r.ReadInt64();
+        return new JobSpec(range, algorithm, split, hasBatches ? batches : null);
+    }
+
+    private static void WriteView(BinaryWriter w, JobView v)
+    {
+        w.Write(v.Id.Value);
+        WriteSpec(w, v.Spec);
+        w.Write((byte)v.State);
+        w.Write(v.BatchesDone);
+        w.Write(v.BatchCount);
+        WriteTally(w, v.SoFar);
+        WriteUInt128(w, v.EstimatedChecks);
+        w.Write(v.EstimateIsExact);
+        w.Write(v.Workers);
+        w.Write(v.SubmittedAt.UtcTicks);
+        WriteOptionalTime(w, v.StartedAt);
+        WriteOptionalTime(w, v.FinishedAt);
+        w.Write(v.Elapsed.Ticks);
+        w.Write(v.Error is not null);
+        if (v.Error is not null)
+        {
+            w.Write(v.Error);
+        }
+    }
+
+    private static JobView ReadView(BinaryReader r) => new(
+        ReadJobId(r),
+        ReadSpec(r),
+        (JobState)r.ReadByte(),
+        r.ReadInt64(),
+        r.ReadInt64(),
+        ReadTally(r),
+        ReadUInt128(r),
+        r.ReadBoolean(),
+        r.ReadInt32(),
+        new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero),
+        ReadOptionalTime(r),
+        ReadOptionalTime(r),
+        TimeSpan.FromTicks(r.ReadInt64()),
+        r.ReadBoolean() ? r.ReadString() : null);
+
+    private static void WriteOptionalTime(BinaryWriter w, DateTimeOffset? time)
+    {
+        w.Write(time.HasValue);
+        if (time.HasValue)
+        {
+            w.Write(time.Value.UtcTicks);
+        }
+    }
+
+    private static DateTimeOffset? ReadOptionalTime(BinaryReader r) => r.ReadBoolean() ? new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero) : null;
+
+    private static void WriteWorker(BinaryWriter w, WorkerView v)
+    {
+        w.Write(v.Node.ToString());
+        w.Write(v.Path);
+        w.Write(v.Batches);
+    }
+
+    private static WorkerView ReadWorker(BinaryReader r) => new(Address.Parse(r.ReadString()), r.ReadString(), r.ReadInt32());
+}

@@ -1,0 +1,76 @@
+using Akka.Actor;
+using Akka.Configuration;
+using PrimeCluster.Actors.Client;
+using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Actors.Hosting;
+using PrimeCluster.Actors.Logging;
+using PrimeCluster.Core.Execution;
+
+namespace PrimeCluster.Cli.Cluster;
+
+/// <summary>
+/// A one-node cluster in this process, on loopback, with the coordinator and local workers: jobs run through the same
+/// actors as on a real cluster.
+/// </summary>
+public sealed class EmbeddedCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ActorSystem _system;
+
+    private EmbeddedCluster(ActorSystem system, CoordinatorClient client, int workers)
+    {
+        _system = system;
+        Client = client;
+        Runner = new ClusterJobRunner(client, workers);
+    }
+
+    public CoordinatorClient Client { get; }
+
+    public IJobRunner Runner { get; }
+
+    /// <summary>Starts the node and returns once all its workers have registered with the coordinator.</summary>
+    public static async Task<EmbeddedCluster> StartAsync(int workers, CancellationToken cancellationToken)
+    {
+        var config = ConfigurationFactory.ParseString($$"""
+                # Results go to stdout; only errors are logged, to stderr.
+                akka.loglevel = ERROR
+                akka.stdout-loglevel = OFF
+                akka.loggers = ["{{typeof(StandardErrorLogger).AssemblyQualifiedName}}"]
+                # Nothing to hand back once the job is over: stop at once.
+                akka.coordinated-shutdown.run-by-actor-system-terminate = off
+                akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+                """)
+            .WithFallback(ClusterConfig.Build(new NodeSettings
+            {
+                BindHost = "127.0.0.1",
+                PublicHost = "127.0.0.1",
+                Port = "0",
+                Seeds = string.Empty,
+                Roles = $"{ClusterConfig.SeedRole},{ClusterConfig.WorkerRole}",
+                Workers = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }));
+
+        var system = ActorSystem.Create(ClusterConfig.SystemName, config);
+        try
+        {
+            var node = PrimeClusterNode.Start(system);
+            var client = new CoordinatorClient(node.Coordinator);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(StartTimeout);
+            while ((await client.WorkersAsync(timeout.Token).ConfigureAwait(false)).Count < workers)
+            {
+                await Task.Delay(20, timeout.Token).ConfigureAwait(false);
+            }
+
+            return new EmbeddedCluster(system, client, workers);
+        }
+        catch
+        {
+            await system.Terminate().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _system.Terminate().ConfigureAwait(false);
+}

@@ -1,0 +1,15 @@
+namespace PrimeCluster.Contracts;
+
+/// <summary>The cluster as the HTTP API shows it (<c>GET /cluster</c>).</summary>
+public sealed record ClusterResource(string Self, string? Leader, IReadOnlyList<MemberResource> Members, ClusterTotals Totals);
+
+/// <summary>One node: its address, roles and membership status, and its worker actors, how many of them hold batches.</summary>
+public sealed record MemberResource(string Address, IReadOnlyList<string> Roles, string Status, bool Reachable, int Workers, int Busy);
+
+public sealed record ClusterTotals(int Members, int Workers, int Busy);
+
+/// <summary><c>GET /healthz</c>.</summary>
+public sealed record HealthResource(string Status, string Member);
+
+/// <summary>Every error the API answers with: what is wrong and, for bad input, which field.</summary>
+public sealed record ErrorResource(string Error, string? Field = null);

@@ -1,0 +1,43 @@
+using Akka.Actor;
+using Akka.Cluster;
+using PrimeCluster.Actors.Client;
+using PrimeCluster.Contracts;
+
+namespace PrimeCluster.Node.Api;
+
+/// <summary>The node's health on every node, and the cluster's members on seeds.</summary>
+internal static class ClusterEndpoints
+{
+    public static void MapHealth(this IEndpointRouteBuilder app) =>
+        app.MapGet("/healthz", (ActorSystem system) =>
+        {
+            var member = Cluster.Get(system).SelfMember.Status;
+            var up = member == MemberStatus.Up;
+            return ApiResults.Json(new HealthResource(up ? "up" : "starting", Name(member)), up ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+
+    public static void MapClusterApi(this IEndpointRouteBuilder app) =>
+        app.MapGet("/cluster", async (ActorSystem system, CoordinatorClient client, CancellationToken ct) =>
+        {
+            var cluster = Cluster.Get(system);
+            var state = cluster.State;
+            var workers = await client.WorkersAsync(ct);
+            var members = state.Members
+                .Select(m =>
+                {
+                    var own = workers.Where(w => w.Node == m.Address).ToList();
+                    return new MemberResource(
+                        m.Address.ToString(),
+                        m.Roles.Order(StringComparer.Ordinal).ToList(),
+                        Name(m.Status),
+                        !state.Unreachable.Contains(m),
+                        own.Count,
+                        own.Count(w => w.Batches > 0));
+                })
+                .ToList();
+            var totals = new ClusterTotals(members.Count, members.Sum(m => m.Workers), members.Sum(m => m.Busy));
+            return ApiResults.Json(new ClusterResource(cluster.SelfAddress.ToString(), state.Leader?.ToString(), members, totals));
+        });
+
+    private static string Name(MemberStatus status) => status.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,139 @@
+using System.Text;
+using System.Text.Json;
+using PrimeCluster.Actors.Client;
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Contracts;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
+using PrimeCluster.Core.Planning;
+
+namespace PrimeCluster.Node.Api;
+
+/// <summary>The job API of seed nodes: submit, list, follow and cancel jobs.</summary>
+internal static class JobEndpoints
+{
+    private static readonly TimeSpan EventPoll = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    public static void MapJobApi(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/jobs");
+        jobs.MapPost(string.Empty, SubmitAsync);
+        jobs.MapGet(string.Empty, async (CoordinatorClient client, CancellationToken ct) =>
+            ApiResults.Json((await client.ListAsync(ct)).Select(JobResources.From).ToList()));
+        jobs.MapGet("/{id}", async (string id, CoordinatorClient client, CancellationToken ct) =>
+            JobId.TryParse(id, out var jobId) && await client.GetAsync(jobId, ct) is { } view
+                ? ApiResults.Json(JobResources.From(view))
+                : ApiResults.NotFound(id));
+        jobs.MapDelete("/{id}", async (string id, CoordinatorClient client, CancellationToken ct) =>
+            JobId.TryParse(id, out var jobId) && await client.CancelAsync(jobId, ct) is { } view
+                ? ApiResults.Json(JobResources.From(view))
+                : ApiResults.NotFound(id));
+        jobs.MapGet("/{id}/events", StreamEventsAsync);
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpRequest request, CoordinatorClient client, CancellationToken ct)
+    {
+        var body = await ReadLimitedAsync(request.Body, JobRequest.MaxBodyBytes, ct);
+        if (body is null)
+        {
+            return ApiResults.BadRequest(new ErrorResource($"the body is larger than {JobRequest.MaxBodyBytes} bytes", "body"));
+        }
+
+        var job = JobRequest.Parse(body, PlanOptions.MaxBatches, out var error);
+        if (job is null)
+        {
+            return ApiResults.BadRequest(error!);
+        }
+
+        Names.TryParse(job.Algorithm, out Algorithm algorithm);
+        Names.TryParse(job.Split, out SplitStrategy split);
+        var spec = new JobSpec(new NumberRange(job.From, job.Til), algorithm, split, job.Batches);
+        try
+        {
+            var id = await client.SubmitAsync(spec, ct);
+            if (await client.GetAsync(id, ct) is not { } view)
+            {
+                return ApiResults.Unavailable($"job {id} was accepted but the coordinator no longer knows it");
+            }
+
+            return new Located(ApiResults.Json(JobResources.From(view), StatusCodes.Status202Accepted), $"/jobs/{id}");
+        }
+        catch (JobRejectedException e)
+        {
+            return ApiResults.BadRequest(new ErrorResource(e.Message, "batches"));
+        }
+    }
+
+    /// <summary>Server-sent events: a <c>progress</c> event whenever the job moves, then one <c>result</c> event.</summary>
+    private static async Task StreamEventsAsync(string id, HttpContext context, CoordinatorClient client)
+    {
+        var ct = context.RequestAborted;
+        if (!JobId.TryParse(id, out var jobId) || await client.GetAsync(jobId, ct) is not { } view)
+        {
+            await ApiResults.NotFound(id).ExecuteAsync(context);
+            return;
+        }
+
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        string? last = null;
+        var quietSince = DateTimeOffset.UtcNow;
+        while (true)
+        {
+            var resource = JobResources.From(view);
+            var json = JsonSerializer.Serialize(resource, ApiJson.Options);
+            if (resource.IsFinished)
+            {
+                await WriteEventAsync(context.Response, "result", json, ct);
+                return;
+            }
+
+            if (json != last)
+            {
+                await WriteEventAsync(context.Response, "progress", json, ct);
+                last = json;
+                quietSince = DateTimeOffset.UtcNow;
+            }
+            else if (DateTimeOffset.UtcNow - quietSince > KeepAlive)
+            {
+                await context.Response.WriteAsync(": keep-alive\n\n", ct);
+                await context.Response.Body.FlushAsync(ct);
+                quietSince = DateTimeOffset.UtcNow;
+            }
+
+            await Task.Delay(EventPoll, ct);
+            view = await client.GetAsync(jobId, ct) ?? view with { State = JobState.Failed, Error = "the coordinator no longer knows this job" };
+        }
+    }
+
+    private static async Task WriteEventAsync(HttpResponse response, string name, string json, CancellationToken ct)
+    {
+        await response.WriteAsync($"event: {name}\ndata: {json}\n\n", Encoding.UTF8, ct);
+        await response.Body.FlushAsync(ct);
+    }
+
+    /// <summary>The body, or null when it is longer than <paramref name="limit"/>: a huge body is refused, not read.</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(Stream body, int limit, CancellationToken ct)
+    {
+        var buffer = new byte[limit + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), ct)) > 0)
+        {
+            length += read;
+        }
+
+        return length > limit ? null : buffer[..length];
+    }
+
+    /// <summary>A result with a Location header.</summary>
+    private sealed class Located(IResult inner, string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.Location = location;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

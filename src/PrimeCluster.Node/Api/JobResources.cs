@@ -1,0 +1,37 @@
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Contracts;
+using PrimeCluster.Core;
+
+namespace PrimeCluster.Node.Api;
+
+/// <summary>The coordinator's views, as the API shows them.</summary>
+internal static class JobResources
+{
+    public static JobResource From(JobView view)
+    {
+        var done = view.Result;
+        var estimate = done?.CheckCount ?? view.EstimatedChecks;
+        var fraction = view.State == JobState.Done ? 1.0
+            : estimate > UInt128.Zero ? Math.Min(1.0, (double)view.SoFar.CheckCount / (double)estimate)
+            : view.BatchCount > 0 ? (double)view.BatchesDone / view.BatchCount : 0;
+        return new JobResource(
+            view.Id.Value,
+            $"/jobs/{view.Id.Value}",
+            view.State.Name(),
+            view.Spec.Range.From,
+            view.Spec.Range.Til,
+            Names.Of(view.Spec.Algorithm),
+            Names.Of(view.Spec.Split),
+            view.BatchCount,
+            new ProgressResource(view.BatchesDone, view.BatchCount, view.SoFar.CheckCount, estimate, done is not null || view.EstimateIsExact, view.SoFar.PrimeCount, Math.Round(fraction, 4)),
+            done?.PrimeCount,
+            done?.CheckCount,
+            view.Workers,
+            view.SubmittedAt,
+            view.StartedAt,
+            view.FinishedAt,
+            Math.Round(view.Elapsed.TotalMilliseconds, 3),
+            Math.Round(view.ChecksPerSecond),
+            view.Error);
+    }
+}

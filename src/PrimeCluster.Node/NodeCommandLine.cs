@@ -1,0 +1,53 @@
+using System.CommandLine;
+using PrimeCluster.Actors.Configuration;
+
+namespace PrimeCluster.Node;
+
+/// <summary>The node's flags: each overrides the environment variable of the same meaning.</summary>
+internal static class NodeCommandLine
+{
+    private static readonly (string Flag, string Variable, string Description, Func<NodeSettings, string?, NodeSettings> Set)[] Flags =
+    [
+        ("--ip", "CLUSTER_IP", "Host name other nodes reach this node by.", (s, v) => s with { PublicHost = v }),
+        ("--bind", "CLUSTER_BIND", "Address to listen on (default 0.0.0.0 with --ip, else 127.0.0.1).", (s, v) => s with { BindHost = v }),
+        ("--port", "CLUSTER_PORT", "Cluster port (default 4053; 0 picks a free one).", (s, v) => s with { Port = v }),
+        ("--seeds", "CLUSTER_SEEDS", "Seed addresses, comma-separated: akka.tcp://primecluster@host:port.", (s, v) => s with { Seeds = v }),
+        ("--roles", "CLUSTER_ROLES", "Roles, comma-separated: seed, worker (default both).", (s, v) => s with { Roles = v }),
+        ("--workers", "WORKERS", "Worker actors on a worker node (default one per core).", (s, v) => s with { Workers = v }),
+        ("--api-url", "API_URL", "Where the job API and /healthz listen (default http://127.0.0.1:8080).", (s, v) => s with { ApiUrl = v }),
+        ("--api-token", "API_TOKEN", "Bearer token every API request must carry.", (s, v) => s with { ApiToken = v }),
+        ("--config", "CLUSTER_CONFIG", "A configuration file to use instead of the built-in cluster.hocon.", (s, v) => s with { ConfigFile = v }),
+    ];
+
+    /// <summary>
+    /// The settings from flags over the environment, or an exit code when the node should not start:
+    /// 0 after --help, 2 after bad usage (with one line on stderr).
+    /// </summary>
+    public static (NodeSettings? Settings, int ExitCode) Parse(string[] args, Func<string, string?> environment, TextWriter output, TextWriter error)
+    {
+        var options = Flags.Select(f => (f.Set, Option: new Option<string?>(f.Flag) { Description = $"{f.Description} [{f.Variable}]", HelpName = "value" })).ToList();
+        var root = new RootCommand("A PrimeCluster node: a seed (coordinator and job API), a worker, or both.");
+        foreach (var (_, option) in options)
+        {
+            root.Options.Add(option);
+        }
+
+        NodeSettings? settings = null;
+        root.SetAction(parse =>
+        {
+            var flags = options.Aggregate(new NodeSettings(), (s, o) => o.Set(s, parse.GetValue(o.Option)));
+            settings = flags.Over(NodeSettings.FromEnvironment(environment));
+            return 0;
+        });
+
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            error.WriteLine($"primecluster-node: {result.Errors[0].Message} See 'primecluster-node --help'.");
+            return (null, 2);
+        }
+
+        var exitCode = result.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (settings, exitCode);
+    }
+}

@@ -1,0 +1,88 @@
+using PrimeCluster.Actors.Jobs;
+
+namespace PrimeCluster.Actors.Tests;
+
+public sealed class BatchLedgerSpecs
+{
+    [Fact]
+    public void Take_should_hand_out_every_batch_once_in_order()
+    {
+        var ledger = new BatchLedger<string>(5);
+
+        Assert.Equal([0L, 1, 2], ledger.Take("a", 3));
+        Assert.Equal([3L, 4], ledger.Take("b", 3));
+        Assert.Empty(ledger.Take("c", 3));
+        Assert.False(ledger.HasWaiting);
+    }
+
+    [Fact]
+    public void Complete_should_count_each_batch_once_whoever_reports_it()
+    {
+        var ledger = new BatchLedger<string>(3);
+        ledger.Take("a", 3);
+
+        Assert.True(ledger.Complete(1));
+        Assert.False(ledger.Complete(1));
+        Assert.False(ledger.Complete(7));
+        Assert.False(ledger.Complete(-1));
+        Assert.Equal(1, ledger.Done);
+        Assert.False(ledger.AllDone);
+    }
+
+    [Fact]
+    public void ReturnAllHeldBy_should_put_a_lost_workers_batches_first_in_line()
+    {
+        var ledger = new BatchLedger<string>(4);
+        ledger.Take("a", 2);
+        ledger.Take("b", 1);
+        ledger.Complete(0);
+
+        Assert.Equal(1, ledger.ReturnAllHeldBy("a"));
+        Assert.Equal(0, ledger.HeldBy("a"));
+        Assert.Equal([1L, 3], ledger.Take("c", 2));
+        Assert.Equal(1, ledger.HeldBy("b"));
+    }
+
+    [Fact]
+    public void A_late_result_for_a_returned_batch_should_count_once_and_keep_it_from_being_handed_out_again()
+    {
+        var ledger = new BatchLedger<string>(2);
+        ledger.Take("a", 2);
+        ledger.ReturnAllHeldBy("a");
+
+        Assert.True(ledger.Complete(0));
+        Assert.Equal([1L], ledger.Take("b", 2));
+        Assert.True(ledger.Complete(1));
+        Assert.False(ledger.Complete(0));
+        Assert.True(ledger.AllDone);
+        Assert.False(ledger.HasWaiting);
+    }
+
+    [Fact]
+    public void Fail_should_count_attempts_and_return_the_batch()
+    {
+        var ledger = new BatchLedger<string>(1);
+        ledger.Take("a", 1);
+
+        Assert.Equal(1, ledger.Fail(0));
+        Assert.Equal([0L], ledger.Take("b", 1));
+        Assert.Equal(2, ledger.Fail(0));
+    }
+
+    [Fact]
+    public void Done_should_track_out_of_order_completions_of_many_batches()
+    {
+        const int count = 10_000;
+        var ledger = new BatchLedger<int>(count);
+        var taken = ledger.Take(0, count);
+        var random = new Random(1);
+
+        foreach (var index in taken.OrderBy(_ => random.Next()))
+        {
+            Assert.True(ledger.Complete(index));
+        }
+
+        Assert.True(ledger.AllDone);
+        Assert.Equal(0, ledger.OutCount);
+    }
+}

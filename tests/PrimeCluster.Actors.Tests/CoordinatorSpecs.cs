@@ -1,0 +1,154 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Actors.Coordination;
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
+using PrimeCluster.Core.Kernels;
+using static PrimeCluster.Actors.Messages.ClusterProtocol;
+using static PrimeCluster.Actors.Messages.JobProtocol;
+using static PrimeCluster.Actors.Messages.WorkProtocol;
+
+namespace PrimeCluster.Actors.Tests;
+
+public sealed class CoordinatorSpecs : TestKit
+{
+    private readonly IActorRef _coordinator;
+
+    public CoordinatorSpecs()
+        : base(TestConfig.Node("seed"))
+    {
+        _coordinator = Sys.ActorOf(CoordinatorActor.Props(PrimeClusterSettings.From(Sys.Settings.Config)), "coordinator");
+    }
+
+    [Fact]
+    public async Task Coordinator_should_run_a_job_to_its_exact_tally_and_remember_it()
+    {
+        var id = await SubmitAsync(new JobSpec(new NumberRange(0, 50_000), Batches: 12));
+        var worker = CreateTestProbe();
+
+        await ComputeAllAsync(worker);
+
+        _coordinator.Tell(new AwaitJob(id));
+        var view = await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10));
+        Assert.Equal(JobState.Done, view.State);
+        Assert.Equal(SieveKernel.Instance.Count(0, 50_000), view.Result);
+        _coordinator.Tell(GetJobs.Instance);
+        Assert.Contains(id, (await ExpectMsgAsync<JobList>()).Jobs.Select(j => j.Id));
+    }
+
+    [Fact]
+    public async Task Coordinator_should_share_workers_fairly_between_running_jobs()
+    {
+        var first = await SubmitAsync(new JobSpec(new NumberRange(0, 100_000), Batches: 20));
+        var second = await SubmitAsync(new JobSpec(new NumberRange(0, 100_000), Algorithm.Sieve, Batches: 20));
+        var worker = CreateTestProbe();
+
+        var order = new List<JobId>();
+        for (var i = 0; i < 12; i++)
+        {
+            var assignment = await RequestAsync(worker, slots: 1);
+            order.Add(assignment!.JobId);
+            Complete(assignment, worker);
+        }
+
+        Assert.Equal(6, order.Count(id => id == first));
+        Assert.Equal(6, order.Count(id => id == second));
+        Assert.All(order.Zip(order.Skip(1)), pair => Assert.NotEqual(pair.First, pair.Second));
+    }
+
+    [Fact]
+    public async Task Coordinator_should_give_a_dead_workers_batches_to_another_worker()
+    {
+        var id = await SubmitAsync(new JobSpec(new NumberRange(0, 80_000), Batches: 8));
+        var doomed = CreateTestProbe();
+        var survivor = CreateTestProbe();
+        var lost = await RequestAsync(doomed, slots: 3);
+        Assert.Equal(3, lost!.Batches.Count);
+
+        Sys.Stop(doomed.Ref);
+        await ComputeAllAsync(survivor);
+
+        _coordinator.Tell(new AwaitJob(id));
+        var view = await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10));
+        Assert.Equal(SieveKernel.Instance.Count(0, 80_000), view.Result);
+    }
+
+    [Fact]
+    public async Task Cancelling_should_stop_the_workers_and_answer_with_the_cancelled_job()
+    {
+        var id = await SubmitAsync(new JobSpec(new NumberRange(0, 80_000), Batches: 8));
+        var worker = CreateTestProbe();
+        await RequestAsync(worker, slots: 2);
+
+        _coordinator.Tell(new CancelJob(id));
+
+        await worker.FishForMessageAsync(m => m is CancelWork c && c.JobId == id);
+        Assert.Equal(JobState.Cancelled, (await ExpectMsgAsync<JobView>()).State);
+        Assert.Null(await RequestAsync(worker, slots: 1));
+    }
+
+    [Fact]
+    public async Task Coordinator_should_answer_for_unknown_and_refused_jobs()
+    {
+        var unknown = new JobId("nosuchjob1");
+        _coordinator.Tell(new GetJob(unknown));
+        await ExpectMsgAsync<JobNotFound>(n => n.Id == unknown);
+
+        _coordinator.Tell(new SubmitJob(new JobSpec(new NumberRange(0, 10), Batches: 0)));
+        await ExpectMsgAsync<JobRejected>();
+    }
+
+    [Fact]
+    public async Task Coordinator_should_report_each_worker_and_the_batches_it_holds()
+    {
+        await SubmitAsync(new JobSpec(new NumberRange(0, 80_000), Batches: 8));
+        var busy = CreateTestProbe();
+        var idle = CreateTestProbe();
+        await RequestAsync(busy, slots: 2);
+        _coordinator.Tell(new RequestWork(idle.Ref, 0, 0), idle.Ref);
+
+        await AwaitAssertAsync(async () =>
+        {
+            _coordinator.Tell(GetWorkers.Instance);
+            var workers = (await ExpectMsgAsync<WorkerList>()).Workers;
+            Assert.Equal(2, workers.Count);
+            Assert.Contains(workers, w => w.Path == busy.Ref.Path.ToStringWithoutAddress() && w.Batches == 2);
+            Assert.All(workers, w => Assert.True(w.Node.HasGlobalScope));
+        });
+    }
+
+    private async Task<JobId> SubmitAsync(JobSpec spec)
+    {
+        _coordinator.Tell(new SubmitJob(spec));
+        return (await ExpectMsgAsync<JobAccepted>()).Id;
+    }
+
+    /// <summary>The worker's request answered with batches, or null when there is nothing to do.</summary>
+    private async Task<WorkAssignment?> RequestAsync(TestProbe worker, int slots)
+    {
+        _coordinator.Tell(new RequestWork(worker.Ref, slots, 0), worker.Ref);
+        var answer = await worker.FishForMessageAsync(m => m is WorkAssignment or NoWorkNow);
+        return answer as WorkAssignment;
+    }
+
+    private static void Complete(WorkAssignment assignment, TestProbe worker)
+    {
+        foreach (var batch in assignment.Batches)
+        {
+            var tally = PrimeKernels.For(assignment.Algorithm).Count(batch.Range.From, batch.Range.Til);
+            assignment.Job.Tell(new BatchCompleted(assignment.JobId, batch.Index, tally, worker.Ref), worker.Ref);
+        }
+    }
+
+    /// <summary>Asks for and completes batches until there are none left; bounded by the batch count of any test.</summary>
+    private async Task ComputeAllAsync(TestProbe worker)
+    {
+        for (var round = 0; round < 100 && await RequestAsync(worker, slots: 4) is { } assignment; round++)
+        {
+            Complete(assignment, worker);
+        }
+    }
+}

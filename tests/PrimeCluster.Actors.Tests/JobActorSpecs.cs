@@ -1,0 +1,139 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Actors.Coordination;
+using PrimeCluster.Actors.Jobs;
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
+using PrimeCluster.Core.Kernels;
+using static PrimeCluster.Actors.Messages.WorkProtocol;
+
+namespace PrimeCluster.Actors.Tests;
+
+public sealed class JobActorSpecs() : TestKit(TestConfig.Node("seed"))
+{
+    private static readonly JobSpec Spec = new(new NumberRange(1, 10_000), Algorithm.Trial, SplitStrategy.Balanced, Batches: 10);
+    private static readonly Tally Expected = SieveKernel.Instance.Count(1, 10_000);
+
+    [Fact]
+    public async Task Job_should_aggregate_every_batch_into_the_exact_tally()
+    {
+        var (job, id) = StartJob();
+        var worker = CreateTestProbe();
+
+        var batches = await TakeAsync(job, worker, slots: 10);
+        foreach (var batch in batches)
+        {
+            job.Tell(Completion(id, batch, worker));
+        }
+
+        var finished = await FishForFinishedAsync();
+        Assert.Equal(JobState.Done, finished.View.State);
+        Assert.Equal(Expected, finished.View.SoFar);
+        Assert.Equal(10, finished.View.BatchesDone);
+    }
+
+    [Fact]
+    public async Task Job_should_count_a_batch_reported_twice_once()
+    {
+        var (job, id) = StartJob();
+        var worker = CreateTestProbe();
+
+        var batches = await TakeAsync(job, worker, slots: 10);
+        job.Tell(Completion(id, batches[0], worker));
+        job.Tell(Completion(id, batches[0], worker));
+        foreach (var batch in batches.Skip(1))
+        {
+            job.Tell(Completion(id, batch, worker));
+            job.Tell(Completion(id, batch, worker));
+        }
+
+        Assert.Equal(Expected, (await FishForFinishedAsync()).View.SoFar);
+    }
+
+    [Fact]
+    public async Task Job_should_hand_a_lost_workers_batches_to_the_next_worker()
+    {
+        var (job, id) = StartJob();
+        var lost = CreateTestProbe();
+        var survivor = CreateTestProbe();
+
+        var lostBatches = await TakeAsync(job, lost, slots: 4);
+        var others = await TakeAsync(job, survivor, slots: 6);
+        job.Tell(new JobControl.WorkerLost(lost.Ref));
+        var redone = await TakeAsync(job, survivor, slots: 10);
+
+        Assert.Equal(lostBatches.Select(b => b.Index).Order(), redone.Select(b => b.Index).Order());
+        foreach (var batch in others.Concat(redone))
+        {
+            job.Tell(Completion(id, batch, survivor));
+        }
+
+        Assert.Equal(Expected, (await FishForFinishedAsync()).View.SoFar);
+    }
+
+    [Fact]
+    public async Task Job_should_say_when_it_has_nothing_left_to_hand_out()
+    {
+        var (job, _) = StartJob();
+        var worker = CreateTestProbe();
+        await TakeAsync(job, worker, slots: 10);
+
+        job.Tell(new JobControl.OfferWork(worker.Ref, 2), TestActor);
+
+        await FishForMessageAsync(m => m is JobControl.NoWorkLeft { Slots: 2 });
+        await worker.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task Job_should_fail_after_a_batch_fails_too_often()
+    {
+        var (job, id) = StartJob();
+        var worker = CreateTestProbe();
+
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var batch = (await TakeAsync(job, worker, slots: 1))[0];
+            Assert.Equal(0, batch.Index);
+            job.Tell(new BatchFailed(id, batch.Index, "disk on fire", worker.Ref));
+        }
+
+        var finished = await FishForFinishedAsync();
+        Assert.Equal(JobState.Failed, finished.View.State);
+        Assert.Contains("disk on fire", finished.View.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancelled_job_should_tell_the_workers_holding_its_batches()
+    {
+        var (job, id) = StartJob();
+        var worker = CreateTestProbe();
+        await TakeAsync(job, worker, slots: 3);
+
+        job.Tell(JobControl.Cancel.Instance);
+
+        await worker.ExpectMsgAsync<CancelWork>(c => c.JobId == id);
+        Assert.Equal(JobState.Cancelled, (await FishForFinishedAsync()).View.State);
+    }
+
+    private (IActorRef Job, JobId Id) StartJob()
+    {
+        var id = JobId.New();
+        var settings = PrimeClusterSettings.From(Sys.Settings.Config);
+        var job = ChildActorOf(JobActor.Props(id, Spec, Spec.Plan(1), 1, DateTimeOffset.UtcNow, settings));
+        return (job, id);
+    }
+
+    private static async Task<IReadOnlyList<BatchWork>> TakeAsync(IActorRef job, Akka.TestKit.TestProbe worker, int slots)
+    {
+        job.Tell(new JobControl.OfferWork(worker.Ref, slots));
+        return (await worker.ExpectMsgAsync<WorkAssignment>()).Batches;
+    }
+
+    private static BatchCompleted Completion(JobId id, BatchWork batch, Akka.TestKit.TestProbe worker) =>
+        new(id, batch.Index, SieveKernel.Instance.Count(batch.Range.From, batch.Range.Til), worker.Ref);
+
+    private async Task<JobControl.Finished> FishForFinishedAsync() =>
+        (JobControl.Finished)await FishForMessageAsync(m => m is JobControl.Finished, TimeSpan.FromSeconds(10));
+}
