@@ -18,7 +18,7 @@ public sealed class CoordinatorSpecs : TestKit
     private readonly IActorRef _coordinator;
 
     public CoordinatorSpecs()
-        : base(TestConfig.Node("seed"))
+        : base(TestConfig.SerializeEverything(TestConfig.Node("seed")))
     {
         _coordinator = Sys.ActorOf(CoordinatorActor.Props(PrimeClusterSettings.From(Sys.Settings.Config)), "coordinator");
     }

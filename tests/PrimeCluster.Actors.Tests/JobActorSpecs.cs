@@ -11,7 +11,7 @@ using static PrimeCluster.Actors.Messages.WorkProtocol;
 
 namespace PrimeCluster.Actors.Tests;
 
-public sealed class JobActorSpecs() : TestKit(TestConfig.Node("seed"))
+public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(TestConfig.Node("seed")))
 {
     private static readonly JobSpec Spec = new(new NumberRange(1, 10_000), Algorithm.Trial, SplitStrategy.Balanced, Batches: 10);
     private static readonly Tally Expected = SieveKernel.Instance.Count(1, 10_000);

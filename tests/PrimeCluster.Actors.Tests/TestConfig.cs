@@ -9,7 +9,6 @@ internal static class TestConfig
     /// <summary>Failure detection and downing in seconds rather than the production defaults.</summary>
     public static readonly Config Quick = ConfigurationFactory.ParseString("""
         akka.loglevel = WARNING
-        akka.actor.serialize-messages = on
         akka.cluster.failure-detector.heartbeat-interval = 250ms
         akka.cluster.failure-detector.acceptable-heartbeat-pause = 1500ms
         akka.cluster.split-brain-resolver.stable-after = 2s
@@ -21,6 +20,13 @@ internal static class TestConfig
         primecluster.worker.idle-poll = 300ms
         primecluster.jobs.progress-interval = 50ms
         """);
+
+    /// <summary>
+    /// For actor specs in one system: every message goes through serialization as if it crossed nodes, so that the
+    /// specs exercise the wire format. (Cluster systems cannot: Akka's own cluster events do not survive that.)
+    /// </summary>
+    public static Config SerializeEverything(Config config) =>
+        ConfigurationFactory.ParseString("akka.actor.serialize-messages = on").WithFallback(config);
 
     /// <summary>A node on 127.0.0.1 at a free port, with these roles; a seed with no seeds given forms its own cluster.</summary>
     public static Config Node(string roles, int workers = 1, string? seeds = null) =>

@@ -1,0 +1,97 @@
+using PrimeCluster.Actors.Configuration;
+
+namespace PrimeCluster.Actors.Tests;
+
+public sealed class ClusterConfigSpecs
+{
+    [Fact]
+    public void A_node_with_no_settings_should_be_a_one_node_cluster_on_loopback()
+    {
+        var config = ClusterConfig.Build(new NodeSettings());
+
+        Assert.Equal("127.0.0.1", config.GetString("akka.remote.dot-netty.tcp.hostname"));
+        Assert.Equal("127.0.0.1", config.GetString("akka.remote.dot-netty.tcp.public-hostname"));
+        Assert.Equal(4053, config.GetInt("akka.remote.dot-netty.tcp.port"));
+        Assert.Equal(["seed", "worker"], config.GetStringList("akka.cluster.roles"));
+        Assert.Empty(config.GetStringList("akka.cluster.seed-nodes"));
+        Assert.Equal("http://127.0.0.1:8080", config.GetString("primecluster.api.url"));
+        Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+    }
+
+    [Fact]
+    public void Settings_should_override_the_file_and_a_public_address_should_bind_every_interface()
+    {
+        var config = ClusterConfig.Build(new NodeSettings
+        {
+            PublicHost = "worker-7.example",
+            Port = "4100",
+            Seeds = "akka.tcp://primecluster@seed-1:4053, akka.tcp://primecluster@seed-2:4053",
+            Roles = "worker",
+            Workers = "3",
+            ApiUrl = "http://0.0.0.0:9000",
+            ApiToken = "s3cret\"quoted",
+        });
+
+        Assert.Equal("0.0.0.0", config.GetString("akka.remote.dot-netty.tcp.hostname"));
+        Assert.Equal("worker-7.example", config.GetString("akka.remote.dot-netty.tcp.public-hostname"));
+        Assert.Equal(4100, config.GetInt("akka.remote.dot-netty.tcp.port"));
+        Assert.Equal(["akka.tcp://primecluster@seed-1:4053", "akka.tcp://primecluster@seed-2:4053"], config.GetStringList("akka.cluster.seed-nodes"));
+        Assert.Equal(["worker"], config.GetStringList("akka.cluster.roles"));
+        Assert.Equal(3, PrimeClusterSettings.From(config).WorkersPerNode);
+        Assert.Equal("s3cret\"quoted", config.GetString("primecluster.api.token"));
+    }
+
+    [Fact]
+    public void Flags_should_win_over_environment_variables()
+    {
+        var environment = new Dictionary<string, string> { ["CLUSTER_PORT"] = "5000", ["WORKERS"] = "2", ["CLUSTER_ROLES"] = "seed" };
+        var fromEnvironment = NodeSettings.FromEnvironment(environment.GetValueOrDefault);
+
+        var settings = new NodeSettings { Port = "6000" }.Over(fromEnvironment);
+
+        Assert.Equal("6000", settings.Port);
+        Assert.Equal("2", settings.Workers);
+        Assert.Equal("seed", settings.Roles);
+    }
+
+    [Theory]
+    [InlineData("CLUSTER_PORT", "Port", "70000")]
+    [InlineData("CLUSTER_PORT", "Port", "http")]
+    [InlineData("CLUSTER_ROLES", "Roles", "seed,janitor")]
+    [InlineData("CLUSTER_ROLES", "Roles", ",")]
+    [InlineData("CLUSTER_SEEDS", "Seeds", "seed-1:4053")]
+    [InlineData("CLUSTER_SEEDS", "Seeds", "akka.tcp://otherSystem@seed-1:4053")]
+    [InlineData("CLUSTER_SEEDS", "Seeds", "akka.tcp://primecluster@seed-1")]
+    [InlineData("WORKERS", "Workers", "-1")]
+    [InlineData("WORKERS", "Workers", "many")]
+    [InlineData("API_URL", "ApiUrl", "ftp://host/")]
+    [InlineData("CLUSTER_IP", "PublicHost", "not a host")]
+    [InlineData("CLUSTER_CONFIG", "ConfigFile", "/nonexistent/cluster.hocon")]
+    public void A_bad_setting_should_be_refused_by_name(string setting, string property, string value)
+    {
+        var settings = property switch
+        {
+            "Port" => new NodeSettings { Port = value },
+            "Roles" => new NodeSettings { Roles = value },
+            "Seeds" => new NodeSettings { Seeds = value },
+            "Workers" => new NodeSettings { Workers = value },
+            "ApiUrl" => new NodeSettings { ApiUrl = value },
+            "PublicHost" => new NodeSettings { PublicHost = value },
+            "ConfigFile" => new NodeSettings { ConfigFile = value },
+            _ => throw new ArgumentOutOfRangeException(nameof(property), property, null),
+        };
+
+        var error = Assert.Throws<SettingException>(() => ClusterConfig.Build(settings));
+
+        Assert.Equal(setting, error.Setting);
+        Assert.StartsWith($"{setting}: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_worker_without_seeds_should_be_refused()
+    {
+        var error = Assert.Throws<SettingException>(() => ClusterConfig.Build(new NodeSettings { Roles = "worker" }));
+
+        Assert.Equal("CLUSTER_SEEDS", error.Setting);
+    }
+}

@@ -1,0 +1,44 @@
+using Akka.Actor;
+using Akka.Configuration;
+using PrimeCluster.Actors.Client;
+using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Actors.Hosting;
+
+namespace PrimeCluster.Actors.Tests;
+
+/// <summary>A whole node in this test process: its own actor system on a free loopback port.</summary>
+internal sealed class InProcessNode : IAsyncDisposable
+{
+    private InProcessNode(ActorSystem system, PrimeClusterNode actors)
+    {
+        System = system;
+        Actors = actors;
+        Client = new CoordinatorClient(actors.Coordinator, TimeSpan.FromSeconds(5));
+    }
+
+    public ActorSystem System { get; }
+
+    public PrimeClusterNode Actors { get; }
+
+    public CoordinatorClient Client { get; }
+
+    public Address Address => ((ExtendedActorSystem)System).Provider.DefaultAddress;
+
+    public static InProcessNode Start(string roles, int workers = 1, InProcessNode? seed = null, Config? extra = null)
+    {
+        var config = TestConfig.Node(roles, workers, seed?.Address.ToString());
+        var system = ActorSystem.Create(ClusterConfig.SystemName, extra is null ? config : extra.WithFallback(config));
+        return new InProcessNode(system, PrimeClusterNode.Start(system));
+    }
+
+    /// <summary>Stops the node without leaving the cluster, as if its process were killed.</summary>
+    public static Config Abrupt { get; } = ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-actor-system-terminate = off");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!System.WhenTerminated.IsCompleted)
+        {
+            await System.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Akka.Actor;
+using PrimeCluster.Actors.Client;
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
+using PrimeCluster.Core.Kernels;
+
+namespace PrimeCluster.Actors.Tests;
+
+/// <summary>A seed and worker nodes as separate actor systems on loopback, in this process.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class MultiNodeSpecs : IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private readonly List<InProcessNode> _nodes = [];
+
+    [Fact]
+    public async Task Job_should_complete_exactly_across_a_seed_and_two_workers()
+    {
+        var seed = Start("seed");
+        Start("worker", seed: seed);
+        Start("worker", seed: seed);
+        await WaitForWorkersAsync(seed, 2);
+
+        var outcome = await new ClusterJobRunner(seed.Client, 2).RunAsync(new JobSpec(new NumberRange(1, 200_000), Batches: 40)).WaitAsync(Bound);
+
+        Assert.Equal(new Tally(17_984, 1_711_580_852), outcome.Tally);
+        Assert.Equal(2, outcome.Workers);
+    }
+
+    [Fact]
+    public async Task Job_should_stay_exact_when_a_worker_node_dies_mid_job()
+    {
+        var seed = Start("seed");
+        var survivor = Start("worker", seed: seed);
+        var doomed = Start("worker", seed: seed, abrupt: true);
+        await WaitForWorkersAsync(seed, 2);
+        var range = new NumberRange(1, 1_200_000);
+
+        var id = await seed.Client.SubmitAsync(new JobSpec(range, Batches: 60));
+        await WaitUntilAsync(async () => (await seed.Client.WorkersAsync()).Any(w => w.Node == doomed.Address && w.Batches > 0));
+        await doomed.System.Terminate();
+
+        var view = await seed.Client.AwaitAsync(id).WaitAsync(Bound);
+        Assert.Equal(JobState.Done, view!.State);
+        Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view.Result);
+        Assert.DoesNotContain(await seed.Client.WorkersAsync(), w => w.Node == doomed.Address);
+        Assert.Contains(await seed.Client.WorkersAsync(), w => w.Node == survivor.Address);
+    }
+
+    [Fact]
+    public async Task Worker_node_joining_mid_job_should_receive_batches_at_once()
+    {
+        var seed = Start("seed");
+        Start("worker", seed: seed);
+        await WaitForWorkersAsync(seed, 1);
+        var range = new NumberRange(1, 1_000_000);
+        var id = await seed.Client.SubmitAsync(new JobSpec(range, Batches: 80));
+        await WaitUntilAsync(async () => (await seed.Client.GetAsync(id))!.BatchesDone > 0);
+
+        var newcomer = Start("worker", seed: seed);
+
+        await WaitUntilAsync(async () => (await seed.Client.WorkersAsync()).Any(w => w.Node == newcomer.Address && w.Batches > 0));
+        var view = await seed.Client.AwaitAsync(id).WaitAsync(Bound);
+        Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view!.Result);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in Enumerable.Reverse(_nodes))
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    private InProcessNode Start(string roles, InProcessNode? seed = null, bool abrupt = false)
+    {
+        var node = InProcessNode.Start(roles, workers: 1, seed, abrupt ? InProcessNode.Abrupt : null);
+        _nodes.Add(node);
+        return node;
+    }
+
+    private static Task WaitForWorkersAsync(InProcessNode seed, int count) =>
+        WaitUntilAsync(async () => (await seed.Client.WorkersAsync()).Count >= count);
+
+    /// <summary>Polls a condition every 50 ms for at most a minute.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTimeOffset.UtcNow + Bound;
+        while (!await condition())
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException("The condition did not hold within a minute.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}

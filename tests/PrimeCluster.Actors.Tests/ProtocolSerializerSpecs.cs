@@ -1,0 +1,95 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Actors.Serialization;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
+using static PrimeCluster.Actors.Messages.ClusterProtocol;
+using static PrimeCluster.Actors.Messages.JobProtocol;
+using static PrimeCluster.Actors.Messages.WorkProtocol;
+
+namespace PrimeCluster.Actors.Tests;
+
+public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
+{
+    private static readonly Tally Huge = new(ulong.MaxValue, UInt128.MaxValue);
+    private static readonly JobSpec Spec = new(new NumberRange(3, ulong.MaxValue), Algorithm.Sieve, SplitStrategy.Starmap, 7);
+
+    public static TheoryData<string> Messages => new(All(ActorRefs.Nobody).Select(m => m.GetType().Name).Distinct());
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void Every_message_should_survive_a_round_trip_through_its_own_serializer(string name)
+    {
+        foreach (var message in All(TestActor).Where(m => m.GetType().Name == name))
+        {
+            var serializer = Sys.Serialization.FindSerializerFor(message);
+            Assert.IsType<ProtocolSerializer>(serializer);
+
+            var bytes = serializer.ToBinary(message);
+            var back = Sys.Serialization.Deserialize(bytes, serializer.Identifier, ((ProtocolSerializer)serializer).Manifest(message));
+
+            Assert.Equal(Describe(message), Describe(back));
+        }
+    }
+
+    [Fact]
+    public void Counts_beyond_64_bits_should_stay_exact_and_the_wire_form_compact()
+    {
+        var message = new BatchCompleted(new JobId("abcdefghij"), long.MaxValue, Huge, TestActor);
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+
+        var back = (BatchCompleted)Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, "BC");
+
+        Assert.Equal(UInt128.MaxValue, back.Tally.CheckCount);
+        Assert.Equal(ulong.MaxValue, back.Tally.PrimeCount);
+        Assert.True(serializer.ToBinary(message).Length < 120, "a completion should cost about a hundred bytes");
+    }
+
+    /// <summary>Records compare lists by reference; their printed form compares them by content.</summary>
+    private static string Describe(object message) => message switch
+    {
+        WorkAssignment a => $"{a with { Batches = [] }} {string.Join(",", a.Batches)}",
+        BatchesReturned r => $"{r with { Indices = [] }} {string.Join(",", r.Indices)}",
+        JobList l => string.Join(",", l.Jobs),
+        WorkerList w => string.Join(",", w.Workers),
+        _ => message.ToString()!,
+    };
+
+    private static IEnumerable<object> All(IActorRef actor)
+    {
+        var id = new JobId("k2m9x7pqrs");
+        var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        var view = new JobView(id, Spec, JobState.Running, 3, 9, Huge, UInt128.MaxValue - 1, true, 4, now, now.AddSeconds(1), null, TimeSpan.FromMilliseconds(1234.5), null);
+        var failed = view with { State = JobState.Failed, FinishedAt = now.AddSeconds(2), Error = "batch 3 failed: ☠", Spec = Spec with { Batches = null } };
+        var worker = new WorkerView(Address.Parse("akka.tcp://primecluster@10.0.0.7:4053"), "/user/worker-3", 2);
+        return
+        [
+            new RequestWork(actor, 3, 1),
+            NoWorkNow.Instance,
+            WorkAvailable.Instance,
+            new WorkAssignment(id, actor, Algorithm.Trial, [new BatchWork(0, new NumberRange(0, 1)), new BatchWork(long.MaxValue, new NumberRange(ulong.MaxValue, ulong.MaxValue))]),
+            new BatchCompleted(id, 42, Huge, actor),
+            new BatchFailed(id, 42, "out of memory", actor),
+            new BatchesReturned(id, [1, 2, long.MaxValue], actor),
+            new BatchesReturnAcknowledged(id),
+            new CancelWork(id),
+            new SubmitJob(Spec),
+            new SubmitJob(Spec with { Batches = 0 }),
+            new SubmitJob(new JobSpec(new NumberRange(0, 0))),
+            new JobAccepted(id),
+            new JobRejected("batches must be from 1 to 100000000."),
+            new GetJob(id),
+            new AwaitJob(id),
+            new CancelJob(id),
+            new JobNotFound(id),
+            GetJobs.Instance,
+            new JobList([view, failed]),
+            view,
+            failed,
+            GetWorkers.Instance,
+            worker,
+            new WorkerList([worker, worker with { Batches = 0 }]),
+        ];
+    }
+}

@@ -1,0 +1,90 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Actors.Workers;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Kernels;
+using static PrimeCluster.Actors.Messages.WorkProtocol;
+
+namespace PrimeCluster.Actors.Tests;
+
+public sealed class WorkerActorSpecs : TestKit
+{
+    private static readonly TimeSpan WarmUpAllowance = TimeSpan.FromSeconds(10);
+    private readonly ComputeScheduler _scheduler = new(1, "test-compute");
+    private readonly Akka.TestKit.TestProbe _coordinator;
+    private readonly Akka.TestKit.TestProbe _job;
+    private readonly IActorRef _worker;
+
+    public WorkerActorSpecs()
+        : base(TestConfig.SerializeEverything(TestConfig.Node("worker", seeds: "akka.tcp://primecluster@127.0.0.1:1")))
+    {
+        _coordinator = CreateTestProbe();
+        _job = CreateTestProbe();
+        _worker = Sys.ActorOf(WorkerActor.Props(_coordinator.Ref, _scheduler, PrimeClusterSettings.From(Sys.Settings.Config)));
+    }
+
+    [Fact]
+    public async Task Worker_should_ask_for_work_once_warmed_up_and_report_exact_tallies_to_the_job()
+    {
+        var request = await _coordinator.ExpectMsgAsync<RequestWork>(WarmUpAllowance);
+        Assert.Equal(_worker, request.Worker);
+        Assert.Equal(2, request.Slots);
+
+        var id = JobId.New();
+        _worker.Tell(new WorkAssignment(id, _job.Ref, Algorithm.Trial, [new BatchWork(3, new NumberRange(1, 50_000)), new BatchWork(4, new NumberRange(50_001, 60_000))]));
+
+        var first = await _job.ExpectMsgAsync<BatchCompleted>(TimeSpan.FromSeconds(10));
+        var second = await _job.ExpectMsgAsync<BatchCompleted>(TimeSpan.FromSeconds(10));
+        Assert.Equal((3L, SieveKernel.Instance.Count(1, 50_000)), (first.Index, first.Tally));
+        Assert.Equal((4L, SieveKernel.Instance.Count(50_001, 60_000)), (second.Index, second.Tally));
+        Assert.Equal(id, second.JobId);
+        await _coordinator.FishForMessageAsync(m => m is RequestWork { InFlight: 0 });
+    }
+
+    [Fact]
+    public async Task Worker_should_stop_a_cancelled_jobs_batch_and_report_nothing()
+    {
+        await _coordinator.ExpectMsgAsync<RequestWork>(WarmUpAllowance);
+        var id = JobId.New();
+
+        // Minutes of work on one core, cancelled a moment after it starts.
+        _worker.Tell(new WorkAssignment(id, _job.Ref, Algorithm.Trial, [new BatchWork(0, new NumberRange(1, 20_000_000)), new BatchWork(1, new NumberRange(1, 10))]));
+        await Task.Delay(200);
+        _worker.Tell(new CancelWork(id));
+
+        await _job.ExpectNoMsgAsync(TimeSpan.FromSeconds(1));
+        await _coordinator.FishForMessageAsync(m => m is RequestWork { InFlight: 0 }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Draining_worker_should_finish_its_batch_hand_back_the_rest_and_take_nothing_more()
+    {
+        await _coordinator.ExpectMsgAsync<RequestWork>(WarmUpAllowance);
+        var id = JobId.New();
+        _worker.Tell(new WorkAssignment(id, _job.Ref, Algorithm.Trial, [
+            new BatchWork(0, new NumberRange(1, 150_000)),
+            new BatchWork(1, new NumberRange(150_001, 160_000)),
+            new BatchWork(2, new NumberRange(160_001, 170_000)),
+        ]));
+        await Task.Delay(20);
+
+        _worker.Tell(WorkerActor.Drain.Instance);
+
+        var returned = await _job.ExpectMsgAsync<BatchesReturned>();
+        Assert.Equal([1L, 2L], returned.Indices);
+        var completed = await _job.ExpectMsgAsync<BatchCompleted>(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, completed.Index);
+        await ExpectMsgAsync<WorkerActor.Drained>(TimeSpan.FromSeconds(10));
+
+        _worker.Tell(new WorkAssignment(id, _job.Ref, Algorithm.Trial, [new BatchWork(5, new NumberRange(1, 10))]));
+        Assert.Equal([5L], (await _job.ExpectMsgAsync<BatchesReturned>()).Indices);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        _scheduler.Dispose();
+    }
+}

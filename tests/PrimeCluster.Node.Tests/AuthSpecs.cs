@@ -1,0 +1,36 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace PrimeCluster.Node.Tests;
+
+public sealed class AuthSpecs
+{
+    [Fact]
+    public async Task With_a_token_every_request_should_need_it()
+    {
+        await using var node = await NodeUnderTest.StartAsync(token: "open-sesame");
+        await node.WaitUntilUpAsync();
+        using var anonymous = new HttpClient { BaseAddress = node.Http.BaseAddress };
+        using var wrong = new HttpClient { BaseAddress = node.Http.BaseAddress };
+        wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "open-sesame!");
+
+        foreach (var path in new[] { "/jobs", "/cluster", "/healthz", "/jobs/x" })
+        {
+            var refused = await anonymous.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("Bearer", refused.Headers.WwwAuthenticate.Single().Scheme);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync(path)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await node.Http.GetAsync("/jobs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_worker_only_node_should_serve_health_but_no_job_api()
+    {
+        await using var node = await NodeUnderTest.StartAsync(roles: "worker", workers: 1);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await node.Http.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await node.Http.GetAsync("/jobs")).StatusCode);
+    }
+}
