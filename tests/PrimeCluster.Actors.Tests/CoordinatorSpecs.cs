@@ -136,11 +136,9 @@ public sealed class CoordinatorSpecs : TestKit
 
     private static void Complete(WorkAssignment assignment, TestProbe worker)
     {
-        foreach (var batch in assignment.Batches)
-        {
-            var tally = PrimeKernels.For(assignment.Algorithm).Count(batch.Range.From, batch.Range.Til);
-            assignment.Job.Tell(new BatchCompleted(assignment.JobId, batch.Index, tally, worker.Ref), worker.Ref);
-        }
+        var kernel = PrimeKernels.For(assignment.Algorithm);
+        var results = assignment.Batches.Select(b => new BatchResult(b.Index, kernel.Count(b.Range.From, b.Range.Til))).ToList();
+        assignment.Job.Tell(new BatchesCompleted(assignment.JobId, results, worker.Ref), worker.Ref);
     }
 
     /// <summary>Asks for and completes batches until there are none left; bounded by the batch count of any test.</summary>

@@ -53,6 +53,20 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
     }
 
     [Fact]
+    public async Task Job_should_take_several_results_in_one_report()
+    {
+        var (job, id) = StartJob();
+        var worker = CreateTestProbe();
+
+        var batches = await TakeAsync(job, worker, slots: 10);
+        var results = batches.Select(b => new BatchResult(b.Index, SieveKernel.Instance.Count(b.Range.From, b.Range.Til))).ToList();
+        job.Tell(new BatchesCompleted(id, results[..4], worker.Ref));
+        job.Tell(new BatchesCompleted(id, results[2..], worker.Ref));
+
+        Assert.Equal(Expected, (await FishForFinishedAsync()).View.SoFar);
+    }
+
+    [Fact]
     public async Task Job_should_hand_a_lost_workers_batches_to_the_next_worker()
     {
         var (job, id) = StartJob();
@@ -131,8 +145,8 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         return (await worker.ExpectMsgAsync<WorkAssignment>()).Batches;
     }
 
-    private static BatchCompleted Completion(JobId id, BatchWork batch, Akka.TestKit.TestProbe worker) =>
-        new(id, batch.Index, SieveKernel.Instance.Count(batch.Range.From, batch.Range.Til), worker.Ref);
+    private static BatchesCompleted Completion(JobId id, BatchWork batch, Akka.TestKit.TestProbe worker) =>
+        new(id, [new BatchResult(batch.Index, SieveKernel.Instance.Count(batch.Range.From, batch.Range.Til))], worker.Ref);
 
     private async Task<JobControl.Finished> FishForFinishedAsync() =>
         (JobControl.Finished)await FishForMessageAsync(m => m is JobControl.Finished, TimeSpan.FromSeconds(10));

@@ -36,13 +36,13 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
     [Fact]
     public void Counts_beyond_64_bits_should_stay_exact_and_the_wire_form_compact()
     {
-        var message = new BatchCompleted(new JobId("abcdefghij"), long.MaxValue, Huge, TestActor);
+        var message = new BatchesCompleted(new JobId("abcdefghij"), [new BatchResult(long.MaxValue, Huge)], TestActor);
         var serializer = Sys.Serialization.FindSerializerFor(message);
 
-        var back = (BatchCompleted)Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, "BC");
+        var back = (BatchesCompleted)Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, "BC");
 
-        Assert.Equal(UInt128.MaxValue, back.Tally.CheckCount);
-        Assert.Equal(ulong.MaxValue, back.Tally.PrimeCount);
+        Assert.Equal(UInt128.MaxValue, back.Results.Single().Tally.CheckCount);
+        Assert.Equal(ulong.MaxValue, back.Results.Single().Tally.PrimeCount);
         Assert.True(serializer.ToBinary(message).Length < 120, "a completion should cost about a hundred bytes");
     }
 
@@ -51,6 +51,7 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
     {
         WorkAssignment a => $"{a with { Batches = [] }} {string.Join(",", a.Batches)}",
         BatchesReturned r => $"{r with { Indices = [] }} {string.Join(",", r.Indices)}",
+        BatchesCompleted c => $"{c with { Results = [] }} {string.Join(",", c.Results)}",
         JobList l => string.Join(",", l.Jobs),
         WorkerList w => string.Join(",", w.Workers),
         _ => message.ToString()!,
@@ -69,7 +70,7 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             NoWorkNow.Instance,
             WorkAvailable.Instance,
             new WorkAssignment(id, actor, Algorithm.Trial, [new BatchWork(0, new NumberRange(0, 1)), new BatchWork(long.MaxValue, new NumberRange(ulong.MaxValue, ulong.MaxValue))]),
-            new BatchCompleted(id, 42, Huge, actor),
+            new BatchesCompleted(id, [new BatchResult(42, Huge), new BatchResult(7, Tally.Zero)], actor),
             new BatchFailed(id, 42, "out of memory", actor),
             new BatchesReturned(id, [1, 2, long.MaxValue], actor),
             new BatchesReturnAcknowledged(id),

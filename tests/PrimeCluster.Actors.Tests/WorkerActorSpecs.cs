@@ -35,11 +35,17 @@ public sealed class WorkerActorSpecs : TestKit
         var id = JobId.New();
         _worker.Tell(new WorkAssignment(id, _job.Ref, Algorithm.Trial, [new BatchWork(3, new NumberRange(1, 50_000)), new BatchWork(4, new NumberRange(50_001, 60_000))]));
 
-        var first = await _job.ExpectMsgAsync<BatchCompleted>(TimeSpan.FromSeconds(10));
-        var second = await _job.ExpectMsgAsync<BatchCompleted>(TimeSpan.FromSeconds(10));
-        Assert.Equal((3L, SieveKernel.Instance.Count(1, 50_000)), (first.Index, first.Tally));
-        Assert.Equal((4L, SieveKernel.Instance.Count(50_001, 60_000)), (second.Index, second.Tally));
-        Assert.Equal(id, second.JobId);
+        var results = new List<BatchResult>();
+        while (results.Count < 2)
+        {
+            var completed = await _job.ExpectMsgAsync<BatchesCompleted>(TimeSpan.FromSeconds(10));
+            Assert.Equal(id, completed.JobId);
+            results.AddRange(completed.Results);
+        }
+
+        Assert.Equal(
+            [new BatchResult(3, SieveKernel.Instance.Count(1, 50_000)), new BatchResult(4, SieveKernel.Instance.Count(50_001, 60_000))],
+            results);
         await _coordinator.FishForMessageAsync(m => m is RequestWork { InFlight: 0 });
     }
 
@@ -74,8 +80,8 @@ public sealed class WorkerActorSpecs : TestKit
 
         var returned = await _job.ExpectMsgAsync<BatchesReturned>();
         Assert.Equal([1L, 2L], returned.Indices);
-        var completed = await _job.ExpectMsgAsync<BatchCompleted>(TimeSpan.FromSeconds(10));
-        Assert.Equal(0, completed.Index);
+        var completed = await _job.ExpectMsgAsync<BatchesCompleted>(TimeSpan.FromSeconds(10));
+        Assert.Equal([0L], completed.Results.Select(r => r.Index));
         await ExpectMsgAsync<WorkerActor.Drained>(TimeSpan.FromSeconds(10));
 
         _worker.Tell(new WorkAssignment(id, _job.Ref, Algorithm.Trial, [new BatchWork(5, new NumberRange(1, 10))]));

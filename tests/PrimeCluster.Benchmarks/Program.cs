@@ -1,4 +1,12 @@
 using BenchmarkDotNet.Running;
+using PrimeCluster.Benchmarks;
 
-// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- --filter '*'   (BenchmarkDotNet: kernels and splits)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster        (node processes: scaling, coordinator, memory)
+if (args is ["cluster", ..])
+{
+    return await ClusterBenchmark.RunAsync(Console.Out);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ClusterBenchmark).Assembly).Run(args);
+return 0;

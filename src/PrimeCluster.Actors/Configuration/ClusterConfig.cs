@@ -64,7 +64,7 @@ public static class ClusterConfig
         var apiUrl = settings.ApiUrl ?? baseConfig.GetString("primecluster.api.url", "http://127.0.0.1:8080");
         if (!Uri.TryCreate(apiUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttp && api.Scheme != Uri.UriSchemeHttps))
         {
-            throw new SettingException("API_URL", $"'{apiUrl}' is not an http:// or https:// URL.");
+            throw new SettingException("API_URL", $"'{apiUrl}' is not a valid http:// or https:// URL.");
         }
 
         var token = settings.ApiToken ?? baseConfig.GetString("primecluster.api.token", string.Empty);

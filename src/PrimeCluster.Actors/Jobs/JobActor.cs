@@ -47,7 +47,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _estimatedChecks = (UInt128)Math.Round(CostModel.EstimateChecks(spec.Range));
 
         Receive<JobControl.OfferWork>(HandOut);
-        Receive<BatchCompleted>(Completed);
+        Receive<BatchesCompleted>(Completed);
         Receive<BatchFailed>(Failed);
         Receive<BatchesReturned>(Returned);
         Receive<JobControl.WorkerLost>(lost => Requeue(lost.Worker, "was lost"));
@@ -103,15 +103,20 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         AnnounceWaiting();
     }
 
-    private void Completed(BatchCompleted completed)
+    private void Completed(BatchesCompleted completed)
     {
-        if (!_ledger.Complete(completed.Index))
+        foreach (var result in completed.Results)
         {
-            _log.Debug("Job {0}: batch {1} reported again by {2}; counted once already", _id, completed.Index, completed.Worker);
-            return;
+            if (_ledger.Complete(result.Index))
+            {
+                _soFar += result.Tally;
+            }
+            else
+            {
+                _log.Debug("Job {0}: batch {1} reported again by {2}; counted once already", _id, result.Index, completed.Worker);
+            }
         }
 
-        _soFar += completed.Tally;
         if (_ledger.AllDone)
         {
             Finish(JobState.Done, error: null);

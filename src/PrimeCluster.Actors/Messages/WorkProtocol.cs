@@ -39,7 +39,11 @@ public static class WorkProtocol
     /// <summary>Batches of one job for a worker; results go to <paramref name="Job"/>.</summary>
     public sealed record WorkAssignment(JobId JobId, IActorRef Job, Algorithm Algorithm, IReadOnlyList<BatchWork> Batches) : IClusterMessage;
 
-    public sealed record BatchCompleted(JobId JobId, long Index, Tally Tally, IActorRef Worker) : IClusterMessage;
+    /// <summary>The tally of one batch.</summary>
+    public sealed record BatchResult(long Index, Tally Tally);
+
+    /// <summary>Results of one or more batches of a job; short batches are reported together.</summary>
+    public sealed record BatchesCompleted(JobId JobId, IReadOnlyList<BatchResult> Results, IActorRef Worker) : IClusterMessage;
 
     public sealed record BatchFailed(JobId JobId, long Index, string Error, IActorRef Worker) : IClusterMessage;
 

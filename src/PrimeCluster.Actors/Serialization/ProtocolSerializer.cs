@@ -21,7 +21,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     {
         RequestWork => "RW",
         WorkAssignment => "WA",
-        BatchCompleted => "BC",
+        BatchesCompleted => "BC",
         NoWorkNow => "NW",
         WorkAvailable => "AV",
         BatchFailed => "BF",
@@ -62,7 +62,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         {
             "RW" => new RequestWork(ReadRef(r), r.ReadInt32(), r.ReadInt32()),
             "WA" => new WorkAssignment(ReadJobId(r), ReadRef(r), (Algorithm)r.ReadByte(), ReadList(r, () => new BatchWork(r.ReadInt64(), ReadRange(r)))),
-            "BC" => new BatchCompleted(ReadJobId(r), r.ReadInt64(), ReadTally(r), ReadRef(r)),
+            "BC" => new BatchesCompleted(ReadJobId(r), ReadList(r, () => new BatchResult(r.ReadInt64(), ReadTally(r))), ReadRef(r)),
             "NW" => NoWorkNow.Instance,
             "AV" => WorkAvailable.Instance,
             "BF" => new BatchFailed(ReadJobId(r), r.ReadInt64(), r.ReadString(), ReadRef(r)),
@@ -105,10 +105,13 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                     WriteRange(w, b.Range);
                 });
                 break;
-            case BatchCompleted m:
+            case BatchesCompleted m:
                 w.Write(m.JobId.Value);
-                w.Write(m.Index);
-                WriteTally(w, m.Tally);
+                WriteList(w, m.Results, result =>
+                {
+                    w.Write(result.Index);
+                    WriteTally(w, result.Tally);
+                });
                 WriteRef(w, m.Worker);
                 break;
             case NoWorkNow or WorkAvailable or GetJobs or GetWorkers:

@@ -11,21 +11,24 @@ using static PrimeCluster.Actors.Messages.WorkProtocol;
 namespace PrimeCluster.Actors.Workers;
 
 /// <summary>
-/// Computes one batch at a time on its own thread and pulls more from the coordinator while it has room, holding
-/// a few batches ahead so that it never waits on the network between two. Keeps no job state: every batch carries
-/// what it needs, and every result goes straight to the job that handed it out.
+/// Computes batches on its own thread and pulls more from the coordinator while it has room, holding a few batches
+/// ahead so that it never waits on the network between two. Keeps no job state: every batch carries what it needs,
+/// and every result goes straight to the job that handed it out.
 /// </summary>
 public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     /// <summary>Short batches make a worker hold more of them, up to this many, to cover the round trip to the coordinator.</summary>
     private const int MaxHeld = 64;
 
+    /// <summary>Batches this short travel to the compute thread, and back to their job, several at a time.</summary>
+    private const double SliceMilliseconds = 5;
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef _coordinator;
     private readonly ComputeScheduler _scheduler;
     private readonly PrimeClusterSettings _settings;
     private readonly LinkedList<Held> _waiting = new();
-    private Running? _running;
+    private Slice? _running;
     private bool _asked;
     private DateTimeOffset _askedAt;
     private double _averageBatchMs = double.NaN;
@@ -51,7 +54,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         Task.Factory.StartNew(WarmUp.EnsureDone, CancellationToken.None, TaskCreationOptions.None, _scheduler)
             .PipeTo(Self, success: () => WarmedUp.Instance);
 
-    private int HeldCount => _waiting.Count + (_running is null ? 0 : 1);
+    private int HeldCount => _waiting.Count + (_running?.Batches.Count ?? 0);
 
     /// <summary>
     /// How many batches to hold: the configured prefetch, or more when batches are shorter than the round trip to the
@@ -109,47 +112,37 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
             AskForWork();
         });
-        Receive<BatchComputed>(OnComputed);
+        Receive<SliceComputed>(OnComputed);
         Receive<CancelWork>(cancel =>
         {
-            var dropped = RemoveWaiting(h => h.JobId == cancel.JobId);
-            if (_running is { } running && running.Batch.JobId == cancel.JobId)
-            {
-                running.Cancellation.Cancel();
-            }
-
-            _log.Debug("Job {0} is over: dropped {1} waiting batches", cancel.JobId, dropped.Count);
+            RemoveWaiting(h => h.JobId == cancel.JobId);
+            CancelRunning(cancel.JobId);
         });
         Receive<Drain>(_ =>
         {
             Become(Draining);
             _drainRequester = Sender;
-            HandBackWaiting();
+            HandBack(RemoveWaiting(_ => true));
             FinishDrainIfIdle();
         });
     }
 
-    /// <summary>Leaving: finish the batch being computed, give back the rest, ask for nothing more.</summary>
+    /// <summary>Leaving: finish what is being computed, give back the rest, ask for nothing more.</summary>
     private void Draining()
     {
-        Receive<BatchComputed>(OnComputed);
+        Receive<SliceComputed>(OnComputed);
         Receive<WorkAssignment>(assignment =>
         {
             _asked = false;
             assignment.Job.Tell(new BatchesReturned(assignment.JobId, assignment.Batches.Select(b => b.Index).ToList(), Self));
         });
-        Receive<CancelWork>(cancel =>
-        {
-            if (_running is { } running && running.Batch.JobId == cancel.JobId)
-            {
-                running.Cancellation.Cancel();
-            }
-        });
+        Receive<CancelWork>(cancel => CancelRunning(cancel.JobId));
         Receive<BatchesReturnAcknowledged>(_ => { });
         Receive<Drain>(_ => _drainRequester = Sender);
         ReceiveAny(_ => { });
     }
 
+    /// <summary>Sends the next batch, with the short batches of the same job behind it, to the compute thread.</summary>
     private void StartNext()
     {
         if (_running is not null || _waiting.First is null)
@@ -157,61 +150,92 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             return;
         }
 
-        var held = _waiting.First.Value;
-        _waiting.RemoveFirst();
-        var cancellation = new CancellationTokenSource();
-        var token = cancellation.Token;
-        _running = new Running(held, cancellation);
-        var kernel = PrimeKernels.For(held.Algorithm);
-        var range = held.Batch.Range;
-        Task.Factory.StartNew(
-                () =>
-                {
-                    var clock = Stopwatch.StartNew();
-                    var tally = kernel.Count(range.From, range.Til, token);
-                    return new BatchComputed(held, tally, clock.Elapsed, null);
-                },
-                token,
-                TaskCreationOptions.None,
-                _scheduler)
+        var first = _waiting.First.Value;
+        var most = double.IsNaN(_averageBatchMs) ? 1 : Math.Clamp((int)(SliceMilliseconds / Math.Max(_averageBatchMs, 0.001)), 1, MaxHeld);
+        var batches = new List<BatchWork>();
+        while (batches.Count < most && _waiting.First is { } next && next.Value.JobId == first.JobId)
+        {
+            batches.Add(next.Value.Batch);
+            _waiting.RemoveFirst();
+        }
+
+        var slice = new Slice(first.JobId, first.Job, first.Algorithm, batches, new CancellationTokenSource());
+        _running = slice;
+        Task.Factory.StartNew(() => Compute(slice), slice.Cancellation.Token, TaskCreationOptions.None, _scheduler)
             .ContinueWith(
-                t => t.IsCompletedSuccessfully
-                    ? t.Result
-                    : new BatchComputed(held, Tally.Zero, TimeSpan.Zero, t.IsCanceled ? null : t.Exception?.GetBaseException()),
-                TaskScheduler.Default)
+                t => t.IsCompletedSuccessfully ? t.Result : new SliceComputed(slice, [], TimeSpan.Zero, null),
+                TaskContinuationOptions.ExecuteSynchronously)
             .PipeTo(Self);
     }
 
-    private void OnComputed(BatchComputed computed)
+    /// <summary>Runs on the compute thread: the batches in order, stopping at the first failure or cancellation.</summary>
+    private static SliceComputed Compute(Slice slice)
     {
-        var running = _running;
-        _running = null;
-        var cancelled = running?.Cancellation.IsCancellationRequested ?? false;
-        running?.Cancellation.Dispose();
-        var batch = computed.Batch;
-        if (cancelled)
+        var kernel = PrimeKernels.For(slice.Algorithm);
+        var results = new List<BatchResult>(slice.Batches.Count);
+        var clock = Stopwatch.StartNew();
+        foreach (var batch in slice.Batches)
         {
-            // The job was cancelled or finished elsewhere: nothing to report.
-        }
-        else if (computed.Error is null)
-        {
-            batch.Job.Tell(new BatchCompleted(batch.JobId, batch.Batch.Index, computed.Tally, Self));
-            _averageBatchMs = Average(_averageBatchMs, computed.Elapsed.TotalMilliseconds);
-        }
-        else
-        {
-            _log.Error(computed.Error, "Batch {0} of job {1} ({2}) failed", batch.Batch.Index, batch.JobId, batch.Batch.Range);
-            batch.Job.Tell(new BatchFailed(batch.JobId, batch.Batch.Index, computed.Error.Message, Self));
+            try
+            {
+                results.Add(new BatchResult(batch.Index, kernel.Count(batch.Range.From, batch.Range.Til, slice.Cancellation.Token)));
+            }
+            catch (OperationCanceledException) when (slice.Cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                return new SliceComputed(slice, results, clock.Elapsed, new BatchFailure(batch, e));
+            }
         }
 
+        return new SliceComputed(slice, results, clock.Elapsed, null);
+    }
+
+    private void OnComputed(SliceComputed computed)
+    {
+        var slice = computed.Slice;
+        _running = null;
+        if (!slice.Cancellation.IsCancellationRequested)
+        {
+            if (computed.Results.Count > 0)
+            {
+                slice.Job.Tell(new BatchesCompleted(slice.JobId, computed.Results, Self));
+                _averageBatchMs = Average(_averageBatchMs, computed.Elapsed.TotalMilliseconds / computed.Results.Count);
+            }
+
+            if (computed.Failure is { } failure)
+            {
+                _log.Error(failure.Error, "Batch {0} of job {1} ({2}) failed", failure.Batch.Index, slice.JobId, failure.Batch.Range);
+                slice.Job.Tell(new BatchFailed(slice.JobId, failure.Batch.Index, failure.Error.Message, Self));
+
+                // What the slice did not reach goes back to the front of the line.
+                foreach (var batch in slice.Batches.SkipWhile(b => b.Index != failure.Batch.Index).Skip(1).Reverse())
+                {
+                    _waiting.AddFirst(new Held(slice.JobId, slice.Job, slice.Algorithm, batch));
+                }
+            }
+        }
+
+        slice.Cancellation.Dispose();
         if (_drainRequester is not null)
         {
+            HandBack(RemoveWaiting(_ => true));
             FinishDrainIfIdle();
             return;
         }
 
         StartNext();
         AskForWork();
+    }
+
+    private void CancelRunning(JobId jobId)
+    {
+        if (_running is { } running && running.JobId == jobId)
+        {
+            running.Cancellation.Cancel();
+        }
     }
 
     private static double Average(double average, double sample) => double.IsNaN(average) ? sample : (0.8 * average) + (0.2 * sample);
@@ -229,9 +253,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         _coordinator.Tell(new RequestWork(Self, room, HeldCount));
     }
 
-    private void HandBackWaiting()
+    private void HandBack(IEnumerable<Held> batches)
     {
-        foreach (var job in RemoveWaiting(_ => true).GroupBy(h => (h.JobId, h.Job)))
+        foreach (var job in batches.GroupBy(h => (h.JobId, h.Job)))
         {
             job.Key.Job.Tell(new BatchesReturned(job.Key.JobId, job.Select(h => h.Batch.Index).ToList(), Self));
         }
@@ -277,9 +301,14 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private sealed record Held(JobId JobId, IActorRef Job, Algorithm Algorithm, BatchWork Batch) : INoSerializationVerificationNeeded;
 
-    private sealed record Running(Held Batch, CancellationTokenSource Cancellation) : INoSerializationVerificationNeeded;
+    /// <summary>Batches of one job computed in one go on the compute thread.</summary>
+    private sealed record Slice(JobId JobId, IActorRef Job, Algorithm Algorithm, IReadOnlyList<BatchWork> Batches, CancellationTokenSource Cancellation)
+        : INoSerializationVerificationNeeded;
 
-    private sealed record BatchComputed(Held Batch, Tally Tally, TimeSpan Elapsed, Exception? Error) : INoSerializationVerificationNeeded;
+    private sealed record BatchFailure(BatchWork Batch, Exception Error);
+
+    private sealed record SliceComputed(Slice Slice, IReadOnlyList<BatchResult> Results, TimeSpan Elapsed, BatchFailure? Failure)
+        : INoSerializationVerificationNeeded;
 
     private sealed class WarmedUp : INoSerializationVerificationNeeded
     {

@@ -132,8 +132,7 @@ public sealed class SieveKernel : IPrimeKernel
                 foreach (var prime in window.Span)
                 {
                     ulong p = prime;
-                    var first = FirstOddMultiple(p, segmentStart);
-                    if (first > segmentEnd)
+                    if (!TryFirstOddMultiple(p, segmentStart, out var first) || first > segmentEnd)
                     {
                         continue;
                     }
@@ -187,22 +186,38 @@ public sealed class SieveKernel : IPrimeKernel
         }
     }
 
-    /// <summary>The first odd multiple of the odd prime p that is at least max(p^2, start); beyond 2^64 - 1 if none is.</summary>
-    private static ulong FirstOddMultiple(ulong p, ulong start)
+    /// <summary>The first odd multiple of the odd prime p that is at least max(p^2, start), if there is one below 2^64.</summary>
+    internal static bool TryFirstOddMultiple(ulong p, ulong start, out ulong multiple)
     {
-        var square = p * p;
-        if (start <= square)
+        multiple = p * p;
+        if (start <= multiple)
         {
-            return square;
+            return true;
         }
 
-        var multiple = ((UInt128)start + p - 1) / p * p;
+        var remainder = start % p;
+        multiple = start;
+        if (remainder != 0)
+        {
+            if (start > ulong.MaxValue - (p - remainder))
+            {
+                return false;
+            }
+
+            multiple += p - remainder;
+        }
+
         if ((multiple & 1) == 0)
         {
+            if (multiple > ulong.MaxValue - p)
+            {
+                return false;
+            }
+
             multiple += p;
         }
 
-        return multiple > ulong.MaxValue ? ulong.MaxValue : (ulong)multiple;
+        return true;
     }
 
     /// <summary>
@@ -211,7 +226,7 @@ public sealed class SieveKernel : IPrimeKernel
     /// </summary>
     private sealed class CachedPrimes
     {
-        private readonly uint[] _primes;
+        private readonly ReadOnlyMemory<uint> _primes;
         private readonly ulong[] _next;
 
         public CachedPrimes(ReadOnlyMemory<uint> basePrimes, uint presieved, ulong from, ulong til)
@@ -223,12 +238,12 @@ public sealed class SieveKernel : IPrimeKernel
                 start++;
             }
 
-            _primes = span[start..].ToArray();
+            _primes = basePrimes[start..];
             _next = new ulong[_primes.Length];
-            for (var k = 0; k < _primes.Length; k++)
+            span = _primes.Span;
+            for (var k = 0; k < span.Length; k++)
             {
-                var first = FirstOddMultiple(_primes[k], from);
-                _next[k] = first > til ? ulong.MaxValue : (first - 1) / 2;
+                _next[k] = TryFirstOddMultiple(span[k], from, out var first) && first <= til ? (first - 1) / 2 : ulong.MaxValue;
             }
         }
 
@@ -239,7 +254,8 @@ public sealed class SieveKernel : IPrimeKernel
             ulong checks = 0;
             var length = (ulong)segment.Length;
             ref var flags = ref MemoryMarshal.GetReference(segment);
-            for (var k = 0; k < _primes.Length; k++)
+            var primes = _primes.Span;
+            for (var k = 0; k < primes.Length; k++)
             {
                 var next = _next[k];
                 if (next - segmentIndex >= length || next < segmentIndex)
@@ -247,7 +263,7 @@ public sealed class SieveKernel : IPrimeKernel
                     continue;
                 }
 
-                var p = (nint)_primes[k];
+                var p = (nint)primes[k];
                 var j = (nint)(next - segmentIndex);
                 var end = (nint)length;
                 nint struck = 0;

@@ -98,3 +98,28 @@ public sealed class SieveKernelSpecs
         Assert.Equal(new Tally(3, UInt128.Parse("55340232221268346529")), tally);
     }
 }
+
+public sealed class FirstOddMultipleSpecs
+{
+    [Theory]
+    [InlineData(3UL, 0UL, 9UL)]
+    [InlineData(7UL, 50UL, 63UL)]
+    [InlineData(7UL, 63UL, 63UL)]
+    [InlineData(7UL, 64UL, 77UL)]
+    [InlineData(257UL, 18446744073709551615UL, 18446744073709551615UL)]
+    [InlineData(641UL, 18446744073709551000UL, 18446744073709551615UL)]
+    public void The_first_odd_multiple_at_or_after_start_should_be_found(ulong prime, ulong start, ulong expected)
+    {
+        Assert.True(SieveKernel.TryFirstOddMultiple(prime, start, out var multiple));
+        Assert.Equal(expected, multiple);
+    }
+
+    [Theory]
+    [InlineData(19UL, 18446744073709551600UL)]
+    [InlineData(4294967291UL, 18446744073709551592UL)]
+    [InlineData(7UL, 18446744073709551614UL)]
+    public void No_multiple_should_be_made_up_past_2_pow_64_minus_1(ulong prime, ulong start)
+    {
+        Assert.False(SieveKernel.TryFirstOddMultiple(prime, start, out _));
+    }
+}
