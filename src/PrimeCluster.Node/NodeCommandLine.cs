@@ -21,22 +21,29 @@ internal static class NodeCommandLine
 
     /// <summary>
     /// The settings from flags over the environment, or an exit code when the node should not start:
-    /// 0 after --help, 2 after bad usage (with one line on stderr).
+    /// 0 after --help, 2 after bad usage (with one line on stderr). <c>HealthCheck</c> asks for a probe of a running node.
     /// </summary>
-    public static (NodeSettings? Settings, int ExitCode) Parse(string[] args, Func<string, string?> environment, TextWriter output, TextWriter error)
+    public static (NodeSettings? Settings, bool HealthCheck, int ExitCode) Parse(string[] args, Func<string, string?> environment, TextWriter output, TextWriter error)
     {
         var options = Flags.Select(f => (f.Set, Option: new Option<string?>(f.Flag) { Description = $"{f.Description} [{f.Variable}]", HelpName = "value" })).ToList();
+        var healthCheck = new Option<bool>("--healthcheck")
+        {
+            Description = "Do not start: ask the node these settings describe for /healthz, and exit 0 when it is up (for container health checks).",
+        };
         var root = new RootCommand("A PrimeCluster node: a seed (coordinator and job API), a worker, or both.");
         foreach (var (_, option) in options)
         {
             root.Options.Add(option);
         }
 
+        root.Options.Add(healthCheck);
         NodeSettings? settings = null;
+        var probe = false;
         root.SetAction(parse =>
         {
             var flags = options.Aggregate(new NodeSettings(), (s, o) => o.Set(s, parse.GetValue(o.Option)));
             settings = flags.Over(NodeSettings.FromEnvironment(environment));
+            probe = parse.GetValue(healthCheck);
             return 0;
         });
 
@@ -44,10 +51,10 @@ internal static class NodeCommandLine
         if (result.Errors.Count > 0)
         {
             error.WriteLine($"primecluster-node: {result.Errors[0].Message} See 'primecluster-node --help'.");
-            return (null, 2);
+            return (null, false, 2);
         }
 
         var exitCode = result.Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (settings, exitCode);
+        return (settings, probe, exitCode);
     }
 }

@@ -1,7 +1,7 @@
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Node;
 
-var (settings, exitCode) = NodeCommandLine.Parse(args, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
+var (settings, healthCheck, exitCode) = NodeCommandLine.Parse(args, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
 if (settings is null)
 {
     return exitCode;
@@ -16,6 +16,11 @@ catch (SettingException e)
 {
     await Console.Error.WriteLineAsync($"primecluster-node: {e.Message}");
     return 2;
+}
+
+if (healthCheck)
+{
+    return await HealthProbe.RunAsync(config.GetString("primecluster.api.url"), config.GetString("primecluster.api.token", string.Empty), Console.Error);
 }
 
 try
