@@ -29,7 +29,7 @@ public sealed class ProcessSpecs
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        var assembly = typeof(CliApp).Assembly.Location;
+        var assembly = Testing.Binaries.Cli;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

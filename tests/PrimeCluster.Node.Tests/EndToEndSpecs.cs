@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using PrimeCluster.Core.Kernels;
+using PrimeCluster.Testing;
 using Xunit.Abstractions;
 
 namespace PrimeCluster.Node.Tests;

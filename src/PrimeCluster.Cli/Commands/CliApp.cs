@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net;
+using PrimeCluster.Cli.Client;
 using PrimeCluster.Cli.Input;
 
 namespace PrimeCluster.Cli.Commands;
@@ -8,8 +10,14 @@ public static class CliApp
 {
     public static RootCommand CreateRoot(CliContext context)
     {
-        var root = new RootCommand("PrimeCluster: the article's prime counter, exact for any 64-bit range, on every core and every node.");
+        var root = new RootCommand("PrimeCluster: counts primes, and the checks trial division makes, exactly for any 64-bit range, on every core and every node.");
         root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(SubmitCommand.Create(context));
+        root.Subcommands.Add(WatchCommand.Create(context));
+        root.Subcommands.Add(JobsCommand.Create(context));
+        root.Subcommands.Add(CancelCommand.Create(context));
+        root.Subcommands.Add(StatusCommand.Create(context));
+        root.Subcommands.Add(BenchCommand.Create(context));
         return root;
     }
 
@@ -40,6 +48,28 @@ public static class CliApp
         {
             await context.Error.WriteLineAsync($"primecluster: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
+        }
+        catch (ClusterUnreachableException e)
+        {
+            await context.Error.WriteLineAsync(
+                $"primecluster: {e.Message}. Start a node with 'dotnet run --project src/PrimeCluster.Node' (or 'docker compose -f docker/docker-compose.yml up -d'), "
+                + $"or point --cluster (or ${RemoteOptions.UrlVariable}) at a seed's API.").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+        catch (ClusterRefusedException e) when (e.Status == HttpStatusCode.Unauthorized)
+        {
+            await context.Error.WriteLineAsync($"primecluster: {e.Url} refused the request: set ${RemoteOptions.TokenVariable} to the cluster's API_TOKEN.").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+        catch (ClusterRefusedException e) when (e.Status == HttpStatusCode.BadRequest)
+        {
+            await context.Error.WriteLineAsync($"primecluster: {(e.Error?.Field is { } field ? $"{field}: " : string.Empty)}{e.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (ClusterRefusedException e)
+        {
+            await context.Error.WriteLineAsync($"primecluster: {e.Url} answered {(int)e.Status}: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
         }
     }
 }

@@ -9,4 +9,7 @@ public static class ExitCodes
 
     /// <summary>Bad usage or input; nothing was written to stdout.</summary>
     public const int Usage = 2;
+
+    /// <summary>Ctrl+C: the command stopped; a job it was following keeps running.</summary>
+    public const int Interrupted = 130;
 }

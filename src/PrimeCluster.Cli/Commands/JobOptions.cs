@@ -22,7 +22,7 @@ public sealed class JobOptions
 
     public Option<string> Split { get; } = new("--split")
     {
-        Description = "balanced (equal-cost batches, several per worker) or starmap (the article's one chunk per worker).",
+        Description = "balanced (equal-cost batches, several per worker) or starmap (one equal-width chunk per worker).",
         DefaultValueFactory = _ => "balanced",
         HelpName = "balanced|starmap",
     };
@@ -35,13 +35,19 @@ public sealed class JobOptions
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON object on stdout instead of a table." };
 
-    public void AddTo(Command command)
+    /// <summary>FROM TIL and the counting options, without --json (remote commands take theirs from <see cref="RemoteOptions"/>).</summary>
+    public void AddArguments(Command command)
     {
         command.Arguments.Add(From);
         command.Arguments.Add(Til);
         command.Options.Add(Algorithm);
         command.Options.Add(Split);
         command.Options.Add(Batches);
+    }
+
+    public void AddTo(Command command)
+    {
+        AddArguments(command);
         command.Options.Add(Json);
     }
 

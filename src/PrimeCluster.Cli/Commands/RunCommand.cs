@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PrimeCluster.Cli.Input;
 using PrimeCluster.Cli.Output;
+using PrimeCluster.Core.Planning;
 
 namespace PrimeCluster.Cli.Commands;
 
@@ -10,7 +11,7 @@ namespace PrimeCluster.Cli.Commands;
 /// </summary>
 public static class RunCommand
 {
-    private const int MaxWorkers = 1024;
+    public const int MaxWorkers = 1024;
 
     public static Command Create(CliContext context)
     {
@@ -21,21 +22,28 @@ public static class RunCommand
             HelpName = "N",
         };
 
+        var yes = new Option<bool>("--yes", "-y") { Description = "Run a trial job estimated to take over an hour without asking." };
         var command = new Command("run", "Count primes in [FROM, TIL] on this machine, through a one-node cluster, and print the result table.");
         job.AddTo(command);
         command.Options.Add(workers);
+        command.Options.Add(yes);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var spec = job.Read(parse, "run");
             var workersText = parse.GetValue(workers);
             var workerCount = workersText is null ? Environment.ProcessorCount : (int)InputParser.Count("--workers", workersText, MaxWorkers);
+            if (!await CostGuard.ConfirmAsync(spec, () => Task.FromResult(workerCount * CostModel.TrialChecksPerSecond), parse.GetValue(yes), context).ConfigureAwait(false))
+            {
+                await context.Error.WriteLineAsync("primecluster: not run.").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
 
-            RunReport report;
+            ResultReport report;
             try
             {
                 await using var cluster = await context.StartCluster(workerCount, cancellationToken).ConfigureAwait(false);
                 var outcome = await cluster.Runner.RunAsync(spec, progress: null, cancellationToken).ConfigureAwait(false);
-                report = RunReport.Of(outcome);
+                report = ResultReport.Of(outcome);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

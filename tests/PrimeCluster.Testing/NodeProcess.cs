@@ -4,10 +4,10 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace PrimeCluster.Node.Tests;
+namespace PrimeCluster.Testing;
 
 /// <summary>The built primecluster-node, run as its own process with the environment a user would give it.</summary>
-internal sealed partial class NodeProcess : IDisposable
+public sealed partial class NodeProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -57,7 +57,7 @@ internal sealed partial class NodeProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "primecluster-node.dll"));
+        start.ArgumentList.Add(Binaries.Node);
         start.Environment["CLUSTER_PORT"] = clusterPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["API_URL"] = $"http://127.0.0.1:{apiPort}";
         foreach (var (name, value) in environment)
@@ -77,7 +77,7 @@ internal sealed partial class NodeProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "primecluster-node.dll"));
+        start.ArgumentList.Add(Binaries.Node);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

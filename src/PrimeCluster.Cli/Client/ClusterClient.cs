@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using PrimeCluster.Contracts;
+
+namespace PrimeCluster.Cli.Client;
+
+/// <summary>The job API of a running cluster, over HTTP.</summary>
+public sealed class ClusterClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public ClusterClient(Uri url, string? token, HttpMessageHandler? handler = null)
+    {
+        Url = url;
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
+        {
+            BaseAddress = url,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        if (!string.IsNullOrEmpty(token))
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    public Uri Url { get; }
+
+    public Task<JobResource> SubmitAsync(JobRequest request, CancellationToken cancellationToken) =>
+        SendAsync<JobResource>(HttpMethod.Post, "/jobs", JsonSerializer.Serialize(request, ApiJson.Options), cancellationToken);
+
+    /// <summary>The job, or null when the cluster does not know it.</summary>
+    public Task<JobResource?> GetJobAsync(string id, CancellationToken cancellationToken) =>
+        SendOrNotFoundAsync<JobResource>(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(id)}", cancellationToken);
+
+    /// <summary>Cancels the job and returns it as it ended, or null when the cluster does not know it.</summary>
+    public Task<JobResource?> CancelAsync(string id, CancellationToken cancellationToken) =>
+        SendOrNotFoundAsync<JobResource>(HttpMethod.Delete, $"/jobs/{Uri.EscapeDataString(id)}", cancellationToken);
+
+    public Task<List<JobResource>> ListJobsAsync(CancellationToken cancellationToken) =>
+        SendAsync<List<JobResource>>(HttpMethod.Get, "/jobs", null, cancellationToken);
+
+    public Task<ClusterResource> ClusterAsync(CancellationToken cancellationToken) =>
+        SendAsync<ClusterResource>(HttpMethod.Get, "/cluster", null, cancellationToken);
+
+    /// <summary>
+    /// The job as it moves, from the server-sent events of <c>/jobs/{id}/events</c>, ending with it finished.
+    /// Yields nothing more if the stream breaks; callers fall back to polling.
+    /// </summary>
+    public async IAsyncEnumerable<JobResource> FollowAsync(string id, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(id)}/events", null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        while (true)
+        {
+            string? line;
+            try
+            {
+                line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                yield break;
+            }
+
+            if (line is null)
+            {
+                yield break;
+            }
+
+            if (line.StartsWith("data: ", StringComparison.Ordinal)
+                && JsonSerializer.Deserialize<JobResource>(line["data: ".Length..], ApiJson.Options) is { } job)
+            {
+                yield return job;
+                if (job.IsFinished)
+                {
+                    yield break;
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<T?> SendOrNotFoundAsync<T>(HttpMethod method, string path, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var response = await SendRawAsync(method, path, null, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<T>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, string? json, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, json, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<T>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, string? json, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        try
+        {
+            return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ClusterUnreachableException(Url, e.Message, e);
+        }
+    }
+
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken).ConfigureAwait(false)
+                ?? throw new ClusterUnreachableException(Url, "it answered with an empty body", null);
+        }
+        catch (JsonException e)
+        {
+            throw new ClusterUnreachableException(Url, $"it does not answer like a PrimeCluster seed ({e.Message})", e);
+        }
+    }
+
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        ErrorResource? error = null;
+        try
+        {
+            error = await response.Content.ReadFromJsonAsync<ErrorResource>(ApiJson.Options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+        }
+
+        throw new ClusterRefusedException(Url, response.StatusCode, error);
+    }
+}
+
+/// <summary>The cluster at <see cref="Url"/> could not be reached, or did not answer like a seed.</summary>
+public sealed class ClusterUnreachableException(Uri url, string reason, Exception? inner)
+    : Exception($"cannot reach a PrimeCluster seed at {url}: {reason}", inner)
+{
+    public Uri Url { get; } = url;
+}
+
+/// <summary>The cluster answered, with an error.</summary>
+public sealed class ClusterRefusedException(Uri url, HttpStatusCode status, ErrorResource? error)
+    : Exception(error?.Error ?? $"{url} answered {(int)status} {status}")
+{
+    public Uri Url { get; } = url;
+
+    public HttpStatusCode Status { get; } = status;
+
+    public ErrorResource? Error { get; } = error;
+}

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Text.Json;
+using PrimeCluster.Cli.Output;
+using PrimeCluster.Contracts;
+
+namespace PrimeCluster.Cli.Commands;
+
+/// <summary><c>primecluster status</c>: the cluster's members, their workers, and how many are busy.</summary>
+public static class StatusCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var remote = new RemoteOptions();
+        var command = new Command("status", "Show the cluster's members, their workers and how many are busy.");
+        remote.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var client = remote.Connect(parse, context);
+            var cluster = await client.ClusterAsync(cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(remote.Json))
+            {
+                await context.Out.WriteLineAsync(JsonSerializer.Serialize(cluster, ApiJson.Options)).ConfigureAwait(false);
+                return ExitCodes.Done;
+            }
+
+            var table = new TextTable(
+                TextTable.Left("address"),
+                TextTable.Left("roles"),
+                TextTable.Left("status"),
+                TextTable.Right("workers"),
+                TextTable.Right("busy"));
+            foreach (var member in cluster.Members)
+            {
+                var status = member.Reachable ? member.Status : $"{member.Status} (unreachable)";
+                table.AddRow(member.Address, string.Join(",", member.Roles), status, Format.Integer(member.Workers), Format.Integer(member.Busy));
+            }
+
+            table.WriteTo(context.Out);
+            var totals = cluster.Totals;
+            await context.Out.WriteLineAsync($"{totals.Members} members, {totals.Workers} workers, {totals.Busy} busy; leader {cluster.Leader ?? "none"}").ConfigureAwait(false);
+            return ExitCodes.Done;
+        });
+
+        return command;
+    }
+}

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using PrimeCluster.Cli.Output;
+
+namespace PrimeCluster.Cli.Commands;
+
+/// <summary><c>primecluster watch ID</c>: follows a running job to its result, or prints a finished one's.</summary>
+public static class WatchCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var id = new JobIdArgument();
+        var remote = new RemoteOptions();
+        var command = new Command("watch", "Follow a job to its result; a finished job's result is printed at once.");
+        command.Arguments.Add(id.Id);
+        remote.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var jobId = id.Read(parse, "watch");
+            using var client = remote.Connect(parse, context);
+            var job = await client.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw JobIdArgument.Unknown(jobId, client);
+            var view = job.IsFinished ? null : new ProgressView(context.Error, context.ErrorIsTerminal);
+            try
+            {
+                var finished = await JobFollower.FollowAsync(client, job, view, cancellationToken).ConfigureAwait(false);
+                view?.Clear();
+                return JobFollower.Report(finished, parse.GetValue(remote.Json), context);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return JobFollower.StoppedFollowing(jobId, view, context);
+            }
+        });
+
+        return command;
+    }
+}

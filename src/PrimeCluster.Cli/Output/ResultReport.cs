@@ -1,0 +1,75 @@
+using System.Text.Json;
+using PrimeCluster.Contracts;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
+
+namespace PrimeCluster.Cli.Output;
+
+/// <summary>A finished job's result, as a table in the spirit of the article's, or as JSON with the API's keys.</summary>
+public sealed record ResultReport(
+    ulong From,
+    ulong Til,
+    string Algorithm,
+    string Split,
+    int Workers,
+    long Batches,
+    ulong PrimeCount,
+    UInt128 CheckCount,
+    double ElapsedMs,
+    double ChecksPerSecond)
+{
+    public static ResultReport Of(JobOutcome outcome) => new(
+        outcome.Spec.Range.From,
+        outcome.Spec.Range.Til,
+        Names.Of(outcome.Spec.Algorithm),
+        Names.Of(outcome.Spec.Split),
+        outcome.Workers,
+        outcome.BatchCount,
+        outcome.Tally.PrimeCount,
+        outcome.Tally.CheckCount,
+        Math.Round(outcome.Elapsed.TotalMilliseconds, 3),
+        Math.Round(outcome.ChecksPerSecond));
+
+    public static ResultReport Of(JobResource job) => new(
+        job.From,
+        job.Til,
+        job.Algorithm,
+        job.Split,
+        job.Workers,
+        job.Batches,
+        job.PrimeCount ?? 0,
+        job.CheckCount ?? 0,
+        job.ElapsedMs,
+        job.ChecksPerSecond);
+
+    public void WriteJson(TextWriter writer) => writer.WriteLine(JsonSerializer.Serialize(this, ApiJson.Options));
+
+    public static void WriteTable(TextWriter writer, IEnumerable<ResultReport> reports)
+    {
+        var table = new TextTable(
+            TextTable.Left("range"),
+            TextTable.Left("algorithm"),
+            TextTable.Right("workers"),
+            TextTable.Right("batches"),
+            TextTable.Right("primes"),
+            TextTable.Right("checks"),
+            TextTable.Right("ms"),
+            TextTable.Right("checks/s"));
+        foreach (var r in reports)
+        {
+            table.AddRow(
+                $"{r.From}-{r.Til}",
+                r.Algorithm,
+                Format.Integer(r.Workers),
+                Format.Integer(r.Batches),
+                Format.Integer(r.PrimeCount),
+                Format.Integer(r.CheckCount),
+                Format.Milliseconds(TimeSpan.FromMilliseconds(r.ElapsedMs)),
+                Format.Rate(r.ChecksPerSecond));
+        }
+
+        table.WriteTo(writer);
+    }
+
+    public void WriteTable(TextWriter writer) => WriteTable(writer, [this]);
+}

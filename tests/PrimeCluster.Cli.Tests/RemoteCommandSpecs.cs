@@ -1,0 +1,208 @@
+using System.Text.Json;
+using PrimeCluster.Cli.Commands;
+using PrimeCluster.Core.Kernels;
+using PrimeCluster.Testing;
+
+namespace PrimeCluster.Cli.Tests;
+
+/// <summary>The commands that talk to a cluster, against the built node running as a process with a token.</summary>
+public sealed class RemoteCommandSpecs(NodeFixture fixture) : IClassFixture<NodeFixture>
+{
+    private readonly Dictionary<string, string> _environment = new()
+    {
+        [RemoteOptions.UrlVariable] = fixture.Node.Api.ToString(),
+        [RemoteOptions.TokenVariable] = NodeFixture.Token,
+    };
+
+    [Fact]
+    public async Task Submit_should_follow_the_job_and_print_the_exact_result()
+    {
+        var run = await CliRun.InvokeAsync(_environment, "submit", "1", "200000");
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        var row = run.Out.Split('\n')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["1-200000", "trial"], row[..2]);
+        Assert.Contains("17984", row);
+        Assert.Contains("1711580852", row);
+        Assert.Contains("done:", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Detached_submit_should_print_the_id_and_watch_should_then_print_the_result()
+    {
+        var submit = await CliRun.InvokeAsync(_environment, "submit", "1", "100000", "--detach");
+        var id = submit.Out.Trim();
+        Assert.Equal(ExitCodes.Done, submit.ExitCode);
+        Assert.Matches("^[a-z0-9]{10}$", id);
+        Assert.Contains($"primecluster watch {id}", submit.Error, StringComparison.Ordinal);
+
+        var watch = await CliRun.InvokeAsync(_environment, "watch", id, "--json");
+
+        Assert.Equal(ExitCodes.Done, watch.ExitCode);
+        using var job = JsonDocument.Parse(watch.Out);
+        Assert.Equal("455189150", job.RootElement.GetProperty("check_count").GetRawText());
+        Assert.Equal("9592", job.RootElement.GetProperty("prime_count").GetRawText());
+
+        var jobs = await CliRun.InvokeAsync(_environment, "jobs");
+        Assert.Contains(jobs.Out.Split('\n'), line => line.StartsWith(id, StringComparison.Ordinal) && line.Contains("done", StringComparison.Ordinal));
+        var jobsJson = await CliRun.InvokeAsync(_environment, "jobs", "--json");
+        Assert.Contains(JsonDocument.Parse(jobsJson.Out).RootElement.EnumerateArray(), j => j.GetProperty("id").GetString() == id);
+    }
+
+    [Fact]
+    public async Task Cancel_should_stop_a_running_job_and_watch_should_then_exit_1()
+    {
+        var id = (await CliRun.InvokeAsync(_environment, "submit", "1", "6000000", "--detach", "--yes")).Out.Trim();
+
+        var cancel = await CliRun.InvokeAsync(_environment, "cancel", id, "--json");
+
+        Assert.Equal(ExitCodes.Done, cancel.ExitCode);
+        Assert.Equal("cancelled", JsonDocument.Parse(cancel.Out).RootElement.GetProperty("state").GetString());
+        var watch = await CliRun.InvokeAsync(_environment, "watch", id);
+        Assert.Equal(ExitCodes.Failed, watch.ExitCode);
+        Assert.Empty(watch.Out);
+        Assert.Contains("cancelled", watch.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_while_following_should_leave_the_job_running_and_say_how_to_cancel_it()
+    {
+        using var interrupt = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+
+        var run = await CliRun.InvokeAsync(_environment, null, interrupt.Token, "submit", "1", "6000000", "--yes");
+
+        Assert.Equal(ExitCodes.Interrupted, run.ExitCode);
+        var id = System.Text.RegularExpressions.Regex.Match(run.Error, "primecluster cancel ([a-z0-9]+)").Groups[1].Value;
+        var still = await CliRun.InvokeAsync(_environment, "jobs", "--json");
+        var job = JsonDocument.Parse(still.Out).RootElement.EnumerateArray().Single(j => j.GetProperty("id").GetString() == id);
+        Assert.Equal("running", job.GetProperty("state").GetString());
+        Assert.Equal(ExitCodes.Done, (await CliRun.InvokeAsync(_environment, "cancel", id)).ExitCode);
+    }
+
+    [Fact]
+    public async Task Status_should_list_the_node_with_its_workers()
+    {
+        var table = await CliRun.InvokeAsync(_environment, "status");
+        var json = await CliRun.InvokeAsync(_environment, "status", "--json");
+
+        Assert.Equal(ExitCodes.Done, table.ExitCode);
+        Assert.Contains($"127.0.0.1:{fixture.Node.ClusterPort}", table.Out, StringComparison.Ordinal);
+        Assert.Contains("seed,worker", table.Out, StringComparison.Ordinal);
+        Assert.Contains("1 members, 2 workers", table.Out, StringComparison.Ordinal);
+        Assert.Equal(2, JsonDocument.Parse(json.Out).RootElement.GetProperty("totals").GetProperty("workers").GetInt32());
+    }
+
+    [Fact]
+    public async Task Bench_should_print_the_articles_table_with_exact_counts()
+    {
+        var run = await CliRun.InvokeAsync(_environment, "bench", "--repeat", "1", "--json");
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        var rows = JsonDocument.Parse(run.Out).RootElement.EnumerateArray().ToList();
+        Assert.Equal([1_000UL, 10_000, 25_000, 50_000, 75_000, 100_000], rows.Select(r => r.GetProperty("til").GetUInt64()));
+        Assert.All(rows, r => Assert.Equal(
+            SieveKernel.Instance.Count(1, r.GetProperty("til").GetUInt64()).CheckCount.ToString(),
+            r.GetProperty("check_count").GetRawText()));
+    }
+
+    [Fact]
+    public async Task A_trial_job_of_hours_should_need_confirmation()
+    {
+        var refused = await CliRun.InvokeAsync(_environment, "submit", "1", "100000000");
+        Assert.Equal(ExitCodes.Usage, refused.ExitCode);
+        Assert.Empty(refused.Out);
+        Assert.Contains("--algorithm sieve", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("--yes", refused.Error, StringComparison.Ordinal);
+
+        var declined = await CliRun.InvokeAsync(_environment, "n\n", CancellationToken.None, "submit", "1", "100000000");
+        Assert.Equal(ExitCodes.Failed, declined.ExitCode);
+        Assert.Contains("Run it anyway? [y/N]", declined.Error, StringComparison.Ordinal);
+        Assert.Contains("not submitted", declined.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_token_should_exit_1_and_name_the_variable()
+    {
+        var environment = new Dictionary<string, string>(_environment) { [RemoteOptions.TokenVariable] = "wrong" };
+
+        var run = await CliRun.InvokeAsync(environment, "jobs");
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Empty(run.Out);
+        Assert.Contains(RemoteOptions.TokenVariable, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_job_should_exit_2_naming_the_id()
+    {
+        var run = await CliRun.InvokeAsync(_environment, "watch", "nosuchjob1");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Empty(run.Out);
+        Assert.StartsWith("primecluster: ID: ", run.Error, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>One node process, seed and worker with two worker actors, behind a token, for every test of a class.</summary>
+public sealed class NodeFixture : IDisposable
+{
+    public const string Token = "cli-test-token";
+
+    public NodeFixture()
+    {
+        Node = NodeProcess.Start(new Dictionary<string, string> { ["WORKERS"] = "2", ["API_TOKEN"] = Token });
+        Node.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (!IsUp())
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The node did not come up within a minute:\n{Node.Output}");
+            }
+
+            Thread.Sleep(100);
+        }
+    }
+
+    public NodeProcess Node { get; }
+
+    public void Dispose() => Node.Dispose();
+
+    private bool IsUp()
+    {
+        try
+        {
+            using var cluster = JsonDocument.Parse(Node.Http.GetStringAsync("/cluster").GetAwaiter().GetResult());
+            return cluster.RootElement.GetProperty("totals").GetProperty("workers").GetInt32() == 2;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+}
+
+public sealed class UnreachableClusterSpecs
+{
+    [Fact]
+    public async Task A_cluster_that_cannot_be_reached_should_exit_1_naming_the_url_and_how_to_start_one()
+    {
+        var run = await CliRun.InvokeAsync(new Dictionary<string, string>(), "status", "--cluster", "http://127.0.0.1:9");
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Empty(run.Out);
+        Assert.Contains("http://127.0.0.1:9", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Start a node with", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ftp://host/")]
+    [InlineData("not a url")]
+    public async Task A_bad_cluster_url_should_exit_2(string url)
+    {
+        var run = await CliRun.InvokeAsync(new Dictionary<string, string>(), "jobs", "--cluster", url);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("--cluster", run.Error, StringComparison.Ordinal);
+    }
+}
