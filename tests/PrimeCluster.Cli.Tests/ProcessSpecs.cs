@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PrimeCluster.Cli.Commands;
 
 namespace PrimeCluster.Cli.Tests;
@@ -27,36 +26,6 @@ public sealed class ProcessSpecs
         Assert.Equal("primecluster: FROM must not be negative, got -1.", stderr.Trim());
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var assembly = Testing.Binaries.Cli;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(assembly);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await stdout, await stderr);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>
+        Testing.DotnetProcess.RunAsync(Testing.Binaries.Cli, new Dictionary<string, string>(), args);
 }

@@ -4,6 +4,7 @@ using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Hosting;
 using PrimeCluster.Actors.Logging;
+using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
 
 namespace PrimeCluster.Cli.Cluster;
@@ -63,7 +64,12 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 await Task.Delay(20, timeout.Token).ConfigureAwait(false);
             }
 
-            return new EmbeddedCluster(system, client, workers);
+            var cluster = new EmbeddedCluster(system, client, workers);
+
+            // One small job through every actor first, so that the user's job runs on compiled code, as on a node
+            // that has been up a while.
+            await cluster.Runner.RunAsync(new JobSpec(new NumberRange(4_000, 60_000), Batches: 4 * workers), null, timeout.Token).ConfigureAwait(false);
+            return cluster;
         }
         catch
         {
