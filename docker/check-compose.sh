@@ -4,8 +4,10 @@
 #      without the client profile, and keeps the shape the deployment relies on;
 #   2. the Dockerfile parses (dockerfile-utils lint, from npm, when npm is there) and everything it copies from the
 #      build context exists;
-#   3. docker/publish.sh, the Dockerfile's build step, publishes, and the binaries that the image's ENTRYPOINT and
-#      HEALTHCHECK and the compose file's entrypoints and health checks name exist in its output and run.
+#   3. the Dockerfile's build step works: the files its build stage copies are staged as a build context would
+#      give them (less bin/ and obj/, as the root .dockerignore leaves out), and docker/publish.sh publishes there;
+#      the binaries that the image's ENTRYPOINT and HEALTHCHECK and the compose file's entrypoints and health checks
+#      name exist in its output and run.
 #
 #   docker/check-compose.sh [OUTDIR]    # OUTDIR keeps the published binaries (for docker/netns-cluster.sh OUTDIR)
 set -euo pipefail
@@ -97,7 +99,11 @@ for name, service in services.items():
         check(service.get("restart") in ("unless-stopped", "always", "on-failure"), f"{name} needs a restart policy")
         test = service.get("healthcheck", {}).get("test", [])
         check(test[:1] == ["CMD"] and len(test) > 1, f"{name} needs an exec-form health check")
-        print(" ".join(test[1:]))
+        command = test[1:]
+        # `env NAME=value ... program`: the program is what must exist in the image.
+        if command[:1] == ["env"]:
+            command = [w for w in command[1:] if "=" not in w]
+        print(" ".join(command))
     else:
         check(service.get("profiles"), "client must be in a profile, so that up does not start it")
         check(env.get("PRIMECLUSTER_URL") == "http://seed-1:8080" and env.get("PRIMECLUSTER_TOKEN") == "s3cret", "client needs PRIMECLUSTER_URL and PRIMECLUSTER_TOKEN")
@@ -120,14 +126,16 @@ else
   say "no npm; $dockerfile was not linted"
 fi
 
-# Every COPY from the build context names something that exists, and the Dockerfile's binaries are read out:
-# the paths the final stage copies published output to, and the commands of ENTRYPOINT and HEALTHCHECK.
-python3 - "$dockerfile" "$work/dockerfile-binaries.txt" << 'EOF' || fail "$dockerfile refers to what does not exist"
-import json, os, re, sys
+# Every COPY from the build context names something that exists, and the build stage's copies are staged in
+# $work/context; the Dockerfile's binaries are read out: the paths the final stage copies published output to,
+# and the commands of ENTRYPOINT and HEALTHCHECK.
+python3 - "$dockerfile" "$work/dockerfile-binaries.txt" "$work/context" << 'EOF' || fail "$dockerfile refers to what does not exist"
+import json, os, re, shutil, sys
 
 text = open(sys.argv[1]).read().replace("\\\n", " ")
 lines = [l.strip() for l in text.splitlines() if l.strip() and not l.strip().startswith("#")]
-problems, copies, commands = [], {}, []
+problems, copies, commands, publishes = [], {}, [], False
+os.makedirs(sys.argv[3], exist_ok=True)
 stages = [l for l in lines if l.upper().startswith("FROM ")]
 if len(stages) < 2 or "mcr.microsoft.com/dotnet/sdk:" not in stages[0] or "mcr.microsoft.com/dotnet/aspnet:" not in stages[-1]:
     problems.append("expected a build stage FROM the .NET SDK image and a final stage FROM the ASP.NET Core image")
@@ -147,12 +155,28 @@ for number, line in enumerate(lines):
             for source in sources:
                 if not os.path.exists(source):
                     problems.append(f"COPY {source}: not in the build context")
+                elif number < final:
+                    # Docker's COPY: a directory's contents go into the target; a file into a target ending in /.
+                    target_path = os.path.join(sys.argv[3], target)
+                    if os.path.isdir(source):
+                        shutil.copytree(source, target_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("bin", "obj"))
+                    else:
+                        os.makedirs(target_path if target.endswith("/") else os.path.dirname(target_path), exist_ok=True)
+                        shutil.copy2(source, target_path)
+    elif instruction == "RUN" and number < final and "docker/publish.sh /out" in line:
+        publishes = True
     elif instruction in ("ENTRYPOINT", "HEALTHCHECK") and number >= final:
         match = re.search(r"\[.*\]", line)
         if not match:
             problems.append(f"{instruction} must use the exec form: {line}")
         else:
-            commands.append((instruction, json.loads(match.group(0))))
+            command = json.loads(match.group(0))
+            # `env NAME=value ... program`: the program is what must exist in the image.
+            if command[:1] == ["env"]:
+                command = [w for w in command[1:] if "=" not in w]
+            commands.append((instruction, command))
+if not publishes:
+    problems.append("the build stage must RUN docker/publish.sh /out, as CI does")
 if not any(i == "ENTRYPOINT" for i, _ in commands) or not any(i == "HEALTHCHECK" for i, _ in commands):
     problems.append("the final stage needs an ENTRYPOINT and a HEALTHCHECK")
 if not any(l.upper().startswith("USER ") for l in lines[final:]):
@@ -168,11 +192,12 @@ if problems:
     print("\n".join(problems), file=sys.stderr)
     sys.exit(1)
 EOF
-say "$dockerfile: its COPY sources exist; stages, user, stop signal, entrypoint and health check as expected"
+say "$dockerfile: its COPY sources exist; stages, publish step, user, stop signal, entrypoint and health check as expected"
 
-# 3. The build step, and the binaries the image runs.
-say "publishing with docker/publish.sh into $out"
-bash docker/publish.sh "$out" > "$work/publish.log" 2>&1 || { tail -n 40 "$work/publish.log" >&2; fail "docker/publish.sh failed"; }
+# 3. The build step, as the build stage runs it on the staged context, and the binaries the image runs.
+say "publishing with docker/publish.sh, in the build context as the Dockerfile stages it, into $out"
+(cd "$work/context" && rm -rf src/*/bin src/*/obj && bash docker/publish.sh "$out") > "$work/publish.log" 2>&1 \
+  || { tail -n 40 "$work/publish.log" >&2; fail "docker/publish.sh failed in the staged build context"; }
 say "$(tail -n 1 "$work/publish.log")"
 
 # An image path: where docker/publish.sh's output put it, by the Dockerfile's COPY --from=build lines (/out/X -> /app/X).

@@ -56,11 +56,13 @@ done
 dotnet=$(command -v dotnet)
 
 # One run at a time: the subnet and names are fixed. Leftovers of a run that was killed outright are removed.
-exec 9> /run/lock/primecluster-netns.lock 2> /dev/null || exec 9> /tmp/primecluster-netns.lock
+lock=/run/lock/primecluster-netns.lock
+[[ -d /run/lock && -w /run/lock ]] || lock=/tmp/primecluster-netns.lock
+exec 9> "$lock"
 flock -w 600 9 || fail "another netns-cluster run holds the lock for more than 10 minutes"
 
 remove_network() {
-  local ns
+  local ns link
   for ns in $(ip netns list 2> /dev/null | awk '$1 ~ /^pcn-/ {print $1}'); do
     # Only processes this script started live in its namespaces.
     ip netns pids "$ns" 2> /dev/null | xargs -r kill -KILL 2> /dev/null || true
@@ -96,7 +98,7 @@ print_summary() {
 cleanup() {
   local status=$?
   set +e
-  trap - EXIT INT TERM
+  trap - EXIT INT TERM ERR
   if [[ $outcome == running ]]; then
     print_summary
     if [[ -n $tmp && -d $tmp/logs ]]; then
@@ -109,12 +111,14 @@ cleanup() {
     fi
   fi
   local name
-  for name in "${!pid[@]}"; do
-    kill -KILL "${pid[$name]}" 2> /dev/null
-  done
-  for name in "${!pid[@]}"; do
-    wait "${pid[$name]}" 2> /dev/null
-  done
+  {
+    for name in "${!pid[@]}"; do
+      kill -KILL "${pid[$name]}"
+    done
+    for name in "${!pid[@]}"; do
+      wait "${pid[$name]}"
+    done
+  } 2> /dev/null
   remove_network
   if [[ $created_etc_netns -eq 1 ]]; then
     rmdir /etc/netns 2> /dev/null
@@ -129,7 +133,8 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'printf "\nnetns-cluster: FAILED at line %s: %s\n" "$LINENO" "$BASH_COMMAND" >&2' ERR
+trap 'printf "\nnetns-cluster: interrupted\n" >&2; exit 130' INT TERM
 
 tmp=$(mktemp -d -t primecluster-netns.XXXXXX)
 mkdir -p "$tmp/logs" "$tmp/home"
@@ -155,8 +160,14 @@ v = eval(sys.argv[1])
 print(json.dumps(v) if isinstance(v, (bool, dict, list)) or v is None else v)' "$1"
 }
 
-submit_job() { # NODE FROM TIL [ALGORITHM] -> job id
-  api POST "$1" /jobs "{\"from\": $2, \"til\": $3, \"algorithm\": \"${4:-trial}\"}" | json 'j["id"]'
+# client ARGS...: the product's client on the host, with the cluster's token; --cluster names the seed to talk to.
+client() { PRIMECLUSTER_TOKEN=$api_token "$dotnet" "$cli_dll" "$@"; }
+
+submit_job() { # NODE FROM TIL [ALGORITHM] -> job id, submitted by the client
+  local body
+  body=$(client submit "$2" "$3" --algorithm "${4:-trial}" --detach --yes --json --cluster "$(api_url "$1")" 2> "$tmp/logs/submit.log") \
+    || { printf 'netns-cluster: primecluster submit via %s: %s\n' "$1" "$(cat "$tmp/logs/submit.log")" >&2; return 1; }
+  json 'j["id"]' <<< "$body"
 }
 job_json() { api GET "$1" "/jobs/$2"; }
 job_state() { job_json "$1" "$2" | json 'j["state"]'; }
@@ -167,15 +178,17 @@ member() {
   cluster_json "$1" | json "next((m['$3'] for m in j['members'] if m['address'].split('@')[1].rsplit(':', 1)[0] == '$2'), 'absent')"
 }
 
-# wait_for_job NODE ID SECONDS: waits until the job has finished; its JSON is left in $tmp/job-ID.json.
+# wait_for_job NODE ID SECONDS: follows the job with the client (primecluster watch) until it has finished, for at
+# most SECONDS; its JSON is left in $tmp/job-ID.json.
 wait_for_job() {
-  local state="" i
-  for ((i = 0; i < $3 * 5; i++)); do
-    job_json "$1" "$2" > "$tmp/job-$2.json" 2> /dev/null && state=$(json 'j["state"]' < "$tmp/job-$2.json") || state=unreachable
-    case $state in done | cancelled | failed) return 0 ;; esac
-    sleep 0.2
-  done
-  fail "job $2 did not finish within $3 s (state: $state)"
+  local code=0
+  timeout "$3" env PRIMECLUSTER_TOKEN="$api_token" "$dotnet" "$cli_dll" watch "$2" --json --cluster "$(api_url "$1")" \
+    > "$tmp/job-$2.json" 2> "$tmp/logs/watch-$2.log" || code=$?
+  case $code in
+    0 | 1) [[ -s $tmp/job-$2.json ]] && return 0 ;;
+    124) fail "job $2 did not finish within $3 s" ;;
+  esac
+  fail "primecluster watch $2 exited with $code: $(tail -n 3 "$tmp/logs/watch-$2.log")"
 }
 
 # wait_until DESCRIPTION SECONDS COMMAND...: polls COMMAND every 0.2 s, at most SECONDS.
@@ -207,7 +220,7 @@ is_exited() {
 workers_registered() { [[ $(cluster_json "$1" | json 'j["totals"]["workers"]') -eq $2 ]]; }
 
 # ---------------------------------------------------------------------------------------------------------------
-# The exact answers, from the client's local sieve, before any node takes the cores.
+# The binaries: given, or published now.
 if [[ $# -ge 1 && -n $1 ]]; then
   bin=$(cd "$1" && pwd)
 else
@@ -219,6 +232,7 @@ node_dll=$bin/node/primecluster-node.dll
 cli_dll=$bin/cli/primecluster.dll
 [[ -f $node_dll && -f $cli_dll ]] || fail "$bin has no node/primecluster-node.dll and cli/primecluster.dll (docker/publish.sh output)"
 
+# The exact answers, from the client's local sieve, before any node takes the cores.
 declare -A expected=()
 # oracle FROM TIL: remembers "prime_count check_count" for the range, from the client's local sieve.
 oracle() {
@@ -245,13 +259,12 @@ check_exact() {
   got=$(json 'str(j["prime_count"]) + " " + str(j["check_count"])' < "$tmp/job-$id.json")
   seconds=$(json 'round(j["elapsed_ms"] / 1000, 1)' < "$tmp/job-$id.json")
   if [[ $state != "done" || $got != "$want" ]]; then
-    summary+=("$scenario|[$from, $til]|${want/ /, }|$state: ${got/ /, }|${seconds}s|FAIL|$note")
+    summary+=("$scenario|[$from, $til]|${want/ /, }|$state|${seconds}s|FAIL|got (${got/ /, }); $note")
     fail "$scenario: job $id [$from, $til] is $state with (${got/ /, }); the sieve says (${want/ /, })"
   fi
   summary+=("$scenario|[$from, $til]|${want/ /, }|exact|${seconds}s|pass|$note")
   log "  job $id: done in ${seconds} s, (prime_count, check_count) = (${got/ /, }): exact"
 }
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # The hosts: a bridge with the host's address, and per node a namespace, a veth pair, an address and a host name.
@@ -354,14 +367,17 @@ wait_healthy() {
 # stop_node NAME SIGNAL: sends the signal and waits (at most 40 s) for the process; leaves its exit code in $rc.
 stop_node() {
   local name=$1 signal=$2 i
-  kill "-$signal" "${pid[$name]}"
-  for ((i = 0; i < 200; i++)); do
-    is_exited "$name" && break
-    sleep 0.2
-  done
+  # Within the braces bash's own "Killed" notice for the process goes nowhere.
+  {
+    kill "-$signal" "${pid[$name]}"
+    for ((i = 0; i < 200; i++)); do
+      is_exited "$name" && break
+      sleep 0.2
+    done
+  } 2> /dev/null
   is_exited "$name" || fail "$name did not exit within 40 s of $signal"
   rc=0
-  wait "${pid[$name]}" || rc=$?
+  wait "${pid[$name]}" 2> /dev/null || rc=$?
   unset "pid[$name]"
 }
 
@@ -388,13 +404,14 @@ wait_healthy worker-1
 wait_until "worker-1 is registered with the coordinator (1 worker)" 30 workers_registered seed-1 1
 grep -q "Singleton manager started singleton actor" "$tmp/logs/seed-1.log" || fail "the coordinator did not start on seed-1"
 ! grep -q "Singleton manager started singleton actor" "$tmp/logs/seed-2.log" || fail "the coordinator started on seed-2"
-log "  the coordinator runs on seed-1; the API refuses a request without the token: $(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$(api_url seed-1)/cluster")"
-[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$(api_url seed-1)/cluster") == 401 ]] || fail "seed-1 answered without the API token"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$(api_url seed-1)/cluster") || true
+[[ $code == 401 ]] || fail "seed-1 answered $code to a request without the API token, not 401"
+log "  the coordinator runs on seed-1; the API answers a request without the token with $code"
 
 # ---------------------------------------------------------------------------------------------------------------
 log "scenario 1, scale out: a job starts on one worker host, two more join mid-job"
 read -r from til <<< "$range_scale"
-id=$(submit_job seed-1 "$from" "$til")
+id=$(submit_job seed-1 "$from" "$til") || fail "seed-1 did not accept a job"
 log "  submitted job $id [$from, $til] (trial) to seed-1"
 wait_until "job $id runs and worker-1 holds batches" 20 is_busy seed-1 worker-1
 start_node worker-2
@@ -423,7 +440,7 @@ wait_healthy worker-3
 # ---------------------------------------------------------------------------------------------------------------
 log "scenario 2, node loss: worker-2's process is killed (SIGKILL) mid-job"
 read -r from til <<< "$range_loss"
-id=$(submit_job seed-1 "$from" "$til")
+id=$(submit_job seed-1 "$from" "$til") || fail "seed-1 did not accept a job"
 log "  submitted job $id [$from, $til] (trial) to seed-1"
 wait_until "worker-2 holds batches of job $id" 20 is_busy seed-1 worker-2
 stop_node worker-2 KILL
@@ -440,7 +457,7 @@ wait_until "worker-2 is up again as seed-1 sees it" 30 is_member_status seed-1 w
 # ---------------------------------------------------------------------------------------------------------------
 log "scenario 3, partition: worker-3's link is cut mid-job"
 read -r from til <<< "$range_cut"
-id=$(submit_job seed-1 "$from" "$til")
+id=$(submit_job seed-1 "$from" "$til") || fail "seed-1 did not accept a job"
 log "  submitted job $id [$from, $til] (trial) to seed-1"
 wait_until "worker-3 holds batches of job $id" 20 is_busy seed-1 worker-3
 ip link set pcn-worker-3 down
@@ -449,7 +466,7 @@ wait_until "seed-1 sees worker-3 unreachable" 20 is_unreachable seed-1 worker-3
 wait_until "the split brain resolver downs worker-3 and it is removed" 30 is_absent seed-1 worker-3
 wait_until "worker-3, alone on its side, downed itself and its process stopped" 40 is_exited worker-3
 rc=0
-wait "${pid[worker-3]}" || rc=$?
+wait "${pid[worker-3]}" 2> /dev/null || rc=$?
 unset "pid[worker-3]"
 log "  worker-3 exited with code $rc; the job is $(job_state seed-1 "$id")"
 ip link set pcn-worker-3 up
@@ -462,7 +479,7 @@ wait_healthy worker-3
 wait_until "worker-3 is up again as seed-1 sees it" 30 is_member_status seed-1 worker-3 up
 wait_until "3 workers are registered with the coordinator" 30 workers_registered seed-1 3
 read -r from til <<< "$range_after"
-id=$(submit_job seed-1 "$from" "$til")
+id=$(submit_job seed-1 "$from" "$til") || fail "seed-1 did not accept a job"
 log "  submitted job $id [$from, $til] (trial) to seed-1, after the partition healed"
 wait_until "the rejoined worker-3 holds batches of job $id" 20 is_busy seed-1 worker-3
 check_exact "3 after the partition" seed-1 "$id" "$from" "$til" "worker-3 rejoined and counted"
@@ -470,7 +487,7 @@ check_exact "3 after the partition" seed-1 "$id" "$from" "$til" "worker-3 rejoin
 # ---------------------------------------------------------------------------------------------------------------
 log "scenario 4, seed loss: seed-2 (not holding the coordinator) is killed mid-job"
 read -r from til <<< "$range_seed"
-id=$(submit_job seed-2 "$from" "$til")
+id=$(submit_job seed-2 "$from" "$til") || fail "seed-2 did not accept a job"
 log "  submitted job $id [$from, $til] (trial) through seed-2's API"
 wait_until "job $id runs" 20 is_running seed-2 "$id"
 stop_node seed-2 KILL
@@ -479,7 +496,7 @@ wait_until "seed-1 sees seed-2 unreachable" 20 is_unreachable seed-1 seed-2
 wait_until "seed-2 is downed and removed from the cluster" 30 is_absent seed-1 seed-2
 check_exact "4 seed loss" seed-1 "$id" "$from" "$til" "submitted via seed-2, seed-2 killed, read via seed-1"
 read -r from til <<< "$range_after"
-id=$(submit_job seed-1 "$from" "$til")
+id=$(submit_job seed-1 "$from" "$til") || fail "seed-1 did not accept a job"
 log "  submitted job $id [$from, $til] (trial) to seed-1 after seed-2 is gone"
 check_exact "4 after the seed loss" seed-1 "$id" "$from" "$til" "a new job accepted by seed-1 alone"
 

@@ -16,7 +16,7 @@ internal static class NodeCommandLine
         ("--workers", "WORKERS", "Worker actors on a worker node (default one per core).", (s, v) => s with { Workers = v }),
         ("--api-url", "API_URL", "Where the job API and /healthz listen (default http://127.0.0.1:8080).", (s, v) => s with { ApiUrl = v }),
         ("--api-token", "API_TOKEN", "Bearer token every API request must carry.", (s, v) => s with { ApiToken = v }),
-        ("--config", "CLUSTER_CONFIG", "A configuration file to use instead of the built-in cluster.hocon.", (s, v) => s with { ConfigFile = v }),
+        ("--config", "CLUSTER_CONFIG", "A HOCON file laid over the built-in cluster.hocon.", (s, v) => s with { ConfigFile = v }),
     ];
 
     /// <summary>

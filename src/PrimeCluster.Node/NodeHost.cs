@@ -18,6 +18,10 @@ public static class NodeHost
         var token = config.GetString("primecluster.api.token", string.Empty);
 
         var builder = WebApplication.CreateSlimBuilder();
+
+        // API_URL alone says where the node listens, whatever ASPNETCORE_HTTP_PORTS a base image sets.
+        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, string.Empty);
+        builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, string.Empty);
         builder.WebHost.UseUrls(apiUrl);
         builder.Logging.ClearProviders().AddSimpleConsole(console =>
         {

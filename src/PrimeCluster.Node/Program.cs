@@ -25,8 +25,13 @@ if (healthCheck)
 
 try
 {
-    await NodeHost.Build(config).RunAsync();
-    return 0;
+    var app = NodeHost.Build(config);
+    await app.StartAsync();
+    var shutdown = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>());
+    await app.WaitForShutdownAsync();
+
+    // Downed by the cluster (a partition, say) is a failure: supervisors that restart on failure bring the node back.
+    return shutdown.ShutdownReason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason ? 1 : 0;
 }
 catch (Exception e) when (e is IOException or InvalidOperationException or Akka.Configuration.ConfigurationException)
 {

@@ -6,7 +6,7 @@ namespace PrimeCluster.Actors.Configuration;
 /// </summary>
 public sealed record NodeSettings
 {
-    /// <summary>CLUSTER_CONFIG, --config: a configuration file to use instead of the built-in cluster.hocon.</summary>
+    /// <summary>CLUSTER_CONFIG, --config: a HOCON file laid over the built-in cluster.hocon.</summary>
     public string? ConfigFile { get; init; }
 
     /// <summary>CLUSTER_IP, --ip: the host name other nodes reach this node by.</summary>
