@@ -320,8 +320,8 @@ log "  worker-1 reaches seed-1 by host name across the bridge"
 
 # The test's configuration file, as CLUSTER_CONFIG: failure detection and the split brain resolver in seconds.
 cat > "$tmp/failure-detection.hocon" << 'EOF'
-akka.cluster.failure-detector.heartbeat-interval = 250ms
-akka.cluster.failure-detector.acceptable-heartbeat-pause = 1500ms
+akka.cluster.failure-detector.heartbeat-interval = 500ms
+akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s
 akka.cluster.split-brain-resolver.stable-after = 2s
 EOF
 

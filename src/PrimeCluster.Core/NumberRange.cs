@@ -21,7 +21,5 @@ public readonly record struct NumberRange
     /// <summary>How many numbers the range holds; 2^64 for the whole 64-bit range, hence 128 bits.</summary>
     public UInt128 Width => (UInt128)Til - From + 1;
 
-    public bool Contains(ulong n) => n >= From && n <= Til;
-
     public override string ToString() => $"[{From}, {Til}]";
 }
