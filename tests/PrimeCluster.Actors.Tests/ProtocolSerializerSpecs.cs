@@ -68,7 +68,6 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
         [
             new RequestWork(actor, 3, 1),
             NoWorkNow.Instance,
-            WorkAvailable.Instance,
             new WorkAssignment(id, actor, Algorithm.Trial, [new BatchWork(0, new NumberRange(0, 1)), new BatchWork(long.MaxValue, new NumberRange(ulong.MaxValue, ulong.MaxValue))]),
             new BatchesCompleted(id, [new BatchResult(42, Huge), new BatchResult(7, Tally.Zero)], actor),
             new BatchFailed(id, 42, "out of memory", actor),

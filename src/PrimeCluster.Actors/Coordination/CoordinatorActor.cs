@@ -23,7 +23,8 @@ public sealed class CoordinatorActor : ReceiveActor
     private readonly Queue<JobId> _history = new();
     private readonly List<JobId> _running = [];
     private readonly HashSet<IActorRef> _workers = [];
-    private readonly HashSet<IActorRef> _idle = [];
+    /// <summary>Workers told "nothing now", with the room they asked for: served as soon as a job has batches.</summary>
+    private readonly Dictionary<IActorRef, int> _idle = [];
     private int _turn;
 
     public CoordinatorActor(PrimeClusterSettings settings)
@@ -146,18 +147,22 @@ public sealed class CoordinatorActor : ReceiveActor
             }
         }
 
-        _idle.Add(worker);
+        _idle[worker] = slots;
         worker.Tell(NoWorkNow.Instance);
     }
 
+    /// <summary>
+    /// Serves the requests of idle workers at once, on their behalf: the batches reach them without another round
+    /// trip, which counts at the start of every job.
+    /// </summary>
     private void WakeIdleWorkers()
     {
-        foreach (var worker in _idle)
-        {
-            worker.Tell(WorkAvailable.Instance);
-        }
-
+        var waiting = _idle.ToList();
         _idle.Clear();
+        foreach (var (worker, slots) in waiting)
+        {
+            Dispatch(worker, slots);
+        }
     }
 
     private void Finished(JobControl.Finished finished)

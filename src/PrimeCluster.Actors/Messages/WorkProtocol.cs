@@ -13,22 +13,15 @@ public static class WorkProtocol
     /// <summary>A worker has <paramref name="Slots"/> free places for batches and holds <paramref name="InFlight"/>.</summary>
     public sealed record RequestWork(IActorRef Worker, int Slots, int InFlight) : IClusterMessage;
 
-    /// <summary>Nothing to do now; the worker waits for <see cref="WorkAvailable"/> or asks again later.</summary>
+    /// <summary>
+    /// Nothing to do now. The coordinator keeps the request and serves it when a job has batches; the worker also
+    /// asks again now and then, in case the coordinator moved.
+    /// </summary>
     public sealed class NoWorkNow : IClusterMessage
     {
         public static readonly NoWorkNow Instance = new();
 
         private NoWorkNow()
-        {
-        }
-    }
-
-    /// <summary>Sent to waiting workers when a job arrives or batches come back to a queue.</summary>
-    public sealed class WorkAvailable : IClusterMessage
-    {
-        public static readonly WorkAvailable Instance = new();
-
-        private WorkAvailable()
         {
         }
     }

@@ -23,7 +23,6 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         WorkAssignment => "WA",
         BatchesCompleted => "BC",
         NoWorkNow => "NW",
-        WorkAvailable => "AV",
         BatchFailed => "BF",
         BatchesReturned => "BR",
         BatchesReturnAcknowledged => "BA",
@@ -64,7 +63,6 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "WA" => new WorkAssignment(ReadJobId(r), ReadRef(r), (Algorithm)r.ReadByte(), ReadList(r, () => new BatchWork(r.ReadInt64(), ReadRange(r)))),
             "BC" => new BatchesCompleted(ReadJobId(r), ReadList(r, () => new BatchResult(r.ReadInt64(), ReadTally(r))), ReadRef(r)),
             "NW" => NoWorkNow.Instance,
-            "AV" => WorkAvailable.Instance,
             "BF" => new BatchFailed(ReadJobId(r), r.ReadInt64(), r.ReadString(), ReadRef(r)),
             "BR" => new BatchesReturned(ReadJobId(r), ReadList(r, r.ReadInt64), ReadRef(r)),
             "BA" => new BatchesReturnAcknowledged(ReadJobId(r)),
@@ -114,7 +112,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 });
                 WriteRef(w, m.Worker);
                 break;
-            case NoWorkNow or WorkAvailable or GetJobs or GetWorkers:
+            case NoWorkNow or GetJobs or GetWorkers:
                 break;
             case BatchFailed m:
                 w.Write(m.JobId.Value);

@@ -101,7 +101,6 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             AskForWork();
         });
         Receive<NoWorkNow>(_ => _asked = false);
-        Receive<WorkAvailable>(_ => AskForWork());
         Receive<Poll>(_ =>
         {
             // A request or its answer can be lost, for instance while the coordinator moves to another seed.
