@@ -85,4 +85,45 @@ public sealed class BatchLedgerSpecs
         Assert.True(ledger.AllDone);
         Assert.Equal(0, ledger.OutCount);
     }
+
+    [Fact]
+    public void DoneSpans_should_list_the_done_batches_as_ascending_disjoint_spans()
+    {
+        var ledger = new BatchLedger<string>(10);
+        ledger.Take("a", 10);
+        foreach (var index in new long[] { 0, 1, 2, 5, 7, 6, 9 })
+        {
+            ledger.Complete(index);
+        }
+
+        Assert.Equal([new BatchSpan(0, 2), new BatchSpan(5, 7), new BatchSpan(9, 9)], ledger.DoneSpans());
+        Assert.Empty(new BatchLedger<string>(3).DoneSpans());
+    }
+
+    [Fact]
+    public void Resume_should_hand_out_every_batch_not_done_once_and_count_none_twice()
+    {
+        var ledger = BatchLedger<string>.Resume(10, [new BatchSpan(0, 2), new BatchSpan(5, 7)]);
+
+        Assert.Equal(6, ledger.Done);
+        Assert.Equal([new BatchSpan(0, 2), new BatchSpan(5, 7)], ledger.DoneSpans());
+        Assert.False(ledger.Complete(1));
+        Assert.False(ledger.Complete(6));
+        Assert.Equal([3L, 4, 8, 9], ledger.Take("b", 10));
+        Assert.Empty(ledger.Take("c", 10));
+        foreach (var index in new long[] { 3, 4, 8, 9 })
+        {
+            Assert.True(ledger.Complete(index));
+        }
+
+        Assert.True(ledger.AllDone);
+    }
+
+    [Theory]
+    [InlineData(3L, 2L)]
+    [InlineData(8L, 10L)]
+    public void Resume_should_refuse_spans_out_of_order_or_beyond_the_plan(long first, long last)
+    {
+        Assert.Throws<ArgumentException>(() => BatchLedger<string>.Resume(10, [new BatchSpan(4, 5), new BatchSpan(first, last)]));
+    }
 }

@@ -131,6 +131,42 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         Assert.Equal(JobState.Cancelled, (await FishForFinishedAsync()).View.State);
     }
 
+    [Fact]
+    public async Task Job_resumed_from_its_checkpoint_should_redo_only_what_was_not_done_and_end_exact()
+    {
+        var (job, id) = StartJob();
+        var worker = CreateTestProbe();
+        var batches = await TakeAsync(job, worker, slots: 10);
+        foreach (var index in new[] { 0, 1, 2, 3, 6 })
+        {
+            job.Tell(Completion(id, batches[index], worker));
+        }
+
+        var checkpoint = ((JobControl.Updated)await FishForMessageAsync(m => m is JobControl.Updated { Checkpoint.View.BatchesDone: 5 }, TimeSpan.FromSeconds(10))).Checkpoint;
+        Assert.Equal([new BatchSpan(0, 3), new BatchSpan(6, 6)], checkpoint.Done);
+        Assert.Equal(checkpoint.Done.SelectMany(s => batches.Skip((int)s.First).Take((int)s.Count)).Aggregate(Tally.Zero, (sum, b) => sum + SieveKernel.Instance.Count(b.Range.From, b.Range.Til)), checkpoint.View.SoFar);
+        Watch(job);
+        Sys.Stop(job);
+        await ExpectTerminatedAsync(job);
+
+        // As a coordinator on another node would, from the checkpoint alone; the lost job's late results count once.
+        var settings = PrimeClusterSettings.From(Sys.Settings.Config);
+        var resumed = ChildActorOf(JobActor.Props(id, Spec, checkpoint.Plan(), 1, checkpoint.View.SubmittedAt, settings, checkpoint));
+        var newcomer = CreateTestProbe();
+        var redo = await TakeAsync(resumed, newcomer, slots: 10);
+        Assert.Equal([4L, 5, 7, 8, 9], redo.Select(b => b.Index));
+        resumed.Tell(Completion(id, batches[1], worker));
+        foreach (var batch in redo)
+        {
+            resumed.Tell(Completion(id, batch, newcomer));
+        }
+
+        var finished = await FishForFinishedAsync();
+        Assert.Equal(JobState.Done, finished.View.State);
+        Assert.Equal(Expected, finished.View.SoFar);
+        Assert.Equal(10, finished.View.BatchesDone);
+    }
+
     private (IActorRef Job, JobId Id) StartJob()
     {
         var id = JobId.New();

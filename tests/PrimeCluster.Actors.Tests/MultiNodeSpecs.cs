@@ -65,6 +65,52 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view!.Result);
     }
 
+    [Fact]
+    public async Task Job_should_resume_exactly_on_the_other_seed_when_the_coordinators_node_dies_mid_job()
+    {
+        var oldest = Start("seed", abrupt: true);
+        var other = Start("seed", seed: oldest);
+        var worker = Start("worker", seed: oldest);
+        await WaitForWorkersAsync(other, 1);
+
+        // The other seed must know the whole cluster as Up, or it cannot take over alone.
+        await WaitUntilAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(other.System).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 3));
+        var range = new NumberRange(1, 1_000_000);
+
+        var id = await other.Client.SubmitAsync(new JobSpec(range, Batches: 60));
+        await WaitUntilAsync(async () => (await other.Client.GetAsync(id))!.BatchesDone >= 3);
+        var before = await other.Client.GetAsync(id);
+        await oldest.System.Terminate();
+        Assert.True(before!.BatchesDone < before.BatchCount, "the job should have been running when the coordinator's node died");
+
+        // The coordinator starts again on the other seed, reads the job's checkpoint and finishes it.
+        JobView? view = null;
+        try
+        {
+            await WaitUntilAsync(async () =>
+            {
+                try
+                {
+                    view = await other.Client.GetAsync(id);
+                    return view?.State.IsFinished() == true;
+                }
+                catch (AskTimeoutException)
+                {
+                    return false;
+                }
+            });
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Last seen: {view?.ToString() ?? "no job"}", e);
+        }
+
+        Assert.Equal(JobState.Done, view!.State);
+        Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view.Result);
+        Assert.Equal(view.BatchCount, view.BatchesDone);
+        Assert.Contains(await other.Client.WorkersAsync(), w => w.Node == worker.Address);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Actors.Serialization;
 using PrimeCluster.Core;
@@ -54,6 +55,7 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
         BatchesCompleted c => $"{c with { Results = [] }} {string.Join(",", c.Results)}",
         JobList l => string.Join(",", l.Jobs),
         WorkerList w => string.Join(",", w.Workers),
+        JobCheckpoint c => $"{c with { Done = [] }} {string.Join(",", c.Done)}",
         _ => message.ToString()!,
     };
 
@@ -90,6 +92,8 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             GetWorkers.Instance,
             worker,
             new WorkerList([worker, worker with { Batches = 0 }]),
+            new JobCheckpoint(view, 8, TimeSpan.FromMilliseconds(250), [new BatchSpan(0, 2), new BatchSpan(5, 5), new BatchSpan(7, long.MaxValue - 1)]),
+            new JobCheckpoint(failed, 1, TimeSpan.FromTicks(1), []),
         ];
     }
 }

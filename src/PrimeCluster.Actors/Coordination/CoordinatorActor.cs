@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.DistributedData;
 using Akka.Event;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Jobs;
@@ -14,8 +15,10 @@ namespace PrimeCluster.Actors.Coordination;
 /// <summary>
 /// The cluster singleton that accepts jobs, keeps the job table and runs one <see cref="JobActor"/> per job.
 /// Workers ask it for work; it passes each request to the running jobs in turn, so concurrent jobs share the workers.
+/// Every job's checkpoints are replicated to the other seeds: a coordinator starting after its predecessor's node was
+/// lost first reads them back and resumes the jobs that were running.
 /// </summary>
-public sealed class CoordinatorActor : ReceiveActor
+public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PrimeClusterSettings _settings;
@@ -25,12 +28,67 @@ public sealed class CoordinatorActor : ReceiveActor
     private readonly HashSet<IActorRef> _workers = [];
     /// <summary>Workers told "nothing now", with the room they asked for: served as soon as a job has batches.</summary>
     private readonly Dictionary<IActorRef, int> _idle = [];
+    private readonly JobJournal _journal;
+    private readonly Dictionary<string, JobCheckpoint> _recovered = [];
+    private int _bucketsToRead = JobJournal.BucketCount;
     private int _turn;
 
     public CoordinatorActor(PrimeClusterSettings settings)
     {
         _settings = settings;
+        _journal = new JobJournal(Context.System);
+        Become(Recovering);
+    }
 
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(PrimeClusterSettings settings) => Akka.Actor.Props.Create(() => new CoordinatorActor(settings));
+
+    protected override void PreStart() => _journal.LoadAll(Self, local: false);
+
+    /// <summary>A job actor that throws has lost count; it stops, and its job fails rather than restart from nothing.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    /// <summary>Reads the checkpoints the seeds hold before taking any request.</summary>
+    private void Recovering()
+    {
+        Receive<GetSuccess>(got =>
+        {
+            if (got.Data is LWWDictionary<string, JobCheckpoint> jobs)
+            {
+                foreach (var (id, checkpoint) in jobs.Entries)
+                {
+                    _recovered[id] = checkpoint;
+                }
+            }
+
+            BucketRead();
+        });
+        Receive<NotFound>(_ => BucketRead());
+        Receive<GetFailure>(failed =>
+        {
+            // No majority of the seeds answered in time: what this seed holds is the best there is.
+            _log.Warning("The seeds did not answer for job bucket {0} in time; resuming from this node's copy", failed.Request);
+            _journal.Load((int)failed.Request, Self, local: true);
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void BucketRead()
+    {
+        if (--_bucketsToRead > 0)
+        {
+            return;
+        }
+
+        Resume(_recovered.Values);
+        _recovered.Clear();
+        Become(Ready);
+        Stash.UnstashAll();
+    }
+
+    private void Ready()
+    {
         Receive<SubmitJob>(Submit);
         Receive<RequestWork>(request =>
         {
@@ -62,9 +120,10 @@ public sealed class CoordinatorActor : ReceiveActor
         });
         Receive<JobControl.Updated>(updated =>
         {
-            if (_jobs.TryGetValue(updated.View.Id, out var entry) && entry.Actor is not null)
+            if (_jobs.TryGetValue(updated.Checkpoint.View.Id, out var entry) && entry.Actor is not null)
             {
-                entry.View = updated.View;
+                entry.View = updated.Checkpoint.View;
+                _journal.Save(updated.Checkpoint, Self);
             }
         });
         Receive<JobControl.Finished>(Finished);
@@ -82,12 +141,56 @@ public sealed class CoordinatorActor : ReceiveActor
         Receive<GetJobs>(_ => Sender.Tell(new JobList(_jobs.Values.Select(e => e.View).OrderByDescending(v => v.SubmittedAt).ToList())));
         Receive<GetWorkers>(_ => ReportWorkers(Sender));
         Receive<Terminated>(Terminated);
+        Receive<IUpdateResponse>(response =>
+        {
+            if (response is not UpdateSuccess)
+            {
+                // The checkpoint is kept here and reaches the other seeds by gossip.
+                _log.Debug("Job checkpoint not yet on a majority of the seeds: {0}", response);
+            }
+
+            if (response.Request is Accepting accepting)
+            {
+                accepting.ReplyTo.Tell(new JobAccepted(accepting.Id));
+            }
+        });
     }
 
-    public static Props Props(PrimeClusterSettings settings) => Akka.Actor.Props.Create(() => new CoordinatorActor(settings));
+    /// <summary>Takes up the jobs of a lost coordinator: running ones go on from their checkpoints, finished ones are history.</summary>
+    private void Resume(IEnumerable<JobCheckpoint> checkpoints)
+    {
+        foreach (var checkpoint in checkpoints.OrderBy(c => c.View.SubmittedAt))
+        {
+            var view = checkpoint.View;
+            _history.Enqueue(view.Id);
+            if (view.State.IsFinished())
+            {
+                _jobs[view.Id] = new JobEntry(null, view);
+                continue;
+            }
 
-    /// <summary>A job actor that throws has lost count; it stops, and its job fails rather than restart from nothing.</summary>
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+            BatchPlan plan;
+            try
+            {
+                plan = checkpoint.Plan();
+            }
+            catch (InvalidOperationException e)
+            {
+                _jobs[view.Id] = new JobEntry(null, view);
+                _log.Error("Job {0} cannot be resumed: {1}", view.Id, e.Message);
+                Finished(new JobControl.Finished(view with { State = JobState.Failed, FinishedAt = DateTimeOffset.UtcNow, Error = $"the job could not be resumed: {e.Message}" }));
+                continue;
+            }
+
+            var actor = Context.ActorOf(JobActor.Props(view.Id, view.Spec, plan, view.Workers, view.SubmittedAt, _settings, checkpoint), $"job-{view.Id}");
+            Context.Watch(actor);
+            _jobs[view.Id] = new JobEntry(actor, view) { Waiting = true };
+            _running.Add(view.Id);
+            _log.Info("Job {0} resumed from its checkpoint: {1} of {2} batches done, {3} so far", view.Id, view.BatchesDone, view.BatchCount, view.SoFar);
+        }
+
+        ForgetOldJobs();
+    }
 
     private void Submit(SubmitJob submit)
     {
@@ -119,7 +222,9 @@ public sealed class CoordinatorActor : ReceiveActor
         _running.Add(id);
         _history.Enqueue(id);
         _log.Info("Job {0} accepted: {1} {2}, {3} batches for {4} workers", id, Names.Of(submit.Spec.Algorithm), submit.Spec.Range, plan.Count, workers);
-        Sender.Tell(new JobAccepted(id));
+
+        // Accepted once the seeds hold it (or the write timed out and gossip will take it there).
+        _journal.Save(Checkpoint(view, []), Self, new Accepting(id, Sender));
         ForgetOldJobs();
     }
 
@@ -173,10 +278,15 @@ public sealed class CoordinatorActor : ReceiveActor
             return;
         }
 
-        Context.Unwatch(entry.Actor);
+        if (entry.Actor is not null)
+        {
+            Context.Unwatch(entry.Actor);
+        }
+
         entry.Actor = null;
         entry.View = finished.View;
         _running.Remove(id);
+        _journal.Save(Checkpoint(finished.View, []), Self);
         foreach (var awaiter in entry.Awaiters)
         {
             awaiter.Tell(finished.View);
@@ -253,9 +363,16 @@ public sealed class CoordinatorActor : ReceiveActor
     {
         while (_history.Count > _settings.History && _history.TryPeek(out var oldest) && _jobs[oldest].View.State.IsFinished())
         {
-            _jobs.Remove(_history.Dequeue());
+            var forgotten = _history.Dequeue();
+            _jobs.Remove(forgotten);
+            _journal.Forget(forgotten, Self);
         }
     }
+
+    private JobCheckpoint Checkpoint(JobView view, IReadOnlyList<BatchSpan> done) => new(view, _settings.BatchesPerWorker, _settings.MaxBatchDuration, done);
+
+    /// <summary>A submitter waiting for its job to be written to the seeds.</summary>
+    private sealed record Accepting(JobId Id, IActorRef ReplyTo);
 
     private sealed class JobEntry(IActorRef? actor, JobView view)
     {

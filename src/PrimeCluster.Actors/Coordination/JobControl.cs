@@ -1,4 +1,5 @@
 using Akka.Actor;
+using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
 
 namespace PrimeCluster.Actors.Coordination;
@@ -25,7 +26,8 @@ internal static class JobControl
         }
     }
 
-    public sealed record Updated(JobView View) : INoSerializationVerificationNeeded;
+    /// <summary>Progress, as a checkpoint the coordinator keeps where another seed can resume from it.</summary>
+    public sealed record Updated(JobCheckpoint Checkpoint) : INoSerializationVerificationNeeded;
 
     /// <summary>The job is over; its actor stops after sending this.</summary>
     public sealed record Finished(JobView View) : INoSerializationVerificationNeeded;

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.Singleton;
+using Akka.DistributedData;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Coordination;
 using PrimeCluster.Actors.Workers;
@@ -19,6 +20,8 @@ public sealed record PrimeClusterNode(IActorRef Coordinator, IReadOnlyList<IActo
 
         if (cluster.SelfRoles.Contains(ClusterConfig.SeedRole))
         {
+            // Every seed keeps a replica of the job checkpoints, whether or not it holds the coordinator now.
+            DistributedData.Get(system);
             system.ActorOf(
                 ClusterSingletonManager.Props(CoordinatorActor.Props(settings), PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)),
                 "coordinator");

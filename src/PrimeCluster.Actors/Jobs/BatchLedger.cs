@@ -36,6 +36,71 @@ public sealed class BatchLedger<TWorker>(long count)
 
     public int HeldBy(TWorker worker) => _byWorker.TryGetValue(worker, out var held) ? held.Count : 0;
 
+    /// <summary>
+    /// A ledger that takes up where a checkpoint left off: the batches in <paramref name="done"/> are done, and every
+    /// other batch waits, the ones below the last done batch first (they were out with workers when it was taken).
+    /// </summary>
+    public static BatchLedger<TWorker> Resume(long count, IReadOnlyList<BatchSpan> done)
+    {
+        ArgumentNullException.ThrowIfNull(done);
+        var ledger = new BatchLedger<TWorker>(count);
+        long next = 0;
+        foreach (var span in done)
+        {
+            if (span.First < next || span.Last < span.First || span.Last >= count)
+            {
+                throw new ArgumentException($"done batches must be ascending, disjoint spans below {count}; {span} is not", nameof(done));
+            }
+
+            for (var gap = next; gap < span.First; gap++)
+            {
+                ledger._returned.Enqueue(gap);
+            }
+
+            if (span.First == ledger._doneMark)
+            {
+                ledger._doneMark = span.Last + 1;
+            }
+            else
+            {
+                for (var index = span.First; index <= span.Last; index++)
+                {
+                    ledger._doneAboveMark.Add(index);
+                }
+            }
+
+            ledger.Done += span.Count;
+            next = span.Last + 1;
+        }
+
+        ledger._nextFresh = next;
+        return ledger;
+    }
+
+    /// <summary>The done batches as ascending, disjoint spans: what a checkpoint records.</summary>
+    public IReadOnlyList<BatchSpan> DoneSpans()
+    {
+        var spans = new List<BatchSpan>();
+        if (_doneMark > 0)
+        {
+            spans.Add(new BatchSpan(0, _doneMark - 1));
+        }
+
+        foreach (var index in _doneAboveMark.Order())
+        {
+            if (spans.Count > 0 && spans[^1].Last == index - 1)
+            {
+                spans[^1] = spans[^1] with { Last = index };
+            }
+            else
+            {
+                spans.Add(new BatchSpan(index, index));
+            }
+        }
+
+        return spans;
+    }
+
     /// <summary>Hands up to <paramref name="max"/> waiting batches to <paramref name="worker"/>.</summary>
     public IReadOnlyList<long> Take(TWorker worker, int max)
     {

@@ -14,7 +14,8 @@ namespace PrimeCluster.Actors.Jobs;
 
 /// <summary>
 /// One job: hands its batches to workers that ask, counts each batch's tally exactly once, and reports progress and
-/// the result to the coordinator, its parent. Batches held by a lost worker go back to the queue.
+/// the result to the coordinator, its parent. Batches held by a lost worker go back to the queue. Its progress
+/// reports are checkpoints, from which a coordinator on another node resumes the job if this one's node is lost.
 /// </summary>
 public sealed class JobActor : ReceiveActor, IWithTimers
 {
@@ -27,6 +28,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private readonly DateTimeOffset _submittedAt;
     private readonly int _workers;
     private readonly Stopwatch _clock = new();
+    private readonly TimeSpan _elapsedBefore;
     private Tally _soFar = Tally.Zero;
     private UInt128 _estimatedChecks;
     private bool _estimateIsExact;
@@ -35,7 +37,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private bool? _announcedWaiting;
     private long _reportedDone = -1;
 
-    public JobActor(JobId id, JobSpec spec, BatchPlan plan, int workers, DateTimeOffset submittedAt, PrimeClusterSettings settings)
+    public JobActor(JobId id, JobSpec spec, BatchPlan plan, int workers, DateTimeOffset submittedAt, PrimeClusterSettings settings, JobCheckpoint? resume)
     {
         _id = id;
         _spec = spec;
@@ -43,8 +45,17 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _workers = workers;
         _submittedAt = submittedAt;
         _settings = settings;
-        _ledger = new BatchLedger<IActorRef>(plan.Count);
+        _ledger = resume is null ? new BatchLedger<IActorRef>(plan.Count) : BatchLedger<IActorRef>.Resume(plan.Count, resume.Done);
         _estimatedChecks = (UInt128)Math.Round(CostModel.EstimateChecks(spec.Range));
+        if (resume is not null)
+        {
+            _soFar = resume.View.SoFar;
+            _state = resume.View.State;
+            _startedAt = resume.View.StartedAt;
+            _elapsedBefore = resume.View.Elapsed;
+            _estimatedChecks = resume.View.EstimatedChecks;
+            _estimateIsExact = resume.View.EstimateIsExact;
+        }
 
         Receive<JobControl.OfferWork>(HandOut);
         Receive<BatchesCompleted>(Completed);
@@ -63,13 +74,19 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(JobId id, JobSpec spec, BatchPlan plan, int workers, DateTimeOffset submittedAt, PrimeClusterSettings settings) =>
-        Akka.Actor.Props.Create(() => new JobActor(id, spec, plan, workers, submittedAt, settings));
+    public static Props Props(JobId id, JobSpec spec, BatchPlan plan, int workers, DateTimeOffset submittedAt, PrimeClusterSettings settings, JobCheckpoint? resume = null) =>
+        Akka.Actor.Props.Create(() => new JobActor(id, spec, plan, workers, submittedAt, settings, resume));
 
     protected override void PreStart()
     {
         Timers.StartPeriodicTimer("progress", ReportProgress.Instance, _settings.ProgressInterval);
-        if (_spec.Algorithm == Algorithm.Trial && CostModel.EstimateSeconds(_spec.Range, Algorithm.Sieve) <= _settings.ExactEstimateLimit.TotalSeconds)
+        if (_ledger.AllDone)
+        {
+            Finish(JobState.Done, error: null);
+            return;
+        }
+
+        if (!_estimateIsExact && _spec.Algorithm == Algorithm.Trial && CostModel.EstimateSeconds(_spec.Range, Algorithm.Sieve) <= _settings.ExactEstimateLimit.TotalSeconds)
         {
             // The sieve gives trial division's exact total of checks at a small fraction of the cost: exact progress.
             var range = _spec.Range;
@@ -95,8 +112,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         {
             _state = JobState.Running;
             _startedAt = DateTimeOffset.UtcNow;
-            _clock.Start();
         }
+
+        _clock.Start();
 
         var batches = indices.Select(i => new BatchWork(i, _plan[i].Range)).ToList();
         offer.Worker.Tell(new WorkAssignment(_id, Self, _spec.Algorithm, batches));
@@ -187,7 +205,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         if (_ledger.Done != _reportedDone || _state == JobState.Queued)
         {
             _reportedDone = _ledger.Done;
-            Context.Parent.Tell(new JobControl.Updated(View(finishedAt: null, error: null)));
+            Context.Parent.Tell(new JobControl.Updated(new JobCheckpoint(View(finishedAt: null, error: null), _plan.Options.BatchesPerWorker, _plan.Options.MaxBatchDuration, _ledger.DoneSpans())));
         }
     }
 
@@ -204,7 +222,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _submittedAt,
         _startedAt,
         finishedAt,
-        _clock.Elapsed,
+        _elapsedBefore + _clock.Elapsed,
         error);
 
     private sealed record ExactTotal(UInt128 Checks) : INoSerializationVerificationNeeded;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Serialization;
+using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
@@ -40,6 +41,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         GetWorkers => "GW",
         WorkerView => "WV",
         WorkerList => "WL",
+        JobCheckpoint => "JC",
         _ => throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(ProtocolSerializer)}", nameof(o)),
     };
 
@@ -80,6 +82,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "GW" => GetWorkers.Instance,
             "WV" => ReadWorker(r),
             "WL" => new WorkerList(ReadList(r, () => ReadWorker(r))),
+            "JC" => new JobCheckpoint(ReadView(r), r.ReadInt32(), TimeSpan.FromTicks(r.ReadInt64()), ReadList(r, () => new BatchSpan(r.ReadInt64(), r.ReadInt64()))),
             _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(ProtocolSerializer)}"),
         };
     }
@@ -163,6 +166,16 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 break;
             case WorkerList m:
                 WriteList(w, m.Workers, v => WriteWorker(w, v));
+                break;
+            case JobCheckpoint m:
+                WriteView(w, m.View);
+                w.Write(m.BatchesPerWorker);
+                w.Write(m.MaxBatchDuration.Ticks);
+                WriteList(w, m.Done, span =>
+                {
+                    w.Write(span.First);
+                    w.Write(span.Last);
+                });
                 break;
             default:
                 throw new ArgumentException($"{message.GetType()} cannot be serialized by {nameof(ProtocolSerializer)}", nameof(message));

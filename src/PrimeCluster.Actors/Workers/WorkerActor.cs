@@ -92,6 +92,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             }
 
             _asked = false;
+            Context.Watch(assignment.Job);
             foreach (var batch in assignment.Batches)
             {
                 _waiting.AddLast(new Held(assignment.JobId, assignment.Job, assignment.Algorithm, batch));
@@ -117,6 +118,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             RemoveWaiting(h => h.JobId == cancel.JobId);
             CancelRunning(cancel.JobId);
         });
+        Receive<Terminated>(JobGone);
         Receive<Drain>(_ =>
         {
             Become(Draining);
@@ -136,6 +138,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             assignment.Job.Tell(new BatchesReturned(assignment.JobId, assignment.Batches.Select(b => b.Index).ToList(), Self));
         });
         Receive<CancelWork>(cancel => CancelRunning(cancel.JobId));
+        Receive<Terminated>(JobGone);
         Receive<BatchesReturnAcknowledged>(_ => { });
         Receive<Drain>(_ => _drainRequester = Sender);
         ReceiveAny(_ => { });
@@ -227,6 +230,25 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
         StartNext();
         AskForWork();
+    }
+
+    /// <summary>
+    /// The job's actor is gone: the job is over, or its coordinator's node was lost and another coordinator resumes
+    /// it with batches of its own. Either way nobody waits for these results.
+    /// </summary>
+    private void JobGone(Terminated terminated)
+    {
+        var dropped = RemoveWaiting(h => h.Job.Equals(terminated.ActorRef));
+        if (_running is { } running && running.Job.Equals(terminated.ActorRef))
+        {
+            running.Cancellation.Cancel();
+        }
+
+        if (dropped.Count > 0)
+        {
+            _log.Info("Job {0} is gone; dropped its {1} batches", dropped[0].JobId, dropped.Count);
+            AskForWork();
+        }
     }
 
     private void CancelRunning(JobId jobId)

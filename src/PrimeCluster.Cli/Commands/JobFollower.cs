@@ -1,3 +1,4 @@
+using System.Net;
 using PrimeCluster.Cli.Client;
 using PrimeCluster.Cli.Output;
 using PrimeCluster.Contracts;
@@ -8,6 +9,9 @@ namespace PrimeCluster.Cli.Commands;
 internal static class JobFollower
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long the coordinator may stay out of reach, as when its node is lost and another seed takes over.</summary>
+    private static readonly TimeSpan CoordinatorMoveLimit = TimeSpan.FromSeconds(60);
 
     /// <summary>The job once finished: from the job's event stream, or by polling if the stream breaks.</summary>
     public static async Task<JobResource> FollowAsync(ClusterClient client, JobResource job, ProgressView? view, CancellationToken cancellationToken)
@@ -31,11 +35,23 @@ internal static class JobFollower
             // No event stream from this seed: polling below.
         }
 
+        var unavailableSince = (DateTimeOffset?)null;
         while (!job.IsFinished)
         {
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-            job = await client.GetJobAsync(job.Id, cancellationToken).ConfigureAwait(false)
-                ?? throw new ClusterUnreachableException(client.Url, $"it no longer knows job {job.Id}; did its coordinator restart?", null);
+            try
+            {
+                job = await client.GetJobAsync(job.Id, cancellationToken).ConfigureAwait(false)
+                    ?? throw new ClusterUnreachableException(client.Url, $"it no longer knows job {job.Id}; did its coordinator restart?", null);
+                unavailableSince = null;
+            }
+            catch (ClusterRefusedException e) when (e.Status == HttpStatusCode.ServiceUnavailable
+                && DateTimeOffset.UtcNow - (unavailableSince ??= DateTimeOffset.UtcNow) < CoordinatorMoveLimit)
+            {
+                // The coordinator is moving to another seed, which resumes the job from its checkpoint.
+                continue;
+            }
+
             view?.Show(job);
         }
 

@@ -103,7 +103,14 @@ internal static class JobEndpoints
             }
 
             await Task.Delay(EventPoll, ct);
-            view = await client.GetAsync(jobId, ct) ?? view with { State = JobState.Failed, Error = "the coordinator no longer knows this job" };
+            try
+            {
+                view = await client.GetAsync(jobId, ct) ?? view with { State = JobState.Failed, Error = "the coordinator no longer knows this job" };
+            }
+            catch (Akka.Actor.AskTimeoutException)
+            {
+                // The coordinator is moving to another seed, which resumes the job: the stream waits for it.
+            }
         }
     }
 

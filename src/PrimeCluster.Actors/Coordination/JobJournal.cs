@@ -1,0 +1,62 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
+using PrimeCluster.Actors.Jobs;
+using PrimeCluster.Actors.Messages;
+
+namespace PrimeCluster.Actors.Coordination;
+
+/// <summary>
+/// Keeps job checkpoints in Distributed Data, replicated to every seed node, so that the coordinator that takes over
+/// when its node is lost resumes the jobs where they were. The jobs are spread over a fixed number of dictionaries,
+/// so none grows past what one remote message carries.
+/// </summary>
+internal sealed class JobJournal(ActorSystem system)
+{
+    private const int Buckets = 32;
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
+
+    private readonly IActorRef _replicator = DistributedData.Get(system).Replicator;
+    private readonly UniqueAddress _self = Cluster.Get(system).SelfUniqueAddress;
+
+    public static int BucketCount => Buckets;
+
+    /// <summary>Writes to a majority of the seeds; the answer, with <paramref name="request"/>, goes to the sender.</summary>
+    public void Save(JobCheckpoint checkpoint, IActorRef sender, object? request = null) => _replicator.Tell(
+        Dsl.Update(KeyFor(checkpoint.View.Id), LWWDictionary<string, JobCheckpoint>.Empty, new WriteMajority(Timeout), request, jobs => jobs.SetItem(_self, checkpoint.View.Id.Value, checkpoint)),
+        sender);
+
+    public void Forget(JobId id, IActorRef sender) => _replicator.Tell(
+        Dsl.Update(KeyFor(id), LWWDictionary<string, JobCheckpoint>.Empty, WriteLocal.Instance, jobs => jobs.Remove(_self, id.Value)),
+        sender);
+
+    /// <summary>Asks for every bucket; each answer carries its bucket number as the request.</summary>
+    public void LoadAll(IActorRef sender, bool local)
+    {
+        for (var bucket = 0; bucket < Buckets; bucket++)
+        {
+            Load(bucket, sender, local);
+        }
+    }
+
+    public void Load(int bucket, IActorRef sender, bool local) => _replicator.Tell(
+        Dsl.Get(Key(bucket), local ? ReadLocal.Instance : new ReadMajority(Timeout), bucket),
+        sender);
+
+    private static LWWDictionaryKey<string, JobCheckpoint> KeyFor(JobId id) => Key(BucketOf(id));
+
+    private static LWWDictionaryKey<string, JobCheckpoint> Key(int bucket) => new($"primecluster-jobs-{bucket}");
+
+    /// <summary>A hash that is the same in every process, unlike <see cref="string.GetHashCode()"/>.</summary>
+    private static int BucketOf(JobId id)
+    {
+        var hash = 2166136261u;
+        foreach (var c in id.Value)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % Buckets);
+    }
+}
