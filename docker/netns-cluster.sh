@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The compose topology (docker/docker-compose.yml) on this one machine, each node a real separate host: its own
 # network namespace and host name, linked by veth pairs into a bridge this script creates, with the published
-# binaries run under the same environment variables as the compose services. Four scenarios, each ending with the
+# binaries run under the same environment variables as the compose services. Five scenarios, each ending with the
 # job's exact (prime_count, check_count) compared against `primecluster run FROM TIL --algorithm sieve --json`:
 #   1. scale out:  a job starts on one worker host; two more join mid-job and receive batches;
 #   2. node loss:  a worker host's process is killed (SIGKILL) mid-job;
 #   3. partition:  a worker host's link is cut mid-job; the split brain resolver downs it, its batches are redone
 #                  elsewhere, the link comes back, the stopped node restarts and rejoins, a second job is exact too;
-#   4. seed loss:  seed-2 (not holding the coordinator) is killed mid-job; jobs keep being accepted by seed-1.
+#   4. seed loss:  seed-2 (not holding the coordinator) is killed mid-job; jobs keep being accepted by seed-1;
+#   5. coordinator loss: seed-2 comes back, seed-1 (holding the coordinator) is killed mid-job; the coordinator
+#                  starts on seed-2, resumes the job from its replicated checkpoint, and new jobs go to seed-2.
 # Then every node is stopped with SIGTERM, as `docker compose stop` does, and must exit 0.
 #
 #   docker/netns-cluster.sh [PUBLISH_DIR]
@@ -210,6 +212,7 @@ is_absent() { [[ $(member "$1" "$2" status) == absent ]]; }
 is_unreachable() { [[ $(member "$1" "$2" reachable) == false ]]; }
 is_busy() { [[ $(member "$1" "$2" busy) =~ ^[1-9] ]]; }
 is_running() { [[ $(job_state "$1" "$2") == running ]]; }
+has_progress() { [[ $(job_json "$1" "$2" | json 'j["progress"]["batches_done"]') =~ ^[1-9] ]]; }
 # is_exited NAME: the node's process has ended (gone, or a zombie not yet reaped).
 is_exited() {
   local stat
@@ -501,9 +504,33 @@ log "  submitted job $id [$from, $til] (trial) to seed-1 after seed-2 is gone"
 check_exact "4 after the seed loss" seed-1 "$id" "$from" "$til" "a new job accepted by seed-1 alone"
 
 # ---------------------------------------------------------------------------------------------------------------
+log "scenario 5, coordinator loss: seed-2 comes back, then seed-1 (holding the coordinator) is killed mid-job"
+log "  seed-2 starts again (a restart policy would) and rejoins"
+start_node seed-2
+wait_healthy seed-2
+wait_until "seed-2 is up again as seed-1 sees it" 30 is_member_status seed-1 seed-2 up
+read -r from til <<< "$range_scale"
+id=$(submit_job seed-2 "$from" "$til") || fail "seed-2 did not accept a job"
+log "  submitted job $id [$from, $til] (trial) through seed-2's API"
+wait_until "job $id has batches done" 20 has_progress seed-2 "$id"
+done_before=$(job_json seed-2 "$id" | json 'str(j["progress"]["batches_done"]) + " of " + str(j["progress"]["batches_total"])')
+stop_node seed-1 KILL
+log "  seed-1 killed (exit code $rc) with $done_before batches of job $id done"
+wait_until "seed-1 is downed and removed from the cluster" 40 is_absent seed-2 seed-1
+wait_until "the coordinator started on seed-2" 30 grep -q "Singleton manager started singleton actor" "$tmp/logs/seed-2.log"
+check_exact "5 coordinator loss" seed-2 "$id" "$from" "$til" "seed-1 killed with $done_before batches done; seed-2 resumed"
+line=$(grep -h "Job $id resumed from its checkpoint" "$tmp/logs/seed-2.log" | tail -n 1) \
+  || fail "scenario 5: seed-2's log does not say job $id was resumed from its checkpoint"
+log "  seed-2's log: ...${line#*Job }"
+read -r from til <<< "$range_after"
+id=$(submit_job seed-2 "$from" "$til") || fail "seed-2 did not accept a job"
+log "  submitted job $id [$from, $til] (trial) to seed-2, the coordinator's new node"
+check_exact "5 after the loss" seed-2 "$id" "$from" "$til" "a new job accepted by seed-2 alone"
+
+# ---------------------------------------------------------------------------------------------------------------
 log "stop: SIGTERM to every node, workers first (as docker compose stop), each must exit 0"
 codes=""
-for name in worker-1 worker-2 worker-3 seed-1; do
+for name in worker-1 worker-2 worker-3 seed-2; do
   stop_node "$name" TERM
   codes+="$name $rc, "
   [[ $rc -eq 0 ]] || fail "$name exited with $rc after SIGTERM"
