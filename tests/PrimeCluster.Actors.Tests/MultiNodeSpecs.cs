@@ -65,10 +65,12 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view!.Result);
     }
 
-    [Fact]
-    public async Task Job_should_resume_exactly_on_the_other_seed_when_the_coordinators_node_dies_mid_job()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Job_should_resume_exactly_on_the_other_seed_when_the_coordinators_node_dies_or_leaves_mid_job(bool dies)
     {
-        var oldest = Start("seed", abrupt: true);
+        var oldest = Start("seed", abrupt: dies);
         var other = Start("seed", seed: oldest);
         var worker = Start("worker", seed: oldest);
         await WaitForWorkersAsync(other, 1);
