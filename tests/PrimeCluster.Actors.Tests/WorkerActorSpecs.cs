@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.TestKit.Xunit2;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Messages;
@@ -62,6 +63,31 @@ public sealed class WorkerActorSpecs : TestKit
 
         await _job.ExpectNoMsgAsync(TimeSpan.FromSeconds(1));
         await _coordinator.FishForMessageAsync(m => m is RequestWork { InFlight: 0 }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Worker_should_drop_the_batches_of_a_job_whose_actor_is_gone_and_ask_for_more()
+    {
+        await _coordinator.ExpectMsgAsync<RequestWork>(WarmUpAllowance);
+        var id = JobId.New();
+        var lostJob = CreateTestProbe();
+        var deadLetters = CreateTestProbe();
+        Sys.EventStream.Subscribe(deadLetters.Ref, typeof(DeadLetter));
+
+        // Minutes of work, and a short batch behind it: neither is worth finishing once the job's actor is gone.
+        _worker.Tell(new WorkAssignment(id, lostJob.Ref, Algorithm.Trial, [new BatchWork(0, new NumberRange(1, 20_000_000)), new BatchWork(1, new NumberRange(1, 10))]));
+        await Task.Delay(200);
+        Sys.Stop(lostJob.Ref);
+
+        await _coordinator.FishForMessageAsync(m => m is RequestWork { InFlight: 0 }, TimeSpan.FromSeconds(5));
+        await Task.Delay(500);
+        var undelivered = new List<object>();
+        while (deadLetters.HasMessages)
+        {
+            undelivered.Add(((DeadLetter)await deadLetters.ReceiveOneAsync(TimeSpan.Zero)).Message);
+        }
+
+        Assert.DoesNotContain(undelivered, m => m is BatchesCompleted);
     }
 
     [Fact]

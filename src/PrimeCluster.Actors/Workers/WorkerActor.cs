@@ -239,14 +239,18 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private void JobGone(Terminated terminated)
     {
         var dropped = RemoveWaiting(h => h.Job.Equals(terminated.ActorRef));
-        if (_running is { } running && running.Job.Equals(terminated.ActorRef))
+        var stopped = _running is { } running && running.Job.Equals(terminated.ActorRef);
+        if (stopped)
         {
-            running.Cancellation.Cancel();
+            _running!.Cancellation.Cancel();
         }
 
-        if (dropped.Count > 0)
+        if (dropped.Count > 0 || stopped)
         {
-            _log.Info("Job {0} is gone; dropped its {1} batches", dropped[0].JobId, dropped.Count);
+            // A job still holding batches here ended unfinished: its coordinator is likely gone, and with it the
+            // request this worker had out. Ask the coordinator that takes over at once.
+            _log.Info("Job {0} is gone; dropped {1} batches", dropped.FirstOrDefault()?.JobId ?? _running!.JobId, dropped.Count);
+            _asked = false;
             AskForWork();
         }
     }
