@@ -35,27 +35,43 @@ internal static class JobFollower
             // No event stream from this seed: polling below.
         }
 
-        var unavailableSince = (DateTimeOffset?)null;
         while (!job.IsFinished)
         {
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                job = await client.GetJobAsync(job.Id, cancellationToken).ConfigureAwait(false)
-                    ?? throw new ClusterUnreachableException(client.Url, $"it no longer knows job {job.Id}; did its coordinator restart?", null);
-                unavailableSince = null;
-            }
-            catch (ClusterRefusedException e) when (e.Status == HttpStatusCode.ServiceUnavailable
-                && DateTimeOffset.UtcNow - (unavailableSince ??= DateTimeOffset.UtcNow) < CoordinatorMoveLimit)
-            {
-                // The coordinator is moving to another seed, which resumes the job from its checkpoint.
-                continue;
-            }
-
+            job = await GetAsync(client, job.Id, notices: null, cancellationToken).ConfigureAwait(false)
+                ?? throw new ClusterUnreachableException(client.Url, $"it no longer knows job {job.Id}; did its coordinator restart?", null);
             view?.Show(job);
         }
 
         return job;
+    }
+
+    /// <summary>
+    /// The job, or null when the cluster does not know it. While the seed answers 503, as it does when the coordinator
+    /// moves to another seed after its node is lost, asks again for up to a minute, saying so once on
+    /// <paramref name="notices"/>.
+    /// </summary>
+    public static async Task<JobResource?> GetAsync(ClusterClient client, string id, TextWriter? notices, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + CoordinatorMoveLimit;
+        var noticed = false;
+        while (true)
+        {
+            try
+            {
+                return await client.GetJobAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClusterRefusedException e) when (e.Status == HttpStatusCode.ServiceUnavailable && DateTimeOffset.UtcNow < deadline)
+            {
+                if (!noticed)
+                {
+                    notices?.WriteLine($"primecluster: {client.Url} answers 503 ({e.Message}); asking again for up to {CoordinatorMoveLimit.TotalSeconds:F0} s.");
+                    noticed = true;
+                }
+
+                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Prints a finished job: the result table (or JSON) on stdout, and how it ended on stderr; the exit code.</summary>

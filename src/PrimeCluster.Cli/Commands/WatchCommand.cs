@@ -17,10 +17,11 @@ public static class WatchCommand
         {
             var jobId = id.Read(parse, "watch");
             using var client = remote.Connect(parse, context);
-            var job = await client.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw JobIdArgument.Unknown(jobId, client);
-            var view = job.IsFinished ? null : new ProgressView(context.Error, context.ErrorIsTerminal);
+            var view = (ProgressView?)null;
             try
             {
+                var job = await JobFollower.GetAsync(client, jobId, context.Error, cancellationToken).ConfigureAwait(false) ?? throw JobIdArgument.Unknown(jobId, client);
+                view = job.IsFinished ? null : new ProgressView(context.Error, context.ErrorIsTerminal);
                 var finished = await JobFollower.FollowAsync(client, job, view, cancellationToken).ConfigureAwait(false);
                 view?.Clear();
                 return JobFollower.Report(finished, parse.GetValue(remote.Json), context);
