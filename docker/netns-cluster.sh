@@ -384,6 +384,15 @@ stop_node() {
   unset "pid[$name]"
 }
 
+# restart_node NAME: starts a stopped node again, as a restart policy would, under the same host name and address,
+# and waits until seed-1 sees it up in the cluster.
+restart_node() {
+  log "  $1 starts again (a restart policy would) and rejoins"
+  start_node "$1"
+  wait_healthy "$1"
+  wait_until "$1 is up again as seed-1 sees it" 30 is_member_status seed-1 "$1" up
+}
+
 # requeued NAME ID: what the coordinator's log says of the lost node's batches of the job (redone elsewhere).
 requeued() {
   local line
@@ -452,10 +461,7 @@ wait_until "seed-1 sees worker-2 unreachable" 20 is_unreachable seed-1 worker-2
 wait_until "worker-2 is downed and removed from the cluster" 30 is_absent seed-1 worker-2
 check_exact "2 node loss" seed-1 "$id" "$from" "$til" "worker-2 killed while holding batches"
 requeued worker-2 "$id"
-log "  worker-2 starts again (a restart policy would), same host name and address"
-start_node worker-2
-wait_healthy worker-2
-wait_until "worker-2 is up again as seed-1 sees it" 30 is_member_status seed-1 worker-2 up
+restart_node worker-2
 
 # ---------------------------------------------------------------------------------------------------------------
 log "scenario 3, partition: worker-3's link is cut mid-job"
@@ -476,10 +482,7 @@ ip link set pcn-worker-3 up
 log "  link pcn-worker-3 up again"
 check_exact "3 partition" seed-1 "$id" "$from" "$til" "worker-3 cut off, downed (exit $rc), batches redone"
 requeued worker-3 "$id"
-log "  worker-3 starts again (a restart policy would) and rejoins"
-start_node worker-3
-wait_healthy worker-3
-wait_until "worker-3 is up again as seed-1 sees it" 30 is_member_status seed-1 worker-3 up
+restart_node worker-3
 wait_until "3 workers are registered with the coordinator" 30 workers_registered seed-1 3
 read -r from til <<< "$range_after"
 id=$(submit_job seed-1 "$from" "$til") || fail "seed-1 did not accept a job"
@@ -505,10 +508,7 @@ check_exact "4 after the seed loss" seed-1 "$id" "$from" "$til" "a new job accep
 
 # ---------------------------------------------------------------------------------------------------------------
 log "scenario 5, coordinator loss: seed-2 comes back, then seed-1 (holding the coordinator) is killed mid-job"
-log "  seed-2 starts again (a restart policy would) and rejoins"
-start_node seed-2
-wait_healthy seed-2
-wait_until "seed-2 is up again as seed-1 sees it" 30 is_member_status seed-1 seed-2 up
+restart_node seed-2
 read -r from til <<< "$range_scale"
 id=$(submit_job seed-2 "$from" "$til") || fail "seed-2 did not accept a job"
 log "  submitted job $id [$from, $til] (trial) through seed-2's API"

@@ -224,7 +224,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         _log.Info("Job {0} accepted: {1} {2}, {3} batches for {4} workers", id, Names.Of(submit.Spec.Algorithm), submit.Spec.Range, plan.Count, workers);
 
         // Accepted once the seeds hold it (or the write timed out and gossip will take it there).
-        _journal.Save(Checkpoint(view, []), Self, new Accepting(id, Sender));
+        _journal.Save(Checkpoint(view), Self, new Accepting(id, Sender));
         ForgetOldJobs();
     }
 
@@ -286,7 +286,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         entry.Actor = null;
         entry.View = finished.View;
         _running.Remove(id);
-        _journal.Save(Checkpoint(finished.View, []), Self);
+        _journal.Save(Checkpoint(finished.View), Self);
         foreach (var awaiter in entry.Awaiters)
         {
             awaiter.Tell(finished.View);
@@ -369,7 +369,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
     }
 
-    private JobCheckpoint Checkpoint(JobView view, IReadOnlyList<BatchSpan> done) => new(view, _settings.BatchesPerWorker, _settings.MaxBatchDuration, done);
+    /// <summary>A checkpoint of a job with no batch done, or of a finished one, whose done batches no longer matter.</summary>
+    private JobCheckpoint Checkpoint(JobView view) => new(view, _settings.BatchesPerWorker, _settings.MaxBatchDuration, []);
 
     /// <summary>A submitter waiting for its job to be written to the seeds.</summary>
     private sealed record Accepting(JobId Id, IActorRef ReplyTo);

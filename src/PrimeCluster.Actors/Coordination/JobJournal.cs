@@ -13,14 +13,12 @@ namespace PrimeCluster.Actors.Coordination;
 /// </summary>
 internal sealed class JobJournal(ActorSystem system)
 {
-    private const int Buckets = 32;
+    public const int BucketCount = 32;
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     private readonly IActorRef _replicator = DistributedData.Get(system).Replicator;
     private readonly UniqueAddress _self = Cluster.Get(system).SelfUniqueAddress;
-
-    public static int BucketCount => Buckets;
 
     /// <summary>Writes to a majority of the seeds; the answer, with <paramref name="request"/>, goes to the sender.</summary>
     public void Save(JobCheckpoint checkpoint, IActorRef sender, object? request = null) => _replicator.Tell(
@@ -34,7 +32,7 @@ internal sealed class JobJournal(ActorSystem system)
     /// <summary>Asks for every bucket; each answer carries its bucket number as the request.</summary>
     public void LoadAll(IActorRef sender, bool local)
     {
-        for (var bucket = 0; bucket < Buckets; bucket++)
+        for (var bucket = 0; bucket < BucketCount; bucket++)
         {
             Load(bucket, sender, local);
         }
@@ -57,6 +55,6 @@ internal sealed class JobJournal(ActorSystem system)
             hash = (hash ^ c) * 16777619u;
         }
 
-        return (int)(hash % Buckets);
+        return (int)(hash % BucketCount);
     }
 }

@@ -239,17 +239,13 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private void JobGone(Terminated terminated)
     {
         var dropped = RemoveWaiting(h => h.Job.Equals(terminated.ActorRef));
-        var stopped = _running is { } running && running.Job.Equals(terminated.ActorRef);
-        if (stopped)
-        {
-            _running!.Cancellation.Cancel();
-        }
-
-        if (dropped.Count > 0 || stopped)
+        var running = _running is { } slice && slice.Job.Equals(terminated.ActorRef) ? slice : null;
+        running?.Cancellation.Cancel();
+        if (dropped.Count > 0 || running is not null)
         {
             // A job still holding batches here ended unfinished: its coordinator is likely gone, and with it the
             // request this worker had out. Ask the coordinator that takes over at once.
-            _log.Info("Job {0} is gone; dropped {1} batches", dropped.FirstOrDefault()?.JobId ?? _running!.JobId, dropped.Count);
+            _log.Info("Job actor {0} is gone; dropped {1} waiting batches", terminated.ActorRef.Path, dropped.Count);
             _asked = false;
             AskForWork();
         }
