@@ -35,6 +35,7 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         var survivor = Start("worker", seed: seed);
         var doomed = Start("worker", seed: seed, abrupt: true);
         await WaitForWorkersAsync(seed, 2);
+        await WaitForUpAsync(seed, 3);
         var range = new NumberRange(1, 1_200_000);
 
         var id = await seed.Client.SubmitAsync(new JobSpec(range, Batches: 60));
@@ -76,7 +77,7 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         await WaitForWorkersAsync(other, 1);
 
         // The other seed must know the whole cluster as Up, or it cannot take over alone.
-        await WaitUntilAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(other.System).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 3));
+        await WaitForUpAsync(other, 3);
         var range = new NumberRange(1, 1_000_000);
 
         var id = await other.Client.SubmitAsync(new JobSpec(range, Batches: 60));
@@ -132,6 +133,13 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
 
     private static Task WaitForWorkersAsync(InProcessNode seed, int count) =>
         WaitUntilAsync(async () => (await seed.Client.WorkersAsync()).Count >= count);
+
+    /// <summary>
+    /// Until <paramref name="node"/> sees <paramref name="count"/> members Up: a worker can register while still
+    /// joining, and a node lost before the others are Up can leave the survivors without a majority.
+    /// </summary>
+    private static Task WaitForUpAsync(InProcessNode node, int count) =>
+        WaitUntilAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(node.System).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == count));
 
     /// <summary>Polls a condition every 50 ms for at most a minute.</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

@@ -29,6 +29,10 @@ public sealed class EndToEndSpecs(ITestOutputHelper output) : IDisposable
         var killed = Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
         var leaving = Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
         await WaitUntilAsync("two workers registered", async () => (await ClusterAsync(seed)).GetProperty("totals").GetProperty("workers").GetInt32() == 2);
+
+        // A worker can register while still joining; until all three are Up, losing one leaves the seed no majority.
+        await WaitUntilAsync("all three nodes are up", async () =>
+            (await ClusterAsync(seed)).GetProperty("members").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "up") == 3);
         var expected = SieveKernel.Instance.Count(1, 2_000_000);
 
         var first = await SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
