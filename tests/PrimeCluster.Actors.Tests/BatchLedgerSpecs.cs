@@ -64,9 +64,78 @@ public sealed class BatchLedgerSpecs
         var ledger = new BatchLedger<string>(1);
         ledger.Take("a", 1);
 
-        Assert.Equal(1, ledger.Fail(0));
+        Assert.Equal(1, ledger.Fail(0, "a"));
         Assert.Equal([0L], ledger.Take("b", 1));
-        Assert.Equal(2, ledger.Fail(0));
+        Assert.Equal(2, ledger.Fail(0, "b"));
+    }
+
+    [Fact]
+    public void Return_should_ignore_a_worker_that_no_longer_holds_the_batch()
+    {
+        var ledger = new BatchLedger<string>(1);
+        ledger.Take("a", 1);
+        ledger.ReturnAllHeldBy("a");
+        Assert.Equal([0L], ledger.Take("b", 1));
+
+        ledger.Return(0, "a");
+
+        Assert.False(ledger.HasWaiting);
+        Assert.Equal(1, ledger.HeldBy("b"));
+    }
+
+    [Fact]
+    public void TakeCopy_should_copy_the_batch_out_last_with_another_worker_once()
+    {
+        var ledger = new BatchLedger<string>(4);
+        ledger.Take("a", 2);
+        ledger.Take("b", 2);
+        ledger.Complete(3);
+
+        Assert.Equal(2L, ledger.TakeCopy("a"));
+        Assert.Equal(1L, ledger.TakeCopy("b"));
+        Assert.Equal(0L, ledger.TakeCopy("c"));
+        Assert.Null(ledger.TakeCopy("c"));
+        Assert.Equal(3, ledger.OutCount);
+        Assert.Equal(3, ledger.HeldBy("a"));
+        Assert.Equal(2, ledger.HeldBy("b"));
+        Assert.Equal(1, ledger.HeldBy("c"));
+        Assert.False(ledger.HasWaiting);
+    }
+
+    [Fact]
+    public void A_copied_batch_should_count_once_whichever_copy_reports_first()
+    {
+        var ledger = new BatchLedger<string>(2);
+        ledger.Take("a", 2);
+        ledger.Complete(0);
+        Assert.Equal(1L, ledger.TakeCopy("b"));
+
+        Assert.True(ledger.Complete(1));
+        Assert.False(ledger.Complete(1));
+        Assert.True(ledger.AllDone);
+        Assert.Equal(0, ledger.HeldBy("a"));
+        Assert.Equal(0, ledger.HeldBy("b"));
+    }
+
+    [Fact]
+    public void A_copied_batch_should_wait_again_only_once_neither_worker_holds_it()
+    {
+        var ledger = new BatchLedger<string>(1);
+        ledger.Take("a", 1);
+        Assert.Equal(0L, ledger.TakeCopy("b"));
+
+        Assert.Equal(1, ledger.ReturnAllHeldBy("a"));
+        Assert.False(ledger.HasWaiting);
+        Assert.Equal(1, ledger.HeldBy("b"));
+        Assert.Null(ledger.TakeCopy("b"));
+        Assert.Equal(0L, ledger.TakeCopy("c"));
+
+        Assert.Equal(1, ledger.Fail(0, "c"));
+        Assert.False(ledger.HasWaiting);
+        ledger.Return(0, "b");
+        Assert.True(ledger.HasWaiting);
+        Assert.Equal([0L], ledger.Take("d", 1));
+        Assert.True(ledger.Complete(0));
     }
 
     [Fact]

@@ -77,6 +77,43 @@ public sealed class CoordinatorSpecs : TestKit
     }
 
     [Fact]
+    public async Task An_idle_worker_should_race_a_copy_of_the_batch_a_slow_worker_will_finish_last()
+    {
+        var id = await SubmitAsync(new JobSpec(new NumberRange(0, 80_000), Batches: 2));
+        var slow = CreateTestProbe();
+        var idle = CreateTestProbe();
+        var held = await RequestAsync(slow, slots: 2);
+        Assert.Equal([0L, 1], held!.Batches.Select(b => b.Index));
+
+        var copy = await RequestAsync(idle, slots: 2);
+        Assert.Equal([1L], copy!.Batches.Select(b => b.Index));
+        Assert.Equal([0L], (await RequestAsync(idle, slots: 1))!.Batches.Select(b => b.Index));
+        Assert.Null(await RequestAsync(idle, slots: 1));
+
+        // The copy reports first; the slow worker's own result for that batch is not counted again.
+        Complete(copy, idle);
+        Complete(held, slow);
+
+        _coordinator.Tell(new AwaitJob(id));
+        var view = await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10));
+        Assert.Equal(JobState.Done, view.State);
+        Assert.Equal(SieveKernel.Instance.Count(0, 80_000), view.Result);
+    }
+
+    [Fact]
+    public async Task A_waiting_batch_should_go_to_an_idle_worker_before_any_copy()
+    {
+        var running = await SubmitAsync(new JobSpec(new NumberRange(0, 80_000), Batches: 1));
+        var busy = CreateTestProbe();
+        Assert.Equal(running, (await RequestAsync(busy, slots: 1))!.JobId);
+        var waiting = await SubmitAsync(new JobSpec(new NumberRange(0, 80_000), Batches: 1));
+
+        var assignment = await RequestAsync(CreateTestProbe(), slots: 1);
+
+        Assert.Equal(waiting, assignment!.JobId);
+    }
+
+    [Fact]
     public async Task Cancelling_should_stop_the_workers_and_answer_with_the_cancelled_job()
     {
         var id = await SubmitAsync(new JobSpec(new NumberRange(0, 80_000), Batches: 8));

@@ -27,7 +27,12 @@ internal sealed class InProcessNode : IAsyncDisposable
     public static InProcessNode Start(string roles, int workers = 1, InProcessNode? seed = null, Config? extra = null)
     {
         var config = TestConfig.Node(roles, workers, seed?.Address.ToString());
-        var system = ActorSystem.Create(ClusterConfig.SystemName, extra is null ? config : extra.WithFallback(config));
+        return Start(extra is null ? config : extra.WithFallback(config));
+    }
+
+    public static InProcessNode Start(Config config)
+    {
+        var system = ActorSystem.Create(ClusterConfig.SystemName, config);
         return new InProcessNode(system, PrimeClusterNode.Start(system));
     }
 

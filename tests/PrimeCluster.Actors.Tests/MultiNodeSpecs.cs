@@ -1,4 +1,7 @@
 using Akka.Actor;
+using Akka.Configuration;
+using Akka.Remote;
+using Akka.Remote.Transport;
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
@@ -66,6 +69,32 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view!.Result);
     }
 
+    [Fact]
+    public async Task Job_should_not_wait_for_a_cut_off_worker_to_be_downed()
+    {
+        // Every link can be cut (the throttler adapter), and the cut-off worker is never downed within the test: the
+        // job can only end by idle workers racing copies of the batches it holds.
+        var seed = StartCuttable("seed");
+        var survivor = StartCuttable("worker", seed);
+        var cut = StartCuttable("worker", seed);
+        await WaitForWorkersAsync(seed, 2);
+        await WaitForUpAsync(seed, 3);
+        var range = new NumberRange(1, 400_000);
+
+        var id = await seed.Client.SubmitAsync(new JobSpec(range, Batches: 16));
+        await WaitUntilAsync(async () => (await seed.Client.WorkersAsync()).Any(w => w.Node == cut.Address && w.Batches > 0));
+        foreach (var other in new[] { seed, survivor })
+        {
+            var naked = new Address("akka", other.Address.System, other.Address.Host, other.Address.Port);
+            Assert.True(await ((RemoteActorRefProvider)((ExtendedActorSystem)cut.System).Provider).Transport.ManagementCommand(new SetThrottle(naked, ThrottleTransportAdapter.Direction.Both, Blackhole.Instance)));
+        }
+
+        var view = await seed.Client.AwaitAsync(id).WaitAsync(Bound);
+        Assert.Equal(JobState.Done, view!.State);
+        Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view.Result);
+        Assert.Contains(Akka.Cluster.Cluster.Get(seed.System).State.Members, m => m.Address == cut.Address);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -127,6 +156,26 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
     private InProcessNode Start(string roles, InProcessNode? seed = null, bool abrupt = false)
     {
         var node = InProcessNode.Start(roles, workers: 1, seed, abrupt ? InProcessNode.Abrupt : null);
+        _nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>
+    /// A node whose links a test can cut (the throttler adapter, which shows in its address), with downing too slow
+    /// to happen within a test; it stops without leaving, which a cluster with an unreachable member could not finish.
+    /// </summary>
+    private InProcessNode StartCuttable(string roles, InProcessNode? seed = null)
+    {
+        // The settings take the seed's address as it would be without the adapter; the actor system, as it is.
+        var plain = seed is null ? null : seed.Address.ToString().Replace("akka.trttl.tcp://", "akka.tcp://", StringComparison.Ordinal);
+        var seeds = seed is null ? "[]" : $"[\"{seed.Address}\"]";
+        var node = InProcessNode.Start(ConfigurationFactory.ParseString($"""
+                akka.remote.dot-netty.tcp.applied-adapters = [trttl]
+                akka.cluster.split-brain-resolver.stable-after = 10m
+                akka.cluster.seed-nodes = {seeds}
+                """)
+            .WithFallback(InProcessNode.Abrupt)
+            .WithFallback(TestConfig.Node(roles, workers: 1, plain)));
         _nodes.Add(node);
         return node;
     }

@@ -11,6 +11,8 @@ public sealed record PrimeClusterSettings(
     TimeSpan MaxBatchDuration,
     int MaxAttempts,
     TimeSpan ProgressInterval,
+    bool Checkpoints,
+    bool BackupCopies,
     int History,
     TimeSpan ExactEstimateLimit)
 {
@@ -26,6 +28,8 @@ public sealed record PrimeClusterSettings(
             MaxBatchDuration: section.GetTimeSpan("jobs.max-batch-duration", TimeSpan.FromMilliseconds(250)),
             MaxAttempts: Math.Max(1, section.GetInt("jobs.max-attempts", 3)),
             ProgressInterval: section.GetTimeSpan("jobs.progress-interval", TimeSpan.FromMilliseconds(200)),
+            Checkpoints: section.GetBoolean("jobs.checkpoints", true),
+            BackupCopies: section.GetBoolean("jobs.backup-copies", true),
             History: Math.Max(1, section.GetInt("jobs.history", 1000)),
             ExactEstimateLimit: section.GetTimeSpan("jobs.exact-estimate-limit", TimeSpan.FromSeconds(1)));
     }

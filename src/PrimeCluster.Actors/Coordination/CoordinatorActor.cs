@@ -16,7 +16,8 @@ namespace PrimeCluster.Actors.Coordination;
 /// The cluster singleton that accepts jobs, keeps the job table and runs one <see cref="JobActor"/> per job.
 /// Workers ask it for work; it passes each request to the running jobs in turn, so concurrent jobs share the workers.
 /// Every job's checkpoints are replicated to the other seeds: a coordinator starting after its predecessor's node was
-/// lost first reads them back and resumes the jobs that were running.
+/// lost first reads them back and resumes the jobs that were running. With checkpoints off (a cluster in one process,
+/// where no other seed could take over) it keeps its jobs to itself.
 /// </summary>
 public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 {
@@ -28,7 +29,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private readonly HashSet<IActorRef> _workers = [];
     /// <summary>Workers told "nothing now", with the room they asked for: served as soon as a job has batches.</summary>
     private readonly Dictionary<IActorRef, int> _idle = [];
-    private readonly JobJournal _journal;
+    private readonly JobJournal? _journal;
     private readonly Dictionary<string, JobCheckpoint> _recovered = [];
     private int _bucketsToRead = JobJournal.BucketCount;
     private int _turn;
@@ -36,15 +37,22 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     public CoordinatorActor(PrimeClusterSettings settings)
     {
         _settings = settings;
-        _journal = new JobJournal(Context.System);
-        Become(Recovering);
+        if (settings.Checkpoints)
+        {
+            _journal = new JobJournal(Context.System);
+            Become(Recovering);
+        }
+        else
+        {
+            Become(Ready);
+        }
     }
 
     public IStash Stash { get; set; } = null!;
 
     public static Props Props(PrimeClusterSettings settings) => Akka.Actor.Props.Create(() => new CoordinatorActor(settings));
 
-    protected override void PreStart() => _journal.LoadAll(Self, local: false);
+    protected override void PreStart() => _journal?.LoadAll(Self, local: false);
 
     /// <summary>A job actor that throws has lost count; it stops, and its job fails rather than restart from nothing.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -69,7 +77,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         {
             // No majority of the seeds answered in time: what this seed holds is the best there is.
             _log.Warning("The seeds did not answer for job bucket {0} in time; resuming from this node's copy", failed.Request);
-            _journal.Load((int)failed.Request, Self, local: true);
+            _journal!.Load((int)failed.Request, Self, local: true);
         });
         ReceiveAny(_ => Stash.Stash());
     }
@@ -105,7 +113,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
                 entry.Waiting = false;
             }
 
-            Dispatch(none.Worker, none.Slots);
+            // After a backup offer only a job that has since got batches waiting is worth asking.
+            Dispatch(none.Worker, none.Slots, backup: !none.Backup);
         });
         Receive<JobControl.HasWork>(has =>
         {
@@ -123,7 +132,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             if (_jobs.TryGetValue(updated.Checkpoint.View.Id, out var entry) && entry.Actor is not null)
             {
                 entry.View = updated.Checkpoint.View;
-                _journal.Save(updated.Checkpoint, Self);
+                Save(updated.Checkpoint);
             }
         });
         Receive<JobControl.Finished>(Finished);
@@ -224,7 +233,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         _log.Info("Job {0} accepted: {1} {2}, {3} batches for {4} workers", id, Names.Of(submit.Spec.Algorithm), submit.Spec.Range, plan.Count, workers);
 
         // Accepted once the seeds hold it (or the write timed out and gossip will take it there).
-        _journal.Save(Checkpoint(view), Self, new Accepting(id, Sender));
+        Save(Checkpoint(view), new Accepting(id, Sender));
         ForgetOldJobs();
     }
 
@@ -237,18 +246,24 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
     }
 
-    /// <summary>Passes a worker's request to the next running job with waiting batches, or tells it there is none.</summary>
-    private void Dispatch(IActorRef worker, int slots)
+    /// <summary>
+    /// Passes a worker's request to the next running job with waiting batches; when none has any, to the next running
+    /// job as a backup offer; or tells the worker there is nothing.
+    /// </summary>
+    private void Dispatch(IActorRef worker, int slots, bool backup = true)
     {
-        for (var tried = 0; tried < _running.Count; tried++)
+        for (var pass = 0; pass < (backup && _settings.BackupCopies ? 2 : 1); pass++)
         {
-            _turn = (_turn + 1) % _running.Count;
-            var entry = _jobs[_running[_turn]];
-            if (entry.Waiting && entry.Actor is not null)
+            for (var tried = 0; tried < _running.Count; tried++)
             {
-                _idle.Remove(worker);
-                entry.Actor.Tell(new JobControl.OfferWork(worker, slots));
-                return;
+                _turn = (_turn + 1) % _running.Count;
+                var entry = _jobs[_running[_turn]];
+                if ((entry.Waiting || pass == 1) && entry.Actor is not null)
+                {
+                    _idle.Remove(worker);
+                    entry.Actor.Tell(new JobControl.OfferWork(worker, slots, Backup: pass == 1));
+                    return;
+                }
             }
         }
 
@@ -280,13 +295,15 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
         if (entry.Actor is not null)
         {
+            // Behind any offer already sent to it, which it answers with nothing left.
             Context.Unwatch(entry.Actor);
+            entry.Actor.Tell(PoisonPill.Instance);
         }
 
         entry.Actor = null;
         entry.View = finished.View;
         _running.Remove(id);
-        _journal.Save(Checkpoint(finished.View), Self);
+        Save(Checkpoint(finished.View));
         foreach (var awaiter in entry.Awaiters)
         {
             awaiter.Tell(finished.View);
@@ -329,6 +346,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         if (crashed is not null)
         {
             _log.Error("Job {0} stopped unexpectedly; it fails", crashed.View.Id);
+            crashed.Actor = null;
             Finished(new JobControl.Finished(crashed.View with
             {
                 State = JobState.Failed,
@@ -365,7 +383,20 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         {
             var forgotten = _history.Dequeue();
             _jobs.Remove(forgotten);
-            _journal.Forget(forgotten, Self);
+            _journal?.Forget(forgotten, Self);
+        }
+    }
+
+    /// <summary>Writes a checkpoint to the seeds; with none to write to, a submitter is answered at once.</summary>
+    private void Save(JobCheckpoint checkpoint, Accepting? accepting = null)
+    {
+        if (_journal is not null)
+        {
+            _journal.Save(checkpoint, Self, accepting);
+        }
+        else
+        {
+            accepting?.ReplyTo.Tell(new JobAccepted(accepting.Id));
         }
     }
 

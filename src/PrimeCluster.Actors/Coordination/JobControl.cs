@@ -7,11 +7,14 @@ namespace PrimeCluster.Actors.Coordination;
 /// <summary>Between the coordinator and its job actors: always on the same node, never serialized.</summary>
 internal static class JobControl
 {
-    /// <summary>A worker's request, passed to the job whose turn it is.</summary>
-    public sealed record OfferWork(IActorRef Worker, int Slots) : INoSerializationVerificationNeeded;
+    /// <summary>
+    /// A worker's request, passed to the job whose turn it is. A backup offer goes to a job with no batch waiting,
+    /// when no job has one: the job may give the worker a copy of a batch another worker is still on.
+    /// </summary>
+    public sealed record OfferWork(IActorRef Worker, int Slots, bool Backup = false) : INoSerializationVerificationNeeded;
 
-    /// <summary>The job had nothing for the worker; the coordinator tries the next job.</summary>
-    public sealed record NoWorkLeft(JobId JobId, IActorRef Worker, int Slots) : INoSerializationVerificationNeeded;
+    /// <summary>The job had nothing for the worker; the coordinator tries the next job, or after a backup offer, none.</summary>
+    public sealed record NoWorkLeft(JobId JobId, IActorRef Worker, int Slots, bool Backup = false) : INoSerializationVerificationNeeded;
 
     public sealed record HasWork(JobId JobId, bool Waiting) : INoSerializationVerificationNeeded;
 

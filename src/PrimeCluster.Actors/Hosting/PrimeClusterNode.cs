@@ -21,7 +21,11 @@ public sealed record PrimeClusterNode(IActorRef Coordinator, IReadOnlyList<IActo
         if (cluster.SelfRoles.Contains(ClusterConfig.SeedRole))
         {
             // Every seed keeps a replica of the job checkpoints, whether or not it holds the coordinator now.
-            DistributedData.Get(system);
+            if (settings.Checkpoints)
+            {
+                DistributedData.Get(system);
+            }
+
             system.ActorOf(
                 ClusterSingletonManager.Props(CoordinatorActor.Props(settings), PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)),
                 "coordinator");

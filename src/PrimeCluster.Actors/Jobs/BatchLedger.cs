@@ -3,6 +3,8 @@ namespace PrimeCluster.Actors.Jobs;
 /// <summary>
 /// Which batches of a job are waiting, out with which worker, and done: every batch is counted exactly once, however
 /// often it is handed out, handed back or reported. Memory grows with the batches out of order, not with the plan.
+/// At the end of a job a batch out with one worker may be copied to an idle one, so that a slow worker does not hold
+/// the whole job back; whichever reports it first counts it.
 /// </summary>
 /// <typeparam name="TWorker">Whoever holds a batch.</typeparam>
 public sealed class BatchLedger<TWorker>(long count)
@@ -10,6 +12,7 @@ public sealed class BatchLedger<TWorker>(long count)
 {
     private readonly Queue<long> _returned = new();
     private readonly Dictionary<long, TWorker> _out = [];
+    private readonly Dictionary<long, TWorker> _copies = [];
     private readonly Dictionary<TWorker, HashSet<long>> _byWorker = [];
     private readonly HashSet<long> _doneAboveMark = [];
     private readonly Dictionary<long, int> _failures = [];
@@ -121,15 +124,34 @@ public sealed class BatchLedger<TWorker>(long count)
         foreach (var index in taken)
         {
             _out[index] = worker;
-            if (!_byWorker.TryGetValue(worker, out var held))
-            {
-                _byWorker[worker] = held = [];
-            }
-
-            held.Add(index);
+            Hold(worker, index);
         }
 
         return taken;
+    }
+
+    /// <summary>
+    /// When nothing waits: hands <paramref name="worker"/> a copy of the batch out last with another worker, the one
+    /// likely to finish last; each batch is copied once at most. Null when there is none to copy.
+    /// </summary>
+    public long? TakeCopy(TWorker worker)
+    {
+        long? latest = null;
+        foreach (var (index, holder) in _out)
+        {
+            if (index > (latest ?? -1) && !_copies.ContainsKey(index) && !holder.Equals(worker))
+            {
+                latest = index;
+            }
+        }
+
+        if (latest is { } copied)
+        {
+            _copies[copied] = worker;
+            Hold(worker, copied);
+        }
+
+        return latest;
     }
 
     /// <summary>Records a result; true only the first time a batch is reported, whoever reports it.</summary>
@@ -152,25 +174,47 @@ public sealed class BatchLedger<TWorker>(long count)
         return true;
     }
 
-    /// <summary>Puts a batch back in the queue unless it is done; returns how often it has failed so far.</summary>
-    public int Fail(long index)
+    /// <summary>
+    /// Takes a batch back from <paramref name="worker"/>, which failed to count it; returns how often it has failed so
+    /// far.
+    /// </summary>
+    public int Fail(long index, TWorker worker)
     {
         var failures = _failures.GetValueOrDefault(index) + 1;
         _failures[index] = failures;
-        Return(index);
+        Return(index, worker);
         return failures;
     }
 
-    /// <summary>Puts a batch back in the queue unless it is done.</summary>
-    public void Return(long index)
+    /// <summary>
+    /// Takes a batch back from <paramref name="worker"/>: it waits again unless it is done or another worker still
+    /// has a copy. A batch that worker no longer holds stays as it is.
+    /// </summary>
+    public void Return(long index, TWorker worker)
     {
         if (index < 0 || index >= Count || IsDone(index))
         {
             return;
         }
 
-        Release(index);
-        _returned.Enqueue(index);
+        if (_copies.TryGetValue(index, out var copy) && copy.Equals(worker))
+        {
+            _copies.Remove(index);
+            Unhold(worker, index);
+        }
+        else if (_out.TryGetValue(index, out var holder) && holder.Equals(worker))
+        {
+            Unhold(worker, index);
+            if (_copies.Remove(index, out var other))
+            {
+                _out[index] = other;
+            }
+            else
+            {
+                _out.Remove(index);
+                _returned.Enqueue(index);
+            }
+        }
     }
 
     /// <summary>Everything a lost worker held goes back to the queue; returns how many batches that was.</summary>
@@ -184,7 +228,7 @@ public sealed class BatchLedger<TWorker>(long count)
         var indices = held.ToList();
         foreach (var index in indices)
         {
-            Return(index);
+            Return(index, worker);
         }
 
         return indices.Count;
@@ -192,9 +236,33 @@ public sealed class BatchLedger<TWorker>(long count)
 
     private bool IsDone(long index) => index < _doneMark || _doneAboveMark.Contains(index);
 
+    /// <summary>A batch is done: nobody holds it any more.</summary>
     private void Release(long index)
     {
-        if (_out.Remove(index, out var worker) && _byWorker.TryGetValue(worker, out var held))
+        if (_out.Remove(index, out var worker))
+        {
+            Unhold(worker, index);
+        }
+
+        if (_copies.Remove(index, out var copy))
+        {
+            Unhold(copy, index);
+        }
+    }
+
+    private void Hold(TWorker worker, long index)
+    {
+        if (!_byWorker.TryGetValue(worker, out var held))
+        {
+            _byWorker[worker] = held = [];
+        }
+
+        held.Add(index);
+    }
+
+    private void Unhold(TWorker worker, long index)
+    {
+        if (_byWorker.TryGetValue(worker, out var held))
         {
             held.Remove(index);
             if (held.Count == 0)

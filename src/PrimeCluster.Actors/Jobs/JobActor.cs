@@ -98,12 +98,15 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void HandOut(JobControl.OfferWork offer)
     {
-        // Near the end, spread what is left one by one, so no worker sits on batches while another has none.
+        // Near the end, spread what is left one by one, so no worker sits on batches while another has none; at the
+        // very end, an idle worker races a copy of the batch likely to finish last.
         var fairShare = (int)Math.Clamp(_ledger.WaitingEstimate / _workers, 1, Math.Max(1, offer.Slots));
-        var indices = _ledger.Take(offer.Worker, fairShare);
+        IReadOnlyList<long> indices = offer.Backup
+            ? _ledger.TakeCopy(offer.Worker) is { } copy ? [copy] : []
+            : _ledger.Take(offer.Worker, fairShare);
         if (indices.Count == 0)
         {
-            Sender.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots));
+            Sender.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots, offer.Backup));
             AnnounceWaiting();
             return;
         }
@@ -143,7 +146,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Failed(BatchFailed failed)
     {
-        var failures = _ledger.Fail(failed.Index);
+        var failures = _ledger.Fail(failed.Index, failed.Worker);
         _log.Warning("Job {0}: batch {1} failed on {2} ({3} of {4} attempts): {5}", _id, failed.Index, failed.Worker, failures, _settings.MaxAttempts, failed.Error);
         if (failures >= _settings.MaxAttempts)
         {
@@ -158,7 +161,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     {
         foreach (var index in returned.Indices)
         {
-            _ledger.Return(index);
+            _ledger.Return(index, returned.Worker);
         }
 
         Sender.Tell(new BatchesReturnAcknowledged(_id));
@@ -187,7 +190,20 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         var view = View(finishedAt: DateTimeOffset.UtcNow, error);
         _log.Info("Job {0} {1}: {2} {3} in {4:F1} ms", _id, state.Name(), _spec.Range, _soFar, view.Elapsed.TotalMilliseconds);
         Context.Parent.Tell(new JobControl.Finished(view));
-        Context.Stop(Self);
+        Timers.CancelAll();
+        Become(Over);
+    }
+
+    /// <summary>
+    /// Finished, until the coordinator stops it: an offer it sent before it heard of the end still gets an answer,
+    /// so no worker's request is lost with this actor.
+    /// </summary>
+    private void Over()
+    {
+        Receive<JobControl.OfferWork>(offer => Sender.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots, offer.Backup)));
+        Receive<BatchesReturned>(_ => Sender.Tell(new BatchesReturnAcknowledged(_id)));
+        Receive<JobControl.GetHeld>(_ => Sender.Tell(new JobControl.Held(new Dictionary<IActorRef, int>())));
+        ReceiveAny(_ => { });
     }
 
     private void AnnounceWaiting()

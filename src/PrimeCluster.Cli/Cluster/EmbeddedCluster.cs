@@ -38,6 +38,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 akka.loglevel = ERROR
                 akka.stdout-loglevel = OFF
                 akka.loggers = ["{{typeof(StandardErrorLogger).AssemblyQualifiedName}}"]
+                # No other seed could take a job over: nothing to checkpoint.
+                primecluster.jobs.checkpoints = off
                 # Nothing to hand back once the job is over: stop at once.
                 akka.coordinated-shutdown.run-by-actor-system-terminate = off
                 akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
