@@ -90,8 +90,9 @@ public sealed class CoordinatorSpecs : TestKit
         Assert.Equal([0L], (await RequestAsync(idle, slots: 1))!.Batches.Select(b => b.Index));
         Assert.Null(await RequestAsync(idle, slots: 1));
 
-        // The copy reports first; the slow worker's own result for that batch is not counted again.
+        // The copy reports first: the slow worker is told to drop that batch, and its own result is not counted again.
         Complete(copy, idle);
+        await slow.FishForMessageAsync(m => m is DropBatches d && d.JobId == id && d.Indices.SequenceEqual([1L]));
         Complete(held, slow);
 
         _coordinator.Tell(new AwaitJob(id));

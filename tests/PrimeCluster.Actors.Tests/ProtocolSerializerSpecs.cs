@@ -52,6 +52,7 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
     {
         WorkAssignment a => $"{a with { Batches = [] }} {string.Join(",", a.Batches)}",
         BatchesReturned r => $"{r with { Indices = [] }} {string.Join(",", r.Indices)}",
+        DropBatches d => $"{d with { Indices = [] }} {string.Join(",", d.Indices)}",
         BatchesCompleted c => $"{c with { Results = [] }} {string.Join(",", c.Results)}",
         JobList l => string.Join(",", l.Jobs),
         WorkerList w => string.Join(",", w.Workers),
@@ -76,6 +77,7 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             new BatchesReturned(id, [1, 2, long.MaxValue], actor),
             new BatchesReturnAcknowledged(id),
             new CancelWork(id),
+            new DropBatches(id, [3, 1L << 40]),
             new SubmitJob(Spec),
             new SubmitJob(Spec with { Batches = 0 }),
             new SubmitJob(new JobSpec(new NumberRange(0, 0))),

@@ -66,6 +66,26 @@ public sealed class WorkerActorSpecs : TestKit
     }
 
     [Fact]
+    public async Task Worker_should_stop_and_drop_batches_counted_from_another_workers_copy_and_compute_the_rest()
+    {
+        await _coordinator.ExpectMsgAsync<RequestWork>(WarmUpAllowance);
+        var id = JobId.New();
+
+        // Minutes of work that another worker's copy has already counted, and two short batches it has not.
+        _worker.Tell(new WorkAssignment(id, _job.Ref, Algorithm.Trial, [
+            new BatchWork(0, new NumberRange(1, 20_000_000)),
+            new BatchWork(1, new NumberRange(1, 10)),
+            new BatchWork(2, new NumberRange(11, 20)),
+        ]));
+        await Task.Delay(200);
+        _worker.Tell(new DropBatches(id, [0, 2]));
+
+        var completed = await _job.ExpectMsgAsync<BatchesCompleted>(TimeSpan.FromSeconds(10));
+        Assert.Equal([new BatchResult(1, SieveKernel.Instance.Count(1, 10))], completed.Results);
+        await _job.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
     public async Task Worker_should_drop_the_batches_of_a_job_whose_actor_is_gone_and_ask_for_more()
     {
         await _coordinator.ExpectMsgAsync<RequestWork>(WarmUpAllowance);

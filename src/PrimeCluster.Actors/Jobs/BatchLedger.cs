@@ -154,6 +154,20 @@ public sealed class BatchLedger<TWorker>(long count)
         return latest;
     }
 
+    /// <summary>Who holds a batch that is out: the worker it was handed to, and one racing a copy of it.</summary>
+    public IEnumerable<TWorker> HoldersOf(long index)
+    {
+        if (_out.TryGetValue(index, out var holder))
+        {
+            yield return holder;
+        }
+
+        if (_copies.TryGetValue(index, out var copy))
+        {
+            yield return copy;
+        }
+    }
+
     /// <summary>Records a result; true only the first time a batch is reported, whoever reports it.</summary>
     public bool Complete(long index)
     {

@@ -126,11 +126,18 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Completed(BatchesCompleted completed)
     {
+        var racing = new Dictionary<IActorRef, List<long>>();
         foreach (var result in completed.Results)
         {
+            var others = _ledger.HoldersOf(result.Index).Where(h => !h.Equals(completed.Worker)).ToList();
             if (_ledger.Complete(result.Index))
             {
                 _soFar += result.Tally;
+                foreach (var other in others)
+                {
+                    racing.TryAdd(other, []);
+                    racing[other].Add(result.Index);
+                }
             }
             else
             {
@@ -141,6 +148,13 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         if (_ledger.AllDone)
         {
             Finish(JobState.Done, error: null);
+            return;
+        }
+
+        // The copies that lost the race are not worth finishing.
+        foreach (var (worker, indices) in racing)
+        {
+            worker.Tell(new DropBatches(_id, indices));
         }
     }
 

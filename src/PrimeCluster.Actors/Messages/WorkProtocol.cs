@@ -47,4 +47,7 @@ public static class WorkProtocol
 
     /// <summary>The job is over: drop its queued batches and stop the one being computed.</summary>
     public sealed record CancelWork(JobId JobId) : IClusterMessage;
+
+    /// <summary>Batches of a job already counted from another worker's copy: drop them, and stop them if being computed.</summary>
+    public sealed record DropBatches(JobId JobId, IReadOnlyList<long> Indices) : IClusterMessage;
 }

@@ -28,6 +28,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         BatchesReturned => "BR",
         BatchesReturnAcknowledged => "BA",
         CancelWork => "CW",
+        DropBatches => "DB",
         SubmitJob => "SJ",
         JobAccepted => "JA",
         JobRejected => "JR",
@@ -69,6 +70,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "BR" => new BatchesReturned(ReadJobId(r), ReadList(r, r.ReadInt64), ReadRef(r)),
             "BA" => new BatchesReturnAcknowledged(ReadJobId(r)),
             "CW" => new CancelWork(ReadJobId(r)),
+            "DB" => new DropBatches(ReadJobId(r), ReadList(r, r.ReadInt64)),
             "SJ" => new SubmitJob(ReadSpec(r)),
             "JA" => new JobAccepted(ReadJobId(r)),
             "JR" => new JobRejected(r.ReadString()),
@@ -133,6 +135,10 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 break;
             case CancelWork m:
                 w.Write(m.JobId.Value);
+                break;
+            case DropBatches m:
+                w.Write(m.JobId.Value);
+                WriteList(w, m.Indices, w.Write);
                 break;
             case SubmitJob m:
                 WriteSpec(w, m.Spec);

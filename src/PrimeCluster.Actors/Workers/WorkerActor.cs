@@ -118,6 +118,11 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             RemoveWaiting(h => h.JobId == cancel.JobId);
             CancelRunning(cancel.JobId);
         });
+        Receive<DropBatches>(drop =>
+        {
+            Drop(drop);
+            AskForWork();
+        });
         Receive<Terminated>(JobGone);
         Receive<Drain>(_ =>
         {
@@ -138,6 +143,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             assignment.Job.Tell(new BatchesReturned(assignment.JobId, assignment.Batches.Select(b => b.Index).ToList(), Self));
         });
         Receive<CancelWork>(cancel => CancelRunning(cancel.JobId));
+        Receive<DropBatches>(Drop);
         Receive<Terminated>(JobGone);
         Receive<BatchesReturnAcknowledged>(_ => { });
         Receive<Drain>(_ => _drainRequester = Sender);
@@ -248,6 +254,17 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             _log.Info("Job actor {0} is gone; dropped {1} waiting batches", terminated.ActorRef.Path, dropped.Count);
             _asked = false;
             AskForWork();
+        }
+    }
+
+    /// <summary>Batches counted from another worker's copy: gone from the queue, and stopped if they are all that runs.</summary>
+    private void Drop(DropBatches drop)
+    {
+        var dropped = drop.Indices.ToHashSet();
+        RemoveWaiting(h => h.JobId == drop.JobId && dropped.Contains(h.Batch.Index));
+        if (_running is { } running && running.JobId == drop.JobId && running.Batches.All(b => dropped.Contains(b.Index)))
+        {
+            running.Cancellation.Cancel();
         }
     }
 
