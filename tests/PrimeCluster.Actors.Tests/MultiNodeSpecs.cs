@@ -79,9 +79,10 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         var cut = StartCuttable("worker", seed);
         await WaitForWorkersAsync(seed, 2);
         await WaitForUpAsync(seed, 3);
-        var range = new NumberRange(1, 400_000);
+        var range = new NumberRange(1, 1_000_000);
 
-        var id = await seed.Client.SubmitAsync(new JobSpec(range, Batches: 16));
+        // Long enough (about a second of two cores) to see the worker holding batches before it is cut off.
+        var id = await seed.Client.SubmitAsync(new JobSpec(range, Batches: 24));
         await WaitUntilAsync(async () => (await seed.Client.WorkersAsync()).Any(w => w.Node == cut.Address && w.Batches > 0));
         foreach (var other in new[] { seed, survivor })
         {
