@@ -91,10 +91,10 @@ public sealed class BatchLedgerSpecs
         ledger.Take("b", 2);
         ledger.Complete(3);
 
-        Assert.Equal(2L, ledger.TakeCopy("a"));
-        Assert.Equal(1L, ledger.TakeCopy("b"));
-        Assert.Equal(0L, ledger.TakeCopy("c"));
-        Assert.Null(ledger.TakeCopy("c"));
+        Assert.Equal(2L, ledger.TakeCopy("a", Any));
+        Assert.Equal(1L, ledger.TakeCopy("b", Any));
+        Assert.Equal(0L, ledger.TakeCopy("c", Any));
+        Assert.Null(ledger.TakeCopy("c", Any));
         Assert.Equal(3, ledger.OutCount);
         Assert.Equal(3, ledger.HeldBy("a"));
         Assert.Equal(2, ledger.HeldBy("b"));
@@ -103,12 +103,23 @@ public sealed class BatchLedgerSpecs
     }
 
     [Fact]
+    public void TakeCopy_should_copy_only_a_batch_the_caller_says_is_late()
+    {
+        var ledger = new BatchLedger<string>(3);
+        ledger.Take("a", 3);
+
+        Assert.Equal(1L, ledger.TakeCopy("b", index => index < 2));
+        Assert.Null(ledger.TakeCopy("c", index => index == 1));
+        Assert.Equal(0, ledger.HeldBy("c"));
+    }
+
+    [Fact]
     public void A_copied_batch_should_count_once_whichever_copy_reports_first()
     {
         var ledger = new BatchLedger<string>(2);
         ledger.Take("a", 2);
         ledger.Complete(0);
-        Assert.Equal(1L, ledger.TakeCopy("b"));
+        Assert.Equal(1L, ledger.TakeCopy("b", Any));
 
         Assert.True(ledger.Complete(1));
         Assert.False(ledger.Complete(1));
@@ -122,13 +133,13 @@ public sealed class BatchLedgerSpecs
     {
         var ledger = new BatchLedger<string>(1);
         ledger.Take("a", 1);
-        Assert.Equal(0L, ledger.TakeCopy("b"));
+        Assert.Equal(0L, ledger.TakeCopy("b", Any));
 
         Assert.Equal(1, ledger.ReturnAllHeldBy("a"));
         Assert.False(ledger.HasWaiting);
         Assert.Equal(1, ledger.HeldBy("b"));
-        Assert.Null(ledger.TakeCopy("b"));
-        Assert.Equal(0L, ledger.TakeCopy("c"));
+        Assert.Null(ledger.TakeCopy("b", Any));
+        Assert.Equal(0L, ledger.TakeCopy("c", Any));
 
         Assert.Equal(1, ledger.Fail(0, "c"));
         Assert.False(ledger.HasWaiting);
@@ -195,4 +206,7 @@ public sealed class BatchLedgerSpecs
     {
         Assert.Throws<ArgumentException>(() => BatchLedger<string>.Resume(10, [new BatchSpan(4, 5), new BatchSpan(first, last)]));
     }
+
+    /// <summary>Every batch out counts as late.</summary>
+    private static readonly Func<long, bool> Any = _ => true;
 }

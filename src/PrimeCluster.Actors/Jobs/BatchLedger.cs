@@ -131,15 +131,17 @@ public sealed class BatchLedger<TWorker>(long count)
     }
 
     /// <summary>
-    /// When nothing waits: hands <paramref name="worker"/> a copy of the batch out last with another worker, the one
-    /// likely to finish last; each batch is copied once at most. Null when there is none to copy.
+    /// When nothing waits: hands <paramref name="worker"/> a copy of the batch out last with another worker among those
+    /// <paramref name="overdue"/> says are late, the one likely to finish last; each batch is copied once at most.
+    /// Null when there is none to copy.
     /// </summary>
-    public long? TakeCopy(TWorker worker)
+    public long? TakeCopy(TWorker worker, Func<long, bool> overdue)
     {
+        ArgumentNullException.ThrowIfNull(overdue);
         long? latest = null;
         foreach (var (index, holder) in _out)
         {
-            if (index > (latest ?? -1) && !_copies.ContainsKey(index) && !holder.Equals(worker))
+            if (index > (latest ?? -1) && !_copies.ContainsKey(index) && !holder.Equals(worker) && overdue(index))
             {
                 latest = index;
             }

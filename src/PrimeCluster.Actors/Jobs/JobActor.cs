@@ -28,6 +28,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private readonly DateTimeOffset _submittedAt;
     private readonly int _workers;
     private readonly Stopwatch _clock = new();
+
+    /// <summary>When each batch out was handed out (Stopwatch timestamps), to tell a late one.</summary>
+    private readonly Dictionary<long, long> _handedOutAt = [];
     private readonly TimeSpan _elapsedBefore;
     private Tally _soFar = Tally.Zero;
     private UInt128 _estimatedChecks;
@@ -36,6 +39,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private DateTimeOffset? _startedAt;
     private bool? _announcedWaiting;
     private long _reportedDone = -1;
+
+    /// <summary>How long batches of this job have been out, from hand-out to result, on average (seconds).</summary>
+    private double _averageOut = double.NaN;
 
     public JobActor(JobId id, JobSpec spec, BatchPlan plan, int workers, DateTimeOffset submittedAt, PrimeClusterSettings settings, JobCheckpoint? resume)
     {
@@ -99,10 +105,10 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void HandOut(JobControl.OfferWork offer)
     {
         // Near the end, spread what is left one by one, so no worker sits on batches while another has none; at the
-        // very end, an idle worker races a copy of the batch likely to finish last.
+        // very end, an idle worker races a copy of a batch that is late.
         var fairShare = (int)Math.Clamp(_ledger.WaitingEstimate / _workers, 1, Math.Max(1, offer.Slots));
         IReadOnlyList<long> indices = offer.Backup
-            ? _ledger.TakeCopy(offer.Worker) is { } copy ? [copy] : []
+            ? _ledger.TakeCopy(offer.Worker, Overdue) is { } copy ? [copy] : []
             : _ledger.Take(offer.Worker, fairShare);
         if (indices.Count == 0)
         {
@@ -119,6 +125,15 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
         _clock.Start();
 
+        if (!offer.Backup)
+        {
+            var now = Stopwatch.GetTimestamp();
+            foreach (var index in indices)
+            {
+                _handedOutAt[index] = now;
+            }
+        }
+
         var batches = indices.Select(i => new BatchWork(i, _plan[i].Range)).ToList();
         offer.Worker.Tell(new WorkAssignment(_id, Self, _spec.Algorithm, batches));
         AnnounceWaiting();
@@ -133,6 +148,13 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             if (_ledger.Complete(result.Index))
             {
                 _soFar += result.Tally;
+                // A race's time is a late batch's, not a typical one's.
+                if (_handedOutAt.Remove(result.Index, out var handedOutAt) && others.Count == 0)
+                {
+                    var seconds = Stopwatch.GetElapsedTime(handedOutAt).TotalSeconds;
+                    _averageOut = double.IsNaN(_averageOut) ? seconds : (0.8 * _averageOut) + (0.2 * seconds);
+                }
+
                 foreach (var other in others)
                 {
                     racing.TryAdd(other, []);
@@ -219,6 +241,13 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Receive<JobControl.GetHeld>(_ => Sender.Tell(new JobControl.Held(new Dictionary<IActorRef, int>())));
         ReceiveAny(_ => { });
     }
+
+    /// <summary>
+    /// Out more than twice as long as this job's batches take on average: a worker that slow, or cut off, is worth
+    /// racing. Batches on time are left alone, so a job's ordinary end computes nothing twice.
+    /// </summary>
+    private bool Overdue(long index) =>
+        _handedOutAt.TryGetValue(index, out var handedOutAt) && Stopwatch.GetElapsedTime(handedOutAt).TotalSeconds > 2 * _averageOut;
 
     private void AnnounceWaiting()
     {
