@@ -156,6 +156,9 @@ public sealed class BatchLedger<TWorker>(long count)
         return latest;
     }
 
+    /// <summary>A copy of this batch is out with a second worker.</summary>
+    public bool IsRaced(long index) => _copies.ContainsKey(index);
+
     /// <summary>Who holds a batch that is out: the worker it was handed to, and one racing a copy of it.</summary>
     public IEnumerable<TWorker> HoldersOf(long index)
     {

@@ -141,15 +141,17 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Completed(BatchesCompleted completed)
     {
-        var racing = new Dictionary<IActorRef, List<long>>();
+        Dictionary<IActorRef, List<long>>? losers = null;
         foreach (var result in completed.Results)
         {
-            var others = _ledger.HoldersOf(result.Index).Where(h => !h.Equals(completed.Worker)).ToList();
+            var raced = _ledger.IsRaced(result.Index);
+            var others = raced ? _ledger.HoldersOf(result.Index).Where(h => !h.Equals(completed.Worker)).ToList() : [];
             if (_ledger.Complete(result.Index))
             {
                 _soFar += result.Tally;
+
                 // A race's time is a late batch's, not a typical one's.
-                if (_handedOutAt.Remove(result.Index, out var handedOutAt) && others.Count == 0)
+                if (_handedOutAt.Remove(result.Index, out var handedOutAt) && !raced)
                 {
                     var seconds = Stopwatch.GetElapsedTime(handedOutAt).TotalSeconds;
                     _averageOut = double.IsNaN(_averageOut) ? seconds : (0.8 * _averageOut) + (0.2 * seconds);
@@ -157,8 +159,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
                 foreach (var other in others)
                 {
-                    racing.TryAdd(other, []);
-                    racing[other].Add(result.Index);
+                    losers ??= [];
+                    losers.TryAdd(other, []);
+                    losers[other].Add(result.Index);
                 }
             }
             else
@@ -174,7 +177,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         }
 
         // The copies that lost the race are not worth finishing.
-        foreach (var (worker, indices) in racing)
+        foreach (var (worker, indices) in losers ?? [])
         {
             worker.Tell(new DropBatches(_id, indices));
         }
