@@ -35,6 +35,27 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
     }
 
     [Fact]
+    public async Task Job_should_pass_a_request_that_came_with_results_on_to_the_coordinator_even_as_it_finishes()
+    {
+        var (job, id) = StartJob();
+        var worker = CreateTestProbe();
+        var batches = await TakeAsync(job, worker, slots: 10);
+
+        job.Tell(Completion(id, batches[0], worker) with { Slots = 2, InFlight = 9 });
+        var request = (RequestWork)await FishForMessageAsync(m => m is RequestWork);
+        Assert.Equal(new RequestWork(worker.Ref, 2, 9), request);
+
+        foreach (var batch in batches.Skip(1).SkipLast(1))
+        {
+            job.Tell(Completion(id, batch, worker));
+        }
+
+        job.Tell(Completion(id, batches[^1], worker) with { Slots = 2, InFlight = 0 });
+        Assert.Equal(Expected, (await FishForFinishedAsync()).View.SoFar);
+        Assert.Equal(new RequestWork(worker.Ref, 2, 0), await FishForMessageAsync(m => m is RequestWork));
+    }
+
+    [Fact]
     public async Task Job_should_count_a_batch_reported_twice_once()
     {
         var (job, id) = StartJob();

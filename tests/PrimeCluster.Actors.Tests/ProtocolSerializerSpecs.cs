@@ -72,7 +72,7 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             new RequestWork(actor, 3, 1),
             NoWorkNow.Instance,
             new WorkAssignment(id, actor, Algorithm.Trial, [new BatchWork(0, new NumberRange(0, 1)), new BatchWork(long.MaxValue, new NumberRange(ulong.MaxValue, ulong.MaxValue))]),
-            new BatchesCompleted(id, [new BatchResult(42, Huge), new BatchResult(7, Tally.Zero)], actor),
+            new BatchesCompleted(id, [new BatchResult(42, Huge), new BatchResult(7, Tally.Zero)], actor, Slots: 3, InFlight: 5),
             new BatchFailed(id, 42, "out of memory", actor),
             new BatchesReturned(id, [1, 2, long.MaxValue], actor),
             new BatchesReturnAcknowledged(id),

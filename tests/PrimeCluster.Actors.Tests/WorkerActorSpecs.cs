@@ -36,18 +36,21 @@ public sealed class WorkerActorSpecs : TestKit
         var id = JobId.New();
         _worker.Tell(new WorkAssignment(id, _job.Ref, Algorithm.Trial, [new BatchWork(3, new NumberRange(1, 50_000)), new BatchWork(4, new NumberRange(50_001, 60_000))]));
 
-        var results = new List<BatchResult>();
-        while (results.Count < 2)
+        var reports = new List<BatchesCompleted>();
+        while (reports.Sum(r => r.Results.Count) < 2)
         {
             var completed = await _job.ExpectMsgAsync<BatchesCompleted>(TimeSpan.FromSeconds(10));
             Assert.Equal(id, completed.JobId);
-            results.AddRange(completed.Results);
+            reports.Add(completed);
         }
 
         Assert.Equal(
             [new BatchResult(3, SieveKernel.Instance.Count(1, 50_000)), new BatchResult(4, SieveKernel.Instance.Count(50_001, 60_000))],
-            results);
-        await _coordinator.FishForMessageAsync(m => m is RequestWork { InFlight: 0 });
+            reports.SelectMany(r => r.Results));
+
+        // It asks for more along with its first result; unanswered, it asks the coordinator again later.
+        Assert.True(reports[0].Slots > 0);
+        await _coordinator.FishForMessageAsync(m => m is RequestWork { InFlight: 0 }, TimeSpan.FromSeconds(5));
     }
 
     [Fact]

@@ -173,13 +173,25 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         if (_ledger.AllDone)
         {
             Finish(JobState.Done, error: null);
-            return;
+        }
+        else
+        {
+            // The copies that lost the race are not worth finishing.
+            foreach (var (worker, indices) in losers ?? [])
+            {
+                worker.Tell(new DropBatches(_id, indices));
+            }
         }
 
-        // The copies that lost the race are not worth finishing.
-        foreach (var (worker, indices) in losers ?? [])
+        PassOnRequest(completed);
+    }
+
+    /// <summary>A request for more work that came with results goes where every request goes: the coordinator.</summary>
+    private static void PassOnRequest(BatchesCompleted completed)
+    {
+        if (completed.Slots > 0)
         {
-            worker.Tell(new DropBatches(_id, indices));
+            Context.Parent.Tell(new RequestWork(completed.Worker, completed.Slots, completed.InFlight));
         }
     }
 
@@ -241,6 +253,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     {
         Receive<JobControl.OfferWork>(offer => Sender.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots, offer.Backup)));
         Receive<BatchesReturned>(_ => Sender.Tell(new BatchesReturnAcknowledged(_id)));
+        Receive<BatchesCompleted>(PassOnRequest);
         Receive<JobControl.GetHeld>(_ => Sender.Tell(new JobControl.Held(new Dictionary<IActorRef, int>())));
         ReceiveAny(_ => { });
     }

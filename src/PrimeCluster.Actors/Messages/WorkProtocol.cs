@@ -35,8 +35,12 @@ public static class WorkProtocol
     /// <summary>The tally of one batch.</summary>
     public sealed record BatchResult(long Index, Tally Tally);
 
-    /// <summary>Results of one or more batches of a job; short batches are reported together.</summary>
-    public sealed record BatchesCompleted(JobId JobId, IReadOnlyList<BatchResult> Results, IActorRef Worker) : IClusterMessage;
+    /// <summary>
+    /// Results of one or more batches of a job; short batches are reported together. With <paramref name="Slots"/>
+    /// above 0 the worker also asks for more, as <see cref="RequestWork"/> would: the job passes the request on to the
+    /// coordinator, one message fewer per batch.
+    /// </summary>
+    public sealed record BatchesCompleted(JobId JobId, IReadOnlyList<BatchResult> Results, IActorRef Worker, int Slots = 0, int InFlight = 0) : IClusterMessage;
 
     public sealed record BatchFailed(JobId JobId, long Index, string Error, IActorRef Worker) : IClusterMessage;
 

@@ -64,7 +64,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         {
             "RW" => new RequestWork(ReadRef(r), r.ReadInt32(), r.ReadInt32()),
             "WA" => new WorkAssignment(ReadJobId(r), ReadRef(r), (Algorithm)r.ReadByte(), ReadList(r, () => new BatchWork(r.ReadInt64(), ReadRange(r)))),
-            "BC" => new BatchesCompleted(ReadJobId(r), ReadList(r, () => new BatchResult(r.ReadInt64(), ReadTally(r))), ReadRef(r)),
+            "BC" => new BatchesCompleted(ReadJobId(r), ReadList(r, () => new BatchResult(r.ReadInt64(), ReadTally(r))), ReadRef(r), r.ReadInt32(), r.ReadInt32()),
             "NW" => NoWorkNow.Instance,
             "BF" => new BatchFailed(ReadJobId(r), r.ReadInt64(), r.ReadString(), ReadRef(r)),
             "BR" => new BatchesReturned(ReadJobId(r), ReadList(r, r.ReadInt64), ReadRef(r)),
@@ -116,6 +116,8 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                     WriteTally(w, result.Tally);
                 });
                 WriteRef(w, m.Worker);
+                w.Write(m.Slots);
+                w.Write(m.InFlight);
                 break;
             case NoWorkNow or GetJobs or GetWorkers:
                 break;

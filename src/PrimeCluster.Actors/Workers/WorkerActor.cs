@@ -31,6 +31,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private Slice? _running;
     private bool _asked;
     private DateTimeOffset _askedAt;
+
+    /// <summary>The job whose result carried the request out, or null when it went to the coordinator.</summary>
+    private IActorRef? _askedVia;
     private double _averageBatchMs = double.NaN;
     private double _averageRoundTripMs = double.NaN;
     private IActorRef? _drainRequester;
@@ -207,22 +210,26 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         _running = null;
         if (!slice.Cancellation.IsCancellationRequested)
         {
-            if (computed.Results.Count > 0)
-            {
-                slice.Job.Tell(new BatchesCompleted(slice.JobId, computed.Results, Self));
-                _averageBatchMs = Average(_averageBatchMs, computed.Elapsed.TotalMilliseconds / computed.Results.Count);
-            }
-
             if (computed.Failure is { } failure)
             {
-                _log.Error(failure.Error, "Batch {0} of job {1} ({2}) failed", failure.Batch.Index, slice.JobId, failure.Batch.Range);
-                slice.Job.Tell(new BatchFailed(slice.JobId, failure.Batch.Index, failure.Error.Message, Self));
-
                 // What the slice did not reach goes back to the front of the line.
                 foreach (var batch in slice.Batches.SkipWhile(b => b.Index != failure.Batch.Index).Skip(1).Reverse())
                 {
                     _waiting.AddFirst(new Held(slice.JobId, slice.Job, slice.Algorithm, batch));
                 }
+            }
+
+            if (computed.Results.Count > 0)
+            {
+                _averageBatchMs = Average(_averageBatchMs, computed.Elapsed.TotalMilliseconds / computed.Results.Count);
+                var slots = _drainRequester is null ? AskAlong(slice.Job) : 0;
+                slice.Job.Tell(new BatchesCompleted(slice.JobId, computed.Results, Self, slots, HeldCount));
+            }
+
+            if (computed.Failure is { } failed)
+            {
+                _log.Error(failed.Error, "Batch {0} of job {1} ({2}) failed", failed.Batch.Index, slice.JobId, failed.Batch.Range);
+                slice.Job.Tell(new BatchFailed(slice.JobId, failed.Batch.Index, failed.Error.Message, Self));
             }
         }
 
@@ -247,6 +254,13 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         var dropped = RemoveWaiting(h => h.Job.Equals(terminated.ActorRef));
         var running = _running is { } slice && slice.Job.Equals(terminated.ActorRef) ? slice : null;
         running?.Cancellation.Cancel();
+        if (_asked && terminated.ActorRef.Equals(_askedVia))
+        {
+            // The request rode with a result to this job, which may not have passed it on.
+            _asked = false;
+            AskForWork();
+        }
+
         if (dropped.Count > 0 || running is not null)
         {
             // A job still holding batches here ended unfinished: its coordinator is likely gone, and with it the
@@ -288,7 +302,23 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
         _asked = true;
         _askedAt = DateTimeOffset.UtcNow;
+        _askedVia = null;
         _coordinator.Tell(new RequestWork(Self, room, HeldCount));
+    }
+
+    /// <summary>The room to ask for along with a result to <paramref name="job"/>, when there is room and no request out; else 0.</summary>
+    private int AskAlong(IActorRef job)
+    {
+        var room = Capacity - HeldCount;
+        if (_asked || room <= 0)
+        {
+            return 0;
+        }
+
+        _asked = true;
+        _askedAt = DateTimeOffset.UtcNow;
+        _askedVia = job;
+        return room;
     }
 
     private void HandBack(IEnumerable<Held> batches)
