@@ -393,10 +393,12 @@ restart_node() {
   wait_until "$1 is up again as seed-1 sees it" 30 is_member_status seed-1 "$1" up
 }
 
-# requeued NAME ID: what the coordinator's log says of the lost node's batches of the job (redone elsewhere).
+# requeued NAME ID: what the coordinator's log says of the lost node's batches of the job: put back in the queue when
+# the node was removed, or raced by copies on other workers before that.
 requeued() {
   local line
-  line=$(grep -h "$2.*primecluster@$1:4053.*go back to the queue" "$tmp/logs/seed-1.log" | tail -n 1)
+  line=$(grep -h "$2.*primecluster@$1:4053.*go back to the queue" "$tmp/logs/seed-1.log" | tail -n 1 || true)
+  [[ -n $line ]] || line=$(grep -h "$2.*late with.*primecluster@$1:4053.*a copy goes to" "$tmp/logs/seed-1.log" | tail -n 1 || true)
   if [[ -n $line ]]; then
     log "  seed-1's log: ...${line#*Job }"
   else

@@ -125,7 +125,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
         _clock.Start();
 
-        if (!offer.Backup)
+        if (offer.Backup)
+        {
+            _log.Info("Job {0}: batch {1} is late with {2}; a copy goes to {3}", _id, indices[0], string.Join(", ", _ledger.HoldersOf(indices[0]).Where(h => !h.Equals(offer.Worker)).Select(h => h.Path)), offer.Worker.Path);
+        }
+        else
         {
             var now = Stopwatch.GetTimestamp();
             foreach (var index in indices)
