@@ -222,7 +222,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             if (computed.Results.Count > 0)
             {
                 _averageBatchMs = Average(_averageBatchMs, computed.Elapsed.TotalMilliseconds / computed.Results.Count);
-                var slots = _drainRequester is null ? AskAlong(slice.Job) : 0;
+                var slots = _drainRequester is null ? OpenRequest(slice.Job) : 0;
                 slice.Job.Tell(new BatchesCompleted(slice.JobId, computed.Results, Self, slots, HeldCount));
             }
 
@@ -294,20 +294,17 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private void AskForWork()
     {
-        var room = Capacity - HeldCount;
-        if (_asked || room <= 0)
+        if (OpenRequest(via: null) is var room and > 0)
         {
-            return;
+            _coordinator.Tell(new RequestWork(Self, room, HeldCount));
         }
-
-        _asked = true;
-        _askedAt = DateTimeOffset.UtcNow;
-        _askedVia = null;
-        _coordinator.Tell(new RequestWork(Self, room, HeldCount));
     }
 
-    /// <summary>The room to ask for along with a result to <paramref name="job"/>, when there is room and no request out; else 0.</summary>
-    private int AskAlong(IActorRef job)
+    /// <summary>
+    /// The room to ask for, with the request counted as out by way of <paramref name="via"/> (a job a result goes to)
+    /// or of the coordinator; 0 when there is no room or a request is out already.
+    /// </summary>
+    private int OpenRequest(IActorRef? via)
     {
         var room = Capacity - HeldCount;
         if (_asked || room <= 0)
@@ -317,7 +314,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
         _asked = true;
         _askedAt = DateTimeOffset.UtcNow;
-        _askedVia = job;
+        _askedVia = via;
         return room;
     }
 
