@@ -32,7 +32,7 @@ internal static class JobControl
     /// <summary>Progress, as a checkpoint the coordinator keeps where another seed can resume from it.</summary>
     public sealed record Updated(JobCheckpoint Checkpoint) : INoSerializationVerificationNeeded;
 
-    /// <summary>The job is over; its actor stops after sending this.</summary>
+    /// <summary>The job is over; its actor answers offers with nothing left until the coordinator stops it.</summary>
     public sealed record Finished(JobView View) : INoSerializationVerificationNeeded;
 
     public sealed class GetHeld : INoSerializationVerificationNeeded

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace PrimeCluster.Actors.Jobs;
 
 /// <summary>
@@ -156,21 +158,20 @@ public sealed class BatchLedger<TWorker>(long count)
         return latest;
     }
 
-    /// <summary>A copy of this batch is out with a second worker.</summary>
-    public bool IsRaced(long index) => _copies.ContainsKey(index);
-
-    /// <summary>Who holds a batch that is out: the worker it was handed to, and one racing a copy of it.</summary>
-    public IEnumerable<TWorker> HoldersOf(long index)
+    /// <summary>
+    /// Whether a batch is raced, a copy of it out with a second worker; if so, <paramref name="rival"/> is the holder
+    /// other than <paramref name="worker"/>.
+    /// </summary>
+    public bool IsRaced(long index, TWorker worker, [MaybeNullWhen(false)] out TWorker rival)
     {
-        if (_out.TryGetValue(index, out var holder))
+        if (_copies.TryGetValue(index, out var copy) && _out.TryGetValue(index, out var holder))
         {
-            yield return holder;
+            rival = holder.Equals(worker) ? copy : holder;
+            return true;
         }
 
-        if (_copies.TryGetValue(index, out var copy))
-        {
-            yield return copy;
-        }
+        rival = default;
+        return false;
     }
 
     /// <summary>Records a result; true only the first time a batch is reported, whoever reports it.</summary>
@@ -236,7 +237,10 @@ public sealed class BatchLedger<TWorker>(long count)
         }
     }
 
-    /// <summary>Everything a lost worker held goes back to the queue; returns how many batches that was.</summary>
+    /// <summary>
+    /// Everything a lost worker held goes back to the queue, or stays with the worker racing a copy of it; returns how
+    /// many batches that was.
+    /// </summary>
     public int ReturnAllHeldBy(TWorker worker)
     {
         if (!_byWorker.TryGetValue(worker, out var held))

@@ -127,7 +127,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
         if (offer.Backup)
         {
-            _log.Info("Job {0}: batch {1} is late with {2}; a copy goes to {3}", _id, indices[0], string.Join(", ", _ledger.HoldersOf(indices[0]).Where(h => !h.Equals(offer.Worker)).Select(h => h.Path)), offer.Worker.Path);
+            _ledger.IsRaced(indices[0], offer.Worker, out var late);
+            _log.Info("Job {0}: batch {1} is late with {2}; a copy goes to {3}", _id, indices[0], late?.Path, offer.Worker.Path);
         }
         else
         {
@@ -148,8 +149,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Dictionary<IActorRef, List<long>>? losers = null;
         foreach (var result in completed.Results)
         {
-            var raced = _ledger.IsRaced(result.Index);
-            var others = raced ? _ledger.HoldersOf(result.Index).Where(h => !h.Equals(completed.Worker)).ToList() : [];
+            var raced = _ledger.IsRaced(result.Index, completed.Worker, out var rival);
             if (_ledger.Complete(result.Index))
             {
                 _soFar += result.Tally;
@@ -161,11 +161,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
                     _averageOut = double.IsNaN(_averageOut) ? seconds : (0.8 * _averageOut) + (0.2 * seconds);
                 }
 
-                foreach (var other in others)
+                if (raced)
                 {
                     losers ??= [];
-                    losers.TryAdd(other, []);
-                    losers[other].Add(result.Index);
+                    losers.TryAdd(rival!, []);
+                    losers[rival!].Add(result.Index);
                 }
             }
             else

@@ -254,18 +254,16 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         var dropped = RemoveWaiting(h => h.Job.Equals(terminated.ActorRef));
         var running = _running is { } slice && slice.Job.Equals(terminated.ActorRef) ? slice : null;
         running?.Cancellation.Cancel();
-        if (_asked && terminated.ActorRef.Equals(_askedVia))
+        var unfinished = dropped.Count > 0 || running is not null;
+        if (unfinished)
         {
-            // The request rode with a result to this job, which may not have passed it on.
-            _asked = false;
-            AskForWork();
+            _log.Info("Job actor {0} is gone; dropped {1} waiting batches", terminated.ActorRef.Path, dropped.Count);
         }
 
-        if (dropped.Count > 0 || running is not null)
+        // A job still holding batches here ended unfinished: its coordinator is likely gone, and with it the request
+        // this worker had out. A request that rode with a result to this job may not have been passed on either.
+        if (unfinished || (_asked && terminated.ActorRef.Equals(_askedVia)))
         {
-            // A job still holding batches here ended unfinished: its coordinator is likely gone, and with it the
-            // request this worker had out. Ask the coordinator that takes over at once.
-            _log.Info("Job actor {0} is gone; dropped {1} waiting batches", terminated.ActorRef.Path, dropped.Count);
             _asked = false;
             AskForWork();
         }
