@@ -13,7 +13,7 @@ public enum Algorithm
 /// <summary>How a range is cut into batches.</summary>
 public enum SplitStrategy
 {
-    /// <summary>Batches of roughly equal cost for the chosen kernel, several per worker.</summary>
+    /// <summary>Batches of roughly equal cost for the chosen kernel, several per worker, the last few ever cheaper.</summary>
     Balanced,
 
     /// <summary>The article's split: one equal-width chunk per worker.</summary>

@@ -170,6 +170,10 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         Sys.Stop(job);
         await ExpectTerminatedAsync(job);
 
+        // A seed whose planner cuts the range elsewhere (another version) must not resume it.
+        var cutElsewhere = checkpoint with { PlanFingerprint = checkpoint.PlanFingerprint ^ 1 };
+        Assert.Contains("splits the range elsewhere", Assert.Throws<InvalidOperationException>(cutElsewhere.Plan).Message);
+
         // As a coordinator on another node would, from the checkpoint alone; the lost job's late results count once.
         var settings = PrimeClusterSettings.From(Sys.Settings.Config);
         var resumed = ChildActorOf(JobActor.Props(id, Spec, checkpoint.Plan(), 1, checkpoint.View.SubmittedAt, settings, checkpoint));

@@ -94,8 +94,8 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             GetWorkers.Instance,
             worker,
             new WorkerList([worker, worker with { Batches = 0 }]),
-            new JobCheckpoint(view, 8, TimeSpan.FromMilliseconds(250), [new BatchSpan(0, 2), new BatchSpan(5, 5), new BatchSpan(7, long.MaxValue - 1)]),
-            new JobCheckpoint(failed, 1, TimeSpan.FromTicks(1), []),
+            new JobCheckpoint(view, 8, TimeSpan.FromMilliseconds(250), ulong.MaxValue - 7, [new BatchSpan(0, 2), new BatchSpan(5, 5), new BatchSpan(7, long.MaxValue - 1)]),
+            new JobCheckpoint(failed, 1, TimeSpan.FromTicks(1), 0, []),
         ];
     }
 }

@@ -233,7 +233,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         _log.Info("Job {0} accepted: {1} {2}, {3} batches for {4} workers", id, Names.Of(submit.Spec.Algorithm), submit.Spec.Range, plan.Count, workers);
 
         // Accepted once the seeds hold it (or the write timed out and gossip will take it there).
-        Save(Checkpoint(view), new Accepting(id, Sender));
+        Save(Checkpoint(view, plan.Fingerprint), new Accepting(id, Sender));
         ForgetOldJobs();
     }
 
@@ -303,7 +303,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         entry.Actor = null;
         entry.View = finished.View;
         _running.Remove(id);
-        Save(Checkpoint(finished.View));
+        // A finished job is never resumed, so its plan is never cut again.
+        Save(Checkpoint(finished.View, planFingerprint: 0));
         foreach (var awaiter in entry.Awaiters)
         {
             awaiter.Tell(finished.View);
@@ -401,7 +402,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     }
 
     /// <summary>A checkpoint of a job with no batch done, or of a finished one, whose done batches no longer matter.</summary>
-    private JobCheckpoint Checkpoint(JobView view) => new(view, _settings.BatchesPerWorker, _settings.MaxBatchDuration, []);
+    private JobCheckpoint Checkpoint(JobView view, ulong planFingerprint) => new(view, _settings.BatchesPerWorker, _settings.MaxBatchDuration, planFingerprint, []);
 
     /// <summary>A submitter waiting for its job to be written to the seeds.</summary>
     private sealed record Accepting(JobId Id, IActorRef ReplyTo);

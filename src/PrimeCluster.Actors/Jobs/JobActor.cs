@@ -25,6 +25,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private readonly PrimeClusterSettings _settings;
     private readonly BatchPlan _plan;
     private readonly BatchLedger<IActorRef> _ledger;
+    private readonly ulong _planFingerprint;
     private readonly DateTimeOffset _submittedAt;
     private readonly int _workers;
     private readonly Stopwatch _clock = new();
@@ -48,6 +49,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _id = id;
         _spec = spec;
         _plan = plan;
+        _planFingerprint = plan.Fingerprint;
         _workers = workers;
         _submittedAt = submittedAt;
         _settings = settings;
@@ -284,7 +286,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         if (_ledger.Done != _reportedDone || _state == JobState.Queued)
         {
             _reportedDone = _ledger.Done;
-            Context.Parent.Tell(new JobControl.Updated(new JobCheckpoint(View(finishedAt: null, error: null), _plan.Options.BatchesPerWorker, _plan.Options.MaxBatchDuration, _ledger.DoneSpans())));
+            Context.Parent.Tell(new JobControl.Updated(new JobCheckpoint(View(finishedAt: null, error: null), _plan.Options.BatchesPerWorker, _plan.Options.MaxBatchDuration, _planFingerprint, _ledger.DoneSpans())));
         }
     }
 

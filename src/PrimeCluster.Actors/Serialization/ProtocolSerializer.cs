@@ -84,7 +84,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "GW" => GetWorkers.Instance,
             "WV" => ReadWorker(r),
             "WL" => new WorkerList(ReadList(r, () => ReadWorker(r))),
-            "JC" => new JobCheckpoint(ReadView(r), r.ReadInt32(), TimeSpan.FromTicks(r.ReadInt64()), ReadList(r, () => new BatchSpan(r.ReadInt64(), r.ReadInt64()))),
+            "JC" => new JobCheckpoint(ReadView(r), r.ReadInt32(), TimeSpan.FromTicks(r.ReadInt64()), r.ReadUInt64(), ReadList(r, () => new BatchSpan(r.ReadInt64(), r.ReadInt64()))),
             _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(ProtocolSerializer)}"),
         };
     }
@@ -179,6 +179,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 WriteView(w, m.View);
                 w.Write(m.BatchesPerWorker);
                 w.Write(m.MaxBatchDuration.Ticks);
+                w.Write(m.PlanFingerprint);
                 WriteList(w, m.Done, span =>
                 {
                     w.Write(span.First);

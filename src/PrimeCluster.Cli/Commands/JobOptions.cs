@@ -22,7 +22,7 @@ public sealed class JobOptions
 
     public Option<string> Split { get; } = new("--split")
     {
-        Description = "balanced (equal-cost batches, several per worker) or starmap (one equal-width chunk per worker).",
+        Description = "balanced (equal-cost batches, several per worker, the last few cheaper) or starmap (one equal-width chunk per worker).",
         DefaultValueFactory = _ => "balanced",
         HelpName = "balanced|starmap",
     };

@@ -28,6 +28,24 @@ public sealed class BatchPlan : IEnumerable<Batch>
 
     public long Count { get; }
 
+    /// <summary>
+    /// A digest of where nine batches begin, evenly spaced from the first to the last. Plans of the same range, options
+    /// and count whose fingerprints differ cut the range differently, as a planner of another version would.
+    /// </summary>
+    public ulong Fingerprint
+    {
+        get
+        {
+            var hash = 14695981039346656037UL;
+            for (var k = 0; k <= 8; k++)
+            {
+                hash = (hash ^ _start((Count - 1) * k / 8)) * 1099511628211UL;
+            }
+
+            return hash;
+        }
+    }
+
     public Batch this[long index]
     {
         get

@@ -6,6 +6,12 @@ public static class BatchPlanner
     /// <summary>Balanced batches shorter than this cost more to hand out than they save.</summary>
     private const double MinBatchSeconds = 0.001;
 
+    /// <summary>
+    /// A balanced plan for several workers ends in this many rounds of one batch per worker, each round's batches half
+    /// as costly as the round's before: whoever finishes first waits at most for a small batch, not a whole one.
+    /// </summary>
+    private const int TailRounds = 3;
+
     public static BatchPlan Plan(NumberRange range, PlanOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -27,19 +33,25 @@ public static class BatchPlanner
         return new BatchPlan(range, options, (long)count, EqualWidthStarts(chunk));
     }
 
-    /// <summary>Batches of equal estimated cost, several per worker and each short enough to cancel quickly.</summary>
+    /// <summary>
+    /// Batches of equal estimated cost, several per worker and each short enough to cancel quickly, but for a tail of
+    /// ever cheaper ones when several workers share them.
+    /// </summary>
     private static BatchPlan PlanBalanced(NumberRange range, PlanOptions options)
     {
         var curve = new CostCurve(range, CostModel.SecondsPerNumber(options.Algorithm, range));
         var count = options.Batches ?? AutomaticCount(curve.Total, options);
         count = (long)UInt128.Min((UInt128)count, range.Width);
-        return new BatchPlan(range, options, count, BalancedStarts(curve, range.Width, count));
+        var shares = new CostShares(count, options.Workers);
+        return new BatchPlan(range, options, count, BalancedStarts(curve, range.Width, count, shares));
     }
 
     private static long AutomaticCount(double totalSeconds, PlanOptions options)
     {
         var forWorkers = (double)options.Workers * options.BatchesPerWorker;
-        var forShortBatches = Math.Ceiling(totalSeconds / options.MaxBatchDuration.TotalSeconds);
+
+        // The tail's batches carry less than full ones; counting what they leave out keeps the full ones short too.
+        var forShortBatches = Math.Ceiling((totalSeconds / options.MaxBatchDuration.TotalSeconds) + CostShares.TailShortfall(options.Workers));
         var worthHandingOut = Math.Max(1, Math.Floor(totalSeconds / MinBatchSeconds));
         return (long)Math.Min(Math.Min(Math.Max(forWorkers, forShortBatches), worthHandingOut), PlanOptions.MaxBatches);
     }
@@ -50,15 +62,53 @@ public static class BatchPlanner
     /// Batch i starts i numbers plus a cost-weighted share of the other width - count numbers in: every batch
     /// gets one number of its own, and the starts rise strictly because the shares never fall.
     /// </summary>
-    private static Func<long, ulong> BalancedStarts(CostCurve curve, UInt128 width, long count)
+    private static Func<long, ulong> BalancedStarts(CostCurve curve, UInt128 width, long count, CostShares shares)
     {
         var spare = (double)(width - (ulong)count);
         var scale = spare / (double)width;
         var maxShare = (ulong)(width - (ulong)count);
         return index =>
         {
-            var share = Math.Round(curve.OffsetAt(curve.Total * index / count) * scale);
+            var share = Math.Round(curve.OffsetAt(curve.Total * shares.Before(index)) * scale);
             return (ulong)index + Math.Min((ulong)Math.Max(share, 0), maxShare);
         };
+    }
+
+    /// <summary>
+    /// The fraction of a balanced plan's cost in its first batches: full batches weigh 1; with several workers and
+    /// enough batches, the last <see cref="TailRounds"/> rounds of one batch per worker weigh 1/2, 1/4 and 1/8.
+    /// </summary>
+    private readonly struct CostShares
+    {
+        private readonly long _full;
+        private readonly int _workers;
+        private readonly double _total;
+
+        public CostShares(long count, int workers)
+        {
+            var tail = workers > 1 && count >= 2L * TailRounds * workers ? TailRounds * workers : 0;
+            _full = count - tail;
+            _workers = workers;
+            _total = WeightBefore(count);
+        }
+
+        /// <summary>How many full batches' worth of cost a tail leaves out: what keeps full batches short.</summary>
+        public static double TailShortfall(int workers) => workers > 1 ? workers * (TailRounds - (1 - Math.Pow(0.5, TailRounds))) : 0;
+
+        public double Before(long index) => WeightBefore(index) / _total;
+
+        private double WeightBefore(long index)
+        {
+            if (index <= _full)
+            {
+                return index;
+            }
+
+            // Whole tail rounds r = 0 .. k-1 weigh workers / 2^(r+1) each; then part of round k.
+            var intoTail = index - _full;
+            var rounds = (int)(intoTail / _workers);
+            var partial = intoTail % _workers;
+            return _full + (_workers * (1 - Math.Pow(0.5, rounds))) + (partial * Math.Pow(0.5, rounds + 1));
+        }
     }
 }

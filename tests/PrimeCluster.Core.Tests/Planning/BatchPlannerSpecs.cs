@@ -46,15 +46,88 @@ public sealed class BatchPlannerSpecs
     }
 
     [Fact]
-    public void Balanced_should_make_several_batches_per_worker_of_nearly_equal_real_cost()
+    public void Balanced_should_make_several_batches_per_worker_of_nearly_equal_real_cost_then_halve_them_round_by_round()
     {
         var plan = BatchPlanner.Plan(new NumberRange(1, 200_000), new PlanOptions { Workers = 2 });
         var checks = plan.Select(b => (double)SieveKernel.Instance.Count(b.Range.From, b.Range.Til).CheckCount).ToList();
+        var full = checks.Take(10).ToList();
 
         Assert.Equal(2 * PlanOptions.DefaultBatchesPerWorker, plan.Count);
         // Within a fifth: the first batches hold more numbers, each with a small cost besides its checks.
-        Assert.True(checks.Max() / checks.Min() < 1.2, $"batch checks range from {checks.Min()} to {checks.Max()}");
+        Assert.True(full.Max() / full.Min() < 1.2, $"full batches' checks range from {full.Min()} to {full.Max()}");
+
+        // The last three rounds of one batch per worker cost a half, a quarter and an eighth of a full batch.
+        var fullMean = full.Average();
+        var tail = checks.Skip(10).Select(c => c / fullMean).ToList();
+        Assert.Equal(6, tail.Count);
+        foreach (var (share, expected) in tail.Zip(new[] { 0.5, 0.5, 0.25, 0.25, 0.125, 0.125 }))
+        {
+            Assert.InRange(share, expected * 0.8, expected * 1.2);
+        }
     }
+
+    [Fact]
+    public void Balanced_should_make_equal_batches_for_one_worker_or_too_few_batches_for_a_tail()
+    {
+        var range = new NumberRange(1, 200_000);
+        foreach (var options in new[] { new PlanOptions { Workers = 1 }, new PlanOptions { Workers = 2, Batches = 11 } })
+        {
+            var checks = BatchPlanner.Plan(range, options).Select(b => (double)SieveKernel.Instance.Count(b.Range.From, b.Range.Til).CheckCount).ToList();
+            Assert.True(checks.Max() / checks.Min() < 1.2, $"with {options.Workers} workers and {checks.Count} batches, checks range from {checks.Min()} to {checks.Max()}");
+        }
+    }
+
+    [Fact]
+    public void Balanced_tail_should_shorten_the_wait_at_the_end_when_batch_times_vary()
+    {
+        // Two workers pull batches in order, as the cluster's do: each computes one batch and holds the next. A batch
+        // takes its exact checks times a random factor (log-normal, sigma 0.2, the same draws for both plans); the
+        // wait at the end is how much later the job ends than if both workers had shared its time evenly.
+        var range = new NumberRange(1, 200_000);
+        var tapered = BatchPlanner.Plan(range, new PlanOptions { Workers = 2 });
+        var equal = BatchPlanner.Plan(range, new PlanOptions { Workers = 1, Batches = tapered.Count });
+
+        double MeanWaitAtEnd(BatchPlan plan)
+        {
+            var costs = plan.Select(b => (double)SieveKernel.Instance.Count(b.Range.From, b.Range.Til).CheckCount).ToArray();
+            var random = new Random(2026);
+            var wait = 0.0;
+            const int Jobs = 2000;
+            for (var job = 0; job < Jobs; job++)
+            {
+                var times = costs.Select(c => c * Math.Exp(0.2 * Gaussian(random))).ToArray();
+                var ends = new[] { times[0], times[2] };
+                var held = new long?[] { 1, 3 };
+                var next = 4;
+                var working = new[] { true, true };
+                while (working[0] || working[1])
+                {
+                    // The worker whose batch ends first starts the one it holds and is handed the next.
+                    var worker = !working[1] || (working[0] && ends[0] <= ends[1]) ? 0 : 1;
+                    if (held[worker] is { } start)
+                    {
+                        ends[worker] += times[start];
+                        held[worker] = next < times.Length ? next++ : null;
+                    }
+                    else
+                    {
+                        working[worker] = false;
+                    }
+                }
+
+                wait += ends.Max() - (times.Sum() / 2);
+            }
+
+            return wait / Jobs;
+        }
+
+        var withTail = MeanWaitAtEnd(tapered);
+        var withoutTail = MeanWaitAtEnd(equal);
+        Assert.True(withTail < 0.6 * withoutTail, $"the wait at the end is {withTail / withoutTail:P0} of equal batches' ({withTail:E2} against {withoutTail:E2} checks)");
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     [Fact]
     public void Balanced_should_finish_two_workers_nearly_twice_as_fast_where_starmap_does_not()
@@ -88,9 +161,11 @@ public sealed class BatchPlannerSpecs
 
         var plan = BatchPlanner.Plan(range, options);
 
-        var perBatch = CostModel.EstimateSeconds(range, Algorithm.Sieve) / plan.Count;
+        // The first batch is a full one, the costliest kind: the tail's batches are cheaper.
+        var fullBatch = CostModel.EstimateSeconds(plan[0].Range, Algorithm.Sieve);
         Assert.True(plan.Count > 2 * PlanOptions.DefaultBatchesPerWorker);
-        Assert.True(perBatch <= options.MaxBatchDuration.TotalSeconds, $"{perBatch:F3} s per batch");
+        Assert.True(fullBatch <= options.MaxBatchDuration.TotalSeconds, $"{fullBatch:F3} s in a full batch");
+        Assert.True(fullBatch > 0.9 * options.MaxBatchDuration.TotalSeconds, $"{fullBatch:F3} s in a full batch: more batches than needed");
     }
 
     [Fact]
@@ -111,6 +186,20 @@ public sealed class BatchPlannerSpecs
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         Assert.Equal(2_000_000, contiguous);
         Assert.True(allocated < 64 * 1024, $"enumerating 2 million batches allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void Plan_fingerprint_should_tell_plans_that_cut_a_range_elsewhere()
+    {
+        var range = new NumberRange(1, 1_000_000);
+        var tapered = BatchPlanner.Plan(range, new PlanOptions { Workers = 2 });
+        var again = BatchPlanner.Plan(range, new PlanOptions { Workers = 2 });
+        var equal = BatchPlanner.Plan(range, new PlanOptions { Workers = 1, Batches = tapered.Count });
+
+        Assert.Equal(tapered.Fingerprint, again.Fingerprint);
+        Assert.Equal(tapered.Count, equal.Count);
+        Assert.NotEqual(tapered.Fingerprint, equal.Fingerprint);
+        Assert.NotEqual(tapered.Fingerprint, BatchPlanner.Plan(range, new PlanOptions { Workers = 2, Split = SplitStrategy.Starmap, Batches = tapered.Count }).Fingerprint);
     }
 
     [Fact]
