@@ -36,6 +36,7 @@ public sealed class BatchPlan : IEnumerable<Batch>
     {
         get
         {
+            // FNV-1a over the nine offsets.
             var hash = 14695981039346656037UL;
             for (var k = 0; k <= 8; k++)
             {
