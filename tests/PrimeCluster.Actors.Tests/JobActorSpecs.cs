@@ -176,7 +176,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
 
         // As a coordinator on another node would, from the checkpoint alone; the lost job's late results count once.
         var settings = PrimeClusterSettings.From(Sys.Settings.Config);
-        var resumed = ChildActorOf(JobActor.Props(id, Spec, checkpoint.Plan(), 1, checkpoint.View.SubmittedAt, settings, checkpoint));
+        var resumed = ChildActorOf(JobActor.Props(checkpoint, checkpoint.Plan(), settings));
         var newcomer = CreateTestProbe();
         var redo = await TakeAsync(resumed, newcomer, slots: 10);
         Assert.Equal([4L, 5, 7, 8, 9], redo.Select(b => b.Index));
@@ -196,7 +196,8 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
     {
         var id = JobId.New();
         var settings = PrimeClusterSettings.From(Sys.Settings.Config);
-        var job = ChildActorOf(JobActor.Props(id, Spec, Spec.Plan(1), 1, DateTimeOffset.UtcNow, settings));
+        var plan = Spec.Plan(1);
+        var job = ChildActorOf(JobActor.Props(JobCheckpoint.Start(id, Spec, plan, DateTimeOffset.UtcNow), plan, settings));
         return (job, id);
     }
 

@@ -191,7 +191,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
                 continue;
             }
 
-            var actor = Context.ActorOf(JobActor.Props(view.Id, view.Spec, plan, view.Workers, view.SubmittedAt, _settings, checkpoint), $"job-{view.Id}");
+            var actor = Context.ActorOf(JobActor.Props(checkpoint, plan, _settings), $"job-{view.Id}");
             Context.Watch(actor);
             _jobs[view.Id] = new JobEntry(actor, view) { Waiting = true };
             _running.Add(view.Id);
@@ -220,11 +220,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             return;
         }
 
-        var submittedAt = DateTimeOffset.UtcNow;
-        var actor = Context.ActorOf(JobActor.Props(id, submit.Spec, plan, workers, submittedAt, _settings), $"job-{id}");
+        var start = JobCheckpoint.Start(id, submit.Spec, plan, DateTimeOffset.UtcNow);
+        var actor = Context.ActorOf(JobActor.Props(start, plan, _settings), $"job-{id}");
         Context.Watch(actor);
-        var estimate = (UInt128)Math.Round(CostModel.EstimateChecks(submit.Spec.Range));
-        var view = new JobView(id, submit.Spec, JobState.Queued, 0, plan.Count, Tally.Zero, estimate, false, workers, submittedAt, null, null, TimeSpan.Zero, null);
+        var view = start.View;
 
         // Every plan has a batch to hand out, so the job is ready for workers at once.
         _jobs[id] = new JobEntry(actor, view) { Waiting = true };
@@ -233,7 +232,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         _log.Info("Job {0} accepted: {1} {2}, {3} batches for {4} workers", id, Names.Of(submit.Spec.Algorithm), submit.Spec.Range, plan.Count, workers);
 
         // Accepted once the seeds hold it (or the write timed out and gossip will take it there).
-        Save(Checkpoint(view, plan.Fingerprint), new Accepting(id, Sender));
+        Save(start, new Accepting(id, Sender));
         ForgetOldJobs();
     }
 
@@ -304,7 +303,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         entry.View = finished.View;
         _running.Remove(id);
         // A finished job is never resumed, so its plan is never cut again.
-        Save(Checkpoint(finished.View, planFingerprint: 0));
+        Save(new JobCheckpoint(finished.View, _settings.BatchesPerWorker, _settings.MaxBatchDuration, PlanFingerprint: 0, []));
         foreach (var awaiter in entry.Awaiters)
         {
             awaiter.Tell(finished.View);
@@ -400,9 +399,6 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             accepting?.ReplyTo.Tell(new JobAccepted(accepting.Id));
         }
     }
-
-    /// <summary>A checkpoint of a job with no batch done, or of a finished one, whose done batches no longer matter.</summary>
-    private JobCheckpoint Checkpoint(JobView view, ulong planFingerprint) => new(view, _settings.BatchesPerWorker, _settings.MaxBatchDuration, planFingerprint, []);
 
     /// <summary>A submitter waiting for its job to be written to the seeds.</summary>
     private sealed record Accepting(JobId Id, IActorRef ReplyTo);

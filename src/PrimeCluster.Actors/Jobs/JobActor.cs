@@ -44,26 +44,25 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     /// <summary>How long batches of this job have been out, from hand-out to result, on average (seconds).</summary>
     private double _averageOut = double.NaN;
 
-    public JobActor(JobId id, JobSpec spec, BatchPlan plan, int workers, DateTimeOffset submittedAt, PrimeClusterSettings settings, JobCheckpoint? resume)
+    /// <param name="start">Where the job starts: a new job's checkpoint has nothing done; a resumed one's, what was.</param>
+    /// <param name="plan">The plan <paramref name="start"/> was taken of.</param>
+    public JobActor(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings)
     {
-        _id = id;
-        _spec = spec;
+        var view = start.View;
+        _id = view.Id;
+        _spec = view.Spec;
         _plan = plan;
-        _planFingerprint = plan.Fingerprint;
-        _workers = workers;
-        _submittedAt = submittedAt;
+        _planFingerprint = start.PlanFingerprint;
+        _workers = view.Workers;
+        _submittedAt = view.SubmittedAt;
         _settings = settings;
-        _ledger = resume is null ? new BatchLedger<IActorRef>(plan.Count) : BatchLedger<IActorRef>.Resume(plan.Count, resume.Done);
-        _estimatedChecks = (UInt128)Math.Round(CostModel.EstimateChecks(spec.Range));
-        if (resume is not null)
-        {
-            _soFar = resume.View.SoFar;
-            _state = resume.View.State;
-            _startedAt = resume.View.StartedAt;
-            _elapsedBefore = resume.View.Elapsed;
-            _estimatedChecks = resume.View.EstimatedChecks;
-            _estimateIsExact = resume.View.EstimateIsExact;
-        }
+        _ledger = BatchLedger<IActorRef>.Resume(plan.Count, start.Done);
+        _soFar = view.SoFar;
+        _state = view.State;
+        _startedAt = view.StartedAt;
+        _elapsedBefore = view.Elapsed;
+        _estimatedChecks = view.EstimatedChecks;
+        _estimateIsExact = view.EstimateIsExact;
 
         Receive<JobControl.OfferWork>(HandOut);
         Receive<BatchesCompleted>(Completed);
@@ -82,8 +81,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(JobId id, JobSpec spec, BatchPlan plan, int workers, DateTimeOffset submittedAt, PrimeClusterSettings settings, JobCheckpoint? resume = null) =>
-        Akka.Actor.Props.Create(() => new JobActor(id, spec, plan, workers, submittedAt, settings, resume));
+    public static Props Props(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings) =>
+        Akka.Actor.Props.Create(() => new JobActor(start, plan, settings));
 
     protected override void PreStart()
     {

@@ -1,4 +1,6 @@
 using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
 using PrimeCluster.Core.Planning;
 
 namespace PrimeCluster.Actors.Jobs;
@@ -11,6 +13,16 @@ namespace PrimeCluster.Actors.Jobs;
 public sealed record JobCheckpoint(JobView View, int BatchesPerWorker, TimeSpan MaxBatchDuration, ulong PlanFingerprint, IReadOnlyList<BatchSpan> Done)
     : IClusterMessage
 {
+    /// <summary>A job just accepted: queued, nothing done, and an estimate of its checks; its plan was cut for it.</summary>
+    public static JobCheckpoint Start(JobId id, JobSpec spec, BatchPlan plan, DateTimeOffset submittedAt)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(plan);
+        var estimate = (UInt128)Math.Round(CostModel.EstimateChecks(spec.Range));
+        var view = new JobView(id, spec, JobState.Queued, 0, plan.Count, Tally.Zero, estimate, false, plan.Options.Workers, submittedAt, null, null, TimeSpan.Zero, null);
+        return new JobCheckpoint(view, plan.Options.BatchesPerWorker, plan.Options.MaxBatchDuration, plan.Fingerprint, []);
+    }
+
     /// <summary>
     /// The job's plan, cut again as it was at the start: batch i is the same range on every node. A plan cut
     /// otherwise, by a seed of another version, would count some numbers twice and others never: refused.
