@@ -398,7 +398,7 @@ restart_node() {
 requeued() {
   local line
   line=$(grep -h "$2.*primecluster@$1:4053.*go back to the queue" "$tmp/logs/seed-1.log" | tail -n 1 || true)
-  [[ -n $line ]] || line=$(grep -h "$2.*late with.*primecluster@$1:4053.*a copy goes to" "$tmp/logs/seed-1.log" | tail -n 1 || true)
+  [[ -n $line ]] || line=$(grep -h "$2.*batch.*with.*primecluster@$1:4053.*a copy goes to" "$tmp/logs/seed-1.log" | tail -n 1 || true)
   if [[ -n $line ]]; then
     log "  seed-1's log: ...${line#*Job }"
   else

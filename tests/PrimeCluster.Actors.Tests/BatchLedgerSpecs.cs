@@ -103,6 +103,21 @@ public sealed class BatchLedgerSpecs
     }
 
     [Fact]
+    public void HeldAlongside_should_name_the_other_batches_of_the_first_holder()
+    {
+        var ledger = new BatchLedger<string>(5);
+        ledger.Take("a", 3);
+        ledger.Take("b", 1);
+        ledger.Complete(0);
+
+        Assert.Equal([2L], ledger.HeldAlongside(1));
+        Assert.Empty(ledger.HeldAlongside(3));
+        Assert.Empty(ledger.HeldAlongside(4));
+        Assert.Equal(1L, ledger.TakeCopy("b", index => index == 1));
+        Assert.Equal([2L], ledger.HeldAlongside(1));
+    }
+
+    [Fact]
     public void TakeCopy_should_copy_only_a_batch_the_caller_says_is_late()
     {
         var ledger = new BatchLedger<string>(3);

@@ -81,24 +81,56 @@ public sealed class CoordinatorSpecs : TestKit
     {
         var id = await SubmitAsync(new JobSpec(new NumberRange(0, 80_000), Batches: 3));
         var slow = CreateTestProbe();
+        var slower = CreateTestProbe();
         var fast = CreateTestProbe();
-        var held = await RequestAsync(slow, slots: 2);
-        Assert.Equal([0L, 1], held!.Batches.Select(b => b.Index));
+        var held = await RequestAsync(slow, slots: 1);
+        Assert.Equal([0L], held!.Batches.Select(b => b.Index));
+        var stalled = await RequestAsync(slower, slots: 1);
+        Assert.Equal([1L], stalled!.Batches.Select(b => b.Index));
         var own = await RequestAsync(fast, slots: 1);
         await Task.Delay(TimeSpan.FromMilliseconds(300));
         Complete(own!, fast);
 
-        // Out about as long as the fast worker's batch took (300 ms), the slow worker's are not late yet; out over
-        // twice as long, they are.
+        // Out about as long as the fast worker's batch took (300 ms), the others' are not late yet; out over twice as
+        // long, they are, and the one handed out last is copied.
         Assert.Null(await RequestAsync(fast, slots: 1));
         await Task.Delay(TimeSpan.FromSeconds(1));
         var copy = await RequestAsync(fast, slots: 1);
         Assert.Equal([1L], copy!.Batches.Select(b => b.Index));
 
-        // The copy reports first: the slow worker is told to drop that batch, and its own result is not counted again.
+        // The copy reports first: its other holder is told to drop that batch, and its own result is not counted again.
         Complete(copy, fast);
-        await slow.FishForMessageAsync(m => m is DropBatches d && d.JobId == id && d.Indices.SequenceEqual([1L]));
+        await slower.FishForMessageAsync(m => m is DropBatches d && d.JobId == id && d.Indices.SequenceEqual([1L]));
+        Complete(stalled, slower);
         Complete(held, slow);
+
+        _coordinator.Tell(new AwaitJob(id));
+        var view = await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10));
+        Assert.Equal(JobState.Done, view.State);
+        Assert.Equal(SieveKernel.Instance.Count(0, 80_000), view.Result);
+    }
+
+    [Fact]
+    public async Task A_worker_with_nothing_left_should_race_a_copy_of_a_batch_waiting_at_a_busy_worker_at_once()
+    {
+        var id = await SubmitAsync(new JobSpec(new NumberRange(0, 80_000), Batches: 3));
+        var busy = CreateTestProbe();
+        var other = CreateTestProbe();
+        var held = await RequestAsync(busy, slots: 2);
+        Assert.Equal([0L, 1], held!.Batches.Select(b => b.Index));
+        var own = await RequestAsync(other, slots: 2);
+        Assert.Equal([2L], own!.Batches.Select(b => b.Index));
+
+        // While it still has a batch of its own, no copy: nothing is late yet.
+        Assert.Null(await RequestAsync(other, slots: 1));
+
+        // With nothing left, it takes a copy of the batch waiting behind the busy worker's first, without waiting.
+        Complete(own, other);
+        var copy = await RequestAsync(other, slots: 2);
+        Assert.Equal([1L], copy!.Batches.Select(b => b.Index));
+        Complete(copy, other);
+        await busy.FishForMessageAsync(m => m is DropBatches d && d.JobId == id && d.Indices.SequenceEqual([1L]));
+        Complete(held, busy);
 
         _coordinator.Tell(new AwaitJob(id));
         var view = await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10));

@@ -5,8 +5,8 @@ namespace PrimeCluster.Actors.Jobs;
 /// <summary>
 /// Which batches of a job are waiting, out with which worker, and done: every batch is counted exactly once, however
 /// often it is handed out, handed back or reported. Memory grows with the batches out of order, not with the plan.
-/// At the end of a job a batch out with one worker may be copied to an idle one, so that a slow worker does not hold
-/// the whole job back; whichever reports it first counts it.
+/// At the end of a job a batch out with one worker may be copied to an idle one, so that a slow or busy worker does not
+/// hold the whole job back; whichever reports it first counts it.
 /// </summary>
 /// <typeparam name="TWorker">Whoever holds a batch.</typeparam>
 public sealed class BatchLedger<TWorker>(long count)
@@ -40,6 +40,10 @@ public sealed class BatchLedger<TWorker>(long count)
     public IEnumerable<TWorker> Holders => _byWorker.Keys;
 
     public int HeldBy(TWorker worker) => _byWorker.TryGetValue(worker, out var held) ? held.Count : 0;
+
+    /// <summary>The other batches held by the worker <paramref name="index"/> was handed out to first.</summary>
+    public IEnumerable<long> HeldAlongside(long index) =>
+        _out.TryGetValue(index, out var holder) && _byWorker.TryGetValue(holder, out var held) ? held.Where(i => i != index) : [];
 
     /// <summary>
     /// A ledger that takes up where a checkpoint left off: the batches in <paramref name="done"/> are done, and every

@@ -106,10 +106,12 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void HandOut(JobControl.OfferWork offer)
     {
         // Near the end, spread what is left one by one, so no worker sits on batches while another has none; at the
-        // very end, an idle worker races a copy of a batch that is late.
+        // very end, a worker races a copy of a batch that is late, and one with nothing of this job left races a copy
+        // of a batch waiting at a busy worker rather than wait for that worker to get to it.
         var fairShare = (int)Math.Clamp(_ledger.WaitingEstimate / _workers, 1, Math.Max(1, offer.Slots));
+        var emptyHanded = _ledger.HeldBy(offer.Worker) == 0;
         IReadOnlyList<long> indices = offer.Backup
-            ? _ledger.TakeCopy(offer.Worker, Overdue) is { } copy ? [copy] : []
+            ? _ledger.TakeCopy(offer.Worker, index => Overdue(index) || (emptyHanded && QueuedBehindAnother(index))) is { } copy ? [copy] : []
             : _ledger.Take(offer.Worker, fairShare);
         if (indices.Count == 0)
         {
@@ -128,8 +130,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
         if (offer.Backup)
         {
-            _ledger.IsRaced(indices[0], offer.Worker, out var late);
-            _log.Info("Job {0}: batch {1} is late with {2}; a copy goes to {3}", _id, indices[0], late?.Path, offer.Worker.Path);
+            _ledger.IsRaced(indices[0], offer.Worker, out var holder);
+            var why = Overdue(indices[0]) ? "is late with" : "waits behind another batch with";
+            _log.Info("Job {0}: batch {1} {2} {3}; a copy goes to {4}", _id, indices[0], why, holder?.Path, offer.Worker.Path);
         }
         else
         {
@@ -265,10 +268,18 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Out more than twice as long as this job's batches take on average: a worker that slow, or cut off, is worth
-    /// racing. Batches on time are left alone, so a job's ordinary end computes nothing twice.
+    /// racing.
     /// </summary>
     private bool Overdue(long index) =>
         _handedOutAt.TryGetValue(index, out var handedOutAt) && Stopwatch.GetElapsedTime(handedOutAt).TotalSeconds > 2 * _averageOut;
+
+    /// <summary>
+    /// Out with a worker that holds another batch of this job handed out before it: that worker computes its batches
+    /// in turn, so this one has likely not started, and an idle worker that takes a copy now finishes it sooner.
+    /// </summary>
+    private bool QueuedBehindAnother(long index) =>
+        _handedOutAt.TryGetValue(index, out var handedOutAt)
+        && _ledger.HeldAlongside(index).Any(other => _handedOutAt.TryGetValue(other, out var before) && (before < handedOutAt || (before == handedOutAt && other < index)));
 
     private void AnnounceWaiting()
     {
