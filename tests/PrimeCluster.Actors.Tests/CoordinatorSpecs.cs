@@ -31,10 +31,7 @@ public sealed class CoordinatorSpecs : TestKit
 
         await ComputeAllAsync(worker);
 
-        _coordinator.Tell(new AwaitJob(id));
-        var view = await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10));
-        Assert.Equal(JobState.Done, view.State);
-        Assert.Equal(SieveKernel.Instance.Count(0, 50_000), view.Result);
+        await AssertDoneExactlyAsync(id, new NumberRange(0, 50_000));
         _coordinator.Tell(GetJobs.Instance);
         Assert.Contains(id, (await ExpectMsgAsync<JobList>()).Jobs.Select(j => j.Id));
     }
@@ -71,9 +68,7 @@ public sealed class CoordinatorSpecs : TestKit
         Sys.Stop(doomed.Ref);
         await ComputeAllAsync(survivor);
 
-        _coordinator.Tell(new AwaitJob(id));
-        var view = await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10));
-        Assert.Equal(SieveKernel.Instance.Count(0, 80_000), view.Result);
+        await AssertDoneExactlyAsync(id, new NumberRange(0, 80_000));
     }
 
     [Fact]
@@ -104,10 +99,7 @@ public sealed class CoordinatorSpecs : TestKit
         Complete(stalled, slower);
         Complete(held, slow);
 
-        _coordinator.Tell(new AwaitJob(id));
-        var view = await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10));
-        Assert.Equal(JobState.Done, view.State);
-        Assert.Equal(SieveKernel.Instance.Count(0, 80_000), view.Result);
+        await AssertDoneExactlyAsync(id, new NumberRange(0, 80_000));
     }
 
     [Fact]
@@ -132,10 +124,7 @@ public sealed class CoordinatorSpecs : TestKit
         await busy.FishForMessageAsync(m => m is DropBatches d && d.JobId == id && d.Indices.SequenceEqual([1L]));
         Complete(held, busy);
 
-        _coordinator.Tell(new AwaitJob(id));
-        var view = await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10));
-        Assert.Equal(JobState.Done, view.State);
-        Assert.Equal(SieveKernel.Instance.Count(0, 80_000), view.Result);
+        await AssertDoneExactlyAsync(id, new NumberRange(0, 80_000));
     }
 
     [Fact]
@@ -193,6 +182,15 @@ public sealed class CoordinatorSpecs : TestKit
             Assert.Contains(workers, w => w.Path == busy.Ref.Path.ToStringWithoutAddress() && w.Batches == 2);
             Assert.All(workers, w => Assert.True(w.Node.HasGlobalScope));
         });
+    }
+
+    /// <summary>The job ends done, with the exact tally of its range.</summary>
+    private async Task AssertDoneExactlyAsync(JobId id, NumberRange range)
+    {
+        _coordinator.Tell(new AwaitJob(id));
+        var view = await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10));
+        Assert.Equal(JobState.Done, view.State);
+        Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view.Result);
     }
 
     private async Task<JobId> SubmitAsync(JobSpec spec)
