@@ -38,6 +38,11 @@ public static class NodeHost
                 loggers.AddLogger<AkkaLogForwarder>();
             }));
         builder.Services.AddSingleton(services => new CoordinatorClient(services.GetRequiredService<IRequiredActor<CoordinatorKey>>().ActorRef));
+        if (token.Length == 0)
+        {
+            var publicHost = config.GetString("akka.remote.dot-netty.tcp.public-hostname", "localhost");
+            builder.Services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(filter => filter.AllowedHosts = [.. ApiHosts.Allowed(new Uri(apiUrl), publicHost)]);
+        }
 
         var app = builder.Build();
         app.UseMiddleware<ApiErrorMiddleware>();
@@ -45,9 +50,14 @@ public static class NodeHost
         {
             app.UseMiddleware<BearerTokenMiddleware>(token);
         }
-        else if (!new Uri(apiUrl).IsLoopback)
+        else
         {
-            app.Logger.LogWarning("The API listens on {Url} without API_TOKEN: anyone who can reach it can submit and cancel jobs", apiUrl);
+            // Without a token, only requests for this machine's own names: no web page can reach the API by DNS rebinding.
+            app.UseHostFiltering();
+            if (!new Uri(apiUrl).IsLoopback)
+            {
+                app.Logger.LogWarning("The API listens on {Url} without API_TOKEN: anyone who can reach it can submit and cancel jobs", apiUrl);
+            }
         }
 
         app.MapHealth();

@@ -23,6 +23,11 @@ public sealed class AuthSpecs
         }
 
         Assert.Equal(HttpStatusCode.OK, (await node.Http.GetAsync("/jobs")).StatusCode);
+
+        // The token is what guards the API then, whatever name the node is reached by.
+        using var renamed = new HttpRequestMessage(HttpMethod.Get, "/jobs");
+        renamed.Headers.Host = "cluster.example";
+        Assert.Equal(HttpStatusCode.OK, (await node.Http.SendAsync(renamed)).StatusCode);
     }
 
     [Fact]
