@@ -5,18 +5,24 @@ using System.Text.Json;
 namespace PrimeCluster.Contracts;
 
 /// <summary>
-/// The body of <c>POST /jobs</c>: <c>from</c> and <c>til</c> required, <c>algorithm</c>, <c>split</c> and
-/// <c>batches</c> optional. Read field by field so that every refusal names its field.
+/// The body of <c>POST /jobs</c>: <c>from</c> and <c>til</c> required, <c>algorithm</c>, <c>split</c>,
+/// <c>batches</c> and <c>accept_cost</c> optional. Read field by field so that every refusal names its field.
 /// </summary>
-public sealed record JobRequest(ulong From, ulong Til, string Algorithm, string Split, long? Batches)
+public sealed record JobRequest(ulong From, ulong Til, string Algorithm, string Split, long? Batches, bool AcceptCost = false)
 {
     public const int MaxBodyBytes = 16 * 1024;
 
-    private static readonly string[] Fields = ["from", "til", "algorithm", "split", "batches"];
+    private static readonly string[] Fields = ["from", "til", "algorithm", "split", "batches", "accept_cost"];
 
     /// <summary>Reads a request body; on bad input returns null and the error naming the field.</summary>
     public static JobRequest? Parse(ReadOnlySpan<byte> body, long maxBatches, out ErrorResource? error)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            error = new ErrorResource("the body is not valid UTF-8", "body");
+            return null;
+        }
+
         try
         {
             using var document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
@@ -25,6 +31,12 @@ public sealed record JobRequest(ulong From, ulong Til, string Algorithm, string 
         catch (JsonException e)
         {
             error = new ErrorResource($"the body is not valid JSON: {e.Message}", "body");
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // What JsonElement throws for a string it cannot turn into text, such as an escaped lone surrogate.
+            error = new ErrorResource("the body holds a string that is not valid Unicode (a lone surrogate escape such as \\ud800)", "body");
             return null;
         }
     }
@@ -77,7 +89,19 @@ public sealed record JobRequest(ulong From, ulong Til, string Algorithm, string 
             batches = (long)value;
         }
 
-        return new JobRequest(from, til, algorithm, split, batches);
+        var acceptCost = false;
+        if (root.TryGetProperty("accept_cost", out var acceptElement) && acceptElement.ValueKind != JsonValueKind.Null)
+        {
+            if (acceptElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                error = new ErrorResource("accept_cost must be true or false", "accept_cost");
+                return null;
+            }
+
+            acceptCost = acceptElement.GetBoolean();
+        }
+
+        return new JobRequest(from, til, algorithm, split, batches, acceptCost);
     }
 
     private static bool TryNumber(JsonElement root, string name, out ulong value, out ErrorResource? error)

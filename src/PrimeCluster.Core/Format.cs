@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PrimeCluster.Cli.Output;
+namespace PrimeCluster.Core;
 
 /// <summary>How numbers and durations read in tables and messages.</summary>
 public static class Format

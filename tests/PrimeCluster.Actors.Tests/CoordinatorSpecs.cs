@@ -32,7 +32,7 @@ public sealed class CoordinatorSpecs : TestKit
         await ComputeAllAsync(worker);
 
         await AssertDoneExactlyAsync(id, new NumberRange(0, 50_000));
-        _coordinator.Tell(GetJobs.Instance);
+        _coordinator.Tell(new GetJobs(10));
         Assert.Contains(id, (await ExpectMsgAsync<JobList>()).Jobs.Select(j => j.Id));
     }
 
@@ -184,6 +184,79 @@ public sealed class CoordinatorSpecs : TestKit
         });
     }
 
+    [Fact]
+    public async Task Coordinator_should_forget_the_oldest_finished_jobs_while_an_older_job_runs()
+    {
+        var coordinator = Sys.ActorOf(CoordinatorActor.Props(PrimeClusterSettings.From(Sys.Settings.Config) with { History = 3, Checkpoints = false }));
+        var worker = CreateTestProbe();
+        var running = await SubmitAsync(new JobSpec(new NumberRange(0, 80_000), Batches: 1), coordinator);
+        Assert.Equal(running, (await RequestAsync(worker, slots: 1, coordinator))!.JobId);
+
+        // The running job's one batch stays out: each of these is all there is to hand out, and it finishes.
+        var finished = new List<JobId>();
+        for (var i = 0; i < 5; i++)
+        {
+            finished.Add(await SubmitAsync(new JobSpec(new NumberRange(0, 1_000 + (ulong)i), Batches: 1), coordinator));
+            Complete((await RequestAsync(worker, slots: 1, coordinator))!, worker);
+            coordinator.Tell(new AwaitJob(finished[^1]));
+            Assert.Equal(JobState.Done, (await ExpectMsgAsync<JobView>()).State);
+        }
+
+        coordinator.Tell(new GetJobs(GetJobs.MaxLimit));
+        var kept = (await ExpectMsgAsync<JobList>()).Jobs.Select(j => j.Id.Value).Order(StringComparer.Ordinal);
+        Assert.Equal(finished[2..].Append(running).Select(id => id.Value).Order(StringComparer.Ordinal), kept);
+    }
+
+    [Fact]
+    public async Task Coordinator_should_list_jobs_newest_first_in_pages()
+    {
+        var ids = new List<JobId>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await SubmitAsync(new JobSpec(new NumberRange(0, 1_000 + (ulong)i), Batches: 1)));
+        }
+
+        _coordinator.Tell(new GetJobs(GetJobs.MaxLimit));
+        var all = await ExpectMsgAsync<JobList>();
+        Assert.False(all.More);
+        Assert.Equal(ids.Select(id => id.Value).Order(StringComparer.Ordinal), all.Jobs.Select(j => j.Id.Value).Order(StringComparer.Ordinal));
+        Assert.True(all.Jobs.Zip(all.Jobs.Skip(1)).All(p => p.First.SubmittedAt >= p.Second.SubmittedAt), "newest first");
+
+        var paged = new List<JobId>();
+        JobId? before = null;
+        for (var page = 0; page < 3; page++)
+        {
+            _coordinator.Tell(new GetJobs(2, before));
+            var list = await ExpectMsgAsync<JobList>();
+            paged.AddRange(list.Jobs.Select(j => j.Id));
+            Assert.Equal(page < 2, list.More);
+            before = list.Jobs[^1].Id;
+        }
+
+        Assert.Equal(all.Jobs.Select(j => j.Id), paged);
+        _coordinator.Tell(new GetJobs(2, new JobId("gone000000")));
+        Assert.Equal(new JobId("gone000000"), (await ExpectMsgAsync<JobNotFound>()).Id);
+    }
+
+    [Fact]
+    public async Task Coordinator_should_refuse_a_trial_job_over_the_cost_limit_unless_its_cost_is_accepted()
+    {
+        var huge = new JobSpec(new NumberRange(1, 100_000_000));
+
+        _coordinator.Tell(new SubmitJob(huge));
+        var refused = await ExpectMsgAsync<JobRejected>();
+        Assert.Equal(JobRejection.OverCostLimit, refused.Why);
+        Assert.Contains("--algorithm sieve", refused.Reason, StringComparison.Ordinal);
+        Assert.Contains("1 h 00 min", refused.Reason, StringComparison.Ordinal);
+
+        _coordinator.Tell(new SubmitJob(huge with { Algorithm = Algorithm.Sieve }));
+        await ExpectMsgAsync<JobAccepted>();
+        _coordinator.Tell(new SubmitJob(huge, AcceptCost: true));
+        var accepted = await ExpectMsgAsync<JobAccepted>();
+        _coordinator.Tell(new CancelJob(accepted.Id));
+        Assert.Equal(JobState.Cancelled, (await ExpectMsgAsync<JobView>()).State);
+    }
+
     /// <summary>The job ends done, with the exact tally of its range.</summary>
     private async Task AssertDoneExactlyAsync(JobId id, NumberRange range)
     {
@@ -193,16 +266,16 @@ public sealed class CoordinatorSpecs : TestKit
         Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view.Result);
     }
 
-    private async Task<JobId> SubmitAsync(JobSpec spec)
+    private async Task<JobId> SubmitAsync(JobSpec spec, IActorRef? coordinator = null)
     {
-        _coordinator.Tell(new SubmitJob(spec));
+        (coordinator ?? _coordinator).Tell(new SubmitJob(spec));
         return (await ExpectMsgAsync<JobAccepted>()).Id;
     }
 
     /// <summary>The worker's request answered with batches, or null when there is nothing to do.</summary>
-    private async Task<WorkAssignment?> RequestAsync(TestProbe worker, int slots)
+    private async Task<WorkAssignment?> RequestAsync(TestProbe worker, int slots, IActorRef? coordinator = null)
     {
-        _coordinator.Tell(new RequestWork(worker.Ref, slots, 0), worker.Ref);
+        (coordinator ?? _coordinator).Tell(new RequestWork(worker.Ref, slots, 0), worker.Ref);
         var answer = await worker.FishForMessageAsync(m => m is WorkAssignment or NoWorkNow);
         return answer as WorkAssignment;
     }

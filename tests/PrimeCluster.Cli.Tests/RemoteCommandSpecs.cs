@@ -50,6 +50,28 @@ public sealed class RemoteCommandSpecs(NodeFixture fixture) : IClassFixture<Node
     }
 
     [Fact]
+    public async Task Jobs_should_show_the_newest_and_page_through_the_rest()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(ExitCodes.Done, (await CliRun.InvokeAsync(_environment, "submit", "1", "1000", "--detach")).ExitCode);
+        }
+
+        var two = await CliRun.InvokeAsync(_environment, "jobs", "--limit", "2", "--json");
+        var all = await CliRun.InvokeAsync(_environment, "jobs", "--all", "--json");
+
+        Assert.Equal(ExitCodes.Done, two.ExitCode);
+        var newest = JsonDocument.Parse(two.Out).RootElement.EnumerateArray().Select(j => j.GetProperty("id").GetString()).ToList();
+        var every = JsonDocument.Parse(all.Out).RootElement.EnumerateArray().Select(j => j.GetProperty("id").GetString()).ToList();
+        Assert.Equal(2, newest.Count);
+        Assert.True(every.Count >= 3);
+        Assert.Equal(every.Take(2), newest);
+        Assert.Contains("--all", two.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("--all", all.Error, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, (await CliRun.InvokeAsync(_environment, "jobs", "--limit", "0")).ExitCode);
+    }
+
+    [Fact]
     public async Task Cancel_should_stop_a_running_job_and_watch_should_then_exit_1()
     {
         var id = (await CliRun.InvokeAsync(_environment, "submit", "1", "6000000", "--detach", "--yes")).Out.Trim();

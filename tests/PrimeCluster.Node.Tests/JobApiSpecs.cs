@@ -57,6 +57,9 @@ public sealed class JobApiSpecs(SeedNodeFixture fixture) : IClassFixture<SeedNod
     [InlineData("""{"from": 0, "til": """, "body")]
     [InlineData("""[1, 2]""", "body")]
     [InlineData("", "body")]
+    [InlineData("""{"from": 0, "til": 5, "algorithm": "\ud800"}""", "body")]
+    [InlineData("""{"from": 0, "til": 5, "\udfff": 1}""", "body")]
+    [InlineData("""{"from": 0, "til": 5, "accept_cost": "yes"}""", "accept_cost")]
     public async Task Bad_input_should_answer_400_naming_the_field(string body, string field)
     {
         var response = await _node.PostJsonAsync("/jobs", body);
@@ -65,6 +68,106 @@ public sealed class JobApiSpecs(SeedNodeFixture fixture) : IClassFixture<SeedNod
         using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(field, error.RootElement.GetProperty("field").GetString());
         Assert.False(string.IsNullOrWhiteSpace(error.RootElement.GetProperty("error").GetString()));
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_utf8_should_answer_400()
+    {
+        var body = new ByteArrayContent([.. "{\"from\": 0, \"til\": 5, \"algorithm\": \""u8, 0xC3, 0x28, .. "\"}"u8]);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var response = await _node.Http.PostAsync("/jobs", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("body", error.RootElement.GetProperty("field").GetString());
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("multipart/form-data; boundary=x")]
+    public async Task A_body_that_is_not_json_should_answer_415(string contentType)
+    {
+        var body = new StringContent("""{"from": 0, "til": 5}""");
+        body.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+
+        var response = await _node.Http.PostAsync("/jobs", body);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_trial_job_over_the_cost_limit_should_need_accept_cost()
+    {
+        var refused = await _node.PostJsonAsync("/jobs", """{"from": 1, "til": 100000000}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        using var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.Equal("accept_cost", error.RootElement.GetProperty("field").GetString());
+        Assert.Contains("cost limit is 1 h 00 min", error.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        var accepted = await _node.PostJsonAsync("/jobs", """{"from": 1, "til": 100000000, "accept_cost": true}""");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        using var job = JsonDocument.Parse(await accepted.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await _node.Http.DeleteAsync($"/jobs/{job.RootElement.GetProperty("id").GetString()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Jobs_should_come_in_pages_linked_newest_first()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await _node.PostJsonAsync("/jobs", """{"from": 1, "til": 1000}""")).StatusCode);
+        }
+
+        var all = (await GetJsonAsync("/jobs?limit=1000")).Select(j => j.GetProperty("id").GetString()).ToList();
+        var paged = new List<string?>();
+        var next = "/jobs?limit=2";
+        for (var page = 0; page < 1000 && next is not null; page++)
+        {
+            var response = await _node.Http.GetAsync(next);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            paged.AddRange(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(j => j.GetProperty("id").GetString()));
+            next = response.Headers.TryGetValues("Link", out var links)
+                ? System.Text.RegularExpressions.Regex.Match(links.Single(), "^<([^>]+)>; rel=\"next\"$").Groups[1].Value
+                : null;
+        }
+
+        Assert.True(all.Count >= 3);
+        Assert.Equal(all, paged);
+    }
+
+    [Theory]
+    [InlineData("/jobs?limit=0", "limit")]
+    [InlineData("/jobs?limit=1001", "limit")]
+    [InlineData("/jobs?limit=ten", "limit")]
+    [InlineData("/jobs?before=no%20such", "before")]
+    [InlineData("/jobs?before=nosuchjob1", "before")]
+    public async Task Bad_paging_should_answer_400_naming_the_parameter(string path, string field)
+    {
+        var response = await _node.Http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(field, error.RootElement.GetProperty("field").GetString());
+    }
+
+    [Theory]
+    [InlineData("evil.example")]
+    [InlineData("evil.example:8080")]
+    [InlineData("127.0.0.1.nip.io")]
+    public async Task Without_a_token_a_request_for_another_host_name_should_be_refused(string host)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/jobs") { Content = new StringContent("""{"from": 0, "til": 5}""", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Host = host;
+
+        var response = await _node.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var own = new HttpRequestMessage(HttpMethod.Get, "/jobs");
+        own.Headers.Host = $"localhost:{_node.Http.BaseAddress!.Port}";
+        Assert.Equal(HttpStatusCode.OK, (await _node.Http.SendAsync(own)).StatusCode);
     }
 
     [Fact]
@@ -88,7 +191,7 @@ public sealed class JobApiSpecs(SeedNodeFixture fixture) : IClassFixture<SeedNod
     [Fact]
     public async Task Deleting_a_running_job_should_cancel_it()
     {
-        var response = await _node.PostJsonAsync("/jobs", """{"from": 1, "til": 50000000}""");
+        var response = await _node.PostJsonAsync("/jobs", """{"from": 1, "til": 50000000, "accept_cost": true}""");
         using var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var id = accepted.RootElement.GetProperty("id").GetString()!;
 

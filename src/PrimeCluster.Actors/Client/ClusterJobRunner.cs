@@ -13,7 +13,7 @@ public sealed class ClusterJobRunner(CoordinatorClient client, int workers) : IJ
     public async Task<JobOutcome> RunAsync(JobSpec spec, IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var id = await client.SubmitAsync(spec, cancellationToken).ConfigureAwait(false);
+        var id = await client.SubmitAsync(spec, cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
             var finished = client.AwaitAsync(id, cancellationToken);

@@ -15,11 +15,11 @@ public sealed class CoordinatorClient(IActorRef coordinator, TimeSpan timeout)
     }
 
     /// <summary>Submits a job; throws <see cref="JobRejectedException"/> when the coordinator refuses it.</summary>
-    public async Task<JobId> SubmitAsync(JobSpec spec, CancellationToken cancellationToken = default) =>
-        await coordinator.Ask<object>(new SubmitJob(spec), timeout, cancellationToken).ConfigureAwait(false) switch
+    public async Task<JobId> SubmitAsync(JobSpec spec, bool acceptCost = false, CancellationToken cancellationToken = default) =>
+        await coordinator.Ask<object>(new SubmitJob(spec, acceptCost), timeout, cancellationToken).ConfigureAwait(false) switch
         {
             JobAccepted accepted => accepted.Id,
-            JobRejected rejected => throw new JobRejectedException(rejected.Reason),
+            JobRejected rejected => throw new JobRejectedException(rejected.Reason, rejected.Why),
             var other => throw Unexpected(other),
         };
 
@@ -35,8 +35,14 @@ public sealed class CoordinatorClient(IActorRef coordinator, TimeSpan timeout)
     public async Task<JobView?> CancelAsync(JobId id, CancellationToken cancellationToken = default) =>
         ViewOrNull(await coordinator.Ask<object>(new CancelJob(id), timeout, cancellationToken).ConfigureAwait(false));
 
-    public async Task<IReadOnlyList<JobView>> ListAsync(CancellationToken cancellationToken = default) =>
-        (await coordinator.Ask<JobList>(GetJobs.Instance, timeout, cancellationToken).ConfigureAwait(false)).Jobs;
+    /// <summary>A page of jobs, newest first, or null when the coordinator no longer knows <paramref name="before"/>.</summary>
+    public async Task<JobList?> ListAsync(int limit, JobId? before = null, CancellationToken cancellationToken = default) =>
+        await coordinator.Ask<object>(new GetJobs(limit, before), timeout, cancellationToken).ConfigureAwait(false) switch
+        {
+            JobList list => list,
+            JobNotFound => null,
+            var other => throw Unexpected(other),
+        };
 
     public async Task<IReadOnlyList<WorkerView>> WorkersAsync(CancellationToken cancellationToken = default) =>
         (await coordinator.Ask<WorkerList>(GetWorkers.Instance, timeout, cancellationToken).ConfigureAwait(false)).Workers;
@@ -51,4 +57,7 @@ public sealed class CoordinatorClient(IActorRef coordinator, TimeSpan timeout)
     private static InvalidOperationException Unexpected(object reply) => new($"The coordinator answered with {reply.GetType().Name}.");
 }
 
-public sealed class JobRejectedException(string reason) : Exception(reason);
+public sealed class JobRejectedException(string reason, JobProtocol.JobRejection why) : Exception(reason)
+{
+    public JobProtocol.JobRejection Why { get; } = why;
+}

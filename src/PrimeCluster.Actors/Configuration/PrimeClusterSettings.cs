@@ -14,7 +14,8 @@ public sealed record PrimeClusterSettings(
     bool Checkpoints,
     bool BackupCopies,
     int History,
-    TimeSpan ExactEstimateLimit)
+    TimeSpan ExactEstimateLimit,
+    TimeSpan CostLimit)
 {
     public static PrimeClusterSettings From(Config config)
     {
@@ -31,6 +32,7 @@ public sealed record PrimeClusterSettings(
             Checkpoints: section.GetBoolean("jobs.checkpoints", true),
             BackupCopies: section.GetBoolean("jobs.backup-copies", true),
             History: Math.Max(1, section.GetInt("jobs.history", 1000)),
-            ExactEstimateLimit: section.GetTimeSpan("jobs.exact-estimate-limit", TimeSpan.FromSeconds(1)));
+            ExactEstimateLimit: section.GetTimeSpan("jobs.exact-estimate-limit", TimeSpan.FromSeconds(1)),
+            CostLimit: section.GetTimeSpan("jobs.cost-limit", TimeSpan.FromHours(1)));
     }
 }

@@ -24,7 +24,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PrimeClusterSettings _settings;
     private readonly Dictionary<JobId, JobEntry> _jobs = [];
-    private readonly Queue<JobId> _history = new();
+    /// <summary>Finished jobs, oldest first: the first to be forgotten beyond the history's bound.</summary>
+    private readonly Queue<JobId> _finished = new();
     private readonly List<JobId> _running = [];
     private readonly HashSet<IActorRef> _workers = [];
     /// <summary>Workers told "nothing now", with the room they asked for: served as soon as a job has batches.</summary>
@@ -147,7 +148,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
             ReplyWhenFinished(cancel.Id, Sender);
         });
-        Receive<GetJobs>(_ => Sender.Tell(new JobList(_jobs.Values.Select(e => e.View).OrderByDescending(v => v.SubmittedAt).ToList())));
+        Receive<GetJobs>(ListJobs);
         Receive<GetWorkers>(_ => ReportWorkers(Sender));
         Receive<Terminated>(Terminated);
         Receive<IUpdateResponse>(response =>
@@ -171,10 +172,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         foreach (var checkpoint in checkpoints.OrderBy(c => c.View.SubmittedAt))
         {
             var view = checkpoint.View;
-            _history.Enqueue(view.Id);
             if (view.State.IsFinished())
             {
                 _jobs[view.Id] = new JobEntry(null, view);
+                _finished.Enqueue(view.Id);
                 continue;
             }
 
@@ -216,8 +217,19 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
         catch (ArgumentException e)
         {
-            Sender.Tell(new JobRejected(e.Message));
+            Sender.Tell(new JobRejected(e.Message, JobRejection.InvalidPlan));
             return;
+        }
+
+        if (submit.Spec.Algorithm == Algorithm.Trial && !submit.AcceptCost && _settings.CostLimit > TimeSpan.Zero)
+        {
+            // An estimate, not the sieve's exact count: the actor answers at once, and an hour is not a fine line.
+            var cost = TrialCost.Of(submit.Spec.Range, TrialPace(), exactWithin: TimeSpan.Zero);
+            if (cost.Seconds > _settings.CostLimit.TotalSeconds)
+            {
+                Sender.Tell(new JobRejected($"{cost.Describe()} The cluster's cost limit is {Format.Duration(_settings.CostLimit.TotalSeconds)}.", JobRejection.OverCostLimit));
+                return;
+            }
         }
 
         var start = JobCheckpoint.Start(id, submit.Spec, plan, DateTimeOffset.UtcNow);
@@ -228,12 +240,27 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         // Every plan has a batch to hand out, so the job is ready for workers at once.
         _jobs[id] = new JobEntry(actor, view) { Waiting = true };
         _running.Add(id);
-        _history.Enqueue(id);
         _log.Info("Job {0} accepted: {1} {2}, {3} batches for {4} workers", id, Names.Of(submit.Spec.Algorithm), submit.Spec.Range, plan.Count, workers);
 
         // Accepted once the seeds hold it (or the write timed out and gossip will take it there).
         Save(start, new Accepting(id, Sender));
-        ForgetOldJobs();
+    }
+
+    /// <summary>
+    /// The cluster's pace for trial division: the best of its recent trial jobs big enough to tell (a billion checks,
+    /// where a job's fixed costs no longer weigh), else a nominal pace for each registered worker.
+    /// </summary>
+    private double TrialPace()
+    {
+        var measured = _jobs.Values
+            .Select(e => e.View)
+            .Where(v => v.State == JobState.Done && v.Spec.Algorithm == Algorithm.Trial && v.SoFar.CheckCount >= 1_000_000_000 && v.Elapsed > TimeSpan.Zero)
+            .OrderByDescending(v => v.FinishedAt)
+            .Take(10)
+            .Select(v => v.ChecksPerSecond)
+            .DefaultIfEmpty(0)
+            .Max();
+        return measured > 0 ? measured : Math.Max(1, _workers.Count) * CostModel.TrialChecksPerSecond;
     }
 
     private void Register(IActorRef worker)
@@ -287,7 +314,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private void Finished(JobControl.Finished finished)
     {
         var id = finished.View.Id;
-        if (!_jobs.TryGetValue(id, out var entry))
+        if (!_jobs.TryGetValue(id, out var entry) || entry.View.State.IsFinished())
         {
             return;
         }
@@ -310,6 +337,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
 
         entry.Awaiters.Clear();
+        _finished.Enqueue(id);
+        ForgetOldJobs();
     }
 
     private void ReplyWhenFinished(JobId id, IActorRef replyTo)
@@ -377,14 +406,37 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             .PipeTo(replyTo);
     }
 
+    /// <summary>Keeps the newest finished jobs up to the history's bound, however long a running job keeps going.</summary>
     private void ForgetOldJobs()
     {
-        while (_history.Count > _settings.History && _history.TryPeek(out var oldest) && _jobs[oldest].View.State.IsFinished())
+        while (_finished.Count > _settings.History)
         {
-            var forgotten = _history.Dequeue();
+            var forgotten = _finished.Dequeue();
             _jobs.Remove(forgotten);
             _journal?.Forget(forgotten, Self);
         }
+    }
+
+    private void ListJobs(GetJobs get)
+    {
+        var newestFirst = _jobs.Values.Select(e => e.View)
+            .OrderByDescending(v => v.SubmittedAt)
+            .ThenBy(v => v.Id.Value, StringComparer.Ordinal)
+            .ToList();
+        var start = 0;
+        if (get.Before is { } before)
+        {
+            start = newestFirst.FindIndex(v => v.Id == before) + 1;
+            if (start == 0)
+            {
+                Sender.Tell(new JobNotFound(before));
+                return;
+            }
+        }
+
+        var limit = Math.Clamp(get.Limit, 1, GetJobs.MaxLimit);
+        var page = newestFirst.Skip(start).Take(limit).ToList();
+        Sender.Tell(new JobList(page, More: start + page.Count < newestFirst.Count));
     }
 
     /// <summary>Writes a checkpoint to the seeds; with none to write to, a submitter is answered at once.</summary>

@@ -71,15 +71,15 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "BA" => new BatchesReturnAcknowledged(ReadJobId(r)),
             "CW" => new CancelWork(ReadJobId(r)),
             "DB" => new DropBatches(ReadJobId(r), ReadList(r, r.ReadInt64)),
-            "SJ" => new SubmitJob(ReadSpec(r)),
+            "SJ" => new SubmitJob(ReadSpec(r), r.ReadBoolean()),
             "JA" => new JobAccepted(ReadJobId(r)),
-            "JR" => new JobRejected(r.ReadString()),
+            "JR" => new JobRejected(r.ReadString(), (JobRejection)r.ReadByte()),
             "GJ" => new GetJob(ReadJobId(r)),
             "AJ" => new AwaitJob(ReadJobId(r)),
             "CJ" => new CancelJob(ReadJobId(r)),
             "NF" => new JobNotFound(ReadJobId(r)),
-            "GL" => GetJobs.Instance,
-            "JL" => new JobList(ReadList(r, () => ReadView(r))),
+            "GL" => new GetJobs(r.ReadInt32(), r.ReadBoolean() ? ReadJobId(r) : null),
+            "JL" => new JobList(ReadList(r, () => ReadView(r)), r.ReadBoolean()),
             "JV" => ReadView(r),
             "GW" => GetWorkers.Instance,
             "WV" => ReadWorker(r),
@@ -119,7 +119,16 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 w.Write(m.Slots);
                 w.Write(m.InFlight);
                 break;
-            case NoWorkNow or GetJobs or GetWorkers:
+            case NoWorkNow or GetWorkers:
+                break;
+            case GetJobs m:
+                w.Write(m.Limit);
+                w.Write(m.Before.HasValue);
+                if (m.Before is { } before)
+                {
+                    w.Write(before.Value);
+                }
+
                 break;
             case BatchFailed m:
                 w.Write(m.JobId.Value);
@@ -144,12 +153,14 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 break;
             case SubmitJob m:
                 WriteSpec(w, m.Spec);
+                w.Write(m.AcceptCost);
                 break;
             case JobAccepted m:
                 w.Write(m.Id.Value);
                 break;
             case JobRejected m:
                 w.Write(m.Reason);
+                w.Write((byte)m.Why);
                 break;
             case GetJob m:
                 w.Write(m.Id.Value);
@@ -165,6 +176,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 break;
             case JobList m:
                 WriteList(w, m.Jobs, v => WriteView(w, v));
+                w.Write(m.More);
                 break;
             case JobView m:
                 WriteView(w, m);

@@ -40,8 +40,28 @@ public sealed class ClusterClient : IDisposable
     public Task<JobResource?> CancelAsync(string id, CancellationToken cancellationToken) =>
         SendOrNotFoundAsync<JobResource>(HttpMethod.Delete, $"/jobs/{Uri.EscapeDataString(id)}", cancellationToken);
 
-    public Task<List<JobResource>> ListJobsAsync(CancellationToken cancellationToken) =>
-        SendAsync<List<JobResource>>(HttpMethod.Get, "/jobs", null, cancellationToken);
+    /// <summary>
+    /// A page of jobs, newest first: up to <paramref name="limit"/>, after the job <paramref name="before"/> when given.
+    /// <see cref="JobPage.Next"/> is the <c>before</c> of the next page, from the answer's <c>Link</c> header.
+    /// </summary>
+    public async Task<JobPage> ListJobsAsync(int limit, string? before, CancellationToken cancellationToken)
+    {
+        var path = FormattableString.Invariant($"/jobs?limit={limit}") + (before is null ? string.Empty : $"&before={Uri.EscapeDataString(before)}");
+        using var response = await SendRawAsync(HttpMethod.Get, path, null, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var jobs = await ReadAsync<List<JobResource>>(response, cancellationToken).ConfigureAwait(false);
+        return new JobPage(jobs, NextBefore(response));
+    }
+
+    /// <summary>The <c>before</c> of a <c>Link: &lt;/jobs?limit=N&amp;before=ID&gt;; rel="next"</c> header.</summary>
+    private static string? NextBefore(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Link", out var links)
+            ? links.Where(l => l.Contains("rel=\"next\"", StringComparison.Ordinal))
+                .Select(l => System.Text.RegularExpressions.Regex.Match(l, "[?&]before=([^&>]+)"))
+                .Where(m => m.Success)
+                .Select(m => Uri.UnescapeDataString(m.Groups[1].Value))
+                .FirstOrDefault()
+            : null;
 
     public Task<ClusterResource> ClusterAsync(CancellationToken cancellationToken) =>
         SendAsync<ClusterResource>(HttpMethod.Get, "/cluster", null, cancellationToken);
@@ -156,6 +176,9 @@ public sealed class ClusterClient : IDisposable
         throw new ClusterRefusedException(Url, response.StatusCode, error);
     }
 }
+
+/// <summary>A page of <c>GET /jobs</c>; <paramref name="Next"/> is null on the last page.</summary>
+public sealed record JobPage(List<JobResource> Jobs, string? Next);
 
 /// <summary>The cluster at <see cref="Url"/> could not be reached, or did not answer like a seed.</summary>
 public sealed class ClusterUnreachableException(Uri url, string reason, Exception? inner)

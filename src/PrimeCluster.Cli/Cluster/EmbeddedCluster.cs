@@ -40,6 +40,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 akka.loggers = ["{{typeof(StandardErrorLogger).AssemblyQualifiedName}}"]
                 # No other seed could take a job over: nothing to checkpoint.
                 primecluster.jobs.checkpoints = off
+                # The command line asks before a costly job itself.
+                primecluster.jobs.cost-limit = 0
                 # Nothing to hand back once the job is over: stop at once.
                 akka.coordinated-shutdown.run-by-actor-system-terminate = off
                 akka.coordinated-shutdown.run-by-clr-shutdown-hook = off

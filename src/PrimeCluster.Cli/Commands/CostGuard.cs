@@ -1,45 +1,37 @@
 using PrimeCluster.Cli.Input;
-using PrimeCluster.Cli.Output;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
-using PrimeCluster.Core.Kernels;
 using PrimeCluster.Core.Planning;
 
 namespace PrimeCluster.Cli.Commands;
 
 /// <summary>
 /// Trial division grows with the square of the range: before a trial job that would run for over an hour, say so,
-/// and go on only when the user confirms (on a terminal) or passed --yes.
+/// and go on only when the user confirms (on a terminal) or passed --yes. A cluster applies the same guard itself
+/// (<c>primecluster.jobs.cost-limit</c>); <see cref="ConfirmAsync(string, CliContext)"/> asks about its refusal.
 /// </summary>
 public static class CostGuard
 {
     public static readonly TimeSpan Limit = TimeSpan.FromHours(1);
 
     /// <summary>The sieve counts a range exactly this fast or faster, on one core, to give the exact total of checks.</summary>
-    private const double ExactWhenSieveTakes = 0.5;
+    private static readonly TimeSpan ExactWithin = TimeSpan.FromSeconds(0.5);
 
     /// <summary>True to go on; false when the user declined. Throws <see cref="UsageException"/> when nobody can be asked.</summary>
-    public static async Task<bool> ConfirmAsync(JobSpec spec, Func<Task<double>> checksPerSecond, bool yes, CliContext context)
+    public static Task<bool> ConfirmAsync(JobSpec spec, double checksPerSecond, bool yes, CliContext context)
     {
         if (spec.Algorithm != Algorithm.Trial || yes)
         {
-            return true;
+            return Task.FromResult(true);
         }
 
-        var range = spec.Range;
-        var exact = CostModel.EstimateSeconds(range, Algorithm.Sieve) <= ExactWhenSieveTakes;
-        var checks = exact ? (double)SieveKernel.Instance.Count(range.From, range.Til).CheckCount : CostModel.EstimateChecks(range);
-        var rate = await checksPerSecond().ConfigureAwait(false);
-        var seconds = checks / rate;
-        if (seconds <= Limit.TotalSeconds)
-        {
-            return true;
-        }
+        var cost = TrialCost.Of(spec.Range, checksPerSecond, ExactWithin);
+        return cost.Seconds <= Limit.TotalSeconds ? Task.FromResult(true) : ConfirmAsync(cost.Describe(), context);
+    }
 
-        var sieveSeconds = Math.Max(CostModel.EstimateSeconds(range, Algorithm.Sieve), 0.001);
-        var warning = $"this trial job performs {(exact ? string.Empty : "about ")}{Format.Scaled(checks)} checks: about "
-            + $"{Format.Duration(seconds)} at {Format.Rate(rate)} checks/s. --algorithm sieve gives the same answer in about "
-            + $"{Format.Duration(sieveSeconds)} on one core.";
+    /// <summary>Asks whether to run a job despite <paramref name="warning"/>; throws <see cref="UsageException"/> when nobody can be asked.</summary>
+    public static async Task<bool> ConfirmAsync(string warning, CliContext context)
+    {
         if (!context.InputIsTerminal)
         {
             throw new UsageException($"{warning} Pass --yes to run it anyway.");

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using PrimeCluster.Core;
+using PrimeCluster.Cli.Input;
 using PrimeCluster.Cli.Output;
 using PrimeCluster.Contracts;
 
@@ -9,15 +11,43 @@ namespace PrimeCluster.Cli.Commands;
 /// <summary><c>primecluster jobs</c>: the cluster's jobs, newest first.</summary>
 public static class JobsCommand
 {
+    public const int DefaultLimit = 20;
+
+    /// <summary>Jobs asked for in one request when listing them all.</summary>
+    private const int Page = 500;
+
     public static Command Create(CliContext context)
     {
         var remote = new RemoteOptions();
+        var limit = new Option<string?>("--limit", "-n") { Description = $"Show the newest N jobs (default {DefaultLimit}).", HelpName = "N" };
+        var all = new Option<bool>("--all") { Description = "Show every job the cluster remembers." };
         var command = new Command("jobs", "List the cluster's jobs, newest first.");
         remote.AddTo(command);
+        command.Options.Add(limit);
+        command.Options.Add(all);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var wanted = parse.GetValue(all) ? long.MaxValue
+                : parse.GetValue(limit) is { } text ? InputParser.Count("--limit", text, int.MaxValue)
+                : DefaultLimit;
             using var client = remote.Connect(parse, context);
-            var jobs = await client.ListJobsAsync(cancellationToken).ConfigureAwait(false);
+            var jobs = new List<JobResource>();
+            string? before = null;
+            bool more;
+            do
+            {
+                var page = await client.ListJobsAsync((int)Math.Min(Page, wanted - jobs.Count), before, cancellationToken).ConfigureAwait(false);
+                jobs.AddRange(page.Jobs);
+                before = page.Next;
+                more = before is not null;
+            }
+            while (more && jobs.Count < wanted);
+
+            if (more)
+            {
+                await context.Error.WriteLineAsync($"primecluster: the newest {jobs.Count} jobs; older ones with --limit N or --all.").ConfigureAwait(false);
+            }
+
             if (parse.GetValue(remote.Json))
             {
                 await context.Out.WriteLineAsync(JsonSerializer.Serialize(jobs, ApiJson.Options)).ConfigureAwait(false);

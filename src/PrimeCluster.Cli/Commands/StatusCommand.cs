@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using PrimeCluster.Core;
 using PrimeCluster.Cli.Output;
 using PrimeCluster.Contracts;
 

@@ -1,14 +1,17 @@
 using System.CommandLine;
+using PrimeCluster.Cli.Client;
 using PrimeCluster.Cli.Output;
 using PrimeCluster.Contracts;
 using PrimeCluster.Core;
-using PrimeCluster.Core.Planning;
 
 namespace PrimeCluster.Cli.Commands;
 
 /// <summary><c>primecluster submit FROM TIL</c>: runs a job on a cluster and follows it, or leaves it running with --detach.</summary>
 public static class SubmitCommand
 {
+    /// <summary>The field a cluster names when it refuses a job for its cost.</summary>
+    private const string CostField = "accept_cost";
+
     public static Command Create(CliContext context)
     {
         var job = new JobOptions();
@@ -25,14 +28,24 @@ public static class SubmitCommand
             var spec = job.Read(parse, "submit");
             var json = parse.GetValue(remote.Json);
             using var client = remote.Connect(parse, context);
-            if (!await CostGuard.ConfirmAsync(spec, () => RecentThroughputAsync(client, cancellationToken), parse.GetValue(yes), context).ConfigureAwait(false))
+            var request = new JobRequest(spec.Range.From, spec.Range.Til, Names.Of(spec.Algorithm), Names.Of(spec.Split), spec.Batches, AcceptCost: parse.GetValue(yes));
+            JobResource submitted;
+            try
             {
-                await context.Error.WriteLineAsync("primecluster: not submitted.").ConfigureAwait(false);
-                return ExitCodes.Failed;
+                submitted = await client.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClusterRefusedException e) when (e.Error?.Field == CostField)
+            {
+                // The cluster weighs a trial job's cost at its own pace; the user decides.
+                if (!await CostGuard.ConfirmAsync(e.Error.Error, context).ConfigureAwait(false))
+                {
+                    await context.Error.WriteLineAsync("primecluster: not submitted.").ConfigureAwait(false);
+                    return ExitCodes.Failed;
+                }
+
+                submitted = await client.SubmitAsync(request with { AcceptCost = true }, cancellationToken).ConfigureAwait(false);
             }
 
-            var request = new JobRequest(spec.Range.From, spec.Range.Til, Names.Of(spec.Algorithm), Names.Of(spec.Split), spec.Batches);
-            var submitted = await client.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(detach))
             {
                 await context.Out.WriteLineAsync(json ? System.Text.Json.JsonSerializer.Serialize(submitted, ApiJson.Options) : submitted.Id).ConfigureAwait(false);
@@ -54,26 +67,5 @@ public static class SubmitCommand
         });
 
         return command;
-    }
-
-    /// <summary>
-    /// The cluster's pace for trial division: the best of its recent trial jobs that ran long enough to tell,
-    /// else a nominal pace for each of its workers.
-    /// </summary>
-    private static async Task<double> RecentThroughputAsync(Client.ClusterClient client, CancellationToken cancellationToken)
-    {
-        var recent = (await client.ListJobsAsync(cancellationToken).ConfigureAwait(false))
-            .Where(j => j.State == JobStates.Done && j.Algorithm == "trial" && j.ElapsedMs >= 100)
-            .Take(10)
-            .Select(j => j.ChecksPerSecond)
-            .DefaultIfEmpty(0)
-            .Max();
-        if (recent > 0)
-        {
-            return recent;
-        }
-
-        var workers = (await client.ClusterAsync(cancellationToken).ConfigureAwait(false)).Totals.Workers;
-        return Math.Max(1, workers) * CostModel.TrialChecksPerSecond;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PrimeCluster.Core;
 using PrimeCluster.Contracts;
 
 namespace PrimeCluster.Cli.Output;

@@ -15,12 +15,14 @@ internal static class JobEndpoints
     private static readonly TimeSpan EventPoll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
+    /// <summary>Jobs in a page of <c>GET /jobs</c> unless the request says how many.</summary>
+    private const int DefaultPage = 100;
+
     public static void MapJobApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/jobs");
         jobs.MapPost(string.Empty, SubmitAsync);
-        jobs.MapGet(string.Empty, async (CoordinatorClient client, CancellationToken ct) =>
-            ApiResults.Json((await client.ListAsync(ct)).Select(JobResources.From).ToList()));
+        jobs.MapGet(string.Empty, ListAsync);
         jobs.MapGet("/{id}", async (string id, CoordinatorClient client, CancellationToken ct) =>
             JobId.TryParse(id, out var jobId) && await client.GetAsync(jobId, ct) is { } view
                 ? ApiResults.Json(JobResources.From(view))
@@ -32,8 +34,50 @@ internal static class JobEndpoints
         jobs.MapGet("/{id}/events", StreamEventsAsync);
     }
 
+    /// <summary>
+    /// A page of jobs, newest first: <c>?limit=N</c> (default <see cref="DefaultPage"/>) and <c>?before=ID</c>, the
+    /// last job of the page before. A <c>Link: &lt;...&gt;; rel="next"</c> header points to the next page, as long as
+    /// there is one.
+    /// </summary>
+    private static async Task<IResult> ListAsync(HttpRequest request, CoordinatorClient client, CancellationToken ct)
+    {
+        var limit = DefaultPage;
+        if (request.Query.TryGetValue("limit", out var limitText)
+            && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > JobProtocol.GetJobs.MaxLimit))
+        {
+            return ApiResults.BadRequest(new ErrorResource($"limit must be a whole number from 1 to {JobProtocol.GetJobs.MaxLimit}", "limit"));
+        }
+
+        JobId? before = null;
+        if (request.Query.TryGetValue("before", out var beforeText))
+        {
+            if (!JobId.TryParse(beforeText, out var id))
+            {
+                return ApiResults.BadRequest(new ErrorResource("before must be a job id", "before"));
+            }
+
+            before = id;
+        }
+
+        if (await client.ListAsync(limit, before, ct) is not { } page)
+        {
+            return ApiResults.BadRequest(new ErrorResource($"job '{before}' is no longer in the cluster's history; start again from the newest jobs", "before"));
+        }
+
+        var result = ApiResults.Json(page.Jobs.Select(JobResources.From).ToList());
+        return page.More && page.Jobs.Count > 0
+            ? new WithHeader(result, "Link", $"</jobs?limit={limit}&before={page.Jobs[^1].Id}>; rel=\"next\"")
+            : result;
+    }
+
     private static async Task<IResult> SubmitAsync(HttpRequest request, CoordinatorClient client, CancellationToken ct)
     {
+        // A JSON body only: a web page can send a form or text/plain anywhere without asking, but not JSON.
+        if (!request.HasJsonContentType())
+        {
+            return ApiResults.Json(new ErrorResource("the body must be JSON, sent with Content-Type: application/json", "body"), StatusCodes.Status415UnsupportedMediaType);
+        }
+
         var body = await ReadLimitedAsync(request.Body, JobRequest.MaxBodyBytes, ct);
         if (body is null)
         {
@@ -51,17 +95,17 @@ internal static class JobEndpoints
         var spec = new JobSpec(new NumberRange(job.From, job.Til), algorithm, split, job.Batches);
         try
         {
-            var id = await client.SubmitAsync(spec, ct);
+            var id = await client.SubmitAsync(spec, job.AcceptCost, ct);
             if (await client.GetAsync(id, ct) is not { } view)
             {
                 return ApiResults.Unavailable($"job {id} was accepted but the coordinator no longer knows it");
             }
 
-            return new Located(ApiResults.Json(JobResources.From(view), StatusCodes.Status202Accepted), $"/jobs/{id}");
+            return new WithHeader(ApiResults.Json(JobResources.From(view), StatusCodes.Status202Accepted), "Location", $"/jobs/{id}");
         }
         catch (JobRejectedException e)
         {
-            return ApiResults.BadRequest(new ErrorResource(e.Message, "batches"));
+            return ApiResults.BadRequest(new ErrorResource(e.Message, e.Why == JobProtocol.JobRejection.OverCostLimit ? "accept_cost" : "batches"));
         }
     }
 
@@ -134,12 +178,12 @@ internal static class JobEndpoints
         return length > limit ? null : buffer[..length];
     }
 
-    /// <summary>A result with a Location header.</summary>
-    private sealed class Located(IResult inner, string location) : IResult
+    /// <summary>A result with one more header.</summary>
+    private sealed class WithHeader(IResult inner, string name, string value) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.Location = location;
+            httpContext.Response.Headers[name] = value;
             return inner.ExecuteAsync(httpContext);
         }
     }
