@@ -101,13 +101,15 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
     [InlineData(false)]
     public async Task Job_should_resume_exactly_on_the_other_seed_when_the_coordinators_node_dies_or_leaves_mid_job(bool dies)
     {
+        // Three seeds, as a cluster that must outlive one runs: the two left are a majority of the seeds.
         var oldest = Start("seed", abrupt: dies);
         var other = Start("seed", seed: oldest);
+        Start("seed", seed: oldest);
         var worker = Start("worker", seed: oldest);
         await WaitForWorkersAsync(other, 1);
 
-        // The other seed must know the whole cluster as Up, or it cannot take over alone.
-        await WaitForUpAsync(other, 3);
+        // The other seeds must know the whole cluster as Up, or they cannot take over.
+        await WaitForUpAsync(other, 4);
         var range = new NumberRange(1, 1_000_000);
 
         var id = await other.Client.SubmitAsync(new JobSpec(range, Batches: 60));

@@ -1,6 +1,4 @@
-using System.Text;
-using System.Text.Json;
-using PrimeCluster.Core.Kernels;
+using PrimeCluster.Core;
 using PrimeCluster.Testing;
 using Xunit.Abstractions;
 
@@ -13,50 +11,35 @@ namespace PrimeCluster.Node.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class EndToEndSpecs(ITestOutputHelper output) : IDisposable
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
-    private readonly List<NodeProcess> _nodes = [];
-    private readonly string _config = Path.Combine(Path.GetTempPath(), $"primecluster-e2e-{Guid.NewGuid():N}.hocon");
+    // Downing in seconds, what a test can wait for; the failure detector keeps its 3 s pause, since other tests may
+    // keep both cores busy meanwhile. Everything else is the built-in cluster.hocon.
+    private readonly ProcessCluster _cluster = new(output, "akka.cluster.split-brain-resolver.stable-after = 2s");
 
     [Fact]
     public async Task Jobs_should_end_exact_when_a_worker_is_killed_and_another_leaves()
     {
-        // Downing in seconds, what a test can wait for; the failure detector keeps its 3 s pause, since other tests may
-        // keep both cores busy meanwhile. Everything else is the built-in cluster.hocon.
-        await File.WriteAllTextAsync(_config, """
-            akka.cluster.split-brain-resolver.stable-after = 2s
-            """);
-        var seed = Start(("CLUSTER_ROLES", "seed"));
-        var killed = Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
-        var leaving = Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
-        await WaitUntilAsync("two workers registered", async () => (await ClusterAsync(seed)).GetProperty("totals").GetProperty("workers").GetInt32() == 2);
+        var seed = _cluster.Start(("CLUSTER_ROLES", "seed"));
+        var killed = _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
+        var leaving = _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
+        await _cluster.WaitUntilAsync("two workers registered", async () => await ProcessCluster.WorkersAsync(seed) == 2);
+        await _cluster.WaitUntilAsync("all three nodes are up", async () => await ProcessCluster.UpMembersAsync(seed) == 3);
+        var range = new NumberRange(1, 2_000_000);
 
-        // A worker can register while still joining; until all three are Up, losing one leaves the seed no majority.
-        await WaitUntilAsync("all three nodes are up", async () =>
-            (await ClusterAsync(seed)).GetProperty("members").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "up") == 3);
-        var expected = SieveKernel.Instance.Count(1, 2_000_000);
-
-        var first = await SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
-        await WaitUntilAsync("the first worker holds batches", async () => await BusyAsync(seed, killed));
+        var first = await ProcessCluster.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
+        await _cluster.WaitUntilAsync("the first worker holds batches", async () => await ProcessCluster.BusyAsync(seed, killed));
         killed.KillHard();
-        var firstResult = await WaitForFinishedAsync(seed, first);
+        ProcessCluster.AssertExact(await _cluster.WaitForFinishedAsync(seed, first), range);
 
-        Assert.Equal("done", firstResult.GetProperty("state").GetString());
-        Assert.Equal(expected.PrimeCount.ToString(System.Globalization.CultureInfo.InvariantCulture), firstResult.GetProperty("prime_count").GetRawText());
-        Assert.Equal(expected.CheckCount.ToString(), firstResult.GetProperty("check_count").GetRawText());
-
-        var second = await SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
-        await WaitUntilAsync("the second worker holds batches", async () => await BusyAsync(seed, leaving));
+        var second = await ProcessCluster.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
+        await _cluster.WaitUntilAsync("the second worker holds batches", async () => await ProcessCluster.BusyAsync(seed, leaving));
         leaving.Terminate();
         Assert.True(await leaving.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the leaving worker did not exit within 30 s");
         Assert.Equal(0, leaving.ExitCode);
-        await WaitUntilAsync("the seed sees the leaver removed", async () => !(await MembersAsync(seed)).Contains(leaving.Address));
-        Assert.Equal("running", (await JobAsync(seed, second)).GetProperty("state").GetString());
+        await _cluster.WaitUntilAsync("the seed sees the leaver removed", async () => !(await ProcessCluster.MembersAsync(seed)).Contains(leaving.Address));
+        Assert.Equal("running", (await ProcessCluster.JobAsync(seed, second)).GetProperty("state").GetString());
 
-        Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
-        var secondResult = await WaitForFinishedAsync(seed, second);
-
-        Assert.Equal(expected.CheckCount.ToString(), secondResult.GetProperty("check_count").GetRawText());
-        Assert.Equal(expected.PrimeCount.ToString(System.Globalization.CultureInfo.InvariantCulture), secondResult.GetProperty("prime_count").GetRawText());
+        _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
+        ProcessCluster.AssertExact(await _cluster.WaitForFinishedAsync(seed, second), range);
     }
 
     [Theory]
@@ -82,87 +65,5 @@ public sealed class EndToEndSpecs(ITestOutputHelper output) : IDisposable
         Assert.Contains("'123456'", stderr, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        foreach (var node in _nodes)
-        {
-            if (node.HasExited && node.ExitCode != 0)
-            {
-                output.WriteLine($"--- node on port {node.ClusterPort} exited with {node.ExitCode}:\n{node.Output}");
-            }
-
-            node.Dispose();
-        }
-
-        File.Delete(_config);
-    }
-
-    private NodeProcess Start(params (string Name, string Value)[] environment)
-    {
-        var variables = environment.ToDictionary(e => e.Name, e => e.Value);
-        variables["CLUSTER_CONFIG"] = _config;
-        var node = NodeProcess.Start(variables);
-        _nodes.Add(node);
-        return node;
-    }
-
-    private static async Task<string> SubmitAsync(NodeProcess seed, string body)
-    {
-        var response = await seed.Http.PostAsync("/jobs", new StringContent(body, Encoding.UTF8, "application/json"));
-        response.EnsureSuccessStatusCode();
-        using var job = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return job.RootElement.GetProperty("id").GetString()!;
-    }
-
-    private static async Task<JsonElement> JobAsync(NodeProcess seed, string id) =>
-        JsonDocument.Parse(await seed.Http.GetStringAsync($"/jobs/{id}")).RootElement;
-
-    private static async Task<JsonElement> ClusterAsync(NodeProcess seed) =>
-        JsonDocument.Parse(await seed.Http.GetStringAsync("/cluster")).RootElement;
-
-    private static async Task<List<string>> MembersAsync(NodeProcess seed) =>
-        (await ClusterAsync(seed)).GetProperty("members").EnumerateArray().Select(m => m.GetProperty("address").GetString()!).ToList();
-
-    private static async Task<bool> BusyAsync(NodeProcess seed, NodeProcess worker) =>
-        (await ClusterAsync(seed)).GetProperty("members").EnumerateArray()
-            .Any(m => m.GetProperty("address").GetString() == worker.Address && m.GetProperty("busy").GetInt32() > 0);
-
-    private async Task<JsonElement> WaitForFinishedAsync(NodeProcess seed, string id)
-    {
-        JsonElement job = default;
-        await WaitUntilAsync($"job {id} finishes", async () =>
-        {
-            job = await JobAsync(seed, id);
-            return job.GetProperty("state").GetString() is "done" or "cancelled" or "failed";
-        });
-        return job;
-    }
-
-    /// <summary>Polls every 100 ms, for at most <see cref="Bound"/>; a node that cannot be reached yet counts as not yet.</summary>
-    private async Task WaitUntilAsync(string what, Func<Task<bool>> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow + Bound;
-        while (true)
-        {
-            try
-            {
-                if (await condition())
-                {
-                    output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {what}");
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not reachable or not answering yet counts as not yet.
-            }
-
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Gave up waiting until {what}.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    public void Dispose() => _cluster.Dispose();
 }

@@ -47,10 +47,11 @@ public sealed partial class NodeProcess : IDisposable
         }
     }
 
-    public static NodeProcess Start(IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts the node at free ports, or at the ports of a node that was there before (a restart).</summary>
+    public static NodeProcess Start(IReadOnlyDictionary<string, string> environment, NodeProcess? restartOf = null)
     {
-        var clusterPort = FreePort();
-        var apiPort = FreePort();
+        var clusterPort = restartOf?.ClusterPort ?? FreePort();
+        var apiPort = restartOf?.Api.Port ?? FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -76,11 +77,19 @@ public sealed partial class NodeProcess : IDisposable
     public void KillHard() => _process.Kill(entireProcessTree: true);
 
     /// <summary>What docker stop and Ctrl+C send: the node leaves the cluster gracefully.</summary>
-    public void Terminate()
+    public void Terminate() => Signal(15, "TERM");
+
+    /// <summary>SIGSTOP: the process freezes, as a node does in a long pause (a VM migrated, a swap storm).</summary>
+    public void Pause() => Signal(19, "STOP");
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => Signal(18, "CONT");
+
+    private void Signal(int signal, string name)
     {
-        if (Kill(_process.Id, 15) != 0)
+        if (Kill(_process.Id, signal) != 0)
         {
-            throw new InvalidOperationException($"kill -TERM {_process.Id} failed: {Marshal.GetLastPInvokeError()}");
+            throw new InvalidOperationException($"kill -{name} {_process.Id} failed: {Marshal.GetLastPInvokeError()}");
         }
     }
 
@@ -102,6 +111,8 @@ public sealed partial class NodeProcess : IDisposable
     {
         if (!_process.HasExited)
         {
+            // A paused process does not die of SIGKILL until it runs again on some kernels' terms; wake it first.
+            Kill(_process.Id, 18);
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit(10_000);
         }

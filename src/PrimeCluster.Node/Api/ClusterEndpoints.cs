@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using PrimeCluster.Actors.Client;
+using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Contracts;
 
 namespace PrimeCluster.Node.Api;
@@ -8,12 +9,19 @@ namespace PrimeCluster.Node.Api;
 /// <summary>The node's health on every node, and the cluster's members on seeds.</summary>
 internal static class ClusterEndpoints
 {
+    /// <summary>
+    /// Healthy once the node is Up and can reach a seed, where the coordinator runs: a node cut off from every seed
+    /// counts for nobody (<c>no-seed</c>) until it has joined again.
+    /// </summary>
     public static void MapHealth(this IEndpointRouteBuilder app) =>
         app.MapGet("/healthz", (ActorSystem system) =>
         {
-            var member = Cluster.Get(system).SelfMember.Status;
-            var up = member == MemberStatus.Up;
-            return ApiResults.Json(new HealthResource(up ? "up" : "starting", Name(member)), up ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            var cluster = Cluster.Get(system);
+            var member = cluster.SelfMember.Status;
+            var state = cluster.State;
+            var seedReachable = state.Members.Any(m => m.Status == MemberStatus.Up && m.HasRole(ClusterConfig.SeedRole) && !state.Unreachable.Contains(m));
+            var status = member != MemberStatus.Up ? "starting" : seedReachable ? "up" : "no-seed";
+            return ApiResults.Json(new HealthResource(status, Name(member)), status == "up" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
 
     public static void MapClusterApi(this IEndpointRouteBuilder app) =>

@@ -1,0 +1,82 @@
+using PrimeCluster.Core;
+using PrimeCluster.Testing;
+using Xunit.Abstractions;
+
+namespace PrimeCluster.Node.Tests;
+
+/// <summary>
+/// One seed and two workers as processes, and the seed lost mid-job: killed and restarted, or paused and continued.
+/// The workers must not down the seed nor sit headless: they leave, report themselves unhealthy, and join again once
+/// the seed answers, without anyone restarting them.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class SeedLossSpecs(ITestOutputHelper output) : IDisposable
+{
+    private static readonly NumberRange Long = new(1, 2_000_000);
+    private static readonly NumberRange Short = new(1, 300_000);
+
+    private readonly ProcessCluster _cluster = new(output, "akka.cluster.split-brain-resolver.stable-after = 2s");
+
+    [Fact]
+    public async Task Workers_should_join_a_killed_seed_again_once_it_is_restarted()
+    {
+        var (seed, workers) = await StartAsync();
+        var lost = await ProcessCluster.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
+        await _cluster.WaitUntilAsync("a worker holds batches", async () => await ProcessCluster.BusyAsync(seed, workers[0]) || await ProcessCluster.BusyAsync(seed, workers[1]));
+
+        seed.KillHard();
+        await _cluster.WaitUntilAsync("both workers say they are unhealthy", async () => !await ProcessCluster.HealthyAsync(workers[0]) && !await ProcessCluster.HealthyAsync(workers[1]));
+        var restarted = _cluster.Start(seed, ("CLUSTER_ROLES", "seed"));
+        var back = await _cluster.WaitUntilAsync("both workers registered with the restarted seed", async () => await ProcessCluster.WorkersAsync(restarted) == 2);
+        output.WriteLine($"workers back {back.TotalSeconds:0.0} s after the seed's restart");
+
+        // The lost job lived in the killed seed's memory only.
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await restarted.Http.GetAsync($"/jobs/{lost}")).StatusCode);
+        await _cluster.WaitUntilAsync("both workers say they are healthy", async () => await ProcessCluster.HealthyAsync(workers[0]) && await ProcessCluster.HealthyAsync(workers[1]));
+        var job = await ProcessCluster.SubmitAsync(restarted, """{"from": 1, "til": 300000}""");
+        ProcessCluster.AssertExact(await _cluster.WaitForFinishedAsync(restarted, job), Short);
+        Assert.All(workers, w => Assert.False(w.HasExited, "a worker exited"));
+    }
+
+    [Fact]
+    public async Task A_paused_seed_should_serve_again_once_it_continues()
+    {
+        var (seed, workers) = await StartAsync();
+        var running = await ProcessCluster.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
+        await _cluster.WaitUntilAsync("a worker holds batches", async () => await ProcessCluster.BusyAsync(seed, workers[0]) || await ProcessCluster.BusyAsync(seed, workers[1]));
+
+        seed.Pause();
+        try
+        {
+            // Long enough for the workers to give up on the seed: each has left the cluster and is joining again.
+            await _cluster.WaitUntilAsync("both workers say they are unhealthy", async () => !await ProcessCluster.HealthyAsync(workers[0]) && !await ProcessCluster.HealthyAsync(workers[1]));
+            await _cluster.WaitUntilAsync("both workers were downed and join again", () => Task.FromResult(workers.All(w => w.Output.Contains("joining the seeds again", StringComparison.Ordinal))));
+        }
+        finally
+        {
+            seed.Resume();
+        }
+
+        // The job lives in the seed, which was never lost: it goes on with the workers that join again, and ends exact.
+        ProcessCluster.AssertExact(await _cluster.WaitForFinishedAsync(seed, running), Long);
+        await _cluster.WaitUntilAsync("both workers registered again", async () => await ProcessCluster.WorkersAsync(seed) == 2);
+        var job = await ProcessCluster.SubmitAsync(seed, """{"from": 1, "til": 300000}""");
+        ProcessCluster.AssertExact(await _cluster.WaitForFinishedAsync(seed, job), Short);
+        Assert.False(seed.HasExited, "the seed exited");
+    }
+
+    public void Dispose() => _cluster.Dispose();
+
+    private async Task<(NodeProcess Seed, NodeProcess[] Workers)> StartAsync()
+    {
+        var seed = _cluster.Start(("CLUSTER_ROLES", "seed"));
+        NodeProcess[] workers =
+        [
+            _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address)),
+            _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address)),
+        ];
+        await _cluster.WaitUntilAsync("two workers registered", async () => await ProcessCluster.WorkersAsync(seed) == 2);
+        await _cluster.WaitUntilAsync("all three nodes are up", async () => await ProcessCluster.UpMembersAsync(seed) == 3);
+        return (seed, workers);
+    }
+}
