@@ -31,6 +31,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private readonly Dictionary<IActorRef, int> _idle = [];
     private readonly JobJournal? _journal;
     private readonly Dictionary<string, JobCheckpoint> _recovered = [];
+    private readonly TallyVerifier _verifier = new();
+
+    /// <summary>Wrong tallies reported by each node, over all jobs.</summary>
+    private readonly Dictionary<Address, int> _mismatches = [];
     private int _bucketsToRead = JobJournal.BucketCount;
     private int _turn;
 
@@ -53,6 +57,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     public static Props Props(PrimeClusterSettings settings) => Akka.Actor.Props.Create(() => new CoordinatorActor(settings));
 
     protected override void PreStart() => _journal?.LoadAll(Self, local: false);
+
+    /// <summary>After the job actors, which use the verifier, have stopped.</summary>
+    protected override void PostStop() => _verifier.Dispose();
 
     /// <summary>A job actor that throws has lost count; it stops, and its job fails rather than restart from nothing.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -136,6 +143,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             }
         });
         Receive<JobControl.Finished>(Finished);
+        Receive<JobControl.Mismatch>(Mismatch);
         Receive<GetJob>(get => Sender.Tell(_jobs.TryGetValue(get.Id, out var entry) ? entry.View : new JobNotFound(get.Id)));
         Receive<AwaitJob>(wait => ReplyWhenFinished(wait.Id, Sender));
         Receive<CancelJob>(cancel =>
@@ -191,7 +199,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
                 continue;
             }
 
-            var actor = Context.ActorOf(JobActor.Props(checkpoint, plan, _settings), $"job-{view.Id}");
+            var actor = Context.ActorOf(JobActor.Props(checkpoint, plan, _settings, _verifier), $"job-{view.Id}");
             Context.Watch(actor);
             _jobs[view.Id] = new JobEntry(actor, view) { Waiting = true };
             _running.Add(view.Id);
@@ -221,7 +229,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
 
         var start = JobCheckpoint.Start(id, submit.Spec, plan, DateTimeOffset.UtcNow);
-        var actor = Context.ActorOf(JobActor.Props(start, plan, _settings), $"job-{id}");
+        var actor = Context.ActorOf(JobActor.Props(start, plan, _settings, _verifier), $"job-{id}");
         Context.Watch(actor);
         var view = start.View;
 
@@ -312,6 +320,30 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         entry.Awaiters.Clear();
     }
 
+    /// <summary>
+    /// A node whose worker reported a wrong tally (the job has logged it and excluded the worker): after too many, over
+    /// all jobs, it is downed. Never this node, whose verifier is what the others are checked by.
+    /// </summary>
+    private void Mismatch(JobControl.Mismatch mismatch)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(Context.System);
+        var node = NodeAddress.Of(mismatch.Worker, Context.System);
+        var count = _mismatches[node] = _mismatches.GetValueOrDefault(node) + 1;
+        if (count < _settings.MismatchesBeforeDown)
+        {
+            _log.Warning("Node {0} has reported {1} wrong tallies; at {2} it is downed", node, count, _settings.MismatchesBeforeDown);
+        }
+        else if (node == cluster.SelfAddress)
+        {
+            _log.Error("Node {0}, the coordinator's own, has reported {1} wrong tallies; its workers are excluded job by job, but it is not downed", node, count);
+        }
+        else
+        {
+            _log.Warning("Node {0} has reported {1} wrong tallies: downing it", node, count);
+            cluster.Down(node);
+        }
+    }
+
     private void ReplyWhenFinished(JobId id, IActorRef replyTo)
     {
         if (!_jobs.TryGetValue(id, out var entry))
@@ -358,20 +390,24 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     private void ReportWorkers(IActorRef replyTo)
     {
-        var self = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
+        var system = Context.System;
         var workers = _workers.ToList();
+        var mismatches = _mismatches.Select(p => new NodeMismatches(p.Key, p.Value)).ToList();
         var jobs = _running.Select(id => _jobs[id].Actor).OfType<IActorRef>().ToList();
         var timeout = TimeSpan.FromSeconds(2);
         Task.WhenAll(jobs.Select(job => job.Ask<JobControl.Held>(JobControl.GetHeld.Instance, timeout).ContinueWith(
-                t => t.IsCompletedSuccessfully ? t.Result : new JobControl.Held(new Dictionary<IActorRef, int>()),
+                t => t.IsCompletedSuccessfully ? t.Result : JobControl.Held.None,
                 TaskScheduler.Default)))
             .ContinueWith(
                 held =>
                 {
                     var batches = held.Result.SelectMany(h => h.ByWorker).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value));
-                    return new WorkerList(workers
-                        .Select(w => new WorkerView(w.Path.Address.HasGlobalScope ? w.Path.Address : self, w.Path.ToStringWithoutAddress(), batches.GetValueOrDefault(w)))
-                        .ToList());
+                    var excluded = held.Result.SelectMany(h => h.Excluded).ToHashSet();
+                    return new WorkerList(
+                        workers
+                            .Select(w => new WorkerView(NodeAddress.Of(w, system), w.Path.ToStringWithoutAddress(), batches.GetValueOrDefault(w), excluded.Contains(w)))
+                            .ToList(),
+                        mismatches);
                 },
                 TaskScheduler.Default)
             .PipeTo(replyTo);

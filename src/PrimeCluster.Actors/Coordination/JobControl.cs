@@ -1,6 +1,7 @@
 using Akka.Actor;
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Actors.Coordination;
 
@@ -44,6 +45,12 @@ internal static class JobControl
         }
     }
 
-    /// <summary>How many of the job's batches each worker holds.</summary>
-    public sealed record Held(IReadOnlyDictionary<IActorRef, int> ByWorker) : INoSerializationVerificationNeeded;
+    /// <summary>How many of the job's batches each worker holds, and the workers the job has excluded.</summary>
+    public sealed record Held(IReadOnlyDictionary<IActorRef, int> ByWorker, IReadOnlyCollection<IActorRef> Excluded) : INoSerializationVerificationNeeded
+    {
+        public static readonly Held None = new(new Dictionary<IActorRef, int>(), []);
+    }
+
+    /// <summary>A worker reported a wrong tally: the job discarded it and excluded the worker.</summary>
+    public sealed record Mismatch(JobId JobId, IActorRef Worker, long Index, Tally Claimed, Tally Truth) : INoSerializationVerificationNeeded;
 }
