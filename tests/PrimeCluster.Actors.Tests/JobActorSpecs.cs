@@ -134,6 +134,28 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
     }
 
     [Fact]
+    public async Task A_refused_offer_should_say_whether_batches_still_wait_for_other_workers()
+    {
+        var (job, id) = StartJob();
+        var worker = CreateTestProbe();
+        var batches = await TakeAsync(job, worker, slots: 10);
+        foreach (var batch in batches.SkipLast(1))
+        {
+            job.Tell(Completion(id, batch, worker));
+        }
+
+        job.Tell(new BatchFailed(id, batches[^1].Index, "disk on fire", worker.Ref));
+
+        // A backup offer crossing the news that a batch waits again: the refusal must not say that nothing waits.
+        job.Tell(new JobControl.OfferWork(CreateTestProbe().Ref, 1, Backup: true));
+        Assert.True(((JobControl.NoWorkLeft)await FishForMessageAsync(m => m is JobControl.NoWorkLeft, TimeSpan.FromSeconds(10))).Waiting);
+
+        Assert.Equal([batches[^1].Index], (await TakeAsync(job, worker, slots: 10)).Select(b => b.Index));
+        job.Tell(new JobControl.OfferWork(worker.Ref, 1));
+        Assert.False(((JobControl.NoWorkLeft)await FishForMessageAsync(m => m is JobControl.NoWorkLeft, TimeSpan.FromSeconds(10))).Waiting);
+    }
+
+    [Fact]
     public async Task Job_should_fail_after_a_batch_fails_too_often()
     {
         var (job, id) = StartJob();

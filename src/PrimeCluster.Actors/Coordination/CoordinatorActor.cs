@@ -117,7 +117,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         {
             if (_jobs.TryGetValue(none.JobId, out var entry))
             {
-                entry.Waiting = false;
+                entry.Waiting = none.Waiting;
             }
 
             // After a backup offer only a job that has since got batches waiting is worth asking.
@@ -265,7 +265,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             {
                 _turn = (_turn + 1) % _running.Count;
                 var entry = _jobs[_running[_turn]];
-                if ((entry.Waiting || pass == 1) && entry.Actor is not null)
+                if ((entry.Waiting || pass == 1) && entry.Actor is not null && !entry.Excluded.Contains(worker))
                 {
                     _idle.Remove(worker);
                     entry.Actor.Tell(new JobControl.OfferWork(worker, slots, Backup: pass == 1));
@@ -309,6 +309,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
         entry.Actor = null;
         entry.View = finished.View;
+        entry.Excluded.Clear();
         _running.Remove(id);
         // A finished job is never resumed, so its plan is never cut again.
         Save(new JobCheckpoint(finished.View, _settings.BatchesPerWorker, _settings.MaxBatchDuration, PlanFingerprint: 0, []));
@@ -321,11 +322,16 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     }
 
     /// <summary>
-    /// A node whose worker reported a wrong tally (the job has logged it and excluded the worker): after too many, over
-    /// all jobs, it is downed. Never this node, whose verifier is what the others are checked by.
+    /// A node whose worker reported a wrong tally (the job has logged it and excluded the worker, whose requests go to
+    /// other jobs from now on): after too many, over all jobs, it is downed. Never this node, whose verifier is what the others are checked by.
     /// </summary>
     private void Mismatch(JobControl.Mismatch mismatch)
     {
+        if (_jobs.TryGetValue(mismatch.JobId, out var entry))
+        {
+            entry.Excluded.Add(mismatch.Worker);
+        }
+
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
         var node = NodeAddress.Of(mismatch.Worker, Context.System);
         var count = _mismatches[node] = _mismatches.GetValueOrDefault(node) + 1;
@@ -449,5 +455,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         public bool Waiting { get; set; }
 
         public List<IActorRef> Awaiters { get; } = [];
+
+        /// <summary>Workers the job excluded for a wrong tally: their requests go to other jobs.</summary>
+        public HashSet<IActorRef> Excluded { get; } = [];
     }
 }

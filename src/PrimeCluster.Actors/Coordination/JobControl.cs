@@ -14,8 +14,12 @@ internal static class JobControl
     /// </summary>
     public sealed record OfferWork(IActorRef Worker, int Slots, bool Backup = false) : INoSerializationVerificationNeeded;
 
-    /// <summary>The job had nothing for the worker; the coordinator tries the next job, or after a backup offer, none.</summary>
-    public sealed record NoWorkLeft(JobId JobId, IActorRef Worker, int Slots, bool Backup = false) : INoSerializationVerificationNeeded;
+    /// <summary>
+    /// The job had nothing for the worker; the coordinator tries the next job, or after a backup offer, none.
+    /// <paramref name="Waiting"/>: whether the job still has batches waiting for other workers (one it has excluded
+    /// gets none of them).
+    /// </summary>
+    public sealed record NoWorkLeft(JobId JobId, IActorRef Worker, int Slots, bool Backup = false, bool Waiting = false) : INoSerializationVerificationNeeded;
 
     public sealed record HasWork(JobId JobId, bool Waiting) : INoSerializationVerificationNeeded;
 

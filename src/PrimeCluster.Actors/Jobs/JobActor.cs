@@ -149,8 +149,10 @@ public sealed class JobActor : ReceiveActor, IWithTimers
                 Verify(unconfirmed);
             }
 
-            Sender.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots, offer.Backup));
-            AnnounceWaiting();
+            // What the answer says of waiting batches stands for the coordinator's view of this job, whatever this
+            // job announced before: an announcement crossing a refusal must not leave it thinking nothing waits.
+            _announcedWaiting = _ledger.HasWaiting;
+            Sender.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots, offer.Backup, _announcedWaiting.Value));
             return;
         }
 
