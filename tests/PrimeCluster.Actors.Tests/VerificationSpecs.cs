@@ -6,6 +6,7 @@ using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
 using PrimeCluster.Core.Kernels;
+using PrimeCluster.Testing;
 
 namespace PrimeCluster.Actors.Tests;
 

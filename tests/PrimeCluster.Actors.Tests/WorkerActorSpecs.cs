@@ -6,6 +6,7 @@ using PrimeCluster.Actors.Messages;
 using PrimeCluster.Actors.Workers;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Kernels;
+using PrimeCluster.Testing;
 using static PrimeCluster.Actors.Messages.WorkProtocol;
 
 namespace PrimeCluster.Actors.Tests;

@@ -1,13 +1,13 @@
 using PrimeCluster.Core;
 using PrimeCluster.Core.Kernels;
 
-namespace PrimeCluster.Actors.Tests;
+namespace PrimeCluster.Testing;
 
 /// <summary>
 /// A worker's kernel gone bad, for tests only: it answers at once with a made-up tally, or computes honestly and gets
 /// a share of its answers wrong (one prime too many), chosen by a random sequence of a fixed seed.
 /// </summary>
-internal sealed class LyingKernel : IPrimeKernel
+public sealed class LyingKernel : IPrimeKernel
 {
     private readonly IPrimeKernel? _honest;
     private readonly double _lieShare;
