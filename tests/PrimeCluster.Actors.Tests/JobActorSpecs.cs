@@ -318,6 +318,27 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
     }
 
     [Fact]
+    public async Task An_impossible_tally_should_be_checked_even_when_results_are_not_sampled_and_never_overflow_the_sum()
+    {
+        var (job, id) = StartJob(Spec with { Algorithm = Algorithm.Sieve }, settings => settings with { SieveShare = 0 });
+        var liar = CreateTestProbe();
+        var honest = CreateTestProbe();
+        var lies = await TakeAsync(job, liar, slots: 2);
+
+        job.Tell(new BatchesCompleted(id, lies.Select(b => new BatchResult(b.Index, new Tally(ulong.MaxValue, UInt128.MaxValue))).ToList(), liar.Ref));
+
+        Assert.Equal(liar.Ref, ((JobControl.Mismatch)await FishForMessageAsync(m => m is JobControl.Mismatch, TimeSpan.FromSeconds(10))).Worker);
+        foreach (var batch in await TakeAsync(job, honest, slots: 10))
+        {
+            job.Tell(Completion(id, batch, honest));
+        }
+
+        var finished = await FishForFinishedAsync();
+        Assert.Equal(JobState.Done, finished.View.State);
+        Assert.Equal(Expected, finished.View.SoFar);
+    }
+
+    [Fact]
     public async Task A_lone_workers_sampled_sieve_results_should_be_checked_here_and_count()
     {
         var (job, id) = StartJob(Spec with { Algorithm = Algorithm.Sieve }, settings => settings with { SieveShare = 1 });

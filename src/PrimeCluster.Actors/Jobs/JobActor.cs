@@ -192,7 +192,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         foreach (var result in completed.Results)
         {
             var raced = _ledger.IsRaced(result.Index, worker, out _);
-            var reported = _ledger.Report(result.Index, worker, result.Tally, CheckFor(worker));
+            var reported = _ledger.Report(result.Index, worker, result.Tally, CheckFor(worker, result));
             if (reported.Outcome == ReportOutcome.Ignored)
             {
                 _log.Debug("Job {0}: batch {1} from {2} ignored: counted already, reported twice, or from an excluded worker", _id, result.Index, worker);
@@ -230,8 +230,13 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>How the first result of a batch is checked: see the class remarks.</summary>
-    private TallyCheck CheckFor(IActorRef worker)
+    private TallyCheck CheckFor(IActorRef worker, BatchResult result)
     {
+        if (result.Index >= 0 && result.Index < _plan.Count && !Possible(_plan[result.Index].Range, result.Tally))
+        {
+            return TallyCheck.Verify;
+        }
+
         if (_spec.Algorithm == Algorithm.Trial)
         {
             return Sampled(_settings.TrialShare) ? TallyCheck.Verify : TallyCheck.None;
@@ -244,6 +249,17 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
         // With no other worker to give a second opinion, this node gives it.
         return _askers.Any(other => !other.Equals(worker) && !_ledger.IsExcluded(other)) ? TallyCheck.SecondOpinion : TallyCheck.Verify;
+    }
+
+    /// <summary>
+    /// Whether a batch of <paramref name="range"/> could have this tally: no more primes than numbers, no more checks
+    /// than n - 2 for each n. An impossible one is always verified, never added, so that no lie overflows the sum.
+    /// </summary>
+    private static bool Possible(NumberRange range, Tally tally)
+    {
+        var start = Math.Max(range.From, 2UL);
+        var numbers = range.Til < start ? 0UL : range.Til - start + 1;
+        return tally.PrimeCount <= numbers && tally.CheckCount <= (UInt128)numbers * range.Til;
     }
 
     private static bool Sampled(double share) => share >= 1 || (share > 0 && Random.Shared.NextDouble() < share);
