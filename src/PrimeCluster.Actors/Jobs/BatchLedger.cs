@@ -41,11 +41,11 @@ public sealed class BatchLedger<TWorker>(long count)
 
     public bool AllDone => Done == Count;
 
-    /// <summary>Batches waiting for a worker: second opinions first, then handed back ones, then ones never handed out.</summary>
+    /// <summary>Batches waiting for a worker: ones never handed out, handed back ones, or claims awaiting a second opinion.</summary>
     public bool HasWaiting =>
-        _secondOpinions.Values.Any(queue => queue.Any(i => AwaitsSecondOpinion(i) && !IsHeld(i)))
+        _nextFresh < Count
         || _returned.Any(IsWaiting)
-        || _nextFresh < Count;
+        || _secondOpinions.Values.Any(queue => queue.Any(i => AwaitsSecondOpinion(i) && !IsHeld(i)));
 
     /// <summary>Roughly how many batches wait: exact but for handed-back ones since reported by their first worker.</summary>
     public long WaitingEstimate => Count - _nextFresh + _returned.Count + _secondOpinions.Values.Sum(queue => queue.Count);
