@@ -3,8 +3,11 @@ namespace PrimeCluster.Contracts;
 /// <summary>The cluster as the HTTP API shows it (<c>GET /cluster</c>).</summary>
 public sealed record ClusterResource(string Self, string? Leader, IReadOnlyList<MemberResource> Members, ClusterTotals Totals);
 
-/// <summary>One node: its address, roles and membership status, and its worker actors, how many of them hold batches.</summary>
-public sealed record MemberResource(string Address, IReadOnlyList<string> Roles, string Status, bool Reachable, int Workers, int Busy);
+/// <summary>
+/// One node: its address, roles and membership status, its worker actors and how many of them hold batches, how many
+/// wrong tallies it has reported (over all jobs), and how many of its workers a running job has excluded for one.
+/// </summary>
+public sealed record MemberResource(string Address, IReadOnlyList<string> Roles, string Status, bool Reachable, int Workers, int Busy, int Mismatches = 0, int Excluded = 0);
 
 public sealed record ClusterTotals(int Members, int Workers, int Busy);
 

@@ -3,6 +3,8 @@ using Akka.Hosting;
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Hosting;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Kernels;
 using PrimeCluster.Node.Api;
 
 namespace PrimeCluster.Node;
@@ -10,7 +12,8 @@ namespace PrimeCluster.Node;
 /// <summary>A node: its actor system under Akka.Hosting, the job API on seeds, and /healthz on every node.</summary>
 public static class NodeHost
 {
-    public static WebApplication Build(Config config)
+    /// <param name="kernels">The workers' kernel for each algorithm; the real ones unless a test says otherwise.</param>
+    public static WebApplication Build(Config config, Func<Algorithm, IPrimeKernel>? kernels = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var roles = config.GetStringList("akka.cluster.roles");
@@ -31,7 +34,7 @@ public static class NodeHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka
-            .AddPrimeCluster(config)
+            .AddPrimeCluster(config, kernels)
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();

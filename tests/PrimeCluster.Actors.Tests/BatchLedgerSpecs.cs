@@ -1,4 +1,5 @@
 using PrimeCluster.Actors.Jobs;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Actors.Tests;
 
@@ -222,6 +223,180 @@ public sealed class BatchLedgerSpecs
         Assert.Throws<ArgumentException>(() => BatchLedger<string>.Resume(10, [new BatchSpan(4, 5), new BatchSpan(first, last)]));
     }
 
+    [Fact]
+    public void Report_unchecked_should_count_once_and_name_the_other_holder_of_a_raced_batch()
+    {
+        var ledger = new BatchLedger<string>(2);
+        ledger.Take("a", 2);
+        Assert.Equal(1L, ledger.TakeCopy("b", Any));
+
+        var counted = ledger.Report(1, "b", True, TallyCheck.None);
+
+        Assert.Equal(ReportOutcome.Counted, counted.Outcome);
+        Assert.Equal(True, counted.Tally);
+        Assert.Equal(["a"], counted.Others);
+        Assert.Equal(ReportOutcome.Ignored, ledger.Report(1, "a", True, TallyCheck.None).Outcome);
+        Assert.Equal(1, ledger.Done);
+    }
+
+    [Fact]
+    public void A_claim_held_for_verification_should_not_be_handed_out_and_count_only_if_true()
+    {
+        var ledger = new BatchLedger<string>(2);
+        ledger.Take("a", 2);
+
+        Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "a", True, TallyCheck.Verify).Outcome);
+        Assert.Equal(ReportOutcome.Verify, ledger.Report(1, "a", Lie, TallyCheck.Verify).Outcome);
+        Assert.Equal(0, ledger.HeldBy("a"));
+        Assert.False(ledger.HasWaiting);
+        Assert.Empty(ledger.Take("b", 2));
+        Assert.Equal(0, ledger.Done);
+
+        Assert.True(ledger.Settle(0, True).Counted);
+        var wrong = ledger.Settle(1, True);
+
+        Assert.False(wrong.Counted);
+        Assert.Equal([new BatchLedger<string>.Claim("a", Lie)], wrong.Wrong);
+        Assert.Equal(1, ledger.Done);
+        Assert.Equal([1L], ledger.Take("b", 2));
+        var again = ledger.Report(1, "b", Lie, TallyCheck.None);
+        Assert.Equal((ReportOutcome.Wrong, True), (again.Outcome, again.Tally));
+        Assert.Equal([1L], ledger.Take("c", 2));
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(1, "c", True, TallyCheck.None).Outcome);
+        Assert.True(ledger.AllDone);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_fast_liar_racing_a_copy_should_lose_to_the_true_holder(bool verdictFirst)
+    {
+        var ledger = new BatchLedger<string>(1);
+        ledger.Take("slow", 1);
+        Assert.Equal(0L, ledger.TakeCopy("liar", Any));
+
+        Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "liar", Lie, TallyCheck.Verify).Outcome);
+        Assert.Equal(1, ledger.HeldBy("slow"));
+        if (verdictFirst)
+        {
+            Assert.Equal([new BatchLedger<string>.Claim("liar", Lie)], ledger.Settle(0, True).Wrong);
+            Assert.False(ledger.AllDone);
+            Assert.False(ledger.HasWaiting);
+            Assert.Equal(ReportOutcome.Counted, ledger.Report(0, "slow", True, TallyCheck.Verify).Outcome);
+        }
+        else
+        {
+            Assert.Equal(ReportOutcome.Held, ledger.Report(0, "slow", True, TallyCheck.Verify).Outcome);
+            var settled = ledger.Settle(0, True);
+            Assert.True(settled.Counted);
+            Assert.Equal([new BatchLedger<string>.Claim("liar", Lie)], settled.Wrong);
+        }
+
+        Assert.True(ledger.AllDone);
+    }
+
+    [Fact]
+    public void A_claim_waiting_for_a_second_opinion_should_go_first_to_another_worker_and_count_when_they_agree()
+    {
+        var ledger = new BatchLedger<string>(3);
+        ledger.Take("a", 1);
+
+        Assert.Equal(ReportOutcome.Held, ledger.Report(0, "a", True, TallyCheck.SecondOpinion).Outcome);
+        Assert.Equal([1L, 2], ledger.Take("a", 3));
+        Assert.True(ledger.HasWaiting);
+        Assert.Equal([0L], ledger.Take("b", 3));
+        Assert.Null(ledger.TakeCopy("a", index => index == 0));
+
+        var agreed = ledger.Report(0, "b", True, TallyCheck.SecondOpinion);
+
+        Assert.Equal(ReportOutcome.Counted, agreed.Outcome);
+        Assert.Equal(1, ledger.Done);
+    }
+
+    [Fact]
+    public void Two_opinions_that_differ_should_be_verified_and_the_wrong_one_named()
+    {
+        var ledger = new BatchLedger<string>(1);
+        ledger.Take("liar", 1);
+        ledger.Report(0, "liar", Lie, TallyCheck.SecondOpinion);
+        Assert.Equal([0L], ledger.Take("b", 1));
+
+        Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "b", True, TallyCheck.SecondOpinion).Outcome);
+        var settled = ledger.Settle(0, True);
+
+        Assert.True(settled.Counted);
+        Assert.Equal([new BatchLedger<string>.Claim("liar", Lie)], settled.Wrong);
+        Assert.True(ledger.AllDone);
+    }
+
+    [Fact]
+    public void A_second_opinion_nobody_gives_should_be_taken_for_verification()
+    {
+        var ledger = new BatchLedger<string>(2);
+        ledger.Take("a", 2);
+        ledger.Report(0, "a", True, TallyCheck.SecondOpinion);
+        ledger.Report(1, "a", True, TallyCheck.SecondOpinion);
+
+        Assert.Empty(ledger.Take("a", 2));
+        Assert.Empty(ledger.TakeForVerification("b"));
+        Assert.Equal([0L, 1], ledger.TakeForVerification("a"));
+
+        Assert.False(ledger.HasWaiting);
+        Assert.Empty(ledger.Take("b", 2));
+        Assert.True(ledger.Settle(0, True).Counted);
+        Assert.True(ledger.Settle(1, True).Counted);
+        Assert.True(ledger.AllDone);
+    }
+
+    [Fact]
+    public void A_lost_second_opinion_should_wait_for_another_worker_than_the_claimant()
+    {
+        var ledger = new BatchLedger<string>(1);
+        ledger.Take("a", 1);
+        ledger.Report(0, "a", True, TallyCheck.SecondOpinion);
+        Assert.Equal([0L], ledger.Take("b", 1));
+
+        ledger.ReturnAllHeldBy("b");
+
+        Assert.Empty(ledger.Take("a", 1));
+        Assert.Equal([0L], ledger.Take("c", 1));
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(0, "c", True, TallyCheck.SecondOpinion).Outcome);
+    }
+
+    [Fact]
+    public void Exclude_should_put_back_what_the_worker_holds_void_its_claims_and_give_it_nothing_more()
+    {
+        var ledger = new BatchLedger<string>(6);
+        ledger.Take("liar", 4);
+        ledger.Take("b", 1);
+        ledger.Report(0, "liar", True, TallyCheck.SecondOpinion);
+        ledger.Report(1, "liar", True, TallyCheck.Verify);
+        Assert.Equal(2L, ledger.TakeCopy("b", index => index == 2));
+
+        Assert.Equal(4, ledger.Exclude("liar"));
+
+        Assert.True(ledger.IsExcluded("liar"));
+        Assert.Equal(["liar"], ledger.Excluded);
+        Assert.Equal(0, ledger.HeldBy("liar"));
+        Assert.Empty(ledger.Take("liar", 6));
+        Assert.Null(ledger.TakeCopy("liar", Any));
+        Assert.Equal(ReportOutcome.Ignored, ledger.Report(3, "liar", True, TallyCheck.None).Outcome);
+        Assert.Equal(0, ledger.Exclude("liar"));
+
+        // Batch 0's claim is void and it waits again; batch 1's verification finds no claim to count; batch 2 stays
+        // with the worker racing its copy.
+        Assert.Equal([3L, 0, 5], ledger.Take("c", 6));
+        var settled = ledger.Settle(1, True);
+        Assert.False(settled.Counted);
+        Assert.Empty(settled.Wrong);
+        Assert.Equal([1L], ledger.Take("c", 6));
+        Assert.Equal(2, ledger.HeldBy("b"));
+        Assert.Equal(0, ledger.Done);
+    }
+
     /// <summary>Every batch out counts as late.</summary>
     private static readonly Func<long, bool> Any = _ => true;
+
+    private static readonly Tally True = new(5, 50);
+    private static readonly Tally Lie = new(6, 50);
 }

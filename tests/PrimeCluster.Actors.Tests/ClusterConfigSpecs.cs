@@ -1,3 +1,4 @@
+using Akka.Configuration;
 using PrimeCluster.Actors.Configuration;
 
 namespace PrimeCluster.Actors.Tests;
@@ -16,6 +17,26 @@ public sealed class ClusterConfigSpecs
         Assert.Empty(config.GetStringList("akka.cluster.seed-nodes"));
         Assert.Equal("http://127.0.0.1:8080", config.GetString("primecluster.api.url"));
         Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+    }
+
+    [Fact]
+    public void Verification_should_check_every_trial_result_and_2_percent_of_sieve_results_by_default()
+    {
+        var settings = PrimeClusterSettings.From(ClusterConfig.Build(new NodeSettings()));
+
+        Assert.Equal((1.0, 0.02, 3), (settings.TrialShare, settings.SieveShare, settings.MismatchesBeforeDown));
+    }
+
+    [Theory]
+    [InlineData("trial-share = 1.5")]
+    [InlineData("sieve-share = -0.1")]
+    public void A_verification_share_outside_0_to_1_should_be_refused_by_name(string setting)
+    {
+        var config = ConfigurationFactory.ParseString($"primecluster.verify.{setting}").WithFallback(ClusterConfig.BuiltIn);
+
+        var refused = Assert.Throws<ConfigurationException>(() => PrimeClusterSettings.From(config));
+
+        Assert.StartsWith($"primecluster.verify.{setting.Split(' ')[0]} must be from 0 to 1", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -257,6 +257,42 @@ public sealed class CoordinatorSpecs : TestKit
         Assert.Equal(JobState.Cancelled, (await ExpectMsgAsync<JobView>()).State);
     }
 
+    [Fact]
+    public async Task A_worker_excluded_from_a_job_should_be_offered_only_other_jobs_and_both_end_exact()
+    {
+        var range = new NumberRange(0, 80_000);
+        var first = await SubmitAsync(new JobSpec(range, Batches: 8));
+        var liar = CreateTestProbe();
+        var honest = CreateTestProbe();
+        var lie = await RequestAsync(liar, slots: 2);
+
+        var wrong = lie!.Batches.Select(b => new BatchResult(b.Index, new Tally(7, 7))).ToList();
+        lie.Job.Tell(new BatchesCompleted(first, wrong, liar.Ref), liar.Ref);
+        await AwaitAssertAsync(
+            async () =>
+            {
+                _coordinator.Tell(GetWorkers.Instance);
+                var list = await ExpectMsgAsync<WorkerList>();
+                Assert.Contains(list.Workers, w => w.Path == liar.Ref.Path.ToStringWithoutAddress() && w.Excluded);
+                Assert.Equal([1], list.Mismatches.Select(n => n.Count));
+            },
+            TimeSpan.FromSeconds(10));
+
+        // Batches of the first job wait, but not for the liar; those of a second job do.
+        Assert.Null(await RequestAsync(liar, slots: 1));
+        var second = await SubmitAsync(new JobSpec(range, Batches: 8));
+        for (var round = 0; round < 3; round++)
+        {
+            var assignment = await RequestAsync(liar, slots: 1);
+            Assert.Equal(second, assignment!.JobId);
+            Complete(assignment, liar);
+        }
+
+        await ComputeAllAsync(honest);
+        await AssertDoneExactlyAsync(first, range);
+        await AssertDoneExactlyAsync(second, range);
+    }
+
     /// <summary>The job ends done, with the exact tally of its range.</summary>
     private async Task AssertDoneExactlyAsync(JobId id, NumberRange range)
     {

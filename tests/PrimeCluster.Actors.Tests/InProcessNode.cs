@@ -3,6 +3,8 @@ using Akka.Configuration;
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Hosting;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Kernels;
 
 namespace PrimeCluster.Actors.Tests;
 
@@ -24,16 +26,17 @@ internal sealed class InProcessNode : IAsyncDisposable
 
     public Address Address => ((ExtendedActorSystem)System).Provider.DefaultAddress;
 
-    public static InProcessNode Start(string roles, int workers = 1, InProcessNode? seed = null, Config? extra = null)
+    /// <param name="kernels">The workers' kernels, when not the real ones.</param>
+    public static InProcessNode Start(string roles, int workers = 1, InProcessNode? seed = null, Config? extra = null, Func<Algorithm, IPrimeKernel>? kernels = null)
     {
         var config = TestConfig.Node(roles, workers, seed?.Address.ToString());
-        return Start(extra is null ? config : extra.WithFallback(config));
+        return Start(extra is null ? config : extra.WithFallback(config), kernels);
     }
 
-    public static InProcessNode Start(Config config)
+    public static InProcessNode Start(Config config, Func<Algorithm, IPrimeKernel>? kernels = null)
     {
         var system = ActorSystem.Create(ClusterConfig.SystemName, config);
-        return new InProcessNode(system, PrimeClusterNode.Start(system));
+        return new InProcessNode(system, PrimeClusterNode.Start(system, kernels));
     }
 
     /// <summary>Stops the node without leaving the cluster, as if its process were killed.</summary>

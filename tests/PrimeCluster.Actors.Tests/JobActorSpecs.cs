@@ -15,6 +15,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
 {
     private static readonly JobSpec Spec = new(new NumberRange(1, 10_000), Algorithm.Trial, SplitStrategy.Balanced, Batches: 10);
     private static readonly Tally Expected = SieveKernel.Instance.Count(1, 10_000);
+    private readonly TallyVerifier _verifier = new();
 
     [Fact]
     public async Task Job_should_aggregate_every_batch_into_the_exact_tally()
@@ -50,9 +51,20 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
             job.Tell(Completion(id, batch, worker));
         }
 
+        // The last result is verified before the job ends: the request may go on before or after the end.
         job.Tell(Completion(id, batches[^1], worker) with { Slots = 2, InFlight = 0 });
-        Assert.Equal(Expected, (await FishForFinishedAsync()).View.SoFar);
-        Assert.Equal(new RequestWork(worker.Ref, 2, 0), await FishForMessageAsync(m => m is RequestWork));
+        RequestWork? passedOn = null;
+        JobControl.Finished? finished = null;
+        await FishForMessageAsync(
+            m =>
+            {
+                passedOn = m as RequestWork ?? passedOn;
+                finished = m as JobControl.Finished ?? finished;
+                return passedOn is not null && finished is not null;
+            },
+            TimeSpan.FromSeconds(10));
+        Assert.Equal(Expected, finished!.View.SoFar);
+        Assert.Equal(new RequestWork(worker.Ref, 2, 0), passedOn);
     }
 
     [Fact]
@@ -122,6 +134,28 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
     }
 
     [Fact]
+    public async Task A_refused_offer_should_say_whether_batches_still_wait_for_other_workers()
+    {
+        var (job, id) = StartJob();
+        var worker = CreateTestProbe();
+        var batches = await TakeAsync(job, worker, slots: 10);
+        foreach (var batch in batches.SkipLast(1))
+        {
+            job.Tell(Completion(id, batch, worker));
+        }
+
+        job.Tell(new BatchFailed(id, batches[^1].Index, "disk on fire", worker.Ref));
+
+        // A backup offer crossing the news that a batch waits again: the refusal must not say that nothing waits.
+        job.Tell(new JobControl.OfferWork(CreateTestProbe().Ref, 1, Backup: true));
+        Assert.True(((JobControl.NoWorkLeft)await FishForMessageAsync(m => m is JobControl.NoWorkLeft, TimeSpan.FromSeconds(10))).Waiting);
+
+        Assert.Equal([batches[^1].Index], (await TakeAsync(job, worker, slots: 10)).Select(b => b.Index));
+        job.Tell(new JobControl.OfferWork(worker.Ref, 1));
+        Assert.False(((JobControl.NoWorkLeft)await FishForMessageAsync(m => m is JobControl.NoWorkLeft, TimeSpan.FromSeconds(10))).Waiting);
+    }
+
+    [Fact]
     public async Task Job_should_fail_after_a_batch_fails_too_often()
     {
         var (job, id) = StartJob();
@@ -176,7 +210,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
 
         // As a coordinator on another node would, from the checkpoint alone; the lost job's late results count once.
         var settings = PrimeClusterSettings.From(Sys.Settings.Config);
-        var resumed = ChildActorOf(JobActor.Props(checkpoint, checkpoint.Plan(), settings));
+        var resumed = ChildActorOf(JobActor.Props(checkpoint, checkpoint.Plan(), settings, _verifier));
         var newcomer = CreateTestProbe();
         var redo = await TakeAsync(resumed, newcomer, slots: 10);
         Assert.Equal([4L, 5, 7, 8, 9], redo.Select(b => b.Index));
@@ -192,14 +226,150 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         Assert.Equal(10, finished.View.BatchesDone);
     }
 
-    private (IActorRef Job, JobId Id) StartJob()
+    [Fact]
+    public async Task A_wrong_trial_tally_should_not_count_and_its_worker_should_be_excluded_and_reported()
+    {
+        var (job, id) = StartJob();
+        var liar = CreateTestProbe();
+        var honest = CreateTestProbe();
+        var lies = await TakeAsync(job, liar, slots: 3);
+
+        job.Tell(new BatchesCompleted(id, [new BatchResult(lies[0].Index, Wrong(lies[0]))], liar.Ref));
+
+        var mismatch = (JobControl.Mismatch)await FishForMessageAsync(m => m is JobControl.Mismatch, TimeSpan.FromSeconds(10));
+        Assert.Equal(new JobControl.Mismatch(id, liar.Ref, lies[0].Index, Wrong(lies[0]), True(lies[0])), mismatch);
+        await liar.ExpectMsgAsync<CancelWork>(c => c.JobId == id);
+        job.Tell(JobControl.GetHeld.Instance);
+        Assert.Equal([liar.Ref], ((JobControl.Held)await FishForMessageAsync(m => m is JobControl.Held)).Excluded);
+
+        // Its batches, the wrong one first, go to others; it gets none, and what it reports no longer counts.
+        var all = await TakeAsync(job, honest, slots: 10);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), all.Select(b => b.Index).Order());
+        job.Tell(new JobControl.OfferWork(liar.Ref, 2));
+        await FishForMessageAsync(m => m is JobControl.NoWorkLeft);
+        job.Tell(Completion(id, lies[1], liar));
+        await honest.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        foreach (var batch in all)
+        {
+            job.Tell(Completion(id, batch, honest));
+        }
+
+        var finished = await FishForFinishedAsync();
+        Assert.Equal(Expected, finished.View.SoFar);
+        Assert.Equal(10, finished.View.BatchesDone);
+        liar.ExpectNoMsg(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task A_liar_answering_a_copy_at_once_should_not_win_the_race_against_the_true_holder()
+    {
+        var (job, id) = StartJob();
+        var honest = CreateTestProbe();
+        var liar = CreateTestProbe();
+        var all = await TakeAsync(job, honest, slots: 10);
+
+        // Empty-handed, the liar gets a copy of the batch waiting last behind the honest worker's others.
+        job.Tell(new JobControl.OfferWork(liar.Ref, 1, Backup: true));
+        var copy = (await liar.ExpectMsgAsync<WorkAssignment>()).Batches.Single();
+        job.Tell(new BatchesCompleted(id, [new BatchResult(copy.Index, Wrong(copy))], liar.Ref));
+
+        Assert.Equal(copy.Index, ((JobControl.Mismatch)await FishForMessageAsync(m => m is JobControl.Mismatch, TimeSpan.FromSeconds(10))).Index);
+        await honest.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        foreach (var batch in all)
+        {
+            job.Tell(Completion(id, batch, honest));
+        }
+
+        Assert.Equal(Expected, (await FishForFinishedAsync()).View.SoFar);
+    }
+
+    [Fact]
+    public async Task A_sampled_sieve_result_should_count_once_another_worker_agrees_and_a_disagreement_be_settled_here()
+    {
+        var spec = Spec with { Algorithm = Algorithm.Sieve };
+        var (job, id) = StartJob(spec, settings => settings with { SieveShare = 1 });
+        var first = CreateTestProbe();
+        var liar = CreateTestProbe();
+        var firsts = await TakeAsync(job, first, slots: 5);
+        var lies = await TakeAsync(job, liar, slots: 5);
+
+        // Held back, the first worker's result goes to the other worker before anything else.
+        job.Tell(Completion(id, firsts[0], first));
+        Assert.Equal([firsts[0].Index], (await TakeAsync(job, liar, slots: 1)).Select(b => b.Index));
+        job.Tell(Completion(id, firsts[0], liar));
+        await FishForMessageAsync(m => m is JobControl.Updated { Checkpoint.View.BatchesDone: 1 }, TimeSpan.FromSeconds(10));
+
+        // The liar's result, checked by the first worker, differs: this node computes it, and the liar is caught.
+        job.Tell(new BatchesCompleted(id, [new BatchResult(lies[0].Index, Wrong(lies[0]))], liar.Ref));
+        Assert.Equal([lies[0].Index], (await TakeAsync(job, first, slots: 1)).Select(b => b.Index));
+        job.Tell(Completion(id, lies[0], first));
+        var mismatch = (JobControl.Mismatch)await FishForMessageAsync(m => m is JobControl.Mismatch, TimeSpan.FromSeconds(10));
+        Assert.Equal((liar.Ref, lies[0].Index), (mismatch.Worker, mismatch.Index));
+
+        // With the liar excluded, the first worker is alone: this node gives the second opinions.
+        var rest = await TakeAsync(job, first, slots: 10);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i).Except([firsts[0].Index, lies[0].Index]), firsts.Skip(1).Concat(rest).Select(b => b.Index).Order());
+        foreach (var batch in firsts.Skip(1).Concat(rest))
+        {
+            job.Tell(Completion(id, batch, first));
+        }
+
+        Assert.Equal(SieveKernel.Instance.Count(1, 10_000), (await FishForFinishedAsync()).View.SoFar);
+    }
+
+    [Fact]
+    public async Task An_impossible_tally_should_be_checked_even_when_results_are_not_sampled_and_never_overflow_the_sum()
+    {
+        var (job, id) = StartJob(Spec with { Algorithm = Algorithm.Sieve }, settings => settings with { SieveShare = 0 });
+        var liar = CreateTestProbe();
+        var honest = CreateTestProbe();
+        var lies = await TakeAsync(job, liar, slots: 2);
+
+        job.Tell(new BatchesCompleted(id, lies.Select(b => new BatchResult(b.Index, new Tally(ulong.MaxValue, UInt128.MaxValue))).ToList(), liar.Ref));
+
+        Assert.Equal(liar.Ref, ((JobControl.Mismatch)await FishForMessageAsync(m => m is JobControl.Mismatch, TimeSpan.FromSeconds(10))).Worker);
+        foreach (var batch in await TakeAsync(job, honest, slots: 10))
+        {
+            job.Tell(Completion(id, batch, honest));
+        }
+
+        var finished = await FishForFinishedAsync();
+        Assert.Equal(JobState.Done, finished.View.State);
+        Assert.Equal(Expected, finished.View.SoFar);
+    }
+
+    [Fact]
+    public async Task A_lone_workers_sampled_sieve_results_should_be_checked_here_and_count()
+    {
+        var (job, id) = StartJob(Spec with { Algorithm = Algorithm.Sieve }, settings => settings with { SieveShare = 1 });
+        var worker = CreateTestProbe();
+
+        foreach (var batch in await TakeAsync(job, worker, slots: 10))
+        {
+            job.Tell(Completion(id, batch, worker));
+        }
+
+        Assert.Equal(Expected, (await FishForFinishedAsync()).View.SoFar);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        _verifier.Dispose();
+    }
+
+    private (IActorRef Job, JobId Id) StartJob(JobSpec? spec = null, Func<PrimeClusterSettings, PrimeClusterSettings>? adjust = null)
     {
         var id = JobId.New();
         var settings = PrimeClusterSettings.From(Sys.Settings.Config);
-        var plan = Spec.Plan(1);
-        var job = ChildActorOf(JobActor.Props(JobCheckpoint.Start(id, Spec, plan, DateTimeOffset.UtcNow), plan, settings));
+        var plan = (spec ?? Spec).Plan(1);
+        var job = ChildActorOf(JobActor.Props(JobCheckpoint.Start(id, spec ?? Spec, plan, DateTimeOffset.UtcNow), plan, adjust?.Invoke(settings) ?? settings, _verifier));
         return (job, id);
     }
+
+    private static Tally True(BatchWork batch) => SieveKernel.Instance.Count(batch.Range.From, batch.Range.Til);
+
+    private static Tally Wrong(BatchWork batch) => True(batch) with { PrimeCount = True(batch).PrimeCount + 1 };
 
     private static async Task<IReadOnlyList<BatchWork>> TakeAsync(IActorRef job, Akka.TestKit.TestProbe worker, int slots)
     {

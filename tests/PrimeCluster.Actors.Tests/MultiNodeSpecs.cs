@@ -14,7 +14,7 @@ namespace PrimeCluster.Actors.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class MultiNodeSpecs : IAsyncLifetime
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Bound = Until.Bound;
     private readonly List<InProcessNode> _nodes = [];
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         var seed = Start("seed");
         Start("worker", seed: seed);
         Start("worker", seed: seed);
-        await WaitForWorkersAsync(seed, 2);
+        await Until.WorkersAsync(seed, 2);
 
         var outcome = await new ClusterJobRunner(seed.Client, 2).RunAsync(new JobSpec(new NumberRange(1, 200_000), Batches: 40)).WaitAsync(Bound);
 
@@ -37,12 +37,12 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         var seed = Start("seed");
         var survivor = Start("worker", seed: seed);
         var doomed = Start("worker", seed: seed, abrupt: true);
-        await WaitForWorkersAsync(seed, 2);
-        await WaitForUpAsync(seed, 3);
+        await Until.WorkersAsync(seed, 2);
+        await Until.UpAsync(seed, 3);
         var range = new NumberRange(1, 1_200_000);
 
         var id = await seed.Client.SubmitAsync(new JobSpec(range, Batches: 60));
-        await WaitUntilAsync(async () => (await seed.Client.WorkersAsync()).Any(w => w.Node == doomed.Address && w.Batches > 0));
+        await Until.TrueAsync(async () => (await seed.Client.WorkersAsync()).Any(w => w.Node == doomed.Address && w.Batches > 0));
         await doomed.System.Terminate();
 
         var view = await seed.Client.AwaitAsync(id).WaitAsync(Bound);
@@ -57,14 +57,14 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
     {
         var seed = Start("seed");
         Start("worker", seed: seed);
-        await WaitForWorkersAsync(seed, 1);
+        await Until.WorkersAsync(seed, 1);
         var range = new NumberRange(1, 1_000_000);
         var id = await seed.Client.SubmitAsync(new JobSpec(range, Batches: 80));
-        await WaitUntilAsync(async () => (await seed.Client.GetAsync(id))!.BatchesDone > 0);
+        await Until.TrueAsync(async () => (await seed.Client.GetAsync(id))!.BatchesDone > 0);
 
         var newcomer = Start("worker", seed: seed);
 
-        await WaitUntilAsync(async () => (await seed.Client.WorkersAsync()).Any(w => w.Node == newcomer.Address && w.Batches > 0));
+        await Until.TrueAsync(async () => (await seed.Client.WorkersAsync()).Any(w => w.Node == newcomer.Address && w.Batches > 0));
         var view = await seed.Client.AwaitAsync(id).WaitAsync(Bound);
         Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view!.Result);
     }
@@ -77,13 +77,13 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         var seed = StartCuttable("seed");
         var survivor = StartCuttable("worker", seed);
         var cut = StartCuttable("worker", seed);
-        await WaitForWorkersAsync(seed, 2);
-        await WaitForUpAsync(seed, 3);
+        await Until.WorkersAsync(seed, 2);
+        await Until.UpAsync(seed, 3);
         var range = new NumberRange(1, 1_000_000);
 
         // Long enough (about a second of two cores) to see the worker holding batches before it is cut off.
         var id = await seed.Client.SubmitAsync(new JobSpec(range, Batches: 24));
-        await WaitUntilAsync(async () => (await seed.Client.WorkersAsync()).Any(w => w.Node == cut.Address && w.Batches > 0));
+        await Until.TrueAsync(async () => (await seed.Client.WorkersAsync()).Any(w => w.Node == cut.Address && w.Batches > 0));
         foreach (var other in new[] { seed, survivor })
         {
             var naked = new Address("akka", other.Address.System, other.Address.Host, other.Address.Port);
@@ -106,14 +106,14 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         var other = Start("seed", seed: oldest);
         Start("seed", seed: oldest);
         var worker = Start("worker", seed: oldest);
-        await WaitForWorkersAsync(other, 1);
+        await Until.WorkersAsync(other, 1);
 
         // The other seeds must know the whole cluster as Up, or they cannot take over.
-        await WaitForUpAsync(other, 4);
+        await Until.UpAsync(other, 4);
         var range = new NumberRange(1, 1_000_000);
 
         var id = await other.Client.SubmitAsync(new JobSpec(range, Batches: 60));
-        await WaitUntilAsync(async () => (await other.Client.GetAsync(id))!.BatchesDone >= 3);
+        await Until.TrueAsync(async () => (await other.Client.GetAsync(id))!.BatchesDone >= 3);
         var before = await other.Client.GetAsync(id);
         await oldest.System.Terminate();
         Assert.True(before!.BatchesDone < before.BatchCount, "the job should have been running when the coordinator's node died");
@@ -122,7 +122,7 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         JobView? view = null;
         try
         {
-            await WaitUntilAsync(async () =>
+            await Until.TrueAsync(async () =>
             {
                 try
                 {
@@ -181,30 +181,5 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
             .WithFallback(TestConfig.Node(roles, workers: 1, plain)));
         _nodes.Add(node);
         return node;
-    }
-
-    private static Task WaitForWorkersAsync(InProcessNode seed, int count) =>
-        WaitUntilAsync(async () => (await seed.Client.WorkersAsync()).Count >= count);
-
-    /// <summary>
-    /// Until <paramref name="node"/> sees <paramref name="count"/> members Up: a worker can register while still
-    /// joining, and a node lost before the others are Up can leave the survivors without a majority.
-    /// </summary>
-    private static Task WaitForUpAsync(InProcessNode node, int count) =>
-        WaitUntilAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(node.System).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == count));
-
-    /// <summary>Polls a condition every 50 ms for at most a minute.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow + Bound;
-        while (!await condition())
-        {
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not hold within a minute.");
-            }
-
-            await Task.Delay(50);
-        }
     }
 }

@@ -55,7 +55,7 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
         DropBatches d => $"{d with { Indices = [] }} {string.Join(",", d.Indices)}",
         BatchesCompleted c => $"{c with { Results = [] }} {string.Join(",", c.Results)}",
         JobList l => $"{l.More} {string.Join(",", l.Jobs)}",
-        WorkerList w => string.Join(",", w.Workers),
+        WorkerList w => $"{string.Join(",", w.Workers)} {string.Join(",", w.Mismatches)}",
         JobCheckpoint c => $"{c with { Done = [] }} {string.Join(",", c.Done)}",
         _ => message.ToString()!,
     };
@@ -97,7 +97,9 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             failed,
             GetWorkers.Instance,
             worker,
-            new WorkerList([worker, worker with { Batches = 0 }]),
+            worker with { Excluded = true },
+            new WorkerList([worker, worker with { Batches = 0, Excluded = true }], [new NodeMismatches(worker.Node, 3), new NodeMismatches(Address.Parse("akka.tcp://primecluster@host-2:4054"), int.MaxValue)]),
+            new WorkerList([], []),
             new JobCheckpoint(view, 8, TimeSpan.FromMilliseconds(250), ulong.MaxValue - 7, [new BatchSpan(0, 2), new BatchSpan(5, 5), new BatchSpan(7, long.MaxValue - 1)]),
             new JobCheckpoint(failed, 1, TimeSpan.FromTicks(1), 0, []),
         ];

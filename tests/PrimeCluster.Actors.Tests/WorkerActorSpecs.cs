@@ -6,6 +6,7 @@ using PrimeCluster.Actors.Messages;
 using PrimeCluster.Actors.Workers;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Kernels;
+using PrimeCluster.Testing;
 using static PrimeCluster.Actors.Messages.WorkProtocol;
 
 namespace PrimeCluster.Actors.Tests;
@@ -51,6 +52,23 @@ public sealed class WorkerActorSpecs : TestKit
         // It asks for more along with its first result; unanswered, it asks the coordinator again later.
         Assert.True(reports[0].Slots > 0);
         await _coordinator.FishForMessageAsync(m => m is RequestWork { InFlight: 0 }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Worker_should_count_with_the_kernels_it_is_handed()
+    {
+        var liar = LyingKernel.Instant(Algorithm.Sieve);
+        var worker = Sys.ActorOf(WorkerActor.Props(CreateTestProbe().Ref, _scheduler, PrimeClusterSettings.From(Sys.Settings.Config), liar.AsSource()));
+        var id = JobId.New();
+
+        worker.Tell(new WorkAssignment(id, _job.Ref, Algorithm.Sieve, [new BatchWork(0, new NumberRange(1, 1_000))]));
+        var sieve = await _job.ExpectMsgAsync<BatchesCompleted>(WarmUpAllowance);
+        worker.Tell(new WorkAssignment(id, _job.Ref, Algorithm.Trial, [new BatchWork(1, new NumberRange(1, 1_000))]));
+        var trial = await _job.ExpectMsgAsync<BatchesCompleted>(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(new Tally(7, 7), sieve.Results.Single().Tally);
+        Assert.Equal(SieveKernel.Instance.Count(1, 1_000), trial.Results.Single().Tally);
+        Assert.Equal(1, liar.Lies);
     }
 
     [Fact]

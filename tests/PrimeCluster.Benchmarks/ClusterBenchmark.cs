@@ -1,9 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
 using PrimeCluster.Core.Kernels;
 
 namespace PrimeCluster.Benchmarks;
@@ -22,9 +18,9 @@ public static class ClusterBenchmark
         var single = SingleCoreTrialRate();
         report.WriteLine(Inv($"one core, trial [1, 300000], in process: best {single.Best / 1e9:F2} G checks/s, median {single.Median / 1e9:F2} G checks/s"));
 
-        await using var seed = Node.Start("seed", null);
-        await using var first = Node.Start("worker", seed.Seed);
-        await using var second = Node.Start("worker", seed.Seed);
+        await using var seed = BenchmarkNode.Start("seed", null);
+        await using var first = BenchmarkNode.Start("worker", seed.Seed);
+        await using var second = BenchmarkNode.Start("worker", seed.Seed);
         await seed.WaitForWorkersAsync(2);
         await Task.Delay(TimeSpan.FromSeconds(5));
         report.WriteLine(Inv($"memory at rest: seed {seed.ResidentMegabytes():F0} MB, workers {first.ResidentMegabytes():F0} MB and {second.ResidentMegabytes():F0} MB (resident set)"));
@@ -89,115 +85,4 @@ public static class ClusterBenchmark
     }
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    private sealed record JobFigures(double Checks, long Batches, double ElapsedSeconds);
-
-    private sealed class Node : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly HttpClient _http;
-
-        private Node(Process process, string seed, Uri api)
-        {
-            _process = process;
-            Seed = seed;
-            _http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(2) };
-        }
-
-        public string Seed { get; }
-
-        public static Node Start(string roles, string? seed)
-        {
-            var port = FreePort();
-            var api = new Uri($"http://127.0.0.1:{FreePort()}");
-            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "primecluster-node.dll"));
-            start.Environment["CLUSTER_ROLES"] = roles;
-            start.Environment["CLUSTER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
-            start.Environment["API_URL"] = api.ToString().TrimEnd('/');
-            start.Environment["WORKERS"] = "1";
-            if (seed is not null)
-            {
-                start.Environment["CLUSTER_SEEDS"] = seed;
-            }
-
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return new Node(process, seed ?? $"akka.tcp://primecluster@127.0.0.1:{port}", api);
-        }
-
-        public async Task WaitForWorkersAsync(int count)
-        {
-            for (var attempt = 0; attempt < 600; attempt++)
-            {
-                try
-                {
-                    using var cluster = JsonDocument.Parse(await _http.GetStringAsync("/cluster"));
-                    if (cluster.RootElement.GetProperty("totals").GetProperty("workers").GetInt32() >= count)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-
-                await Task.Delay(100);
-            }
-
-            throw new TimeoutException("The workers did not register within a minute.");
-        }
-
-        public async Task<JobFigures> RunJobAsync(string body)
-        {
-            var response = await _http.PostAsync("/jobs", new StringContent(body, Encoding.UTF8, "application/json"));
-            using var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            var id = accepted.RootElement.GetProperty("id").GetString();
-            for (var attempt = 0; attempt < 1_200; attempt++)
-            {
-                using var job = JsonDocument.Parse(await _http.GetStringAsync($"/jobs/{id}"));
-                var root = job.RootElement;
-                if (root.GetProperty("state").GetString() == "done")
-                {
-                    return new JobFigures(
-                        double.Parse(root.GetProperty("check_count").GetRawText(), CultureInfo.InvariantCulture),
-                        root.GetProperty("batches").GetInt64(),
-                        root.GetProperty("elapsed_ms").GetDouble() / 1000);
-                }
-
-                // Seldom, to leave the cores to the nodes: the elapsed time is measured by the job itself.
-                await Task.Delay(100);
-            }
-
-            throw new TimeoutException($"Job {id} did not finish within two minutes.");
-        }
-
-        public double ResidentMegabytes()
-        {
-            var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _http.Dispose();
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-    }
 }

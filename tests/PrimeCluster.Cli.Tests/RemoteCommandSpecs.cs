@@ -110,6 +110,7 @@ public sealed class RemoteCommandSpecs(NodeFixture fixture) : IClassFixture<Node
         Assert.Equal(ExitCodes.Done, table.ExitCode);
         Assert.Contains($"127.0.0.1:{fixture.Node.ClusterPort}", table.Out, StringComparison.Ordinal);
         Assert.Contains("seed,worker", table.Out, StringComparison.Ordinal);
+        Assert.Matches(@"busy\s+mismatches\n.*\s2\s+\d+\s+0\n", table.Out);
         Assert.Contains("1 members, 2 workers", table.Out, StringComparison.Ordinal);
         Assert.Equal(2, JsonDocument.Parse(json.Out).RootElement.GetProperty("totals").GetProperty("workers").GetInt32());
     }

@@ -230,6 +230,8 @@ public sealed class JobApiSpecs(SeedNodeFixture fixture) : IClassFixture<SeedNod
         var member = cluster.GetProperty("members").EnumerateArray().Single();
         Assert.Equal("up", member.GetProperty("status").GetString());
         Assert.Equal(2, member.GetProperty("workers").GetInt32());
+        Assert.Equal(0, member.GetProperty("mismatches").GetInt32());
+        Assert.Equal(0, member.GetProperty("excluded").GetInt32());
         Assert.Equal(["seed", "worker"], member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(2, cluster.GetProperty("totals").GetProperty("workers").GetInt32());
     }

@@ -2,7 +2,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using Akka.Configuration;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Kernels;
 
 namespace PrimeCluster.Node.Tests;
 
@@ -23,7 +26,12 @@ public sealed class NodeUnderTest : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<NodeUnderTest> StartAsync(string roles = "seed,worker", int workers = 2, string? token = null)
+    /// <summary>The node's address in the cluster.</summary>
+    public string ClusterAddress => Akka.Cluster.Cluster.Get(_app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).SelfAddress.ToString();
+
+    /// <param name="seeds">The seeds to join; none for a seed, and a closed port for a worker when not given.</param>
+    /// <param name="kernels">The workers' kernels, when not the real ones.</param>
+    public static async Task<NodeUnderTest> StartAsync(string roles = "seed,worker", int workers = 2, string? token = null, string? seeds = null, Func<Algorithm, IPrimeKernel>? kernels = null)
     {
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(ClusterConfig.Build(new NodeSettings
         {
@@ -32,11 +40,11 @@ public sealed class NodeUnderTest : IAsyncDisposable
             Port = "0",
             Roles = roles,
             Workers = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Seeds = roles.Contains("seed", StringComparison.Ordinal) ? string.Empty : "akka.tcp://primecluster@127.0.0.1:1",
+            Seeds = seeds ?? (roles.Contains("seed", StringComparison.Ordinal) ? string.Empty : "akka.tcp://primecluster@127.0.0.1:1"),
             ApiUrl = "http://127.0.0.1:0",
             ApiToken = token,
         }));
-        var app = NodeHost.Build(config);
+        var app = NodeHost.Build(config, kernels);
         await app.StartAsync();
         var node = new NodeUnderTest(app, new Uri(app.Urls.First()), token);
         return node;

@@ -45,7 +45,11 @@ public sealed class CoordinatorClient(IActorRef coordinator, TimeSpan timeout)
         };
 
     public async Task<IReadOnlyList<WorkerView>> WorkersAsync(CancellationToken cancellationToken = default) =>
-        (await coordinator.Ask<WorkerList>(GetWorkers.Instance, timeout, cancellationToken).ConfigureAwait(false)).Workers;
+        (await WorkerListAsync(cancellationToken).ConfigureAwait(false)).Workers;
+
+    /// <summary>The workers, and the nodes that have reported wrong tallies.</summary>
+    public Task<WorkerList> WorkerListAsync(CancellationToken cancellationToken = default) =>
+        coordinator.Ask<WorkerList>(GetWorkers.Instance, timeout, cancellationToken);
 
     private static JobView? ViewOrNull(object reply) => reply switch
     {

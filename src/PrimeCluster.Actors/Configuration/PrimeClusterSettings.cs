@@ -15,7 +15,10 @@ public sealed record PrimeClusterSettings(
     bool BackupCopies,
     int History,
     TimeSpan ExactEstimateLimit,
-    TimeSpan CostLimit)
+    TimeSpan CostLimit,
+    double TrialShare,
+    double SieveShare,
+    int MismatchesBeforeDown)
 {
     public static PrimeClusterSettings From(Config config)
     {
@@ -33,6 +36,17 @@ public sealed record PrimeClusterSettings(
             BackupCopies: section.GetBoolean("jobs.backup-copies", true),
             History: Math.Max(1, section.GetInt("jobs.history", 1000)),
             ExactEstimateLimit: section.GetTimeSpan("jobs.exact-estimate-limit", TimeSpan.FromSeconds(1)),
-            CostLimit: section.GetTimeSpan("jobs.cost-limit", TimeSpan.FromHours(1)));
+            CostLimit: section.GetTimeSpan("jobs.cost-limit", TimeSpan.FromHours(1)),
+            TrialShare: Share(section, "verify.trial-share", 1.0),
+            SieveShare: Share(section, "verify.sieve-share", 0.02),
+            MismatchesBeforeDown: Math.Max(1, section.GetInt("verify.mismatches-before-down", 3)));
+    }
+
+    private static double Share(Config section, string key, double fallback)
+    {
+        var share = section.GetDouble(key, fallback);
+        return share is >= 0 and <= 1
+            ? share
+            : throw new ConfigurationException($"primecluster.{key} must be from 0 to 1, got {share.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
     }
 }

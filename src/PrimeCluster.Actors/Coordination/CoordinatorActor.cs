@@ -32,6 +32,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private readonly Dictionary<IActorRef, int> _idle = [];
     private readonly JobJournal? _journal;
     private readonly Dictionary<string, JobCheckpoint> _recovered = [];
+    private readonly TallyVerifier _verifier = new();
+
+    /// <summary>Wrong tallies reported by each node, over all jobs.</summary>
+    private readonly Dictionary<Address, int> _mismatches = [];
     private int _bucketsToRead = JobJournal.BucketCount;
     private int _turn;
 
@@ -54,6 +58,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     public static Props Props(PrimeClusterSettings settings) => Akka.Actor.Props.Create(() => new CoordinatorActor(settings));
 
     protected override void PreStart() => _journal?.LoadAll(Self, local: false);
+
+    /// <summary>After the job actors, which use the verifier, have stopped.</summary>
+    protected override void PostStop() => _verifier.Dispose();
 
     /// <summary>A job actor that throws has lost count; it stops, and its job fails rather than restart from nothing.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -111,7 +118,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         {
             if (_jobs.TryGetValue(none.JobId, out var entry))
             {
-                entry.Waiting = false;
+                entry.Waiting = none.Waiting;
             }
 
             // After a backup offer only a job that has since got batches waiting is worth asking.
@@ -137,6 +144,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             }
         });
         Receive<JobControl.Finished>(Finished);
+        Receive<JobControl.Mismatch>(Mismatch);
         Receive<GetJob>(get => Sender.Tell(_jobs.TryGetValue(get.Id, out var entry) ? entry.View : new JobNotFound(get.Id)));
         Receive<AwaitJob>(wait => ReplyWhenFinished(wait.Id, Sender));
         Receive<CancelJob>(cancel =>
@@ -192,7 +200,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
                 continue;
             }
 
-            var actor = Context.ActorOf(JobActor.Props(checkpoint, plan, _settings), $"job-{view.Id}");
+            var actor = Context.ActorOf(JobActor.Props(checkpoint, plan, _settings, _verifier), $"job-{view.Id}");
             Context.Watch(actor);
             _jobs[view.Id] = new JobEntry(actor, view) { Waiting = true };
             _running.Add(view.Id);
@@ -233,7 +241,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
 
         var start = JobCheckpoint.Start(id, submit.Spec, plan, DateTimeOffset.UtcNow);
-        var actor = Context.ActorOf(JobActor.Props(start, plan, _settings), $"job-{id}");
+        var actor = Context.ActorOf(JobActor.Props(start, plan, _settings, _verifier), $"job-{id}");
         Context.Watch(actor);
         var view = start.View;
 
@@ -284,7 +292,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             {
                 _turn = (_turn + 1) % _running.Count;
                 var entry = _jobs[_running[_turn]];
-                if ((entry.Waiting || pass == 1) && entry.Actor is not null)
+                if ((entry.Waiting || pass == 1) && entry.Actor is not null && !entry.Excluded.Contains(worker))
                 {
                     _idle.Remove(worker);
                     entry.Actor.Tell(new JobControl.OfferWork(worker, slots, Backup: pass == 1));
@@ -328,6 +336,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
         entry.Actor = null;
         entry.View = finished.View;
+        entry.Excluded.Clear();
         _running.Remove(id);
         // A finished job is never resumed, so its plan is never cut again.
         Save(new JobCheckpoint(finished.View, _settings.BatchesPerWorker, _settings.MaxBatchDuration, PlanFingerprint: 0, []));
@@ -339,6 +348,35 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         entry.Awaiters.Clear();
         _finished.Enqueue(id);
         ForgetOldJobs();
+    }
+
+    /// <summary>
+    /// A node whose worker reported a wrong tally (the job has logged it and excluded the worker, whose requests go to
+    /// other jobs from now on): after too many, over all jobs, it is downed. Never this node, whose verifier is what the others are checked by.
+    /// </summary>
+    private void Mismatch(JobControl.Mismatch mismatch)
+    {
+        if (_jobs.TryGetValue(mismatch.JobId, out var entry))
+        {
+            entry.Excluded.Add(mismatch.Worker);
+        }
+
+        var cluster = Akka.Cluster.Cluster.Get(Context.System);
+        var node = NodeAddress.Of(mismatch.Worker, Context.System);
+        var count = _mismatches[node] = _mismatches.GetValueOrDefault(node) + 1;
+        if (count < _settings.MismatchesBeforeDown)
+        {
+            _log.Warning("Node {0} has reported {1} wrong tallies; at {2} it is downed", node, count, _settings.MismatchesBeforeDown);
+        }
+        else if (node == cluster.SelfAddress)
+        {
+            _log.Error("Node {0}, the coordinator's own, has reported {1} wrong tallies; its workers are excluded job by job, but it is not downed", node, count);
+        }
+        else
+        {
+            _log.Warning("Node {0} has reported {1} wrong tallies: downing it", node, count);
+            cluster.Down(node);
+        }
     }
 
     private void ReplyWhenFinished(JobId id, IActorRef replyTo)
@@ -387,20 +425,24 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     private void ReportWorkers(IActorRef replyTo)
     {
-        var self = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
+        var system = Context.System;
         var workers = _workers.ToList();
+        var mismatches = _mismatches.Select(p => new NodeMismatches(p.Key, p.Value)).ToList();
         var jobs = _running.Select(id => _jobs[id].Actor).OfType<IActorRef>().ToList();
         var timeout = TimeSpan.FromSeconds(2);
         Task.WhenAll(jobs.Select(job => job.Ask<JobControl.Held>(JobControl.GetHeld.Instance, timeout).ContinueWith(
-                t => t.IsCompletedSuccessfully ? t.Result : new JobControl.Held(new Dictionary<IActorRef, int>()),
+                t => t.IsCompletedSuccessfully ? t.Result : JobControl.Held.None,
                 TaskScheduler.Default)))
             .ContinueWith(
                 held =>
                 {
                     var batches = held.Result.SelectMany(h => h.ByWorker).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value));
-                    return new WorkerList(workers
-                        .Select(w => new WorkerView(w.Path.Address.HasGlobalScope ? w.Path.Address : self, w.Path.ToStringWithoutAddress(), batches.GetValueOrDefault(w)))
-                        .ToList());
+                    var excluded = held.Result.SelectMany(h => h.Excluded).ToHashSet();
+                    return new WorkerList(
+                        workers
+                            .Select(w => new WorkerView(NodeAddress.Of(w, system), w.Path.ToStringWithoutAddress(), batches.GetValueOrDefault(w), excluded.Contains(w)))
+                            .ToList(),
+                        mismatches);
                 },
                 TaskScheduler.Default)
             .PipeTo(replyTo);
@@ -465,5 +507,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         public bool Waiting { get; set; }
 
         public List<IActorRef> Awaiters { get; } = [];
+
+        /// <summary>Workers the job excluded for a wrong tally: their requests go to other jobs.</summary>
+        public HashSet<IActorRef> Excluded { get; } = [];
     }
 }

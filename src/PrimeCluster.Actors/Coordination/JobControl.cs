@@ -1,6 +1,7 @@
 using Akka.Actor;
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Actors.Coordination;
 
@@ -13,8 +14,12 @@ internal static class JobControl
     /// </summary>
     public sealed record OfferWork(IActorRef Worker, int Slots, bool Backup = false) : INoSerializationVerificationNeeded;
 
-    /// <summary>The job had nothing for the worker; the coordinator tries the next job, or after a backup offer, none.</summary>
-    public sealed record NoWorkLeft(JobId JobId, IActorRef Worker, int Slots, bool Backup = false) : INoSerializationVerificationNeeded;
+    /// <summary>
+    /// The job had nothing for the worker; the coordinator tries the next job, or after a backup offer, none.
+    /// <paramref name="Waiting"/>: whether the job still has batches waiting for other workers (one it has excluded
+    /// gets none of them).
+    /// </summary>
+    public sealed record NoWorkLeft(JobId JobId, IActorRef Worker, int Slots, bool Backup = false, bool Waiting = false) : INoSerializationVerificationNeeded;
 
     public sealed record HasWork(JobId JobId, bool Waiting) : INoSerializationVerificationNeeded;
 
@@ -44,6 +49,12 @@ internal static class JobControl
         }
     }
 
-    /// <summary>How many of the job's batches each worker holds.</summary>
-    public sealed record Held(IReadOnlyDictionary<IActorRef, int> ByWorker) : INoSerializationVerificationNeeded;
+    /// <summary>How many of the job's batches each worker holds, and the workers the job has excluded.</summary>
+    public sealed record Held(IReadOnlyDictionary<IActorRef, int> ByWorker, IReadOnlyCollection<IActorRef> Excluded) : INoSerializationVerificationNeeded
+    {
+        public static readonly Held None = new(new Dictionary<IActorRef, int>(), []);
+    }
+
+    /// <summary>A worker reported a wrong tally: the job discarded it and excluded the worker.</summary>
+    public sealed record Mismatch(JobId JobId, IActorRef Worker, long Index, Tally Claimed, Tally Truth) : INoSerializationVerificationNeeded;
 }

@@ -5,6 +5,8 @@ using Akka.DistributedData;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Coordination;
 using PrimeCluster.Actors.Workers;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Kernels;
 
 namespace PrimeCluster.Actors.Hosting;
 
@@ -12,7 +14,8 @@ namespace PrimeCluster.Actors.Hosting;
 public sealed record PrimeClusterNode(IActorRef Coordinator, IReadOnlyList<IActorRef> Workers)
 {
     /// <summary>Starts this node's actors in a system built from <see cref="ClusterConfig.Build"/>, and joins the cluster.</summary>
-    public static PrimeClusterNode Start(ActorSystem system)
+    /// <param name="kernels">The workers' kernel for each algorithm; <see cref="PrimeKernels.For"/> unless a test says otherwise.</param>
+    public static PrimeClusterNode Start(ActorSystem system, Func<Algorithm, IPrimeKernel>? kernels = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         var settings = PrimeClusterSettings.From(system.Settings.Config);
@@ -32,7 +35,7 @@ public sealed record PrimeClusterNode(IActorRef Coordinator, IReadOnlyList<IActo
         }
 
         var coordinator = system.ActorOf(ClusterSingletonProxy.Props("/user/coordinator", ClusterSingletonProxySettings.Create(system)), "coordinator-proxy");
-        var workers = cluster.SelfRoles.Contains(ClusterConfig.WorkerRole) ? StartWorkers(system, coordinator, settings) : [];
+        var workers = cluster.SelfRoles.Contains(ClusterConfig.WorkerRole) ? StartWorkers(system, coordinator, settings, kernels) : [];
 
         // With no seed-nodes configured, a seed forms a cluster of its own, at whatever port it was given.
         if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0)
@@ -43,12 +46,12 @@ public sealed record PrimeClusterNode(IActorRef Coordinator, IReadOnlyList<IActo
         return new PrimeClusterNode(coordinator, workers);
     }
 
-    private static List<IActorRef> StartWorkers(ActorSystem system, IActorRef coordinator, PrimeClusterSettings settings)
+    private static List<IActorRef> StartWorkers(ActorSystem system, IActorRef coordinator, PrimeClusterSettings settings, Func<Algorithm, IPrimeKernel>? kernels)
     {
         var scheduler = new ComputeScheduler(settings.WorkersPerNode, "primecluster-worker");
         system.RegisterOnTermination(scheduler.Dispose);
         var workers = Enumerable.Range(0, settings.WorkersPerNode)
-            .Select(i => system.ActorOf(WorkerActor.Props(coordinator, scheduler, settings), $"worker-{i}"))
+            .Select(i => system.ActorOf(WorkerActor.Props(coordinator, scheduler, settings, kernels), $"worker-{i}"))
             .ToList();
 
         // Leaving gracefully: every worker finishes its batch and hands back the rest before the node leaves.

@@ -1,13 +1,20 @@
 using System.Diagnostics.CodeAnalysis;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Actors.Jobs;
 
 /// <summary>
-/// Which batches of a job are waiting, out with which worker, and done: every batch is counted exactly once, however
-/// often it is handed out, handed back or reported. Memory grows with the batches out of order, not with the plan.
-/// At the end of a job a batch out with one worker may be copied to an idle one, so that a slow or busy worker does not
-/// hold the whole job back; whichever reports it first counts it.
+/// Which batches of a job are waiting, out with which worker, reported but not yet trusted, and done: every batch is
+/// counted exactly once, however often it is handed out, handed back or reported. Memory grows with the batches out of
+/// order, not with the plan. At the end of a job a batch out with one worker may be copied to an idle one, so that a
+/// slow or busy worker does not hold the whole job back.
 /// </summary>
+/// <remarks>
+/// A reported tally is a claim, checked as the caller says (<see cref="TallyCheck"/>): counted as it is, held until
+/// the caller has computed the true tally, or held until another worker reports the same. A worker whose claim proves
+/// wrong is excluded: it gets no more batches, what it holds waits again, and what it reports is ignored. A wrong
+/// claim never counts, whoever reports first.
+/// </remarks>
 /// <typeparam name="TWorker">Whoever holds a batch.</typeparam>
 public sealed class BatchLedger<TWorker>(long count)
     where TWorker : notnull
@@ -18,6 +25,11 @@ public sealed class BatchLedger<TWorker>(long count)
     private readonly Dictionary<TWorker, HashSet<long>> _byWorker = [];
     private readonly HashSet<long> _doneAboveMark = [];
     private readonly Dictionary<long, int> _failures = [];
+    private readonly HashSet<TWorker> _excluded = [];
+    private readonly Dictionary<long, ClaimState> _claims = [];
+
+    /// <summary>Batches whose claim waits for a second opinion, by the worker that claimed it: any other may give it.</summary>
+    private readonly Dictionary<TWorker, Queue<long>> _secondOpinions = [];
     private long _nextFresh;
 
     /// <summary>Every batch below this index is done.</summary>
@@ -29,17 +41,25 @@ public sealed class BatchLedger<TWorker>(long count)
 
     public bool AllDone => Done == Count;
 
-    /// <summary>Batches waiting for a worker: handed back ones first, then ones never handed out.</summary>
-    public bool HasWaiting => _returned.Any(i => !IsDone(i) && !_out.ContainsKey(i)) || _nextFresh < Count;
+    /// <summary>Batches waiting for a worker: ones never handed out, handed back ones, or claims awaiting a second opinion.</summary>
+    public bool HasWaiting =>
+        _nextFresh < Count
+        || _returned.Any(IsWaiting)
+        || _secondOpinions.Values.Any(queue => queue.Any(i => AwaitsSecondOpinion(i) && !IsHeld(i)));
 
     /// <summary>Roughly how many batches wait: exact but for handed-back ones since reported by their first worker.</summary>
-    public long WaitingEstimate => Count - _nextFresh + _returned.Count;
+    public long WaitingEstimate => Count - _nextFresh + _returned.Count + _secondOpinions.Values.Sum(queue => queue.Count);
 
     public int OutCount => _out.Count;
 
     public IEnumerable<TWorker> Holders => _byWorker.Keys;
 
+    /// <summary>The workers excluded for a wrong claim.</summary>
+    public IReadOnlyCollection<TWorker> Excluded => _excluded;
+
     public int HeldBy(TWorker worker) => _byWorker.TryGetValue(worker, out var held) ? held.Count : 0;
+
+    public bool IsExcluded(TWorker worker) => _excluded.Contains(worker);
 
     /// <summary>The other batches held by the worker <paramref name="index"/> was handed out to first.</summary>
     public IEnumerable<long> HeldAlongside(long index) =>
@@ -110,13 +130,38 @@ public sealed class BatchLedger<TWorker>(long count)
         return spans;
     }
 
-    /// <summary>Hands up to <paramref name="max"/> waiting batches to <paramref name="worker"/>.</summary>
+    /// <summary>
+    /// Hands up to <paramref name="max"/> waiting batches to <paramref name="worker"/>: first batches whose claim by
+    /// another worker waits for a second opinion (computed, not yet counted), then handed back ones, then fresh ones.
+    /// An excluded worker gets none.
+    /// </summary>
     public IReadOnlyList<long> Take(TWorker worker, int max)
     {
         var taken = new List<long>(Math.Min(max, 16));
+        if (_excluded.Contains(worker))
+        {
+            return taken;
+        }
+
+        foreach (var (claimant, queue) in _secondOpinions)
+        {
+            while (!claimant.Equals(worker) && taken.Count < max && queue.TryDequeue(out var index))
+            {
+                if (AwaitsSecondOpinion(index) && !IsHeld(index) && !HasClaimed(index, worker))
+                {
+                    taken.Add(index);
+                }
+            }
+        }
+
+        foreach (var emptied in _secondOpinions.Where(p => p.Value.Count == 0).Select(p => p.Key).ToList())
+        {
+            _secondOpinions.Remove(emptied);
+        }
+
         while (taken.Count < max && _returned.TryDequeue(out var index))
         {
-            if (!IsDone(index) && !_out.ContainsKey(index))
+            if (IsWaiting(index))
             {
                 taken.Add(index);
             }
@@ -144,10 +189,15 @@ public sealed class BatchLedger<TWorker>(long count)
     public long? TakeCopy(TWorker worker, Func<long, bool> overdue)
     {
         ArgumentNullException.ThrowIfNull(overdue);
+        if (_excluded.Contains(worker))
+        {
+            return null;
+        }
+
         long? latest = null;
         foreach (var (index, holder) in _out)
         {
-            if (index > (latest ?? -1) && !_copies.ContainsKey(index) && !holder.Equals(worker) && overdue(index))
+            if (index > (latest ?? -1) && !_copies.ContainsKey(index) && !holder.Equals(worker) && !HasClaimed(index, worker) && overdue(index))
             {
                 latest = index;
             }
@@ -188,6 +238,7 @@ public sealed class BatchLedger<TWorker>(long count)
 
         Release(index);
         _failures.Remove(index);
+        _claims.Remove(index);
         _doneAboveMark.Add(index);
         while (_doneAboveMark.Remove(_doneMark))
         {
@@ -216,28 +267,15 @@ public sealed class BatchLedger<TWorker>(long count)
     /// </summary>
     public void Return(long index, TWorker worker)
     {
-        if (index < 0 || index >= Count || IsDone(index))
+        if (index < 0 || index >= Count || IsDone(index) || !_byWorker.TryGetValue(worker, out var held) || !held.Contains(index))
         {
             return;
         }
 
-        if (_copies.TryGetValue(index, out var copy) && copy.Equals(worker))
+        LetGo(index, worker);
+        if (!IsHeld(index))
         {
-            _copies.Remove(index);
-            Unhold(worker, index);
-        }
-        else if (_out.TryGetValue(index, out var holder) && holder.Equals(worker))
-        {
-            Unhold(worker, index);
-            if (_copies.Remove(index, out var other))
-            {
-                _out[index] = other;
-            }
-            else
-            {
-                _out.Remove(index);
-                _returned.Enqueue(index);
-            }
+            Requeue(index);
         }
     }
 
@@ -260,6 +298,237 @@ public sealed class BatchLedger<TWorker>(long count)
 
         return indices.Count;
     }
+
+    /// <summary>
+    /// Records <paramref name="worker"/>'s tally of a batch, checked as <paramref name="check"/> says if it is the
+    /// batch's first claim. The worker holds the batch no more. A claim that differs from a second opinion is held for
+    /// verification; one that differs from a true tally already known is <see cref="ReportOutcome.Wrong"/>.
+    /// </summary>
+    public Reported Report(long index, TWorker worker, Tally tally, TallyCheck check)
+    {
+        if (index < 0 || index >= Count || IsDone(index) || _excluded.Contains(worker) || HasClaimed(index, worker))
+        {
+            return new Reported(ReportOutcome.Ignored, tally, []);
+        }
+
+        if (_claims.TryGetValue(index, out var state) && state.Truth is { } truth)
+        {
+            if (tally == truth)
+            {
+                return Accept(index, worker, tally);
+            }
+
+            LetGo(index, worker);
+            if (!IsHeld(index))
+            {
+                Requeue(index);
+            }
+
+            return new Reported(ReportOutcome.Wrong, truth, []);
+        }
+
+        var claim = new Claim(worker, tally);
+        if (state is { Claims.Count: > 0 })
+        {
+            LetGo(index, worker);
+            if (!state.Verifying && state.Claims[0].Tally == tally)
+            {
+                return Accept(index, worker, tally);
+            }
+
+            state.Claims.Add(claim);
+            var verify = !state.Verifying;
+            state.Verifying = true;
+            return new Reported(verify ? ReportOutcome.Verify : ReportOutcome.Held, tally, []);
+        }
+
+        if (check == TallyCheck.None)
+        {
+            return Accept(index, worker, tally);
+        }
+
+        LetGo(index, worker);
+        state = new ClaimState { Claims = { claim } };
+        _claims[index] = state;
+
+        // A batch another worker still holds (a raced copy) is verified at once: that worker may be slow or cut off.
+        if (check == TallyCheck.Verify || IsHeld(index))
+        {
+            state.Verifying = true;
+            return new Reported(ReportOutcome.Verify, tally, []);
+        }
+
+        SecondOpinionsFor(worker).Enqueue(index);
+        return new Reported(ReportOutcome.Held, tally, []);
+    }
+
+    /// <summary>
+    /// Judges the claims of a batch held for verification by its true tally: a claim that matches counts, the others
+    /// are wrong. With no claim right the batch waits again, and any later claim is judged at once.
+    /// </summary>
+    public Settled Settle(long index, Tally truth)
+    {
+        if (!_claims.TryGetValue(index, out var state) || !state.Verifying)
+        {
+            return new Settled(false, [], []);
+        }
+
+        var wrong = state.Claims.Where(c => c.Tally != truth).ToList();
+        var right = state.Claims.Count > wrong.Count;
+        state.Claims.Clear();
+        state.Verifying = false;
+        if (right)
+        {
+            var others = HoldersOf(index).ToList();
+            Complete(index);
+            return new Settled(true, wrong, others);
+        }
+
+        state.Truth = truth;
+        if (!IsHeld(index))
+        {
+            Requeue(index);
+        }
+
+        return new Settled(false, wrong, []);
+    }
+
+    /// <summary>
+    /// The claims of <paramref name="worker"/> waiting for a second opinion that no other worker has taken: they are
+    /// held for verification from now on, for the caller to compute, there being no other worker to give one.
+    /// </summary>
+    public IReadOnlyList<long> TakeForVerification(TWorker worker)
+    {
+        if (!_secondOpinions.Remove(worker, out var queue))
+        {
+            return [];
+        }
+
+        var indices = queue.Distinct().Where(i => AwaitsSecondOpinion(i) && !IsHeld(i) && HasClaimed(i, worker)).ToList();
+        foreach (var index in indices)
+        {
+            _claims[index].Verifying = true;
+        }
+
+        return indices;
+    }
+
+    /// <summary>
+    /// A worker that claimed a wrong tally: it gets no more batches, what it holds waits again (or stays with a worker
+    /// racing a copy), and its claims not yet counted are void. Returns how many batches waited on it.
+    /// </summary>
+    public int Exclude(TWorker worker)
+    {
+        if (!_excluded.Add(worker))
+        {
+            return 0;
+        }
+
+        var affected = ReturnAllHeldBy(worker);
+        var voided = new List<long>();
+        foreach (var (index, state) in _claims)
+        {
+            if (state.Claims.RemoveAll(c => c.Worker.Equals(worker)) > 0)
+            {
+                affected++;
+
+                // Its claim waited for a second opinion: the batch is as if never reported.
+                if (state.Claims.Count == 0 && !state.Verifying)
+                {
+                    voided.Add(index);
+                }
+            }
+        }
+
+        foreach (var index in voided)
+        {
+            _claims.Remove(index);
+            if (!IsHeld(index))
+            {
+                Requeue(index);
+            }
+        }
+
+        _secondOpinions.Remove(worker);
+        return affected;
+    }
+
+    private Reported Accept(long index, TWorker worker, Tally tally)
+    {
+        var others = HoldersOf(index).Where(holder => !holder.Equals(worker)).ToList();
+        Complete(index);
+        return new Reported(ReportOutcome.Counted, tally, others);
+    }
+
+    private IEnumerable<TWorker> HoldersOf(long index)
+    {
+        if (_out.TryGetValue(index, out var holder))
+        {
+            yield return holder;
+        }
+
+        if (_copies.TryGetValue(index, out var copy))
+        {
+            yield return copy;
+        }
+    }
+
+    /// <summary><paramref name="worker"/> holds the batch no more, nor its copy; nothing else changes.</summary>
+    private void LetGo(long index, TWorker worker)
+    {
+        if (_copies.TryGetValue(index, out var copy) && copy.Equals(worker))
+        {
+            _copies.Remove(index);
+            Unhold(worker, index);
+        }
+        else if (_out.TryGetValue(index, out var holder) && holder.Equals(worker))
+        {
+            Unhold(worker, index);
+            if (_copies.Remove(index, out var other))
+            {
+                _out[index] = other;
+            }
+            else
+            {
+                _out.Remove(index);
+            }
+        }
+    }
+
+    /// <summary>A batch nobody holds waits again: for a second opinion if a claim waits for one, else in line.</summary>
+    private void Requeue(long index)
+    {
+        if (_claims.TryGetValue(index, out var state) && state.Claims.Count > 0)
+        {
+            if (!state.Verifying)
+            {
+                SecondOpinionsFor(state.Claims[0].Worker).Enqueue(index);
+            }
+        }
+        else
+        {
+            _returned.Enqueue(index);
+        }
+    }
+
+    private Queue<long> SecondOpinionsFor(TWorker claimant)
+    {
+        if (!_secondOpinions.TryGetValue(claimant, out var queue))
+        {
+            _secondOpinions[claimant] = queue = new Queue<long>();
+        }
+
+        return queue;
+    }
+
+    private bool IsHeld(long index) => _out.ContainsKey(index);
+
+    /// <summary>Handed back, not done, out or claimed.</summary>
+    private bool IsWaiting(long index) => !IsDone(index) && !IsHeld(index) && !(_claims.TryGetValue(index, out var state) && state.Claims.Count > 0);
+
+    private bool AwaitsSecondOpinion(long index) => _claims.TryGetValue(index, out var state) && state.Claims.Count > 0 && !state.Verifying;
+
+    private bool HasClaimed(long index, TWorker worker) => _claims.TryGetValue(index, out var state) && state.Claims.Exists(c => c.Worker.Equals(worker));
 
     private bool IsDone(long index) => index < _doneMark || _doneAboveMark.Contains(index);
 
@@ -298,4 +567,61 @@ public sealed class BatchLedger<TWorker>(long count)
             }
         }
     }
+
+    /// <summary>A worker's tally of a batch, not yet counted.</summary>
+    public sealed record Claim(TWorker Worker, Tally Tally);
+
+    /// <param name="Outcome">What became of the claim.</param>
+    /// <param name="Tally">Counted: the tally counted. Wrong: the batch's true tally.</param>
+    /// <param name="Others">Counted: the other workers holding the batch, whose work is no longer needed.</param>
+    public sealed record Reported(ReportOutcome Outcome, Tally Tally, IReadOnlyList<TWorker> Others);
+
+    /// <param name="Counted">A claim matched the true tally and the batch counts.</param>
+    /// <param name="Wrong">The claims that did not.</param>
+    /// <param name="Others">Counted: the workers still holding the batch, whose work is no longer needed.</param>
+    public sealed record Settled(bool Counted, IReadOnlyList<Claim> Wrong, IReadOnlyList<TWorker> Others);
+
+    private sealed class ClaimState
+    {
+        /// <summary>Claims held: one waiting for a second opinion, or any number waiting for the true tally.</summary>
+        public List<Claim> Claims { get; } = [];
+
+        /// <summary>The caller is computing the true tally.</summary>
+        public bool Verifying { get; set; }
+
+        /// <summary>Known once a verification found no claim right: later claims are judged by it at once.</summary>
+        public Tally? Truth { get; set; }
+    }
+}
+
+/// <summary>How a batch's first reported tally is checked before it counts.</summary>
+public enum TallyCheck
+{
+    /// <summary>It counts as reported.</summary>
+    None,
+
+    /// <summary>It waits for the batch's true tally, which the caller computes.</summary>
+    Verify,
+
+    /// <summary>It waits for another worker to report the batch: two that agree count, two that differ are verified.</summary>
+    SecondOpinion,
+}
+
+/// <summary>What became of a reported tally.</summary>
+public enum ReportOutcome
+{
+    /// <summary>Nothing: the batch is done, the worker excluded, or the worker reported the batch already.</summary>
+    Ignored,
+
+    /// <summary>It counts.</summary>
+    Counted,
+
+    /// <summary>Held until a second opinion or a verification already under way.</summary>
+    Held,
+
+    /// <summary>Held; the caller computes the batch's true tally and settles it.</summary>
+    Verify,
+
+    /// <summary>It differs from the batch's true tally, known already.</summary>
+    Wrong,
 }

@@ -17,6 +17,12 @@ namespace PrimeCluster.Actors.Jobs;
 /// the result to the coordinator, its parent. Batches held by a lost worker go back to the queue. Its progress
 /// reports are checkpoints, from which a coordinator on another node resumes the job if this one's node is lost.
 /// </summary>
+/// <remarks>
+/// No tally counts on trust. A trial result counts once the sieve, on this node, gives the same; a sieve result,
+/// which costs as much to check as to compute, is checked at random: held back until another worker's count of the
+/// batch agrees, and when the two differ, this node computes it to settle which is wrong. A worker with a wrong tally
+/// is excluded from the job, and the coordinator is told of its node.
+/// </remarks>
 public sealed class JobActor : ReceiveActor, IWithTimers
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -29,6 +35,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private readonly DateTimeOffset _submittedAt;
     private readonly int _workers;
     private readonly Stopwatch _clock = new();
+    private readonly TallyVerifier _verifier;
+    private readonly CancellationTokenSource _verification = new();
+
+    /// <summary>Workers that have asked this job for work and are not known to be gone: who could give a second opinion.</summary>
+    private readonly HashSet<IActorRef> _askers = [];
 
     /// <summary>When each batch out was handed out (Stopwatch timestamps), to tell a late one.</summary>
     private readonly Dictionary<long, long> _handedOutAt = [];
@@ -46,7 +57,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     /// <param name="start">Where the job starts: a new job's checkpoint has nothing done; a resumed one's, what was.</param>
     /// <param name="plan">The plan <paramref name="start"/> was taken of.</param>
-    public JobActor(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings)
+    /// <param name="verifier">Computes the true tallies of batches whose results are checked.</param>
+    public JobActor(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier)
     {
         var view = start.View;
         _id = view.Id;
@@ -56,6 +68,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _workers = view.Workers;
         _submittedAt = view.SubmittedAt;
         _settings = settings;
+        _verifier = verifier;
         _ledger = BatchLedger<IActorRef>.Resume(plan.Count, start.Done);
         _soFar = view.SoFar;
         _state = view.State;
@@ -66,11 +79,17 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
         Receive<JobControl.OfferWork>(HandOut);
         Receive<BatchesCompleted>(Completed);
+        Receive<Verified>(Settle);
+        Receive<VerificationFailed>(failed => Finish(JobState.Failed, $"verifying results failed: {failed.Cause.Message}"));
         Receive<BatchFailed>(Failed);
         Receive<BatchesReturned>(Returned);
-        Receive<JobControl.WorkerLost>(lost => Requeue(lost.Worker, "was lost"));
+        Receive<JobControl.WorkerLost>(lost =>
+        {
+            _askers.Remove(lost.Worker);
+            Requeue(lost.Worker, "was lost");
+        });
         Receive<JobControl.Cancel>(_ => Finish(JobState.Cancelled, error: null));
-        Receive<JobControl.GetHeld>(_ => Sender.Tell(new JobControl.Held(_ledger.Holders.ToDictionary(w => w, _ledger.HeldBy))));
+        Receive<JobControl.GetHeld>(_ => Sender.Tell(new JobControl.Held(_ledger.Holders.ToDictionary(w => w, _ledger.HeldBy), _ledger.Excluded.ToList())));
         Receive<ExactTotal>(exact =>
         {
             _estimatedChecks = exact.Checks;
@@ -81,8 +100,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings) =>
-        Akka.Actor.Props.Create(() => new JobActor(start, plan, settings));
+    public static Props Props(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier) =>
+        Akka.Actor.Props.Create(() => new JobActor(start, plan, settings, verifier));
 
     protected override void PreStart()
     {
@@ -103,8 +122,16 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         AnnounceWaiting();
     }
 
+    protected override void PostStop()
+    {
+        _verification.Cancel();
+        _verification.Dispose();
+    }
+
     private void HandOut(JobControl.OfferWork offer)
     {
+        _askers.Add(offer.Worker);
+
         // Near the end, spread what is left one by one, so no worker sits on batches while another has none; at the
         // very end, a worker races a copy of a batch that is late, and one with nothing of this job left races a copy
         // of a batch waiting at a busy worker rather than wait for that worker to get to it.
@@ -115,8 +142,17 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             : _ledger.Take(offer.Worker, fairShare);
         if (indices.Count == 0)
         {
-            Sender.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots, offer.Backup));
-            AnnounceWaiting();
+            // The worker's own results waiting for a second opinion while it has nothing else to do: no other worker
+            // is there to give one, or none soon enough. This node gives it.
+            if (!offer.Backup && _ledger.TakeForVerification(offer.Worker) is { Count: > 0 } unconfirmed)
+            {
+                Verify(unconfirmed);
+            }
+
+            // What the answer says of waiting batches stands for the coordinator's view of this job, whatever this
+            // job announced before: an announcement crossing a refusal must not leave it thinking nothing waits.
+            _announcedWaiting = _ledger.HasWaiting;
+            Sender.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots, offer.Backup, _announcedWaiting.Value));
             return;
         }
 
@@ -150,48 +186,156 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Completed(BatchesCompleted completed)
     {
-        Dictionary<IActorRef, List<long>>? losers = null;
+        var worker = completed.Worker;
+        Dictionary<IActorRef, List<long>>? drops = null;
+        List<long>? toVerify = null;
         foreach (var result in completed.Results)
         {
-            var raced = _ledger.IsRaced(result.Index, completed.Worker, out var rival);
-            if (_ledger.Complete(result.Index))
+            var raced = _ledger.IsRaced(result.Index, worker, out _);
+            var reported = _ledger.Report(result.Index, worker, result.Tally, CheckFor(worker, result));
+            if (reported.Outcome == ReportOutcome.Ignored)
             {
-                _soFar += result.Tally;
-
-                // A race's time is a late batch's, not a typical one's.
-                if (_handedOutAt.Remove(result.Index, out var handedOutAt) && !raced)
-                {
-                    var seconds = Stopwatch.GetElapsedTime(handedOutAt).TotalSeconds;
-                    _averageOut = double.IsNaN(_averageOut) ? seconds : (0.8 * _averageOut) + (0.2 * seconds);
-                }
-
-                if (raced)
-                {
-                    losers ??= [];
-                    losers.TryAdd(rival!, []);
-                    losers[rival!].Add(result.Index);
-                }
+                _log.Debug("Job {0}: batch {1} from {2} ignored: counted already, reported twice, or from an excluded worker", _id, result.Index, worker);
+                continue;
             }
-            else
+
+            // A race's time is a late batch's, not a typical one's.
+            if (_handedOutAt.Remove(result.Index, out var handedOutAt) && !raced)
             {
-                _log.Debug("Job {0}: batch {1} reported again by {2}; counted once already", _id, result.Index, completed.Worker);
+                var seconds = Stopwatch.GetElapsedTime(handedOutAt).TotalSeconds;
+                _averageOut = double.IsNaN(_averageOut) ? seconds : (0.8 * _averageOut) + (0.2 * seconds);
+            }
+
+            switch (reported.Outcome)
+            {
+                case ReportOutcome.Counted:
+                    Count(result.Index, reported.Tally, reported.Others, ref drops);
+                    break;
+                case ReportOutcome.Verify:
+                    (toVerify ??= []).Add(result.Index);
+                    break;
+                case ReportOutcome.Wrong:
+                    Mismatch(worker, result.Index, result.Tally, reported.Tally);
+                    break;
             }
         }
 
+        if (toVerify is not null)
+        {
+            Verify(toVerify);
+        }
+
+        EndOrDrop(drops);
+        PassOnRequest(completed);
+    }
+
+    /// <summary>How the first result of a batch is checked: see the class remarks.</summary>
+    private TallyCheck CheckFor(IActorRef worker, BatchResult result)
+    {
+        if (result.Index >= 0 && result.Index < _plan.Count && !Possible(_plan[result.Index].Range, result.Tally))
+        {
+            return TallyCheck.Verify;
+        }
+
+        if (_spec.Algorithm == Algorithm.Trial)
+        {
+            return Sampled(_settings.TrialShare) ? TallyCheck.Verify : TallyCheck.None;
+        }
+
+        if (!Sampled(_settings.SieveShare))
+        {
+            return TallyCheck.None;
+        }
+
+        // With no other worker to give a second opinion, this node gives it.
+        return _askers.Any(other => !other.Equals(worker) && !_ledger.IsExcluded(other)) ? TallyCheck.SecondOpinion : TallyCheck.Verify;
+    }
+
+    /// <summary>
+    /// Whether a batch of <paramref name="range"/> could have this tally: no more primes than numbers, no more checks
+    /// than n - 2 for each n. An impossible one is always verified, never added, so that no lie overflows the sum.
+    /// </summary>
+    private static bool Possible(NumberRange range, Tally tally)
+    {
+        var start = Math.Max(range.From, 2UL);
+        var numbers = range.Til < start ? 0UL : range.Til - start + 1;
+        return tally.PrimeCount <= numbers && tally.CheckCount <= (UInt128)numbers * range.Til;
+    }
+
+    private static bool Sampled(double share) => share >= 1 || (share > 0 && Random.Shared.NextDouble() < share);
+
+    /// <summary>Computes the true tallies of batches on the verifier's thread; they come back as <see cref="Verified"/>.</summary>
+    private void Verify(IReadOnlyList<long> indices)
+    {
+        var ranges = indices.Select(i => _plan[i].Range).ToList();
+        _verifier.CountAsync(ranges, _verification.Token).PipeTo(Self, success: truths => new Verified(indices, truths), failure: e => new VerificationFailed(e));
+    }
+
+    private void Settle(Verified verified)
+    {
+        Dictionary<IActorRef, List<long>>? drops = null;
+        for (var i = 0; i < verified.Indices.Count; i++)
+        {
+            var index = verified.Indices[i];
+            var truth = verified.Truths[i];
+            var settled = _ledger.Settle(index, truth);
+            if (settled.Counted)
+            {
+                Count(index, truth, settled.Others, ref drops);
+            }
+
+            foreach (var wrong in settled.Wrong)
+            {
+                Mismatch(wrong.Worker, index, wrong.Tally, truth);
+            }
+        }
+
+        EndOrDrop(drops);
+    }
+
+    private void Count(long index, Tally tally, IReadOnlyList<IActorRef> others, ref Dictionary<IActorRef, List<long>>? drops)
+    {
+        _soFar += tally;
+        foreach (var other in others)
+        {
+            drops ??= [];
+            drops.TryAdd(other, []);
+            drops[other].Add(index);
+        }
+    }
+
+    /// <summary>Finishes the job once every batch counts; until then, tells the workers racing copies that lost to drop them.</summary>
+    private void EndOrDrop(Dictionary<IActorRef, List<long>>? drops)
+    {
         if (_ledger.AllDone)
         {
             Finish(JobState.Done, error: null);
-        }
-        else
-        {
-            // The copies that lost the race are not worth finishing.
-            foreach (var (worker, indices) in losers ?? [])
-            {
-                worker.Tell(new DropBatches(_id, indices));
-            }
+            return;
         }
 
-        PassOnRequest(completed);
+        foreach (var (worker, indices) in drops ?? [])
+        {
+            worker.Tell(new DropBatches(_id, indices));
+        }
+
+        AnnounceWaiting();
+    }
+
+    /// <summary>
+    /// A wrong tally: it does not count, and its worker is excluded from the job (its other batches wait again, its
+    /// further results are ignored) and told to drop the job's batches; the coordinator hears of its node.
+    /// </summary>
+    private void Mismatch(IActorRef worker, long index, Tally claimed, Tally truth)
+    {
+        var waitAgain = _ledger.Exclude(worker);
+        _log.Warning(
+            "Job {0}: node {1} reported a wrong tally: {2}. The result is discarded and the worker excluded from the job; {3} of its batches go to others",
+            _id,
+            NodeAddress.Of(worker, Context.System),
+            $"worker {worker.Path.ToStringWithoutAddress()} claimed {claimed} for batch {index} ({_plan[index].Range}), whose true tally is {truth}",
+            waitAgain);
+        worker.Tell(new CancelWork(_id));
+        Context.Parent.Tell(new JobControl.Mismatch(_id, worker, index, claimed, truth));
     }
 
     /// <summary>A request for more work that came with results goes where every request goes: the coordinator.</summary>
@@ -262,7 +406,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Receive<JobControl.OfferWork>(offer => Sender.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots, offer.Backup)));
         Receive<BatchesReturned>(_ => Sender.Tell(new BatchesReturnAcknowledged(_id)));
         Receive<BatchesCompleted>(PassOnRequest);
-        Receive<JobControl.GetHeld>(_ => Sender.Tell(new JobControl.Held(new Dictionary<IActorRef, int>())));
+        Receive<JobControl.GetHeld>(_ => Sender.Tell(JobControl.Held.None));
         ReceiveAny(_ => { });
     }
 
@@ -317,6 +461,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         error);
 
     private sealed record ExactTotal(UInt128 Checks) : INoSerializationVerificationNeeded;
+
+    /// <summary>The true tallies of batches held for verification, in the order asked.</summary>
+    private sealed record Verified(IReadOnlyList<long> Indices, IReadOnlyList<Tally> Truths) : INoSerializationVerificationNeeded;
+
+    private sealed record VerificationFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
     private sealed class ReportProgress : INoSerializationVerificationNeeded
     {

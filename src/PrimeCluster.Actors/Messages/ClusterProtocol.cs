@@ -14,8 +14,15 @@ public static class ClusterProtocol
         }
     }
 
-    /// <summary>A registered worker actor and the batches it holds for running jobs.</summary>
-    public sealed record WorkerView(Address Node, string Path, int Batches) : IClusterMessage;
+    /// <summary>
+    /// A registered worker actor, the batches it holds for running jobs, and whether a running job has excluded it for
+    /// a wrong tally.
+    /// </summary>
+    public sealed record WorkerView(Address Node, string Path, int Batches, bool Excluded = false) : IClusterMessage;
 
-    public sealed record WorkerList(IReadOnlyList<WorkerView> Workers) : IClusterMessage;
+    /// <summary>How many wrong tallies a node's workers have reported, over all jobs.</summary>
+    public sealed record NodeMismatches(Address Node, int Count);
+
+    /// <summary>The registered workers, and the nodes that have reported wrong tallies.</summary>
+    public sealed record WorkerList(IReadOnlyList<WorkerView> Workers, IReadOnlyList<NodeMismatches> Mismatches) : IClusterMessage;
 }

@@ -83,7 +83,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "JV" => ReadView(r),
             "GW" => GetWorkers.Instance,
             "WV" => ReadWorker(r),
-            "WL" => new WorkerList(ReadList(r, () => ReadWorker(r))),
+            "WL" => new WorkerList(ReadList(r, () => ReadWorker(r)), ReadList(r, () => new NodeMismatches(Address.Parse(r.ReadString()), r.ReadInt32()))),
             "JC" => new JobCheckpoint(ReadView(r), r.ReadInt32(), TimeSpan.FromTicks(r.ReadInt64()), r.ReadUInt64(), ReadList(r, () => new BatchSpan(r.ReadInt64(), r.ReadInt64()))),
             _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(ProtocolSerializer)}"),
         };
@@ -186,6 +186,11 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 break;
             case WorkerList m:
                 WriteList(w, m.Workers, v => WriteWorker(w, v));
+                WriteList(w, m.Mismatches, n =>
+                {
+                    w.Write(n.Node.ToString());
+                    w.Write(n.Count);
+                });
                 break;
             case JobCheckpoint m:
                 WriteView(w, m.View);
@@ -327,7 +332,8 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         w.Write(v.Node.ToString());
         w.Write(v.Path);
         w.Write(v.Batches);
+        w.Write(v.Excluded);
     }
 
-    private static WorkerView ReadWorker(BinaryReader r) => new(Address.Parse(r.ReadString()), r.ReadString(), r.ReadInt32());
+    private static WorkerView ReadWorker(BinaryReader r) => new(Address.Parse(r.ReadString()), r.ReadString(), r.ReadInt32(), r.ReadBoolean());
 }

@@ -27,6 +27,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private readonly IActorRef _coordinator;
     private readonly ComputeScheduler _scheduler;
     private readonly PrimeClusterSettings _settings;
+    private readonly Func<Algorithm, IPrimeKernel> _kernels;
     private readonly LinkedList<Held> _waiting = new();
     private Slice? _running;
     private bool _asked;
@@ -38,11 +39,13 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private double _averageRoundTripMs = double.NaN;
     private IActorRef? _drainRequester;
 
-    public WorkerActor(IActorRef coordinator, ComputeScheduler scheduler, PrimeClusterSettings settings)
+    /// <param name="kernels">The kernel for each algorithm: <see cref="PrimeKernels.For"/> on every node.</param>
+    public WorkerActor(IActorRef coordinator, ComputeScheduler scheduler, PrimeClusterSettings settings, Func<Algorithm, IPrimeKernel> kernels)
     {
         _coordinator = coordinator;
         _scheduler = scheduler;
         _settings = settings;
+        _kernels = kernels;
         Become(WarmingUp);
     }
 
@@ -50,8 +53,11 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(IActorRef coordinator, ComputeScheduler scheduler, PrimeClusterSettings settings) =>
-        Akka.Actor.Props.Create(() => new WorkerActor(coordinator, scheduler, settings));
+    public static Props Props(IActorRef coordinator, ComputeScheduler scheduler, PrimeClusterSettings settings, Func<Algorithm, IPrimeKernel>? kernels = null)
+    {
+        var source = kernels ?? PrimeKernels.For;
+        return Akka.Actor.Props.Create(() => new WorkerActor(coordinator, scheduler, settings, source));
+    }
 
     protected override void PreStart() =>
         Task.Factory.StartNew(WarmUp.EnsureDone, CancellationToken.None, TaskCreationOptions.None, _scheduler)
@@ -172,7 +178,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
         var slice = new Slice(first.JobId, first.Job, first.Algorithm, batches, new CancellationTokenSource());
         _running = slice;
-        Task.Factory.StartNew(() => Compute(slice), slice.Cancellation.Token, TaskCreationOptions.None, _scheduler)
+        var kernel = _kernels(first.Algorithm);
+        Task.Factory.StartNew(() => Compute(kernel, slice), slice.Cancellation.Token, TaskCreationOptions.None, _scheduler)
             .ContinueWith(
                 t => t.IsCompletedSuccessfully ? t.Result : new SliceComputed(slice, [], TimeSpan.Zero, null),
                 TaskContinuationOptions.ExecuteSynchronously)
@@ -180,9 +187,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     }
 
     /// <summary>Runs on the compute thread: the batches in order, stopping at the first failure or cancellation.</summary>
-    private static SliceComputed Compute(Slice slice)
+    private static SliceComputed Compute(IPrimeKernel kernel, Slice slice)
     {
-        var kernel = PrimeKernels.For(slice.Algorithm);
         var results = new List<BatchResult>(slice.Batches.Count);
         var clock = Stopwatch.StartNew();
         foreach (var batch in slice.Batches)

@@ -6,13 +6,16 @@ using PrimeCluster.Contracts;
 
 namespace PrimeCluster.Cli.Commands;
 
-/// <summary><c>primecluster status</c>: the cluster's members, their workers, and how many are busy.</summary>
+/// <summary>
+/// <c>primecluster status</c>: the cluster's members, their workers, how many are busy, and the wrong tallies each
+/// has reported.
+/// </summary>
 public static class StatusCommand
 {
     public static Command Create(CliContext context)
     {
         var remote = new RemoteOptions();
-        var command = new Command("status", "Show the cluster's members, their workers and how many are busy.");
+        var command = new Command("status", "Show the cluster's members, their workers, how many are busy, and the wrong tallies each has reported.");
         remote.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -29,11 +32,13 @@ public static class StatusCommand
                 TextTable.Left("roles"),
                 TextTable.Left("status"),
                 TextTable.Right("workers"),
-                TextTable.Right("busy"));
+                TextTable.Right("busy"),
+                TextTable.Right("mismatches"));
             foreach (var member in cluster.Members)
             {
                 var status = member.Reachable ? member.Status : $"{member.Status} (unreachable)";
-                table.AddRow(member.Address, string.Join(",", member.Roles), status, Format.Integer(member.Workers), Format.Integer(member.Busy));
+                var mismatches = member.Excluded > 0 ? $"{Format.Integer(member.Mismatches)} ({Format.Integer(member.Excluded)} excluded)" : Format.Integer(member.Mismatches);
+                table.AddRow(member.Address, string.Join(",", member.Roles), status, Format.Integer(member.Workers), Format.Integer(member.Busy), mismatches);
             }
 
             table.WriteTo(context.Out);

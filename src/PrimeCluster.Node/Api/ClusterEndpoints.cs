@@ -29,18 +29,20 @@ internal static class ClusterEndpoints
         {
             var cluster = Cluster.Get(system);
             var state = cluster.State;
-            var workers = await client.WorkersAsync(ct);
+            var list = await client.WorkerListAsync(ct);
             var members = state.Members
                 .Select(m =>
                 {
-                    var own = workers.Where(w => w.Node == m.Address).ToList();
+                    var own = list.Workers.Where(w => w.Node == m.Address).ToList();
                     return new MemberResource(
                         m.Address.ToString(),
                         m.Roles.Order(StringComparer.Ordinal).ToList(),
                         Name(m.Status),
                         !state.Unreachable.Contains(m),
                         own.Count,
-                        own.Count(w => w.Batches > 0));
+                        own.Count(w => w.Batches > 0),
+                        list.Mismatches.Where(n => n.Node == m.Address).Sum(n => n.Count),
+                        own.Count(w => w.Excluded));
                 })
                 .ToList();
             var totals = new ClusterTotals(members.Count, members.Sum(m => m.Workers), members.Sum(m => m.Busy));
