@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's Docker Compose story, played against real containers on a real Docker engine, every job's
 # (prime_count, check_count) checked against the sieve:
-#   up          docker compose up -d --build --scale worker=3; every container turns healthy
+#   up          docker compose up -d --build --scale worker=3; every node turns healthy
 #   status      client status: three seeds and three workers, every one up
 #   submit      client submit 1 300000: exact
 #   scale       docker compose up -d --scale worker=5 while a job runs: the new workers take batches; exact
@@ -136,7 +136,7 @@ trap 'printf "\ncompose-story: interrupted\n" >&2; exit 130' INT TERM
 
 if ! timeout 20 docker info > /dev/null 2>&1; then
   log "no Docker engine answers; starting dockerd"
-  dockerd > "$work/dockerd.log" 2>&1 &
+  dockerd > "$work/dockerd.log" 2>&1 9>&- &
   dockerd_pid=$!
   for _ in $(seq 120); do
     timeout 5 docker info > /dev/null 2>&1 && break
@@ -218,20 +218,23 @@ has_progress() { [[ $(api "$1" "/jobs/$2" | json 'j["progress"]["batches_done"]'
 job_state() { api "$1" "/jobs/$2" | json 'j["state"]'; }
 
 host_of() { docker inspect -f '{{.Config.Hostname}}' "$1"; }
+# The node containers (seeds and workers), not one-shot or client containers of the project.
+nodes() { docker compose ps -q seed-1 seed-2 seed-3 worker; }
 health_of() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$1"; }
 all_healthy() {
   local c ids
-  ids=$(docker compose ps -q) || return 1
+  ids=$(nodes) || return 1
   [[ $(wc -w <<< "$ids") -eq $1 ]] || return 1
   for c in $ids; do [[ $(health_of "$c") == healthy ]] || return 1; done
 }
 is_healthy() { [[ $(health_of "$1") == healthy ]]; }
 is_exited() { [[ $(docker inspect -f '{{.State.Status}}' "$1") == exited ]]; }
 
-# The engine's container events, for exit codes and times of containers that `down` removes.
-docker events --filter type=container --filter event=die --filter event=start \
+# The engine's container events, for exit codes and times of containers that `down` removes. Started as a process
+# of its own (not through the docker function, whose subshell would outlive a kill), without the lock's descriptor.
+command docker events --filter type=container --filter event=die --filter event=start \
   --format '{{.TimeNano}} {{.Action}} {{.Actor.ID}} {{index .Actor.Attributes "name"}} {{index .Actor.Attributes "exitCode"}}' \
-  > "$work/events.log" 2>&1 &
+  > "$work/events.log" 2>&1 9>&- &
 events_pid=$!
 
 now() { date +%s.%N; }
@@ -321,7 +324,7 @@ scenario_up() {
   log "  image primecluster:local built in $(seconds_since "$t0" "$t1") s: $built"
   figure "image primecluster:local" "$built (on the stand-in aspnet:10.0, $(docker image inspect --format '{{.Size}}' mcr.microsoft.com/dotnet/aspnet:10.0 | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
   docker compose up -d --build --scale worker=3 > "$work/up.log" 2>&1 || { cat "$work/up.log" >&2; fail "docker compose up failed"; }
-  wait_until "all 6 containers are healthy" 180 all_healthy 6
+  wait_until "all 6 nodes are healthy" 180 all_healthy 6
   local first
   first=$(date -d "$(docker inspect -f '{{.State.StartedAt}}' seed-1)" +%s.%N)
   figure "up to all healthy" "$(seconds_since "$first" "$(now)") s from seed-1's start (polled every 0.5 s)"
@@ -350,7 +353,7 @@ scenario_status() {
   for _ in 1 2 3 4 5; do
     sleep 3
     # shellcheck disable=SC2046 # one argument per container id
-    docker stats --no-stream --format '{{.Name}} {{.CPUPerc}} {{.MemUsage}}' $(docker compose ps -q) >> "$work/stats.txt"
+    docker stats --no-stream --format '{{.Name}} {{.CPUPerc}} {{.MemUsage}}' $(nodes) >> "$work/stats.txt"
   done
   sort "$work/stats.txt" | sed 's/^/    /'
   local role
@@ -397,7 +400,7 @@ scenario_scale() {
   done
   docker compose run --rm client watch "$id" > "$work/watch.txt" 2> "$work/watch.err" || fail "client watch $id failed: $(tail -n 5 "$work/watch.err")"
   exact_table 1 3500000 "$work/watch.txt"
-  wait_until "all 8 containers are healthy" 120 all_healthy 8
+  wait_until "all 8 nodes are healthy" 120 all_healthy 8
   scenario_row "2 new workers took batches mid-job; [1, 3500000] exact"
 }
 
