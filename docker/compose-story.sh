@@ -58,6 +58,11 @@ command -v debootstrap > /dev/null || missing+=(debootstrap)
 command -v curl > /dev/null || missing+=(curl)
 command -v python3 > /dev/null || missing+=(python3)
 command -v openssl > /dev/null || missing+=(openssl)
+# dockerd needs the cgroup file systems; a machine booted without an init that mounts them gets them from here.
+cgroups_mounted() { awk '$3 == "cgroup" || $3 == "cgroup2" { found = 1 } END { exit !found }' /proc/mounts; }
+if ! cgroups_mounted && ! command -v cgroupfs-mount > /dev/null; then
+  missing+=(cgroupfs-mount)
+fi
 if ! command -v docker-compose > /dev/null && ! docker compose version > /dev/null 2>&1; then
   missing+=(docker-compose)
 fi
@@ -135,6 +140,10 @@ trap 'printf "\ncompose-story: FAILED at line %s: %s\n" "$LINENO" "$BASH_COMMAND
 trap 'printf "\ncompose-story: interrupted\n" >&2; exit 130' INT TERM
 
 if ! timeout 20 docker info > /dev/null 2>&1; then
+  if ! cgroups_mounted; then
+    log "mounting the cgroup file systems (cgroupfs-mount)"
+    cgroupfs-mount || fail "cgroupfs-mount failed"
+  fi
   log "no Docker engine answers; starting dockerd"
   dockerd > "$work/dockerd.log" 2>&1 9>&- &
   dockerd_pid=$!
@@ -494,6 +503,7 @@ scenario_takeover() {
     || fail "client watch $id through seed-2 failed: $(tail -n 5 "$work/watch.err")"
   grep -v '^job ' "$work/watch.err" | grep -v '^Creating ' | sed 's/^/    watch: /' || true
   exact_table 1 3000000 "$work/watch.txt"
+  [[ $(job_state seed-2 "$id") == "done" ]] || fail "seed-2's API on the host's 127.0.0.1:8081 does not show job $id done"
   for s in seed-2 seed-3; do
     t_resumed=$(log_time "$s" "Job $id resumed from its checkpoint") && { log "  the coordinator resumed job $id on $s"; break; }
   done
