@@ -353,6 +353,14 @@ scenario_status() {
   for c in $(docker compose ps -q worker); do
     grep -q "\"$(host_of "$c") worker\"" <<< "$up" || fail "client status does not show worker $(host_of "$c") up with role worker: $up"
   done
+  for name in seed-1 seed-2 seed-3; do
+    docker logs "$name" > "$work/$name.log" 2>&1
+  done
+  grep -q "Singleton manager started singleton actor" "$work/seed-1.log" || fail "the coordinator did not start on seed-1"
+  for name in seed-2 seed-3; do
+    ! grep -q "Singleton manager started singleton actor" "$work/$name.log" || fail "the coordinator started on $name"
+  done
+  log "  the coordinator runs on seed-1, the oldest seed"
   curl -s -H "Authorization: Bearer $API_TOKEN" http://127.0.0.1:8080/cluster > "$work/cluster.json"     # the API from the host
   [[ $(json 'j["totals"]["members"]' < "$work/cluster.json") -eq 6 ]] || fail "GET /cluster from the host does not list 6 members"
   local code
@@ -375,7 +383,7 @@ scenario_status() {
       }
       END { printf "CPU %.1f-%.1f%% of a core, memory %.0f-%.0f MiB", c0, c1, m0, m1 }' "$work/stats.txt")"
   done
-  scenario_row "3 seeds and 3 workers up; the API answers 401 without the token"
+  scenario_row "3 seeds and 3 workers up; the coordinator on seed-1; the API answers 401 without the token"
 }
 
 scenario_submit() {
