@@ -227,6 +227,18 @@ has_progress() { [[ $(api "$1" "/jobs/$2" | json 'j["progress"]["batches_done"]'
 job_state() { api "$1" "/jobs/$2" | json 'j["state"]'; }
 
 host_of() { docker inspect -f '{{.Config.Hostname}}' "$1"; }
+# cpu_ns CONTAINER: the container's CPU time so far, in nanoseconds, from its cgroup (v1 or v2).
+cpu_ns() {
+  local id f
+  id=$(docker inspect -f '{{.Id}}' "$1")
+  for f in "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" "/sys/fs/cgroup/cpu,cpuacct/docker/$id/cpuacct.usage"; do
+    [[ -r $f ]] && { cat "$f"; return 0; }
+  done
+  for f in "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat" "/sys/fs/cgroup/docker/$id/cpu.stat"; do
+    [[ -r $f ]] && { awk '$1 == "usage_usec" { print $2 * 1000 }' "$f"; return 0; }
+  done
+  fail "no cgroup CPU account found for container $1"
+}
 # The node containers (seeds and workers), not one-shot or client containers of the project.
 nodes() { docker compose ps -q seed-1 seed-2 seed-3 worker; }
 health_of() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$1"; }
@@ -366,22 +378,34 @@ scenario_status() {
   local code
   code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 http://127.0.0.1:8080/cluster)
   [[ $code == 401 ]] || fail "seed-1's API answered $code to a request without the token, not 401"
-  # Resting figures: every node idle, five samples of docker stats a few seconds apart; lowest and highest per role.
+  # Resting figures, every node idle: memory and CPU samples of docker stats, and each container's CPU over 30 s from
+  # its cgroup (health check probes, a process every 10 s, included).
+  local c start_ns=() end_ns=() names=() ids role
+  ids=$(nodes)
+  for c in $ids; do names+=("$(docker inspect -f '{{.Name}}' "$c")"); start_ns+=("$(cpu_ns "$c")"); done
+  local t0=$EPOCHREALTIME
   for _ in 1 2 3 4 5; do
-    sleep 3
+    sleep 5
     # shellcheck disable=SC2046 # one argument per container id
-    docker stats --no-stream --format '{{.Name}} {{.CPUPerc}} {{.MemUsage}}' $(nodes) >> "$work/stats.txt"
+    docker stats --no-stream --format '{{.Name}} {{.CPUPerc}} {{.MemUsage}}' $ids >> "$work/stats.txt"
+  done
+  sleep 4
+  for c in $ids; do end_ns+=("$(cpu_ns "$c")"); done
+  [[ "${start_ns[*]} ${end_ns[*]}" =~ ^[0-9\ ]+$ ]] || fail "no cgroup CPU account for every node container"
+  local t1=$EPOCHREALTIME i
+  for i in "${!names[@]}"; do
+    awk -v n="${names[$i]#/}" -v a="${start_ns[$i]}" -v b="${end_ns[$i]}" -v t0="$t0" -v t1="$t1" \
+      'BEGIN { printf "%s mean %.2f\n", n, (b - a) / 1e9 / (t1 - t0) * 100 }' >> "$work/stats.txt"
   done
   sort "$work/stats.txt" | sed 's/^/    /'
-  local role
   for role in seed worker; do
-    figure "${role}s at rest (docker stats, 5 samples)" "$(awk -v role="$role" '
-      ($1 ~ /^seed-/) == (role == "seed") {
-        cpu = $2 + 0; mem = $3 + 0; n++
-        if (n == 1 || cpu < c0) c0 = cpu; if (n == 1 || cpu > c1) c1 = cpu
-        if (n == 1 || mem < m0) m0 = mem; if (n == 1 || mem > m1) m1 = mem
-      }
-      END { printf "CPU %.1f-%.1f%% of a core, memory %.0f-%.0f MiB", c0, c1, m0, m1 }' "$work/stats.txt")"
+    figure "${role}s at rest" "$(awk -v role="$role" '
+      function keep(v, k) { if (!(k in lo) || v < lo[k]) lo[k] = v; if (!(k in hi) || v > hi[k]) hi[k] = v }
+      ($1 ~ /^seed-/) != (role == "seed") { next }
+      $2 == "mean" { keep($3 + 0, "mean"); next }
+      { keep($2 + 0, "cpu"); keep($3 + 0, "mem") }
+      END { printf "memory %.0f-%.0f MiB; CPU %.1f-%.1f%% of a core over 30 s (docker stats samples %.1f-%.1f%%)",
+        lo["mem"], hi["mem"], lo["mean"], hi["mean"], lo["cpu"], hi["cpu"] }' "$work/stats.txt")"
   done
   scenario_row "3 seeds and 3 workers up; the coordinator on seed-1; the API answers 401 without the token"
 }
