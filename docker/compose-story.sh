@@ -241,14 +241,20 @@ cpu_ns() {
 }
 # The node containers (seeds and workers), not one-shot or client containers of the project.
 nodes() { docker compose ps -q seed-1 seed-2 seed-3 worker; }
-health_of() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$1"; }
+# is_healthy CONTAINER: healthy by a probe run since the container last started (a restarted container shows the
+# status of its previous run until its first probe).
+is_healthy() {
+  local f
+  read -r -a f <<< "$(docker inspect -f '{{.State.StartedAt}} {{if .State.Health}}{{.State.Health.Status}}{{range .State.Health.Log}} {{.Start.Format "2006-01-02T15:04:05.999999999Z07:00"}}{{end}}{{end}}' "$1")"
+  [[ ${f[1]:-} == healthy && ${#f[@]} -ge 3 ]] || return 1
+  (($(date -d "${f[-1]}" +%s%N) > $(date -d "${f[0]}" +%s%N)))
+}
 all_healthy() {
   local c ids
   ids=$(nodes) || return 1
   [[ $(wc -w <<< "$ids") -eq $1 ]] || return 1
-  for c in $ids; do [[ $(health_of "$c") == healthy ]] || return 1; done
+  for c in $ids; do is_healthy "$c" || return 1; done
 }
-is_healthy() { [[ $(health_of "$1") == healthy ]]; }
 is_exited() { [[ $(docker inspect -f '{{.State.Status}}' "$1") == exited ]]; }
 
 # The engine's container events, for exit codes and times of containers that `down` removes. Started as a process
@@ -542,6 +548,7 @@ scenario_takeover() {
   [[ -n $t_resumed ]] || fail "neither seed-2's nor seed-3's log says job $id resumed from its checkpoint"
   grep -m 1 "Job $id resumed" "$work/log-time.txt" | cut -c1-240 | sed "s/^/    $s: /"
   figure "takeover after seed-1's kill" "$(seconds_since "$t_kill" "$t_resumed") s (docker kill to '$s: Job ... resumed from its checkpoint')"
+  wait_until "seed-1 is downed and removed" 60 is_absent seed-2 seed-1
   docker compose up -d seed-1 > "$work/seed.log" 2>&1 || { cat "$work/seed.log" >&2; fail "up -d seed-1 failed"; }
   wait_until "seed-1 is healthy again" 120 is_healthy seed-1
   wait_until "seed-1 is up in the cluster again" 60 is_status seed-2 seed-1 up
