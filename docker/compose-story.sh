@@ -407,6 +407,14 @@ scenario_status() {
       'BEGIN { printf "%s mean %.2f\n", n, (b - a) / 1e9 / (t1 - t0) * 100 }' >> "$work/stats.txt"
   done
   sort "$work/stats.txt" | sed 's/^/    /'
+  # The health check's share: its probe, run by hand the way the engine runs it, measured by seed-2's cgroup.
+  local before after
+  before=$(cpu_ns seed-2)
+  for _ in 1 2 3; do
+    docker exec seed-2 env DOTNET_TieredCompilation=1 /app/node/primecluster-node --healthcheck > /dev/null || fail "the health probe failed on seed-2"
+  done
+  after=$(cpu_ns seed-2)
+  figure "health check probe" "$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.0f ms of CPU a probe (mean of 3 on seed-2, the node'"'"'s own share of those seconds included)", (b - a) / 3e6 }')"
   for role in seed worker; do
     figure "${role}s at rest" "$(awk -v role="$role" '
       function keep(v, k) { if (!(k in lo) || v < lo[k]) lo[k] = v; if (!(k in hi) || v > hi[k]) hi[k] = v }
