@@ -346,10 +346,16 @@ scenario_up() {
     fi
   done
   project_up=1
-  local t0 t1 built
+  local t0 t1 built previous current
+  previous=$(docker image inspect --format '{{.Id}}' primecluster:local 2> /dev/null || true)
   t0=$(now)
   docker compose build > "$work/build.log" 2>&1 || { tail -n 40 "$work/build.log" >&2; fail "docker compose build failed"; }
   t1=$(now)
+  # The image this build replaced goes, with the layers only it used: runs on one machine do not pile up images.
+  current=$(docker image inspect --format '{{.Id}}' primecluster:local)
+  if [[ -n $previous && $previous != "$current" ]]; then
+    docker rmi "$previous" > /dev/null 2>&1 || true
+  fi
   built=$(docker image inspect --format '{{.Size}}' primecluster:local | awk '{ printf "%.0f MB", $1 / 1e6 }')
   log "  image primecluster:local built in $(seconds_since "$t0" "$t1") s: $built"
   figure "image primecluster:local" "$built (on the stand-in aspnet:10.0, $(docker image inspect --format '{{.Size}}' mcr.microsoft.com/dotnet/aspnet:10.0 | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
