@@ -346,14 +346,14 @@ scenario_up() {
     fi
   done
   project_up=1
-  local t0 t1 built previous current
+  local t0 t1 built previous rebuilt
   previous=$(docker image inspect --format '{{.Id}}' primecluster:local 2> /dev/null || true)
   t0=$(now)
   docker compose build > "$work/build.log" 2>&1 || { tail -n 40 "$work/build.log" >&2; fail "docker compose build failed"; }
   t1=$(now)
   # The image this build replaced goes, with the layers only it used: runs on one machine do not pile up images.
-  current=$(docker image inspect --format '{{.Id}}' primecluster:local)
-  if [[ -n $previous && $previous != "$current" ]]; then
+  rebuilt=$(docker image inspect --format '{{.Id}}' primecluster:local)
+  if [[ -n $previous && $previous != "$rebuilt" ]]; then
     docker rmi "$previous" > /dev/null 2>&1 || true
   fi
   built=$(docker image inspect --format '{{.Size}}' primecluster:local | awk '{ printf "%.0f MB", $1 / 1e6 }')
