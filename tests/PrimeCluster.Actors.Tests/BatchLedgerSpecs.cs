@@ -394,6 +394,92 @@ public sealed class BatchLedgerSpecs
         Assert.Equal(0, ledger.Done);
     }
 
+    [Fact]
+    public void Report_should_take_a_claim_only_from_a_worker_that_holds_the_batch()
+    {
+        var ledger = new BatchLedger<string>(4);
+        ledger.Take("a", 2);
+        ledger.Take("b", 1);
+
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "b", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(3, "stranger", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(-1, "a", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(4, "a", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(long.MinValue, "a", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(0, ledger.Done);
+        Assert.Equal(2, ledger.HeldBy("a"));
+        Assert.Equal([3L], ledger.Take("c", 4));
+
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(0, "a", True, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.Ignored, ledger.Report(0, "a", True, TallyCheck.None).Outcome);
+        Assert.Equal(1, ledger.Done);
+    }
+
+    [Fact]
+    public void A_result_of_a_batch_that_went_back_to_the_queue_should_be_ignored_and_the_batch_counted_again()
+    {
+        var ledger = new BatchLedger<string>(2);
+        ledger.Take("a", 2);
+        ledger.ReturnAllHeldBy("a");
+
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "a", True, TallyCheck.None).Outcome);
+        Assert.True(ledger.HasWaiting);
+        Assert.Equal([0L], ledger.Take("b", 1));
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "a", True, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(0, "b", True, TallyCheck.None).Outcome);
+
+        // Handed the batch again, the same worker holds it again.
+        Assert.Equal([1L], ledger.Take("a", 1));
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(1, "a", True, TallyCheck.None).Outcome);
+        Assert.True(ledger.AllDone);
+    }
+
+    [Fact]
+    public void A_second_opinion_should_be_taken_only_from_the_worker_handed_the_batch_for_it()
+    {
+        var ledger = new BatchLedger<string>(2);
+        ledger.Take("a", 1);
+        ledger.Report(0, "a", Lie, TallyCheck.SecondOpinion);
+
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "accomplice", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(0, ledger.Done);
+        Assert.Equal([0L, 1], ledger.Take("b", 2));
+        Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "b", True, TallyCheck.None).Outcome);
+        Assert.Equal([new BatchLedger<string>.Claim("a", Lie)], ledger.Settle(0, True).Wrong);
+        Assert.Equal(1, ledger.Done);
+    }
+
+    [Fact]
+    public void Both_holders_of_a_raced_batch_should_be_able_to_claim_it_and_nobody_else()
+    {
+        var ledger = new BatchLedger<string>(1);
+        ledger.Take("a", 1);
+        Assert.Equal(0L, ledger.TakeCopy("b", Any));
+
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "c", Lie, TallyCheck.Verify).Outcome);
+        Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "b", True, TallyCheck.Verify).Outcome);
+        Assert.Equal(ReportOutcome.Held, ledger.Report(0, "a", True, TallyCheck.Verify).Outcome);
+        Assert.True(ledger.Settle(0, True).Counted);
+        Assert.True(ledger.AllDone);
+    }
+
+    [Fact]
+    public void Fail_should_count_only_a_failure_of_the_worker_that_holds_the_batch()
+    {
+        var ledger = new BatchLedger<string>(2);
+        ledger.Take("a", 1);
+
+        Assert.Equal(0, ledger.Fail(0, "b"));
+        Assert.Equal(0, ledger.Fail(1, "b"));
+        Assert.Equal(0, ledger.Fail(-1, "a"));
+        Assert.Equal(0, ledger.Fail(2, "a"));
+        Assert.Equal(1, ledger.HeldBy("a"));
+        Assert.Equal(1, ledger.Fail(0, "a"));
+        Assert.Equal(0, ledger.Fail(0, "a"));
+        Assert.Equal([0L, 1], ledger.Take("b", 2));
+        Assert.Equal(2, ledger.Fail(0, "b"));
+    }
+
     /// <summary>Every batch out counts as late.</summary>
     private static readonly Func<long, bool> Any = _ => true;
 

@@ -29,10 +29,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
             job.Tell(Completion(id, batch, worker));
         }
 
-        var finished = await FishForFinishedAsync();
-        Assert.Equal(JobState.Done, finished.View.State);
-        Assert.Equal(Expected, finished.View.SoFar);
-        Assert.Equal(10, finished.View.BatchesDone);
+        await ExpectExactEndAsync();
     }
 
     [Fact]
@@ -220,10 +217,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
             resumed.Tell(Completion(id, batch, newcomer));
         }
 
-        var finished = await FishForFinishedAsync();
-        Assert.Equal(JobState.Done, finished.View.State);
-        Assert.Equal(Expected, finished.View.SoFar);
-        Assert.Equal(10, finished.View.BatchesDone);
+        await ExpectExactEndAsync();
     }
 
     [Fact]
@@ -352,6 +346,54 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         Assert.Equal(Expected, (await FishForFinishedAsync()).View.SoFar);
     }
 
+    [Fact]
+    public async Task A_claim_from_a_worker_not_handed_the_batch_should_be_ignored_and_the_batch_count_once_from_its_holder()
+    {
+        // Unsampled sieve results count as reported: only holding the batch stands between a claim and the sum.
+        var (job, id) = StartJob(Spec with { Algorithm = Algorithm.Sieve }, settings => settings with { SieveShare = 0 });
+        var holder = CreateTestProbe();
+        var stranger = CreateTestProbe();
+        var batches = await TakeAsync(job, holder, slots: 10);
+
+        job.Tell(new BatchesCompleted(id, batches.Select(b => new BatchResult(b.Index, Wrong(b))).ToList(), stranger.Ref));
+        job.Tell(new BatchesCompleted(id, [new BatchResult(batches[0].Index, Wrong(batches[0]))], stranger.Ref));
+        foreach (var batch in batches)
+        {
+            job.Tell(Completion(id, batch, holder));
+        }
+
+        await ExpectExactEndAsync();
+    }
+
+    [Fact]
+    public async Task Malformed_reports_should_neither_stop_the_job_nor_fail_it()
+    {
+        var (job, id) = StartJob(Spec with { Algorithm = Algorithm.Sieve }, settings => settings with { SieveShare = 0 });
+        var worker = CreateTestProbe();
+        var stranger = CreateTestProbe();
+        var batches = await TakeAsync(job, worker, slots: 10);
+        var nonsense = new[] { -1L, 10, long.MaxValue, long.MinValue };
+
+        job.Tell(new BatchesCompleted(id, [], worker.Ref, Slots: 1, InFlight: -5));
+        job.Tell(new BatchesCompleted(id, nonsense.Select(i => new BatchResult(i, new Tally(1, 1))).ToList(), worker.Ref));
+        job.Tell(new BatchesCompleted(id, nonsense.Select(i => new BatchResult(i, new Tally(ulong.MaxValue, UInt128.MaxValue))).ToList(), worker.Ref));
+        job.Tell(new BatchesReturned(id, [.. nonsense, batches[0].Index], stranger.Ref));
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            foreach (var index in nonsense)
+            {
+                job.Tell(new BatchFailed(id, index, "made up", worker.Ref));
+            }
+
+            job.Tell(new BatchFailed(id, batches[2].Index, "made up", stranger.Ref));
+        }
+
+        var duplicated = batches.Select(b => new BatchResult(b.Index, True(b))).ToList();
+        job.Tell(new BatchesCompleted(id, [.. duplicated.Where(r => r.Index != batches[1].Index), .. duplicated], worker.Ref));
+
+        await ExpectExactEndAsync();
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
@@ -363,7 +405,11 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         var id = JobId.New();
         var settings = PrimeClusterSettings.From(Sys.Settings.Config);
         var plan = (spec ?? Spec).Plan(1);
-        var job = ChildActorOf(JobActor.Props(JobCheckpoint.Start(id, spec ?? Spec, plan, DateTimeOffset.UtcNow), plan, adjust?.Invoke(settings) ?? settings, _verifier));
+        var props = JobActor.Props(JobCheckpoint.Start(id, spec ?? Spec, plan, DateTimeOffset.UtcNow), plan, adjust?.Invoke(settings) ?? settings, _verifier);
+
+        // As under the coordinator: a job actor that throws stops rather than start again from nothing.
+        var job = ChildActorOf(props, new OneForOneStrategy(_ => Directive.Stop));
+        Watch(job);
         return (job, id);
     }
 
@@ -379,6 +425,16 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
 
     private static BatchesCompleted Completion(JobId id, BatchWork batch, Akka.TestKit.TestProbe worker) =>
         new(id, [new BatchResult(batch.Index, SieveKernel.Instance.Count(batch.Range.From, batch.Range.Til))], worker.Ref);
+
+    /// <summary>The job ends done with every batch counted once and the exact tally, its actor never stopped by a throw.</summary>
+    private async Task ExpectExactEndAsync()
+    {
+        var end = await FishForMessageAsync(m => m is JobControl.Finished or Terminated, TimeSpan.FromSeconds(10));
+        var finished = Assert.IsType<JobControl.Finished>(end);
+        Assert.Equal(JobState.Done, finished.View.State);
+        Assert.Equal(Expected, finished.View.SoFar);
+        Assert.Equal(10, finished.View.BatchesDone);
+    }
 
     private async Task<JobControl.Finished> FishForFinishedAsync() =>
         (JobControl.Finished)await FishForMessageAsync(m => m is JobControl.Finished, TimeSpan.FromSeconds(10));

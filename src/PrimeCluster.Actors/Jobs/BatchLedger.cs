@@ -10,10 +10,11 @@ namespace PrimeCluster.Actors.Jobs;
 /// slow or busy worker does not hold the whole job back.
 /// </summary>
 /// <remarks>
-/// A reported tally is a claim, checked as the caller says (<see cref="TallyCheck"/>): counted as it is, held until
-/// the caller has computed the true tally, or held until another worker reports the same. A worker whose claim proves
-/// wrong is excluded: it gets no more batches, what it holds waits again, and what it reports is ignored. A wrong
-/// claim never counts, whoever reports first.
+/// A reported tally is a claim, taken only from a worker that holds the batch (it was handed the batch or a copy of
+/// it), and checked as the caller says (<see cref="TallyCheck"/>): counted as it is, held until the caller has
+/// computed the true tally, or held until another worker reports the same. A worker whose claim proves wrong is
+/// excluded: it gets no more batches, what it holds waits again, and what it reports is ignored. A wrong claim never
+/// counts, whoever reports first.
 /// </remarks>
 /// <typeparam name="TWorker">Whoever holds a batch.</typeparam>
 public sealed class BatchLedger<TWorker>(long count)
@@ -60,6 +61,13 @@ public sealed class BatchLedger<TWorker>(long count)
     public int HeldBy(TWorker worker) => _byWorker.TryGetValue(worker, out var held) ? held.Count : 0;
 
     public bool IsExcluded(TWorker worker) => _excluded.Contains(worker);
+
+    /// <summary>
+    /// Whether <paramref name="worker"/> holds the batch: it was handed the batch, or a copy of it, and has not reported
+    /// it, handed it back or been taken it from since.
+    /// </summary>
+    public bool Holds(long index, TWorker worker) =>
+        (_out.TryGetValue(index, out var holder) && holder.Equals(worker)) || (_copies.TryGetValue(index, out var copy) && copy.Equals(worker));
 
     /// <summary>The other batches held by the worker <paramref name="index"/> was handed out to first.</summary>
     public IEnumerable<long> HeldAlongside(long index) =>
@@ -251,10 +259,15 @@ public sealed class BatchLedger<TWorker>(long count)
 
     /// <summary>
     /// Takes a batch back from <paramref name="worker"/>, which failed to count it; returns how often it has failed so
-    /// far.
+    /// far. A worker that does not hold the batch cannot fail it: 0, and nothing changes.
     /// </summary>
     public int Fail(long index, TWorker worker)
     {
+        if (!Holds(index, worker))
+        {
+            return 0;
+        }
+
         var failures = _failures.GetValueOrDefault(index) + 1;
         _failures[index] = failures;
         Return(index, worker);
@@ -300,15 +313,23 @@ public sealed class BatchLedger<TWorker>(long count)
     }
 
     /// <summary>
-    /// Records <paramref name="worker"/>'s tally of a batch, checked as <paramref name="check"/> says if it is the
-    /// batch's first claim. The worker holds the batch no more. A claim that differs from a second opinion is held for
-    /// verification; one that differs from a true tally already known is <see cref="ReportOutcome.Wrong"/>.
+    /// Records <paramref name="worker"/>'s tally of a batch it holds, checked as <paramref name="check"/> says if it is
+    /// the batch's first claim. The worker holds the batch no more. A claim that differs from a second opinion is held
+    /// for verification; one that differs from a true tally already known is <see cref="ReportOutcome.Wrong"/>.
     /// </summary>
     public Reported Report(long index, TWorker worker, Tally tally, TallyCheck check)
     {
-        if (index < 0 || index >= Count || IsDone(index) || _excluded.Contains(worker) || HasClaimed(index, worker))
+        if (_excluded.Contains(worker) || (index >= 0 && index < Count && (IsDone(index) || HasClaimed(index, worker))))
         {
             return new Reported(ReportOutcome.Ignored, tally, []);
+        }
+
+        // A worker may claim only what it was handed: a node that lies must not count batches it was never given. A
+        // worker thought lost, whose batches went back to the queue, holds them no more either: its result arriving
+        // late is ignored and the batch is counted again, from whoever holds it now or takes it next.
+        if (!Holds(index, worker))
+        {
+            return new Reported(ReportOutcome.NotHeld, tally, []);
         }
 
         if (_claims.TryGetValue(index, out var state) && state.Truth is { } truth)
@@ -612,6 +633,9 @@ public enum ReportOutcome
 {
     /// <summary>Nothing: the batch is done, the worker excluded, or the worker reported the batch already.</summary>
     Ignored,
+
+    /// <summary>Nothing: the worker does not hold the batch (it was never handed it, or it went back to the queue).</summary>
+    NotHeld,
 
     /// <summary>It counts.</summary>
     Counted,
