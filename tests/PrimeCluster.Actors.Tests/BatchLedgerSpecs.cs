@@ -373,7 +373,7 @@ public sealed class BatchLedgerSpecs
         ledger.Report(1, "liar", True, TallyCheck.Verify);
         Assert.Equal(2L, ledger.TakeCopy("b", index => index == 2));
 
-        Assert.Equal(4, ledger.Exclude("liar"));
+        Assert.Equal(new BatchLedger<string>.Exclusion(4, 0, Tally.Zero), ledger.Exclude("liar"));
 
         Assert.True(ledger.IsExcluded("liar"));
         Assert.Equal(["liar"], ledger.Excluded);
@@ -381,7 +381,7 @@ public sealed class BatchLedgerSpecs
         Assert.Empty(ledger.Take("liar", 6));
         Assert.Null(ledger.TakeCopy("liar", Any));
         Assert.Equal(ReportOutcome.Ignored, ledger.Report(3, "liar", True, TallyCheck.None).Outcome);
-        Assert.Equal(0, ledger.Exclude("liar"));
+        Assert.Equal(0, ledger.Exclude("liar").WaitAgain);
 
         // Batch 0's claim is void and it waits again; batch 1's verification finds no claim to count; batch 2 stays
         // with the worker racing its copy.
@@ -478,6 +478,87 @@ public sealed class BatchLedgerSpecs
         Assert.Equal(0, ledger.Fail(0, "a"));
         Assert.Equal([0L, 1], ledger.Take("b", 2));
         Assert.Equal(2, ledger.Fail(0, "b"));
+    }
+
+    [Fact]
+    public void Exclude_should_reopen_only_the_batches_counted_from_the_worker_unchecked_and_give_back_their_sum()
+    {
+        var ledger = new BatchLedger<string>(6);
+        ledger.Take("liar", 4);
+        ledger.Take("b", 2);
+        var other = new Tally(3, 30);
+
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(0, "liar", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.Verify, ledger.Report(1, "liar", True, TallyCheck.Verify).Outcome);
+        Assert.True(ledger.Settle(1, True).Counted);
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(2, "liar", other, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(4, "b", True, TallyCheck.None).Outcome);
+        Assert.Equal(4, ledger.Done);
+
+        var excluded = ledger.Exclude("liar");
+
+        // Batch 3, held, waits again; batches 0 and 2, counted unchecked, are done no more; batch 1 was verified.
+        Assert.Equal(new BatchLedger<string>.Exclusion(1, 2, Lie + other), excluded);
+        Assert.Equal(2, ledger.Done);
+        Assert.Equal([new BatchSpan(1, 1), new BatchSpan(4, 4)], ledger.DoneSpans());
+        Assert.Equal([0L, 2, 3], ledger.Take("c", 6).Order());
+        Assert.Equal(new BatchLedger<string>.Exclusion(0, 0, Tally.Zero), ledger.Exclude("liar"));
+        foreach (var index in new long[] { 0, 2, 3 })
+        {
+            Assert.Equal(ReportOutcome.Counted, ledger.Report(index, "c", True, TallyCheck.None).Outcome);
+        }
+
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(5, "b", True, TallyCheck.None).Outcome);
+        Assert.True(ledger.AllDone);
+        Assert.Equal([new BatchSpan(0, 5)], ledger.DoneSpans());
+    }
+
+    [Fact]
+    public void Reopened_batches_below_and_above_the_done_mark_should_wait_once_and_count_once()
+    {
+        const int count = 12;
+        var ledger = new BatchLedger<string>(count);
+        Assert.Equal(12, ledger.Take("a", 12).Count);
+
+        // Done: 0 to 7 (the mark stands at 8) and 10; the liar's are 2, 3 and 7 below the mark and 10 above it.
+        var liars = new long[] { 2, 3, 7, 10 };
+        foreach (var index in liars)
+        {
+            ledger.Return(index, "a");
+        }
+
+        Assert.Equal(liars, ledger.Take("liar", 12));
+        foreach (var index in Enumerable.Range(0, 11).Select(i => (long)i).Except([8, 9]))
+        {
+            Assert.Equal(ReportOutcome.Counted, ledger.Report(index, liars.Contains(index) ? "liar" : "a", True, TallyCheck.None).Outcome);
+        }
+
+        Assert.Equal([new BatchSpan(0, 7), new BatchSpan(10, 10)], ledger.DoneSpans());
+        Assert.Equal(3, ledger.ReturnAllHeldBy("a"));
+
+        var excluded = ledger.Exclude("liar");
+
+        Assert.Equal(new BatchLedger<string>.Exclusion(0, 4, new Tally(20, 200)), excluded);
+        Assert.Equal(5, ledger.Done);
+        Assert.Equal([new BatchSpan(0, 1), new BatchSpan(4, 6)], ledger.DoneSpans());
+        Assert.Equal(ReportOutcome.Ignored, ledger.Report(5, "b", True, TallyCheck.None).Outcome);
+
+        // A checkpoint taken now resumes the same.
+        var resumed = BatchLedger<string>.Resume(count, ledger.DoneSpans());
+        Assert.Equal(ledger.Done, resumed.Done);
+
+        var again = ledger.Take("b", 12);
+        Assert.Equal([2L, 3, 7, 8, 9, 10, 11], again.Order());
+        Assert.Equal(again.Order(), resumed.Take("b", 12).Order());
+        Assert.Empty(ledger.Take("c", 12));
+        foreach (var index in again)
+        {
+            Assert.Equal(ReportOutcome.Counted, ledger.Report(index, "b", True, TallyCheck.None).Outcome);
+            Assert.Equal(ReportOutcome.Ignored, ledger.Report(index, "b", True, TallyCheck.None).Outcome);
+        }
+
+        Assert.True(ledger.AllDone);
+        Assert.Equal([new BatchSpan(0, count - 1)], ledger.DoneSpans());
     }
 
     /// <summary>Every batch out counts as late.</summary>

@@ -394,6 +394,44 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         await ExpectExactEndAsync();
     }
 
+    [Fact]
+    public async Task A_liar_caught_on_a_later_sieve_batch_should_have_its_unchecked_tallies_taken_back_and_the_job_end_exact()
+    {
+        // Nothing is sampled, but an impossible tally is always checked: the liar is caught on its fifth batch.
+        var (job, id) = StartJob(Spec with { Algorithm = Algorithm.Sieve }, settings => settings with { SieveShare = 0 });
+        var honest = CreateTestProbe();
+        var liar = CreateTestProbe();
+        var honests = await TakeAsync(job, honest, slots: 5);
+        var lies = await TakeAsync(job, liar, slots: 5);
+        job.Tell(Completion(id, honests[0], honest));
+        job.Tell(Completion(id, honests[3], honest));
+        foreach (var batch in lies.Take(4))
+        {
+            job.Tell(new BatchesCompleted(id, [new BatchResult(batch.Index, Wrong(batch))], liar.Ref));
+        }
+
+        var counted = (JobControl.Updated)await FishForMessageAsync(m => m is JobControl.Updated { Checkpoint.View.BatchesDone: 6 }, TimeSpan.FromSeconds(10));
+        Assert.Equal(lies.Take(4).Select(Wrong).Concat([True(honests[0]), True(honests[3])]).Aggregate(Tally.Zero, (sum, t) => sum + t), counted.Checkpoint.View.SoFar);
+
+        job.Tell(new BatchesCompleted(id, [new BatchResult(lies[4].Index, new Tally(ulong.MaxValue, 1))], liar.Ref));
+
+        Assert.Equal(lies[4].Index, ((JobControl.Mismatch)await FishForMessageAsync(m => m is JobControl.Mismatch, TimeSpan.FromSeconds(10))).Index);
+        var checkpoint = ((JobControl.Updated)await FishForMessageAsync(m => m is JobControl.Updated, TimeSpan.FromSeconds(10))).Checkpoint;
+        Assert.Equal(2, checkpoint.View.BatchesDone);
+        Assert.Equal([new BatchSpan(honests[0].Index, honests[0].Index), new BatchSpan(honests[3].Index, honests[3].Index)], checkpoint.Done);
+        Assert.Equal(True(honests[0]) + True(honests[3]), checkpoint.View.SoFar);
+
+        // Every batch of the liar's, counted or not, is counted again by the honest worker.
+        var redo = await TakeAsync(job, honest, slots: 10);
+        Assert.Equal(lies.Select(b => b.Index).Order(), redo.Select(b => b.Index).Order());
+        foreach (var batch in honests.Concat(redo))
+        {
+            job.Tell(Completion(id, batch, honest));
+        }
+
+        await ExpectExactEndAsync();
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -13,8 +13,9 @@ namespace PrimeCluster.Actors.Jobs;
 /// A reported tally is a claim, taken only from a worker that holds the batch (it was handed the batch or a copy of
 /// it), and checked as the caller says (<see cref="TallyCheck"/>): counted as it is, held until the caller has
 /// computed the true tally, or held until another worker reports the same. A worker whose claim proves wrong is
-/// excluded: it gets no more batches, what it holds waits again, and what it reports is ignored. A wrong claim never
-/// counts, whoever reports first.
+/// excluded: it gets no more batches, what it holds waits again, what it reports is ignored, and the batches counted
+/// from its tallies unchecked are done no more and wait to be counted again. A wrong claim never counts, whoever
+/// reports first, and no tally of an excluded worker stays counted.
 /// </remarks>
 /// <typeparam name="TWorker">Whoever holds a batch.</typeparam>
 public sealed class BatchLedger<TWorker>(long count)
@@ -29,11 +30,17 @@ public sealed class BatchLedger<TWorker>(long count)
     private readonly HashSet<TWorker> _excluded = [];
     private readonly Dictionary<long, ClaimState> _claims = [];
 
+    /// <summary>Done batches below the done mark that were reopened: rare, so the mark stays where it is.</summary>
+    private readonly HashSet<long> _reopenedBelowMark = [];
+
+    /// <summary>What each worker had counted unchecked: taken back if it is excluded.</summary>
+    private readonly Dictionary<TWorker, CountedUnchecked> _countedUnchecked = [];
+
     /// <summary>Batches whose claim waits for a second opinion, by the worker that claimed it: any other may give it.</summary>
     private readonly Dictionary<TWorker, Queue<long>> _secondOpinions = [];
     private long _nextFresh;
 
-    /// <summary>Every batch below this index is done.</summary>
+    /// <summary>Every batch below this index is done, but those in <see cref="_reopenedBelowMark"/>.</summary>
     private long _doneMark;
 
     public long Count { get; } = count;
@@ -118,9 +125,20 @@ public sealed class BatchLedger<TWorker>(long count)
     public IReadOnlyList<BatchSpan> DoneSpans()
     {
         var spans = new List<BatchSpan>();
-        if (_doneMark > 0)
+        long first = 0;
+        foreach (var reopened in _reopenedBelowMark.Order())
         {
-            spans.Add(new BatchSpan(0, _doneMark - 1));
+            if (reopened > first)
+            {
+                spans.Add(new BatchSpan(first, reopened - 1));
+            }
+
+            first = reopened + 1;
+        }
+
+        if (_doneMark > first)
+        {
+            spans.Add(new BatchSpan(first, _doneMark - 1));
         }
 
         foreach (var index in _doneAboveMark.Order())
@@ -247,10 +265,13 @@ public sealed class BatchLedger<TWorker>(long count)
         Release(index);
         _failures.Remove(index);
         _claims.Remove(index);
-        _doneAboveMark.Add(index);
-        while (_doneAboveMark.Remove(_doneMark))
+        if (!_reopenedBelowMark.Remove(index))
         {
-            _doneMark++;
+            _doneAboveMark.Add(index);
+            while (_doneAboveMark.Remove(_doneMark))
+            {
+                _doneMark++;
+            }
         }
 
         Done++;
@@ -365,6 +386,12 @@ public sealed class BatchLedger<TWorker>(long count)
 
         if (check == TallyCheck.None)
         {
+            if (!_countedUnchecked.TryGetValue(worker, out var counted))
+            {
+                _countedUnchecked[worker] = counted = new CountedUnchecked();
+            }
+
+            counted.Add(index, tally);
             return Accept(index, worker, tally);
         }
 
@@ -436,13 +463,14 @@ public sealed class BatchLedger<TWorker>(long count)
 
     /// <summary>
     /// A worker that claimed a wrong tally: it gets no more batches, what it holds waits again (or stays with a worker
-    /// racing a copy), and its claims not yet counted are void. Returns how many batches waited on it.
+    /// racing a copy), its claims not yet counted are void, and the batches counted from its tallies unchecked are done
+    /// no more: they wait to be counted again, and the caller takes their sum out of the job's.
     /// </summary>
-    public int Exclude(TWorker worker)
+    public Exclusion Exclude(TWorker worker)
     {
         if (!_excluded.Add(worker))
         {
-            return 0;
+            return new Exclusion(0, 0, Tally.Zero);
         }
 
         var affected = ReturnAllHeldBy(worker);
@@ -471,7 +499,32 @@ public sealed class BatchLedger<TWorker>(long count)
         }
 
         _secondOpinions.Remove(worker);
-        return affected;
+        if (!_countedUnchecked.Remove(worker, out var counted))
+        {
+            return new Exclusion(affected, 0, Tally.Zero);
+        }
+
+        foreach (var span in counted.Spans)
+        {
+            for (var index = span.First; index <= span.Last; index++)
+            {
+                Reopen(index);
+            }
+        }
+
+        return new Exclusion(affected, counted.Batches, counted.Sum);
+    }
+
+    /// <summary>A done batch is done no more: it waits in line again.</summary>
+    private void Reopen(long index)
+    {
+        if (!_doneAboveMark.Remove(index))
+        {
+            _reopenedBelowMark.Add(index);
+        }
+
+        Done--;
+        _returned.Enqueue(index);
     }
 
     private Reported Accept(long index, TWorker worker, Tally tally)
@@ -551,7 +604,8 @@ public sealed class BatchLedger<TWorker>(long count)
 
     private bool HasClaimed(long index, TWorker worker) => _claims.TryGetValue(index, out var state) && state.Claims.Exists(c => c.Worker.Equals(worker));
 
-    private bool IsDone(long index) => index < _doneMark || _doneAboveMark.Contains(index);
+    private bool IsDone(long index) =>
+        index < _doneMark ? _reopenedBelowMark.Count == 0 || !_reopenedBelowMark.Contains(index) : _doneAboveMark.Contains(index);
 
     /// <summary>A batch is done: nobody holds it any more.</summary>
     private void Release(long index)
@@ -597,10 +651,43 @@ public sealed class BatchLedger<TWorker>(long count)
     /// <param name="Others">Counted: the other workers holding the batch, whose work is no longer needed.</param>
     public sealed record Reported(ReportOutcome Outcome, Tally Tally, IReadOnlyList<TWorker> Others);
 
+    /// <param name="WaitAgain">Batches the worker held or had claimed, not yet counted, that wait again.</param>
+    /// <param name="Reopened">Batches counted from its tallies unchecked, done no more.</param>
+    /// <param name="Uncounted">Their sum, to take out of the job's.</param>
+    public sealed record Exclusion(int WaitAgain, long Reopened, Tally Uncounted);
+
     /// <param name="Counted">A claim matched the true tally and the batch counts.</param>
     /// <param name="Wrong">The claims that did not.</param>
     /// <param name="Others">Counted: the workers still holding the batch, whose work is no longer needed.</param>
     public sealed record Settled(bool Counted, IReadOnlyList<Claim> Wrong, IReadOnlyList<TWorker> Others);
+
+    /// <summary>
+    /// The batches one worker's tallies were counted unchecked for, as spans (a worker is handed runs of consecutive
+    /// batches and reports them in order, so a span usually stands for several), and the sum of those tallies.
+    /// </summary>
+    private sealed class CountedUnchecked
+    {
+        public List<BatchSpan> Spans { get; } = [];
+
+        public long Batches { get; private set; }
+
+        public Tally Sum { get; private set; }
+
+        public void Add(long index, Tally tally)
+        {
+            if (Spans.Count > 0 && Spans[^1].Last == index - 1)
+            {
+                Spans[^1] = Spans[^1] with { Last = index };
+            }
+            else
+            {
+                Spans.Add(new BatchSpan(index, index));
+            }
+
+            Batches++;
+            Sum += tally;
+        }
+    }
 
     private sealed class ClaimState
     {
