@@ -11,5 +11,8 @@ public readonly record struct Tally(ulong PrimeCount, UInt128 CheckCount)
     public static Tally operator +(Tally left, Tally right) =>
         new(checked(left.PrimeCount + right.PrimeCount), checked(left.CheckCount + right.CheckCount));
 
+    public static Tally operator -(Tally left, Tally right) =>
+        new(checked(left.PrimeCount - right.PrimeCount), checked(left.CheckCount - right.CheckCount));
+
     public override string ToString() => $"({PrimeCount}, {CheckCount})";
 }

@@ -373,7 +373,7 @@ public sealed class BatchLedgerSpecs
         ledger.Report(1, "liar", True, TallyCheck.Verify);
         Assert.Equal(2L, ledger.TakeCopy("b", index => index == 2));
 
-        Assert.Equal(4, ledger.Exclude("liar"));
+        Assert.Equal(new BatchLedger<string>.Exclusion(4, 0, Tally.Zero), ledger.Exclude("liar"));
 
         Assert.True(ledger.IsExcluded("liar"));
         Assert.Equal(["liar"], ledger.Excluded);
@@ -381,7 +381,7 @@ public sealed class BatchLedgerSpecs
         Assert.Empty(ledger.Take("liar", 6));
         Assert.Null(ledger.TakeCopy("liar", Any));
         Assert.Equal(ReportOutcome.Ignored, ledger.Report(3, "liar", True, TallyCheck.None).Outcome);
-        Assert.Equal(0, ledger.Exclude("liar"));
+        Assert.Equal(0, ledger.Exclude("liar").WaitAgain);
 
         // Batch 0's claim is void and it waits again; batch 1's verification finds no claim to count; batch 2 stays
         // with the worker racing its copy.
@@ -392,6 +392,173 @@ public sealed class BatchLedgerSpecs
         Assert.Equal([1L], ledger.Take("c", 6));
         Assert.Equal(2, ledger.HeldBy("b"));
         Assert.Equal(0, ledger.Done);
+    }
+
+    [Fact]
+    public void Report_should_take_a_claim_only_from_a_worker_that_holds_the_batch()
+    {
+        var ledger = new BatchLedger<string>(4);
+        ledger.Take("a", 2);
+        ledger.Take("b", 1);
+
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "b", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(3, "stranger", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(-1, "a", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(4, "a", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(long.MinValue, "a", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(0, ledger.Done);
+        Assert.Equal(2, ledger.HeldBy("a"));
+        Assert.Equal([3L], ledger.Take("c", 4));
+
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(0, "a", True, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.Ignored, ledger.Report(0, "a", True, TallyCheck.None).Outcome);
+        Assert.Equal(1, ledger.Done);
+    }
+
+    [Fact]
+    public void A_result_of_a_batch_that_went_back_to_the_queue_should_be_ignored_and_the_batch_counted_again()
+    {
+        var ledger = new BatchLedger<string>(2);
+        ledger.Take("a", 2);
+        ledger.ReturnAllHeldBy("a");
+
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "a", True, TallyCheck.None).Outcome);
+        Assert.True(ledger.HasWaiting);
+        Assert.Equal([0L], ledger.Take("b", 1));
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "a", True, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(0, "b", True, TallyCheck.None).Outcome);
+
+        // Handed the batch again, the same worker holds it again.
+        Assert.Equal([1L], ledger.Take("a", 1));
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(1, "a", True, TallyCheck.None).Outcome);
+        Assert.True(ledger.AllDone);
+    }
+
+    [Fact]
+    public void A_second_opinion_should_be_taken_only_from_the_worker_handed_the_batch_for_it()
+    {
+        var ledger = new BatchLedger<string>(2);
+        ledger.Take("a", 1);
+        ledger.Report(0, "a", Lie, TallyCheck.SecondOpinion);
+
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "accomplice", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(0, ledger.Done);
+        Assert.Equal([0L, 1], ledger.Take("b", 2));
+        Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "b", True, TallyCheck.None).Outcome);
+        Assert.Equal([new BatchLedger<string>.Claim("a", Lie)], ledger.Settle(0, True).Wrong);
+        Assert.Equal(1, ledger.Done);
+    }
+
+    [Fact]
+    public void Both_holders_of_a_raced_batch_should_be_able_to_claim_it_and_nobody_else()
+    {
+        var ledger = new BatchLedger<string>(1);
+        ledger.Take("a", 1);
+        Assert.Equal(0L, ledger.TakeCopy("b", Any));
+
+        Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "c", Lie, TallyCheck.Verify).Outcome);
+        Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "b", True, TallyCheck.Verify).Outcome);
+        Assert.Equal(ReportOutcome.Held, ledger.Report(0, "a", True, TallyCheck.Verify).Outcome);
+        Assert.True(ledger.Settle(0, True).Counted);
+        Assert.True(ledger.AllDone);
+    }
+
+    [Fact]
+    public void Fail_should_count_only_a_failure_of_the_worker_that_holds_the_batch()
+    {
+        var ledger = new BatchLedger<string>(2);
+        ledger.Take("a", 1);
+
+        Assert.Equal(0, ledger.Fail(0, "b"));
+        Assert.Equal(0, ledger.Fail(1, "b"));
+        Assert.Equal(0, ledger.Fail(-1, "a"));
+        Assert.Equal(0, ledger.Fail(2, "a"));
+        Assert.Equal(1, ledger.HeldBy("a"));
+        Assert.Equal(1, ledger.Fail(0, "a"));
+        Assert.Equal(0, ledger.Fail(0, "a"));
+        Assert.Equal([0L, 1], ledger.Take("b", 2));
+        Assert.Equal(2, ledger.Fail(0, "b"));
+    }
+
+    [Fact]
+    public void Exclude_should_reopen_only_the_batches_counted_from_the_worker_unchecked_and_give_back_their_sum()
+    {
+        var ledger = new BatchLedger<string>(6);
+        ledger.Take("liar", 4);
+        ledger.Take("b", 2);
+        var other = new Tally(3, 30);
+
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(0, "liar", Lie, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.Verify, ledger.Report(1, "liar", True, TallyCheck.Verify).Outcome);
+        Assert.True(ledger.Settle(1, True).Counted);
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(2, "liar", other, TallyCheck.None).Outcome);
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(4, "b", True, TallyCheck.None).Outcome);
+        Assert.Equal(4, ledger.Done);
+
+        var excluded = ledger.Exclude("liar");
+
+        // Batch 3, held, waits again; batches 0 and 2, counted unchecked, are done no more; batch 1 was verified.
+        Assert.Equal(new BatchLedger<string>.Exclusion(1, 2, Lie + other), excluded);
+        Assert.Equal(2, ledger.Done);
+        Assert.Equal([new BatchSpan(1, 1), new BatchSpan(4, 4)], ledger.DoneSpans());
+        Assert.Equal([0L, 2, 3], ledger.Take("c", 6).Order());
+        Assert.Equal(new BatchLedger<string>.Exclusion(0, 0, Tally.Zero), ledger.Exclude("liar"));
+        foreach (var index in new long[] { 0, 2, 3 })
+        {
+            Assert.Equal(ReportOutcome.Counted, ledger.Report(index, "c", True, TallyCheck.None).Outcome);
+        }
+
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(5, "b", True, TallyCheck.None).Outcome);
+        Assert.True(ledger.AllDone);
+        Assert.Equal([new BatchSpan(0, 5)], ledger.DoneSpans());
+    }
+
+    [Fact]
+    public void Reopened_batches_below_and_above_the_done_mark_should_wait_once_and_count_once()
+    {
+        const int count = 12;
+        var ledger = new BatchLedger<string>(count);
+        Assert.Equal(12, ledger.Take("a", 12).Count);
+
+        // Done: 0 to 7 (the mark stands at 8) and 10; the liar's are 2, 3 and 7 below the mark and 10 above it.
+        var liars = new long[] { 2, 3, 7, 10 };
+        foreach (var index in liars)
+        {
+            ledger.Return(index, "a");
+        }
+
+        Assert.Equal(liars, ledger.Take("liar", 12));
+        foreach (var index in Enumerable.Range(0, 11).Select(i => (long)i).Except([8, 9]))
+        {
+            Assert.Equal(ReportOutcome.Counted, ledger.Report(index, liars.Contains(index) ? "liar" : "a", True, TallyCheck.None).Outcome);
+        }
+
+        Assert.Equal([new BatchSpan(0, 7), new BatchSpan(10, 10)], ledger.DoneSpans());
+        Assert.Equal(3, ledger.ReturnAllHeldBy("a"));
+
+        var excluded = ledger.Exclude("liar");
+
+        Assert.Equal(new BatchLedger<string>.Exclusion(0, 4, new Tally(20, 200)), excluded);
+        Assert.Equal(5, ledger.Done);
+        Assert.Equal([new BatchSpan(0, 1), new BatchSpan(4, 6)], ledger.DoneSpans());
+        Assert.Equal(ReportOutcome.Ignored, ledger.Report(5, "b", True, TallyCheck.None).Outcome);
+
+        // A checkpoint taken now resumes the same.
+        var resumed = BatchLedger<string>.Resume(count, ledger.DoneSpans());
+        Assert.Equal(ledger.Done, resumed.Done);
+
+        var again = ledger.Take("b", 12);
+        Assert.Equal([2L, 3, 7, 8, 9, 10, 11], again.Order());
+        Assert.Equal(again.Order(), resumed.Take("b", 12).Order());
+        Assert.Empty(ledger.Take("c", 12));
+        foreach (var index in again)
+        {
+            Assert.Equal(ReportOutcome.Counted, ledger.Report(index, "b", True, TallyCheck.None).Outcome);
+            Assert.Equal(ReportOutcome.Ignored, ledger.Report(index, "b", True, TallyCheck.None).Outcome);
+        }
+
+        Assert.True(ledger.AllDone);
+        Assert.Equal([new BatchSpan(0, count - 1)], ledger.DoneSpans());
     }
 
     /// <summary>Every batch out counts as late.</summary>

@@ -29,10 +29,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
             job.Tell(Completion(id, batch, worker));
         }
 
-        var finished = await FishForFinishedAsync();
-        Assert.Equal(JobState.Done, finished.View.State);
-        Assert.Equal(Expected, finished.View.SoFar);
-        Assert.Equal(10, finished.View.BatchesDone);
+        await ExpectExactEndAsync();
     }
 
     [Fact]
@@ -220,10 +217,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
             resumed.Tell(Completion(id, batch, newcomer));
         }
 
-        var finished = await FishForFinishedAsync();
-        Assert.Equal(JobState.Done, finished.View.State);
-        Assert.Equal(Expected, finished.View.SoFar);
-        Assert.Equal(10, finished.View.BatchesDone);
+        await ExpectExactEndAsync();
     }
 
     [Fact]
@@ -352,6 +346,92 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         Assert.Equal(Expected, (await FishForFinishedAsync()).View.SoFar);
     }
 
+    [Fact]
+    public async Task A_claim_from_a_worker_not_handed_the_batch_should_be_ignored_and_the_batch_count_once_from_its_holder()
+    {
+        // Unsampled sieve results count as reported: only holding the batch stands between a claim and the sum.
+        var (job, id) = StartJob(Spec with { Algorithm = Algorithm.Sieve }, settings => settings with { SieveShare = 0 });
+        var holder = CreateTestProbe();
+        var stranger = CreateTestProbe();
+        var batches = await TakeAsync(job, holder, slots: 10);
+
+        job.Tell(new BatchesCompleted(id, batches.Select(b => new BatchResult(b.Index, Wrong(b))).ToList(), stranger.Ref));
+        job.Tell(new BatchesCompleted(id, [new BatchResult(batches[0].Index, Wrong(batches[0]))], stranger.Ref));
+        foreach (var batch in batches)
+        {
+            job.Tell(Completion(id, batch, holder));
+        }
+
+        await ExpectExactEndAsync();
+    }
+
+    [Fact]
+    public async Task Malformed_reports_should_neither_stop_the_job_nor_fail_it()
+    {
+        var (job, id) = StartJob(Spec with { Algorithm = Algorithm.Sieve }, settings => settings with { SieveShare = 0 });
+        var worker = CreateTestProbe();
+        var stranger = CreateTestProbe();
+        var batches = await TakeAsync(job, worker, slots: 10);
+        var nonsense = new[] { -1L, 10, long.MaxValue, long.MinValue };
+
+        job.Tell(new BatchesCompleted(id, [], worker.Ref, Slots: 1, InFlight: -5));
+        job.Tell(new BatchesCompleted(id, nonsense.Select(i => new BatchResult(i, new Tally(1, 1))).ToList(), worker.Ref));
+        job.Tell(new BatchesCompleted(id, nonsense.Select(i => new BatchResult(i, new Tally(ulong.MaxValue, UInt128.MaxValue))).ToList(), worker.Ref));
+        job.Tell(new BatchesReturned(id, [.. nonsense, batches[0].Index], stranger.Ref));
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            foreach (var index in nonsense)
+            {
+                job.Tell(new BatchFailed(id, index, "made up", worker.Ref));
+            }
+
+            job.Tell(new BatchFailed(id, batches[2].Index, "made up", stranger.Ref));
+        }
+
+        var duplicated = batches.Select(b => new BatchResult(b.Index, True(b))).ToList();
+        job.Tell(new BatchesCompleted(id, [.. duplicated.Where(r => r.Index != batches[1].Index), .. duplicated], worker.Ref));
+
+        await ExpectExactEndAsync();
+    }
+
+    [Fact]
+    public async Task A_liar_caught_on_a_later_sieve_batch_should_have_its_unchecked_tallies_taken_back_and_the_job_end_exact()
+    {
+        // Nothing is sampled, but an impossible tally is always checked: the liar is caught on its fifth batch.
+        var (job, id) = StartJob(Spec with { Algorithm = Algorithm.Sieve }, settings => settings with { SieveShare = 0 });
+        var honest = CreateTestProbe();
+        var liar = CreateTestProbe();
+        var honests = await TakeAsync(job, honest, slots: 5);
+        var lies = await TakeAsync(job, liar, slots: 5);
+        job.Tell(Completion(id, honests[0], honest));
+        job.Tell(Completion(id, honests[3], honest));
+        foreach (var batch in lies.Take(4))
+        {
+            job.Tell(new BatchesCompleted(id, [new BatchResult(batch.Index, Wrong(batch))], liar.Ref));
+        }
+
+        var counted = (JobControl.Updated)await FishForMessageAsync(m => m is JobControl.Updated { Checkpoint.View.BatchesDone: 6 }, TimeSpan.FromSeconds(10));
+        Assert.Equal(lies.Take(4).Select(Wrong).Concat([True(honests[0]), True(honests[3])]).Aggregate(Tally.Zero, (sum, t) => sum + t), counted.Checkpoint.View.SoFar);
+
+        job.Tell(new BatchesCompleted(id, [new BatchResult(lies[4].Index, new Tally(ulong.MaxValue, 1))], liar.Ref));
+
+        Assert.Equal(lies[4].Index, ((JobControl.Mismatch)await FishForMessageAsync(m => m is JobControl.Mismatch, TimeSpan.FromSeconds(10))).Index);
+        var checkpoint = ((JobControl.Updated)await FishForMessageAsync(m => m is JobControl.Updated, TimeSpan.FromSeconds(10))).Checkpoint;
+        Assert.Equal(2, checkpoint.View.BatchesDone);
+        Assert.Equal([new BatchSpan(honests[0].Index, honests[0].Index), new BatchSpan(honests[3].Index, honests[3].Index)], checkpoint.Done);
+        Assert.Equal(True(honests[0]) + True(honests[3]), checkpoint.View.SoFar);
+
+        // Every batch of the liar's, counted or not, is counted again by the honest worker.
+        var redo = await TakeAsync(job, honest, slots: 10);
+        Assert.Equal(lies.Select(b => b.Index).Order(), redo.Select(b => b.Index).Order());
+        foreach (var batch in honests.Concat(redo))
+        {
+            job.Tell(Completion(id, batch, honest));
+        }
+
+        await ExpectExactEndAsync();
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
@@ -363,7 +443,11 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         var id = JobId.New();
         var settings = PrimeClusterSettings.From(Sys.Settings.Config);
         var plan = (spec ?? Spec).Plan(1);
-        var job = ChildActorOf(JobActor.Props(JobCheckpoint.Start(id, spec ?? Spec, plan, DateTimeOffset.UtcNow), plan, adjust?.Invoke(settings) ?? settings, _verifier));
+        var props = JobActor.Props(JobCheckpoint.Start(id, spec ?? Spec, plan, DateTimeOffset.UtcNow), plan, adjust?.Invoke(settings) ?? settings, _verifier);
+
+        // As under the coordinator: a job actor that throws stops rather than start again from nothing.
+        var job = ChildActorOf(props, new OneForOneStrategy(_ => Directive.Stop));
+        Watch(job);
         return (job, id);
     }
 
@@ -379,6 +463,16 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
 
     private static BatchesCompleted Completion(JobId id, BatchWork batch, Akka.TestKit.TestProbe worker) =>
         new(id, [new BatchResult(batch.Index, SieveKernel.Instance.Count(batch.Range.From, batch.Range.Til))], worker.Ref);
+
+    /// <summary>The job ends done with every batch counted once and the exact tally, its actor never stopped by a throw.</summary>
+    private async Task ExpectExactEndAsync()
+    {
+        var end = await FishForMessageAsync(m => m is JobControl.Finished or Terminated, TimeSpan.FromSeconds(10));
+        var finished = Assert.IsType<JobControl.Finished>(end);
+        Assert.Equal(JobState.Done, finished.View.State);
+        Assert.Equal(Expected, finished.View.SoFar);
+        Assert.Equal(10, finished.View.BatchesDone);
+    }
 
     private async Task<JobControl.Finished> FishForFinishedAsync() =>
         (JobControl.Finished)await FishForMessageAsync(m => m is JobControl.Finished, TimeSpan.FromSeconds(10));

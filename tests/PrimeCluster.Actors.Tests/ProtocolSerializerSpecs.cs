@@ -47,6 +47,27 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
         Assert.True(serializer.ToBinary(message).Length < 120, "a completion should cost about a hundred bytes");
     }
 
+    [Theory]
+    [InlineData(10_000_000)]
+    [InlineData(-1)]
+    public void A_list_longer_than_its_message_should_be_refused_before_room_is_made_for_it(int count)
+    {
+        // As a node that lies could send: a completion of ten million results, or of -1, in a few bytes.
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream))
+        {
+            w.Write("abcdefghij");
+            w.Write7BitEncodedInt(count);
+            w.Write(0L);
+        }
+
+        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerForType(typeof(BatchesCompleted));
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(stream.ToArray(), "BC"));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 1_000_000, "nothing near the claimed count should be allocated");
+    }
+
     /// <summary>Records compare lists by reference; their printed form compares them by content.</summary>
     private static string Describe(object message) => message switch
     {

@@ -49,6 +49,34 @@ public sealed class VerificationSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_liar_caught_on_a_sampled_sieve_batch_should_have_all_it_counted_unchecked_counted_again_and_the_job_end_exact()
+    {
+        // A quarter of the sieve results sampled, the rest counted as reported. The liar starts alone, so it is handed
+        // every batch until it is caught, and it is caught unless none of the 200 is sampled: 0.75^200 < 1e-24 (73
+        // batches would do for 1e-9). Until then its unsampled (7, 7)s count; the honest worker joins once it is out.
+        var seed = Start("seed", extra: ConfigurationFactory.ParseString("primecluster.verify.sieve-share = 0.25"));
+        var liar = LyingKernel.Instant(Algorithm.Sieve);
+        var lying = Start("worker", seed, kernels: liar.AsSource());
+        await Until.WorkersAsync(seed, 1);
+        var log = WarningsOf(seed);
+        var range = new NumberRange(1, 20_000_000);
+
+        var id = await seed.Client.SubmitAsync(new JobSpec(range, Algorithm.Sieve, Batches: 200));
+        await Until.TrueAsync(async () => (await seed.Client.WorkerListAsync()).Workers.Any(w => w.Node == lying.Address && w.Excluded)
+            || (await seed.Client.GetAsync(id))!.State.IsFinished());
+        Assert.False((await seed.Client.GetAsync(id))!.State.IsFinished(), "the job ended before the liar was caught");
+        var honest = Start("worker", seed);
+        var view = await seed.Client.AwaitAsync(id).WaitAsync(Until.Bound);
+
+        Assert.Equal(JobState.Done, view!.State);
+        Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view.Result);
+        Assert.Equal([new ClusterProtocol.NodeMismatches(lying.Address, 1)], (await seed.Client.WorkerListAsync()).Mismatches);
+        var line = Assert.Single(log, l => l.Contains("reported a wrong tally", StringComparison.Ordinal));
+        Assert.Matches(@"\d+ counted from it unchecked are counted again", line);
+        Assert.DoesNotContain(log, l => l.Contains(honest.Address.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_worker_excluded_mid_job_should_show_as_such_until_the_job_ends()
     {
         // The liar answers at once and is caught on its first batch; the honest worker takes a while over the rest.

@@ -21,6 +21,15 @@ public sealed class TallySpecs
     }
 
     [Fact]
+    public void Subtraction_should_take_back_exactly_what_was_added_and_refuse_to_go_below_zero()
+    {
+        var sum = new Tally(2, (UInt128)ulong.MaxValue * 2) + new Tally(3, 7);
+
+        Assert.Equal(new Tally(2, (UInt128)ulong.MaxValue * 2), sum - new Tally(3, 7));
+        Assert.Throws<OverflowException>(() => new Tally(1, 5) - new Tally(1, 6));
+    }
+
+    [Fact]
     public void NumberRange_should_measure_the_whole_64_bit_range()
     {
         Assert.Equal(UInt128.One << 64, new NumberRange(0, ulong.MaxValue).Width);

@@ -10,10 +10,12 @@ namespace PrimeCluster.Actors.Jobs;
 /// slow or busy worker does not hold the whole job back.
 /// </summary>
 /// <remarks>
-/// A reported tally is a claim, checked as the caller says (<see cref="TallyCheck"/>): counted as it is, held until
-/// the caller has computed the true tally, or held until another worker reports the same. A worker whose claim proves
-/// wrong is excluded: it gets no more batches, what it holds waits again, and what it reports is ignored. A wrong
-/// claim never counts, whoever reports first.
+/// A reported tally is a claim, taken only from a worker that holds the batch (it was handed the batch or a copy of
+/// it), and checked as the caller says (<see cref="TallyCheck"/>): counted as it is, held until the caller has
+/// computed the true tally, or held until another worker reports the same. A worker whose claim proves wrong is
+/// excluded: it gets no more batches, what it holds waits again, what it reports is ignored, and the batches counted
+/// from its tallies unchecked are done no more and wait to be counted again. A wrong claim never counts, whoever
+/// reports first, and no tally of an excluded worker stays counted.
 /// </remarks>
 /// <typeparam name="TWorker">Whoever holds a batch.</typeparam>
 public sealed class BatchLedger<TWorker>(long count)
@@ -28,11 +30,17 @@ public sealed class BatchLedger<TWorker>(long count)
     private readonly HashSet<TWorker> _excluded = [];
     private readonly Dictionary<long, ClaimState> _claims = [];
 
+    /// <summary>Done batches below the done mark that were reopened: rare, so the mark stays where it is.</summary>
+    private readonly HashSet<long> _reopenedBelowMark = [];
+
+    /// <summary>What each worker had counted unchecked: taken back if it is excluded.</summary>
+    private readonly Dictionary<TWorker, CountedUnchecked> _countedUnchecked = [];
+
     /// <summary>Batches whose claim waits for a second opinion, by the worker that claimed it: any other may give it.</summary>
     private readonly Dictionary<TWorker, Queue<long>> _secondOpinions = [];
     private long _nextFresh;
 
-    /// <summary>Every batch below this index is done.</summary>
+    /// <summary>Every batch below this index is done, but those in <see cref="_reopenedBelowMark"/>.</summary>
     private long _doneMark;
 
     public long Count { get; } = count;
@@ -60,6 +68,13 @@ public sealed class BatchLedger<TWorker>(long count)
     public int HeldBy(TWorker worker) => _byWorker.TryGetValue(worker, out var held) ? held.Count : 0;
 
     public bool IsExcluded(TWorker worker) => _excluded.Contains(worker);
+
+    /// <summary>
+    /// Whether <paramref name="worker"/> holds the batch: it was handed the batch, or a copy of it, and has not reported
+    /// it, handed it back or been taken it from since.
+    /// </summary>
+    public bool Holds(long index, TWorker worker) =>
+        (_out.TryGetValue(index, out var holder) && holder.Equals(worker)) || (_copies.TryGetValue(index, out var copy) && copy.Equals(worker));
 
     /// <summary>The other batches held by the worker <paramref name="index"/> was handed out to first.</summary>
     public IEnumerable<long> HeldAlongside(long index) =>
@@ -110,9 +125,20 @@ public sealed class BatchLedger<TWorker>(long count)
     public IReadOnlyList<BatchSpan> DoneSpans()
     {
         var spans = new List<BatchSpan>();
-        if (_doneMark > 0)
+        long first = 0;
+        foreach (var reopened in _reopenedBelowMark.Order())
         {
-            spans.Add(new BatchSpan(0, _doneMark - 1));
+            if (reopened > first)
+            {
+                spans.Add(new BatchSpan(first, reopened - 1));
+            }
+
+            first = reopened + 1;
+        }
+
+        if (_doneMark > first)
+        {
+            spans.Add(new BatchSpan(first, _doneMark - 1));
         }
 
         foreach (var index in _doneAboveMark.Order())
@@ -239,10 +265,13 @@ public sealed class BatchLedger<TWorker>(long count)
         Release(index);
         _failures.Remove(index);
         _claims.Remove(index);
-        _doneAboveMark.Add(index);
-        while (_doneAboveMark.Remove(_doneMark))
+        if (!_reopenedBelowMark.Remove(index))
         {
-            _doneMark++;
+            _doneAboveMark.Add(index);
+            while (_doneAboveMark.Remove(_doneMark))
+            {
+                _doneMark++;
+            }
         }
 
         Done++;
@@ -251,10 +280,15 @@ public sealed class BatchLedger<TWorker>(long count)
 
     /// <summary>
     /// Takes a batch back from <paramref name="worker"/>, which failed to count it; returns how often it has failed so
-    /// far.
+    /// far. A worker that does not hold the batch cannot fail it: 0, and nothing changes.
     /// </summary>
     public int Fail(long index, TWorker worker)
     {
+        if (!Holds(index, worker))
+        {
+            return 0;
+        }
+
         var failures = _failures.GetValueOrDefault(index) + 1;
         _failures[index] = failures;
         Return(index, worker);
@@ -300,15 +334,23 @@ public sealed class BatchLedger<TWorker>(long count)
     }
 
     /// <summary>
-    /// Records <paramref name="worker"/>'s tally of a batch, checked as <paramref name="check"/> says if it is the
-    /// batch's first claim. The worker holds the batch no more. A claim that differs from a second opinion is held for
-    /// verification; one that differs from a true tally already known is <see cref="ReportOutcome.Wrong"/>.
+    /// Records <paramref name="worker"/>'s tally of a batch it holds, checked as <paramref name="check"/> says if it is
+    /// the batch's first claim. The worker holds the batch no more. A claim that differs from a second opinion is held
+    /// for verification; one that differs from a true tally already known is <see cref="ReportOutcome.Wrong"/>.
     /// </summary>
     public Reported Report(long index, TWorker worker, Tally tally, TallyCheck check)
     {
-        if (index < 0 || index >= Count || IsDone(index) || _excluded.Contains(worker) || HasClaimed(index, worker))
+        if (_excluded.Contains(worker) || (index >= 0 && index < Count && (IsDone(index) || HasClaimed(index, worker))))
         {
             return new Reported(ReportOutcome.Ignored, tally, []);
+        }
+
+        // A worker may claim only what it was handed: a node that lies must not count batches it was never given. A
+        // worker thought lost, whose batches went back to the queue, holds them no more either: its result arriving
+        // late is ignored and the batch is counted again, from whoever holds it now or takes it next.
+        if (!Holds(index, worker))
+        {
+            return new Reported(ReportOutcome.NotHeld, tally, []);
         }
 
         if (_claims.TryGetValue(index, out var state) && state.Truth is { } truth)
@@ -344,6 +386,12 @@ public sealed class BatchLedger<TWorker>(long count)
 
         if (check == TallyCheck.None)
         {
+            if (!_countedUnchecked.TryGetValue(worker, out var counted))
+            {
+                _countedUnchecked[worker] = counted = new CountedUnchecked();
+            }
+
+            counted.Add(index, tally);
             return Accept(index, worker, tally);
         }
 
@@ -415,13 +463,14 @@ public sealed class BatchLedger<TWorker>(long count)
 
     /// <summary>
     /// A worker that claimed a wrong tally: it gets no more batches, what it holds waits again (or stays with a worker
-    /// racing a copy), and its claims not yet counted are void. Returns how many batches waited on it.
+    /// racing a copy), its claims not yet counted are void, and the batches counted from its tallies unchecked are done
+    /// no more: they wait to be counted again, and the caller takes their sum out of the job's.
     /// </summary>
-    public int Exclude(TWorker worker)
+    public Exclusion Exclude(TWorker worker)
     {
         if (!_excluded.Add(worker))
         {
-            return 0;
+            return new Exclusion(0, 0, Tally.Zero);
         }
 
         var affected = ReturnAllHeldBy(worker);
@@ -450,7 +499,32 @@ public sealed class BatchLedger<TWorker>(long count)
         }
 
         _secondOpinions.Remove(worker);
-        return affected;
+        if (!_countedUnchecked.Remove(worker, out var counted))
+        {
+            return new Exclusion(affected, 0, Tally.Zero);
+        }
+
+        foreach (var span in counted.Spans)
+        {
+            for (var index = span.First; index <= span.Last; index++)
+            {
+                Reopen(index);
+            }
+        }
+
+        return new Exclusion(affected, counted.Batches, counted.Sum);
+    }
+
+    /// <summary>A done batch is done no more: it waits in line again.</summary>
+    private void Reopen(long index)
+    {
+        if (!_doneAboveMark.Remove(index))
+        {
+            _reopenedBelowMark.Add(index);
+        }
+
+        Done--;
+        _returned.Enqueue(index);
     }
 
     private Reported Accept(long index, TWorker worker, Tally tally)
@@ -530,7 +604,8 @@ public sealed class BatchLedger<TWorker>(long count)
 
     private bool HasClaimed(long index, TWorker worker) => _claims.TryGetValue(index, out var state) && state.Claims.Exists(c => c.Worker.Equals(worker));
 
-    private bool IsDone(long index) => index < _doneMark || _doneAboveMark.Contains(index);
+    private bool IsDone(long index) =>
+        index < _doneMark ? _reopenedBelowMark.Count == 0 || !_reopenedBelowMark.Contains(index) : _doneAboveMark.Contains(index);
 
     /// <summary>A batch is done: nobody holds it any more.</summary>
     private void Release(long index)
@@ -576,10 +651,43 @@ public sealed class BatchLedger<TWorker>(long count)
     /// <param name="Others">Counted: the other workers holding the batch, whose work is no longer needed.</param>
     public sealed record Reported(ReportOutcome Outcome, Tally Tally, IReadOnlyList<TWorker> Others);
 
+    /// <param name="WaitAgain">Batches the worker held or had claimed, not yet counted, that wait again.</param>
+    /// <param name="Reopened">Batches counted from its tallies unchecked, done no more.</param>
+    /// <param name="Uncounted">Their sum, to take out of the job's.</param>
+    public sealed record Exclusion(int WaitAgain, long Reopened, Tally Uncounted);
+
     /// <param name="Counted">A claim matched the true tally and the batch counts.</param>
     /// <param name="Wrong">The claims that did not.</param>
     /// <param name="Others">Counted: the workers still holding the batch, whose work is no longer needed.</param>
     public sealed record Settled(bool Counted, IReadOnlyList<Claim> Wrong, IReadOnlyList<TWorker> Others);
+
+    /// <summary>
+    /// The batches one worker's tallies were counted unchecked for, as spans (a worker is handed runs of consecutive
+    /// batches and reports them in order, so a span usually stands for several), and the sum of those tallies.
+    /// </summary>
+    private sealed class CountedUnchecked
+    {
+        public List<BatchSpan> Spans { get; } = [];
+
+        public long Batches { get; private set; }
+
+        public Tally Sum { get; private set; }
+
+        public void Add(long index, Tally tally)
+        {
+            if (Spans.Count > 0 && Spans[^1].Last == index - 1)
+            {
+                Spans[^1] = Spans[^1] with { Last = index };
+            }
+            else
+            {
+                Spans.Add(new BatchSpan(index, index));
+            }
+
+            Batches++;
+            Sum += tally;
+        }
+    }
 
     private sealed class ClaimState
     {
@@ -612,6 +720,9 @@ public enum ReportOutcome
 {
     /// <summary>Nothing: the batch is done, the worker excluded, or the worker reported the batch already.</summary>
     Ignored,
+
+    /// <summary>Nothing: the worker does not hold the batch (it was never handed it, or it went back to the queue).</summary>
+    NotHeld,
 
     /// <summary>It counts.</summary>
     Counted,

@@ -21,10 +21,13 @@ namespace PrimeCluster.Actors.Jobs;
 /// No tally counts on trust. A trial result counts once the sieve, on this node, gives the same; a sieve result,
 /// which costs as much to check as to compute, is checked at random: held back until another worker's count of the
 /// batch agrees, and when the two differ, this node computes it to settle which is wrong. A worker with a wrong tally
-/// is excluded from the job, and the coordinator is told of its node.
+/// is excluded from the job, the tallies it had counted unchecked are taken back and their batches counted again, and
+/// the coordinator is told of its node. Only a worker a batch was handed to may report it.
 /// </remarks>
 public sealed class JobActor : ReceiveActor, IWithTimers
 {
+    private const int MaxLoggedUnheld = 1000;
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly JobId _id;
     private readonly JobSpec _spec;
@@ -40,6 +43,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     /// <summary>Workers that have asked this job for work and are not known to be gone: who could give a second opinion.</summary>
     private readonly HashSet<IActorRef> _askers = [];
+
+    /// <summary>Workers that reported batches they do not hold, logged once each; bounded, as the names come from messages.</summary>
+    private readonly HashSet<IActorRef> _reportedUnheld = [];
 
     /// <summary>When each batch out was handed out (Stopwatch timestamps), to tell a late one.</summary>
     private readonly Dictionary<long, long> _handedOutAt = [];
@@ -199,6 +205,16 @@ public sealed class JobActor : ReceiveActor, IWithTimers
                 continue;
             }
 
+            if (reported.Outcome == ReportOutcome.NotHeld)
+            {
+                if (_reportedUnheld.Count < MaxLoggedUnheld && _reportedUnheld.Add(worker))
+                {
+                    _log.Debug("Job {0}: {1} reported batch {2}, which it does not hold (never handed it, or it went back to the queue): ignored, as is any other such result of it", _id, worker, result.Index);
+                }
+
+                continue;
+            }
+
             // A race's time is a late batch's, not a typical one's.
             if (_handedOutAt.Remove(result.Index, out var handedOutAt) && !raced)
             {
@@ -323,19 +339,29 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// A wrong tally: it does not count, and its worker is excluded from the job (its other batches wait again, its
-    /// further results are ignored) and told to drop the job's batches; the coordinator hears of its node.
+    /// further results are ignored, the tallies it had counted unchecked are taken back) and told to drop the job's
+    /// batches; the coordinator hears of its node.
     /// </summary>
     private void Mismatch(IActorRef worker, long index, Tally claimed, Tally truth)
     {
-        var waitAgain = _ledger.Exclude(worker);
+        var excluded = _ledger.Exclude(worker);
+        _soFar -= excluded.Uncounted;
         _log.Warning(
-            "Job {0}: node {1} reported a wrong tally: {2}. The result is discarded and the worker excluded from the job; {3} of its batches go to others",
+            "Job {0}: node {1} reported a wrong tally: {2}. The result is discarded and the worker excluded from the job; {3} of its batches go to others, and {4} counted from it unchecked are counted again",
             _id,
             NodeAddress.Of(worker, Context.System),
             $"worker {worker.Path.ToStringWithoutAddress()} claimed {claimed} for batch {index} ({_plan[index].Range}), whose true tally is {truth}",
-            waitAgain);
+            excluded.WaitAgain,
+            excluded.Reopened);
         worker.Tell(new CancelWork(_id));
         Context.Parent.Tell(new JobControl.Mismatch(_id, worker, index, claimed, truth));
+        if (excluded.Reopened > 0)
+        {
+            // The last checkpoint counts the batches just reopened, with tallies that may be wrong: replace it now,
+            // whatever the number of batches done, and the progress shown steps back.
+            _reportedDone = -1;
+            ReportIfChanged();
+        }
     }
 
     /// <summary>A request for more work that came with results goes where every request goes: the coordinator.</summary>
@@ -350,6 +376,13 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void Failed(BatchFailed failed)
     {
         var failures = _ledger.Fail(failed.Index, failed.Worker);
+        if (failures == 0)
+        {
+            // A worker cannot fail a batch it does not hold: no member fails a job with others' batches.
+            _log.Debug("Job {0}: batch {1} reported failed by {2}, which does not hold it: ignored", _id, failed.Index, failed.Worker);
+            return;
+        }
+
         _log.Warning("Job {0}: batch {1} failed on {2} ({3} of {4} attempts): {5}", _id, failed.Index, failed.Worker, failures, _settings.MaxAttempts, failed.Error);
         if (failures >= _settings.MaxAttempts)
         {

@@ -220,6 +220,14 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     private static List<T> ReadList<T>(BinaryReader r, Func<T> read)
     {
         var count = r.Read7BitEncodedInt();
+
+        // Every item takes a byte at least: a count the message cannot hold is refused before room is made for it.
+        var left = r.BaseStream.Length - r.BaseStream.Position;
+        if (count < 0 || count > left)
+        {
+            throw new System.Runtime.Serialization.SerializationException($"a list of {count} items cannot fit in the {left} bytes left of the message");
+        }
+
         var items = new List<T>(count);
         for (var i = 0; i < count; i++)
         {
