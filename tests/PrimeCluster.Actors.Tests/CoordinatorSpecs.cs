@@ -293,6 +293,29 @@ public sealed class CoordinatorSpecs : TestKit
         await AssertDoneExactlyAsync(second, range);
     }
 
+    [Fact]
+    public async Task A_worker_caught_in_one_job_should_be_excluded_from_every_running_job()
+    {
+        var range = new NumberRange(0, 80_000);
+        var first = await SubmitAsync(new JobSpec(range, Batches: 8));
+        var second = await SubmitAsync(new JobSpec(range, Batches: 8));
+        var liar = CreateTestProbe();
+        var honest = CreateTestProbe();
+        var fromFirst = await RequestAsync(liar, slots: 1);
+        var fromSecond = await RequestAsync(liar, slots: 1);
+        Assert.True(new[] { first, second }.ToHashSet().SetEquals([fromFirst!.JobId, fromSecond!.JobId]), "the liar should hold a batch of each job");
+
+        var lie = fromFirst.JobId == first ? fromFirst : fromSecond;
+        lie.Job.Tell(new BatchesCompleted(first, lie.Batches.Select(b => new BatchResult(b.Index, new Tally(7, 7))).ToList(), liar.Ref), liar.Ref);
+
+        // The second job drops the liar too: it is told to cancel that job's batch, and gets no more of either.
+        await liar.FishForMessageAsync(m => m is CancelWork cancel && cancel.JobId == second, TimeSpan.FromSeconds(10));
+        Assert.Null(await RequestAsync(liar, slots: 1));
+        await ComputeAllAsync(honest);
+        await AssertDoneExactlyAsync(first, range);
+        await AssertDoneExactlyAsync(second, range);
+    }
+
     /// <summary>The job ends done, with the exact tally of its range.</summary>
     private async Task AssertDoneExactlyAsync(JobId id, NumberRange range)
     {

@@ -356,13 +356,25 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     /// </summary>
     private void Mismatch(JobControl.Mismatch mismatch)
     {
-        if (_jobs.TryGetValue(mismatch.JobId, out var entry))
-        {
-            entry.Excluded.Add(mismatch.Worker);
-        }
-
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
         var node = NodeAddress.Of(mismatch.Worker, Context.System);
+
+        // Another node's workers share its build and hardware: none of them is trusted by any running job any more,
+        // and what they counted unchecked there is counted again. On this node, the one that checks, only the worker.
+        var suspects = node == cluster.SelfAddress
+            ? [mismatch.Worker]
+            : _workers.Where(w => NodeAddress.Of(w, Context.System) == node).Append(mismatch.Worker).Distinct().ToList();
+        foreach (var entry in _running.Select(id => _jobs[id]))
+        {
+            foreach (var worker in suspects)
+            {
+                if (entry.Excluded.Add(worker) && !(entry.View.Id == mismatch.JobId && worker.Equals(mismatch.Worker)))
+                {
+                    entry.Actor?.Tell(new JobControl.Exclude(worker));
+                }
+            }
+        }
+
         var count = _mismatches[node] = _mismatches.GetValueOrDefault(node) + 1;
         if (count < _settings.MismatchesBeforeDown)
         {

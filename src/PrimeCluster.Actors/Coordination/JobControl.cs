@@ -57,4 +57,7 @@ internal static class JobControl
 
     /// <summary>A worker reported a wrong tally: the job discarded it and excluded the worker.</summary>
     public sealed record Mismatch(JobId JobId, IActorRef Worker, long Index, Tally Claimed, Tally Truth) : INoSerializationVerificationNeeded;
+
+    /// <summary>A worker on a node that reported a wrong tally in another job: exclude it from this one too.</summary>
+    public sealed record Exclude(IActorRef Worker) : INoSerializationVerificationNeeded;
 }

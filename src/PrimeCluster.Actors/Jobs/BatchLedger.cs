@@ -470,7 +470,7 @@ public sealed class BatchLedger<TWorker>(long count)
     {
         if (!_excluded.Add(worker))
         {
-            return new Exclusion(0, 0, Tally.Zero);
+            return Exclusion.None;
         }
 
         var affected = ReturnAllHeldBy(worker);
@@ -654,7 +654,11 @@ public sealed class BatchLedger<TWorker>(long count)
     /// <param name="WaitAgain">Batches the worker held or had claimed, not yet counted, that wait again.</param>
     /// <param name="Reopened">Batches counted from its tallies unchecked, done no more.</param>
     /// <param name="Uncounted">Their sum, to take out of the job's.</param>
-    public sealed record Exclusion(int WaitAgain, long Reopened, Tally Uncounted);
+    public sealed record Exclusion(int WaitAgain, long Reopened, Tally Uncounted)
+    {
+        /// <summary>The worker was excluded already.</summary>
+        public static readonly Exclusion None = new(0, 0, Tally.Zero);
+    }
 
     /// <param name="Counted">A claim matched the true tally and the batch counts.</param>
     /// <param name="Wrong">The claims that did not.</param>

@@ -96,6 +96,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         });
         Receive<JobControl.Cancel>(_ => Finish(JobState.Cancelled, error: null));
         Receive<JobControl.GetHeld>(_ => Sender.Tell(new JobControl.Held(_ledger.Holders.ToDictionary(w => w, _ledger.HeldBy), _ledger.Excluded.ToList())));
+        Receive<JobControl.Exclude>(exclude => ExcludeForAnotherJob(exclude.Worker));
         Receive<ExactTotal>(exact =>
         {
             _estimatedChecks = exact.Checks;
@@ -344,8 +345,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     /// </summary>
     private void Mismatch(IActorRef worker, long index, Tally claimed, Tally truth)
     {
-        var excluded = _ledger.Exclude(worker);
-        _soFar -= excluded.Uncounted;
+        // The coordinator hears of it before the checkpoint without the worker's tallies.
+        Context.Parent.Tell(new JobControl.Mismatch(_id, worker, index, claimed, truth));
+        var excluded = Exclude(worker);
         _log.Warning(
             "Job {0}: node {1} reported a wrong tally: {2}. The result is discarded and the worker excluded from the job; {3} of its batches go to others, and {4} counted from it unchecked are counted again",
             _id,
@@ -353,8 +355,32 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             $"worker {worker.Path.ToStringWithoutAddress()} claimed {claimed} for batch {index} ({_plan[index].Range}), whose true tally is {truth}",
             excluded.WaitAgain,
             excluded.Reopened);
+    }
+
+    /// <summary>A worker of a node caught with a wrong tally in another job is no more trusted in this one.</summary>
+    private void ExcludeForAnotherJob(IActorRef worker)
+    {
+        var excluded = Exclude(worker);
+        if (excluded != BatchLedger<IActorRef>.Exclusion.None)
+        {
+            _log.Warning(
+                "Job {0}: worker {1}, whose node reported a wrong tally in another job, is excluded; {2} of its batches go to others, and {3} counted from it unchecked are counted again",
+                _id,
+                worker.Path,
+                excluded.WaitAgain,
+                excluded.Reopened);
+        }
+    }
+
+    /// <summary>
+    /// Excludes the worker from the job: its batches wait again, what it counted unchecked is taken back, and it is told
+    /// to drop the job's batches.
+    /// </summary>
+    private BatchLedger<IActorRef>.Exclusion Exclude(IActorRef worker)
+    {
+        var excluded = _ledger.Exclude(worker);
+        _soFar -= excluded.Uncounted;
         worker.Tell(new CancelWork(_id));
-        Context.Parent.Tell(new JobControl.Mismatch(_id, worker, index, claimed, truth));
         if (excluded.Reopened > 0)
         {
             // The last checkpoint counts the batches just reopened, with tallies that may be wrong: replace it now,
@@ -362,6 +388,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             _reportedDone = -1;
             ReportIfChanged();
         }
+
+        AnnounceWaiting();
+        return excluded;
     }
 
     /// <summary>A request for more work that came with results goes where every request goes: the coordinator.</summary>
