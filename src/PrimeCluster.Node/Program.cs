@@ -7,10 +7,10 @@ if (settings is null)
     return exitCode;
 }
 
-Akka.Configuration.Config config;
+NodeConfiguration node;
 try
 {
-    config = ClusterConfig.Build(settings);
+    node = ClusterConfig.Build(settings);
 }
 catch (SettingException e)
 {
@@ -20,18 +20,19 @@ catch (SettingException e)
 
 if (healthCheck)
 {
-    return await HealthProbe.RunAsync(config.GetString("primecluster.api.url"), config.GetString("primecluster.api.token", string.Empty), Console.Error);
+    return await HealthProbe.RunAsync(node, Console.Error);
 }
 
 try
 {
-    var app = NodeHost.Build(config);
+    var app = NodeHost.Build(node);
     await app.StartAsync();
     var shutdown = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>());
     await app.WaitForShutdownAsync();
 
-    // Downed by the cluster (a partition, say) is a failure: supervisors that restart on failure bring the node back.
-    return shutdown.ShutdownReason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason ? 1 : 0;
+    // Stopped by the cluster (downed in a partition, say) or by a failed TLS handshake with a peer it connected to is a
+    // failure: supervisors that restart on failure bring the node back.
+    return shutdown.ShutdownReason is { ExitCode: not 0 } ? 1 : 0;
 }
 catch (Exception e) when (e is IOException or InvalidOperationException or Akka.Configuration.ConfigurationException)
 {

@@ -1,43 +1,46 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Hosting;
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Hosting;
 
 namespace PrimeCluster.Actors.Tests;
 
-/// <summary>A whole node in this test process: its own actor system on a free loopback port.</summary>
+/// <summary>A whole node in this test process, started as every node is (<see cref="ClusterNodeHost"/>), on a free loopback port.</summary>
 internal sealed class InProcessNode : IAsyncDisposable
 {
-    private InProcessNode(ActorSystem system, PrimeClusterNode actors)
+    private readonly ClusterNodeHost _host;
+
+    private InProcessNode(ClusterNodeHost host)
     {
-        System = system;
-        Actors = actors;
-        Client = new CoordinatorClient(actors.Coordinator, TimeSpan.FromSeconds(5));
+        _host = host;
+        Client = new CoordinatorClient(host.Coordinator, TimeSpan.FromSeconds(5));
     }
 
-    public ActorSystem System { get; }
+    public ActorSystem System => _host.System;
 
-    public PrimeClusterNode Actors { get; }
+    public IActorRef Coordinator => _host.Coordinator;
 
     public CoordinatorClient Client { get; }
 
     public Address Address => ((ExtendedActorSystem)System).Provider.DefaultAddress;
 
-    public static InProcessNode Start(string roles, int workers = 1, InProcessNode? seed = null, Config? extra = null)
-    {
-        var config = TestConfig.Node(roles, workers, seed?.Address.ToString());
-        return Start(extra is null ? config : extra.WithFallback(config));
-    }
-
-    public static InProcessNode Start(Config config)
-    {
-        var system = ActorSystem.Create(ClusterConfig.SystemName, config);
-        return new InProcessNode(system, PrimeClusterNode.Start(system));
-    }
-
     /// <summary>Stops the node without leaving the cluster, as if its process were killed.</summary>
     public static Config Abrupt { get; } = ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-actor-system-terminate = off");
+
+    public static InProcessNode Start(string roles, int workers = 1, InProcessNode? seed = null, Config? extra = null) =>
+        Start(TestConfig.NodeConfiguration(roles, workers, seed?.Address.ToString()), extra);
+
+    /// <summary>A node of <paramref name="node"/>'s configuration; <paramref name="overrides"/> win over everything in it.</summary>
+    public static InProcessNode Start(NodeConfiguration node, Config? overrides = null) =>
+        new(ClusterNodeHost.StartAsync(node, akka =>
+        {
+            if (overrides is not null)
+            {
+                akka.AddHocon(overrides, HoconAddMode.Prepend);
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult());
 
     public async ValueTask DisposeAsync()
     {
@@ -45,5 +48,7 @@ internal sealed class InProcessNode : IAsyncDisposable
         {
             await System.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
         }
+
+        await _host.DisposeAsync();
     }
 }

@@ -25,7 +25,7 @@ public sealed class NodeUnderTest : IAsyncDisposable
 
     public static async Task<NodeUnderTest> StartAsync(string roles = "seed,worker", int workers = 2, string? token = null)
     {
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(ClusterConfig.Build(new NodeSettings
+        var configuration = ClusterConfig.Build(new NodeSettings
         {
             BindHost = "127.0.0.1",
             PublicHost = "127.0.0.1",
@@ -35,8 +35,8 @@ public sealed class NodeUnderTest : IAsyncDisposable
             Seeds = roles.Contains("seed", StringComparison.Ordinal) ? string.Empty : "akka.tcp://primecluster@127.0.0.1:1",
             ApiUrl = "http://127.0.0.1:0",
             ApiToken = token,
-        }));
-        var app = NodeHost.Build(config);
+        }).WithHocon(ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        var app = NodeHost.Build(configuration);
         await app.StartAsync();
         var node = new NodeUnderTest(app, new Uri(app.Urls.First()), token);
         return node;
