@@ -21,10 +21,10 @@ internal static class HealthProbe
         // Over https the node's certificate is checked against the cluster's CA; not by name, since the probe asks
         // its own node on whatever address reaches it.
         string? refusal = null;
-        using var handler = new HttpClientHandler();
+        using var handler = new SocketsHttpHandler();
         if (node.Tls is { } tls)
         {
-            handler.ServerCertificateCustomValidationCallback = tls.Authority.ServerCheck(checkHostName: false, reason => refusal = reason);
+            handler.SslOptions.RemoteCertificateValidationCallback = tls.Authority.ServerCheck(hostName: null, reason => refusal = reason);
         }
 
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };

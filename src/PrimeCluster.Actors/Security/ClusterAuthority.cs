@@ -71,24 +71,30 @@ public sealed class ClusterAuthority
     }
 
     /// <summary>
-    /// A check for an HTTPS client of a node's API: the server's certificate must be signed by this CA and, when
-    /// <paramref name="checkHostName"/>, name the host the client asked for. A refusal's reason goes to
-    /// <paramref name="refused"/>, for the one line that reports it.
+    /// A check for an HTTPS client of a node's API: the server's certificate must be signed by this CA and, unless
+    /// <paramref name="hostName"/> is null, be for that host name. A refusal's reason goes to <paramref name="refused"/>,
+    /// for the one line that reports it.
     /// </summary>
-    public Func<HttpRequestMessage, X509Certificate2?, X509Chain?, SslPolicyErrors, bool> ServerCheck(bool checkHostName, Action<string> refused)
+    public RemoteCertificateValidationCallback ServerCheck(string? hostName, Action<string> refused)
     {
         ArgumentNullException.ThrowIfNull(refused);
-        return (request, certificate, _, errors) =>
+        return (_, certificate, _, errors) =>
         {
-            if (Verify(certificate, out var reason) != CertificateVerdict.Trusted)
+            var presented = certificate switch
+            {
+                null => null,
+                X509Certificate2 full => full,
+                _ => X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()),
+            };
+            if (Verify(presented, out var reason) != CertificateVerdict.Trusted)
             {
                 refused(reason);
                 return false;
             }
 
-            if (checkHostName && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            if (hostName is not null && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
             {
-                refused($"its certificate is not for the host name '{request.RequestUri?.IdnHost}'");
+                refused($"its certificate is not for the host name '{hostName}'");
                 return false;
             }
 
