@@ -22,6 +22,12 @@ public sealed class TransportRefusals
     private static readonly TimeSpan Quiet = TimeSpan.FromHours(1);
 
     private readonly Dictionary<(string Peer, string Reason), (DateTime Logged, int Since)> _seen = [];
+    private readonly Func<DateTime> _now;
+
+    public TransportRefusals(Func<DateTime>? now = null)
+    {
+        _now = now ?? (() => DateTime.UtcNow);
+    }
 
     /// <summary>
     /// Whether <paramref name="e"/> is about a refused cluster connection. If it is, <paramref name="line"/> is the one
@@ -41,11 +47,11 @@ public sealed class TransportRefusals
         switch (format)
         {
             case RefusedFrom or RefusedTo when parameters.Length == 2:
-                line = Once(format, Text(parameters[0]), Text(parameters[1]), e.Timestamp);
+                line = Once(format, Host(parameters[0]), Text(parameters[1]));
                 return true;
 
             case not null when source == "DotNettyTransport" && format.StartsWith("Mutual TLS required but client did not provide a certificate", StringComparison.Ordinal):
-                line = Once(RefusedFrom, Host(parameters.FirstOrDefault()), "it presented no certificate", e.Timestamp);
+                line = Once(RefusedFrom, Host(parameters.FirstOrDefault()), "it presented no certificate");
                 return true;
 
             case not null when source is "TcpServerHandler" or "TcpClientHandler"
@@ -57,8 +63,8 @@ public sealed class TransportRefusals
                 {
                     var peer = Host(parameters.Length > 1 ? parameters[1] : null);
                     line = source == "TcpServerHandler"
-                        ? Once(RefusedFrom, peer, Describe(e.Cause), e.Timestamp)
-                        : Once(RefusedTo, peer, Describe(e.Cause), e.Timestamp);
+                        ? Once(RefusedFrom, peer, Describe(e.Cause))
+                        : Once(RefusedTo, peer, Describe(e.Cause));
                 }
 
                 return true;
@@ -71,8 +77,9 @@ public sealed class TransportRefusals
         }
     }
 
-    private string? Once(string format, string peer, string reason, DateTime at)
+    private string? Once(string format, string peer, string reason)
     {
+        var at = _now();
         var key = (peer, reason);
         if (_seen.TryGetValue(key, out var seen) && at - seen.Logged < Quiet)
         {
@@ -134,10 +141,14 @@ public sealed class TransportRefusals
     /// <summary>A peer's address without the port, which changes with every connection it makes.</summary>
     private static string Host(object? endpoint) => endpoint switch
     {
-        IPEndPoint ip => (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString(),
+        IPEndPoint ip => Address(ip),
         DnsEndPoint dns => dns.Host,
+        string text when IPEndPoint.TryParse(text, out var ip) => Address(ip),
         _ => Text(endpoint),
     };
+
+    private static string Address(IPEndPoint endpoint) =>
+        (endpoint.Address.IsIPv4MappedToIPv6 ? endpoint.Address.MapToIPv4() : endpoint.Address).ToString();
 
     private static string Text(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "unknown";
 }

@@ -48,8 +48,7 @@ public sealed class ClusterTls
         // actor system address.
         if (IPEndPoint.TryParse(peer, out var endpoint))
         {
-            var address = endpoint.Address.IsIPv4MappedToIPv6 ? endpoint.Address.MapToIPv4() : endpoint.Address;
-            log.Warning(TransportRefusals.RefusedFrom, address.ToString(), reason);
+            log.Warning(TransportRefusals.RefusedFrom, endpoint, reason);
         }
         else
         {
@@ -144,7 +143,7 @@ public sealed class ClusterTls
             // Through PKCS#12, so that the key is usable by every platform's TLS, not only where it was imported.
             return X509CertificateLoader.LoadPkcs12(combined.Export(X509ContentType.Pkcs12), null);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             throw new SettingException(setting, $"the private key in '{path}' cannot be used with the certificate in TLS_CERT: {e.Message}");
         }
