@@ -192,7 +192,7 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         WaitUntilAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(node.System).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == count));
 
     /// <summary>Polls a condition every 50 ms for at most a minute.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTimeOffset.UtcNow + Bound;
         while (!await condition())

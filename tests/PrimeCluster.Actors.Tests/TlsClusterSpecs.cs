@@ -66,18 +66,5 @@ public sealed class TlsClusterSpecs : IAsyncLifetime
         return node;
     }
 
-    /// <summary>Polls a condition every 50 ms for at most a minute.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow + Bound;
-        while (!await condition())
-        {
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not hold within a minute.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) => MultiNodeSpecs.WaitUntilAsync(condition);
 }
