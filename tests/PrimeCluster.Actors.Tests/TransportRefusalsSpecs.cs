@@ -82,7 +82,7 @@ public sealed class TransportRefusalsSpecs : TestKit
     [Fact]
     public async Task A_peer_without_a_certificate_should_be_named_as_such()
     {
-        var transport = Akka.Event.Logging.GetLogger(Sys, typeof(DotNettyTransport));
+        var transport = Akka.Event.Logging.GetLogger(Sys, typeof(TcpTransport));
 
         transport.Warning("Mutual TLS required but client did not provide a certificate from {0}", Peer.ToString());
 
@@ -116,6 +116,6 @@ public sealed class TransportRefusalsSpecs : TestKit
     /// <summary>Stands for Akka.Remote's DotNetty server handler, which logs failed handshakes.</summary>
     private sealed class TcpServerHandler;
 
-    /// <summary>Stands for Akka.Remote's DotNetty transport, which logs a client that presented no certificate.</summary>
-    private sealed class DotNettyTransport;
+    /// <summary>Stands for Akka.Remote's DotNetty transport over TCP, which logs a client that presented no certificate.</summary>
+    private sealed class TcpTransport;
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using PrimeCluster.Core.Kernels;
 using PrimeCluster.Testing;
@@ -106,63 +105,19 @@ public sealed class EndToEndSpecs(ITestOutputHelper output) : IDisposable
         return node;
     }
 
-    private static async Task<string> SubmitAsync(NodeProcess seed, string body)
-    {
-        var response = await seed.Http.PostAsync("/jobs", new StringContent(body, Encoding.UTF8, "application/json"));
-        response.EnsureSuccessStatusCode();
-        using var job = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return job.RootElement.GetProperty("id").GetString()!;
-    }
+    private static Task<string> SubmitAsync(NodeProcess seed, string body) => SeedApi.SubmitAsync(seed, body);
 
-    private static async Task<JsonElement> JobAsync(NodeProcess seed, string id) =>
-        JsonDocument.Parse(await seed.Http.GetStringAsync($"/jobs/{id}")).RootElement;
+    private static Task<JsonElement> JobAsync(NodeProcess seed, string id) => SeedApi.JobAsync(seed, id);
 
-    private static async Task<JsonElement> ClusterAsync(NodeProcess seed) =>
-        JsonDocument.Parse(await seed.Http.GetStringAsync("/cluster")).RootElement;
+    private static Task<JsonElement> ClusterAsync(NodeProcess seed) => SeedApi.ClusterAsync(seed);
 
-    private static async Task<List<string>> MembersAsync(NodeProcess seed) =>
-        (await ClusterAsync(seed)).GetProperty("members").EnumerateArray().Select(m => m.GetProperty("address").GetString()!).ToList();
+    private static Task<List<string>> MembersAsync(NodeProcess seed) => SeedApi.MembersAsync(seed);
 
     private static async Task<bool> BusyAsync(NodeProcess seed, NodeProcess worker) =>
         (await ClusterAsync(seed)).GetProperty("members").EnumerateArray()
             .Any(m => m.GetProperty("address").GetString() == worker.Address && m.GetProperty("busy").GetInt32() > 0);
 
-    private async Task<JsonElement> WaitForFinishedAsync(NodeProcess seed, string id)
-    {
-        JsonElement job = default;
-        await WaitUntilAsync($"job {id} finishes", async () =>
-        {
-            job = await JobAsync(seed, id);
-            return job.GetProperty("state").GetString() is "done" or "cancelled" or "failed";
-        });
-        return job;
-    }
+    private Task<JsonElement> WaitForFinishedAsync(NodeProcess seed, string id) => SeedApi.WaitForFinishedAsync(seed, id, Bound, output);
 
-    /// <summary>Polls every 100 ms, for at most <see cref="Bound"/>; a node that cannot be reached yet counts as not yet.</summary>
-    private async Task WaitUntilAsync(string what, Func<Task<bool>> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow + Bound;
-        while (true)
-        {
-            try
-            {
-                if (await condition())
-                {
-                    output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {what}");
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not reachable or not answering yet counts as not yet.
-            }
-
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Gave up waiting until {what}.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private Task WaitUntilAsync(string what, Func<Task<bool>> condition) => SeedApi.WaitUntilAsync(what, Bound, output, condition);
 }

@@ -50,7 +50,8 @@ public sealed class TransportRefusals
                 line = Once(format, Host(parameters[0]), Text(parameters[1]));
                 return true;
 
-            case not null when source == "DotNettyTransport" && format.StartsWith("Mutual TLS required but client did not provide a certificate", StringComparison.Ordinal):
+            // Logged under the transport's own class, TcpTransport, a DotNettyTransport.
+            case not null when source is ("TcpTransport" or "DotNettyTransport") && format.StartsWith("Mutual TLS required but client did not provide a certificate", StringComparison.Ordinal):
                 line = Once(RefusedFrom, Host(parameters.FirstOrDefault()), "it presented no certificate");
                 return true;
 
