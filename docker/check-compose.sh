@@ -92,7 +92,22 @@ for key in ("container_name", "hostname", "ports"):
 check(env.get("CLUSTER_BIND") == "0.0.0.0" and not env.get("CLUSTER_IP"), "worker must bind 0.0.0.0 and leave CLUSTER_IP empty, to advertise its host name")
 check(set(worker.get("networks", {})) == {"cluster"}, "worker must be on the cluster network only")
 check(worker.get("depends_on", {}).get("seed-1", {}).get("condition") == "service_healthy", "worker must wait for a healthy seed-1")
+# TLS on the cluster transport: the one-shot certs service writes the certificates before any node starts; the
+# nodes read them from a volume they cannot write, and the CA's key stays in a volume no node mounts.
+certs = services.get("certs", {})
+check(certs.get("command", [])[:2] == ["certs", "/certs"], "service certs must run 'certs /certs ...'")
+check(certs.get("network_mode") == "none", "service certs needs no network")
+for name in ("seed-1", "seed-2", "worker"):
+    node = services.get(name, {})
+    env = node.get("environment", {})
+    check((env.get("TLS_CERT"), env.get("TLS_KEY"), env.get("TLS_CA")) == ("/certs/node.crt", "/certs/node.key", "/certs/ca.crt"), f"{name} needs TLS_CERT, TLS_KEY and TLS_CA from /certs")
+    check(node.get("depends_on", {}).get("certs", {}).get("condition") == "service_completed_successfully", f"{name} must wait for the certs service to succeed")
+    mounts = [str(v.get("target", "")) + (":ro" if v.get("read_only") else "") if isinstance(v, dict) else str(v) for v in node.get("volumes", [])]
+    check(any(m.endswith("/certs:ro") for m in mounts), f"{name} must mount the certificates read-only at /certs")
+    check(not any("/ca" in m.split(":")[0] or m.startswith("/ca") for m in mounts), f"{name} must not mount the CA's key")
 for name, service in services.items():
+    if name == "certs":
+        continue
     env = service.get("environment", {})
     if name != "client":
         check(env.get("API_TOKEN") == "s3cret", f"{name} must take API_TOKEN from the host environment")

@@ -27,15 +27,21 @@ internal static partial class CertsCommand
         var name = new Option<string>("--name") { Description = "Name of the certificate and of its files, NAME.crt and NAME.key.", DefaultValueFactory = _ => "node" };
         var days = new Option<int>("--days") { Description = $"Days the certificate is valid, 1 to {MaxDays}.", DefaultValueFactory = _ => 365 };
         var force = new Option<bool>("--force") { Description = "Replace NAME.crt and NAME.key if they exist." };
+        var caDirectory = new Option<string?>("--ca-dir")
+        {
+            Description = "Where the CA's ca.crt and ca.key live (default DIR), to keep ca.key out of what the nodes mount; ca.crt is copied to DIR.",
+            HelpName = "CADIR",
+        };
         var command = new Command("certs", "Make the cluster's CA (once; reused after) and a node certificate signed by it, for TLS_CERT, TLS_KEY and TLS_CA.")
         {
-            directory, hosts, name, days, force,
+            directory, hosts, name, days, force, caDirectory,
         };
         command.SetAction(parse =>
         {
             try
             {
-                Run(parse.GetValue(directory)!, parse.GetValue(hosts), parse.GetValue(name)!, parse.GetValue(days), parse.GetValue(force), output);
+                var target = parse.GetValue(directory)!;
+                Run(target, parse.GetValue(caDirectory) ?? target, parse.GetValue(hosts), parse.GetValue(name)!, parse.GetValue(days), parse.GetValue(force), output);
                 return 0;
             }
             catch (CertsException e)
@@ -47,7 +53,7 @@ internal static partial class CertsCommand
         return command;
     }
 
-    private static void Run(string directory, string? hostList, string name, int days, bool force, TextWriter output)
+    private static void Run(string directory, string authorityDirectory, string? hostList, string name, int days, bool force, TextWriter output)
     {
         if (!FileName().IsMatch(name) || name == AuthorityFile)
         {
@@ -60,9 +66,9 @@ internal static partial class CertsCommand
         }
 
         var hosts = Hosts(hostList);
-        if (File.Exists(directory))
+        foreach (var folder in new[] { directory, authorityDirectory }.Where(File.Exists))
         {
-            throw new CertsException($"'{directory}' is a file, not a directory.");
+            throw new CertsException($"'{folder}' is a file, not a directory.");
         }
 
         var certPath = Path.Combine(directory, $"{name}.crt");
@@ -75,20 +81,26 @@ internal static partial class CertsCommand
         try
         {
             Directory.CreateDirectory(directory);
+            Directory.CreateDirectory(authorityDirectory);
             var now = DateTimeOffset.UtcNow;
-            var (authority, made) = LoadOrCreateAuthority(directory, now);
+            var (authority, made) = LoadOrCreateAuthority(authorityDirectory, now);
             using (authority)
             {
                 var notAfter = now.AddDays(days);
                 if (notAfter > authority.NotAfter.ToUniversalTime())
                 {
-                    throw new CertsException($"--days {days} would outlive the CA in '{Path.Combine(directory, "ca.crt")}', which expires on {authority.NotAfter.ToUniversalTime():yyyy-MM-dd}.");
+                    throw new CertsException($"--days {days} would outlive the CA in '{Path.Combine(authorityDirectory, "ca.crt")}', which expires on {authority.NotAfter.ToUniversalTime():yyyy-MM-dd}.");
                 }
 
                 using var certificate = ClusterCertificates.Issue(authority, name, hosts, now - ClusterCertificates.ClockSkew, notAfter);
                 Write(keyPath, ClusterCertificates.PrivateKeyPem(certificate), Private);
                 Write(certPath, ClusterCertificates.CertificatePem(certificate), Public);
-                Report(output, directory, name, hosts, certificate, authority, made);
+                if (Path.GetFullPath(authorityDirectory) != Path.GetFullPath(directory))
+                {
+                    Write(Path.Combine(directory, $"{AuthorityFile}.crt"), ClusterCertificates.CertificatePem(authority), Public);
+                }
+
+                Report(output, directory, authorityDirectory, name, hosts, certificate, authority, made);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
@@ -178,17 +190,18 @@ internal static partial class CertsCommand
         }
     }
 
-    private static void Report(TextWriter output, string directory, string name, List<string> hosts, X509Certificate2 certificate, X509Certificate2 authority, bool madeAuthority)
+    private static void Report(TextWriter output, string directory, string authorityDirectory, string name, List<string> hosts, X509Certificate2 certificate, X509Certificate2 authority, bool madeAuthority)
     {
-        string P(string file) => Path.Combine(directory, file);
+        var (caCert, caKey) = (Path.Combine(directory, "ca.crt"), Path.Combine(authorityDirectory, "ca.key"));
+        var (cert, key) = (Path.Combine(directory, $"{name}.crt"), Path.Combine(directory, $"{name}.key"));
         var until = certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        output.WriteLine($"{P($"{name}.crt")}: {certificate.Subject}, for {string.Join(", ", hosts)}; valid until {until}; signed by {(madeAuthority ? "a new" : "the")} CA in {P("ca.crt")} ({authority.Subject}).");
+        output.WriteLine($"{cert}: {certificate.Subject}, for {string.Join(", ", hosts)}; valid until {until}; signed by {(madeAuthority ? "a new" : "the")} CA in {Path.Combine(authorityDirectory, "ca.crt")} ({authority.Subject}).");
         output.WriteLine();
-        var width = new[] { "ca.crt", $"{name}.crt", $"{name}.key", "ca.key" }.Max(f => P(f).Length);
-        output.WriteLine($"  {P("ca.crt").PadRight(width)}  TLS_CA on every node (and --ca for the client, when the API is https)");
-        output.WriteLine($"  {P($"{name}.crt").PadRight(width)}  TLS_CERT on the nodes it is for (several may share it)");
-        output.WriteLine($"  {P($"{name}.key").PadRight(width)}  TLS_KEY beside it; readable by its owner only");
-        output.WriteLine($"  {P("ca.key").PadRight(width)}  keep it off the nodes: whoever holds it can mint members of the cluster");
+        var width = new[] { caCert, cert, key, caKey }.Max(f => f.Length);
+        output.WriteLine($"  {caCert.PadRight(width)}  TLS_CA on every node (and --ca for the client, when the API is https)");
+        output.WriteLine($"  {cert.PadRight(width)}  TLS_CERT on the nodes it is for (several may share it)");
+        output.WriteLine($"  {key.PadRight(width)}  TLS_KEY beside it; readable by its owner only");
+        output.WriteLine($"  {caKey.PadRight(width)}  keep it off the nodes: whoever holds it can mint members of the cluster");
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
