@@ -62,6 +62,9 @@ public sealed class EndToEndSpecs(ITestOutputHelper output) : IDisposable
     [InlineData("CLUSTER_PORT", "99999")]
     [InlineData("CLUSTER_ROLES", "seed,gardener")]
     [InlineData("CLUSTER_SEEDS", "not-an-address")]
+    [InlineData("TLS_KEY", "/nonexistent/node.key")]
+    [InlineData("TLS_CA", "/nonexistent/ca.crt")]
+    [InlineData("API_URL", "https://127.0.0.1:8443")]
     public async Task A_bad_setting_should_stop_the_node_with_one_line_and_exit_code_2(string variable, string value)
     {
         var (exitCode, stdout, stderr) = await NodeProcess.RunToExitAsync(new Dictionary<string, string> { [variable] = value });
