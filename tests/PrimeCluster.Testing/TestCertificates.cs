@@ -13,6 +13,7 @@ public sealed record NodeCertificate(string CertPath, string KeyPath, X509Certif
 public sealed class TestCertificates : IDisposable
 {
     private const string AuthorityName = "PrimeCluster CA test";
+    private readonly List<X509Certificate2> _issued = [];
 
     private TestCertificates(string directory)
     {
@@ -66,9 +67,9 @@ public sealed class TestCertificates : IDisposable
 
     public void Dispose()
     {
-        foreach (var certificate in new[] { Node, Expired, Foreign })
+        foreach (var certificate in _issued)
         {
-            certificate.Certificate.Dispose();
+            certificate.Dispose();
         }
 
         Authority.Dispose();
@@ -78,6 +79,7 @@ public sealed class TestCertificates : IDisposable
     private NodeCertificate Issue(string name, X509Certificate2 authority, DateTimeOffset notBefore, DateTimeOffset notAfter, params string[] hosts)
     {
         var certificate = ClusterCertificates.Issue(authority, name, hosts.Length > 0 ? hosts : ["localhost", "127.0.0.1"], notBefore, notAfter);
+        _issued.Add(certificate);
         var keyPath = Path.Combine(Directory, $"{name}.key");
         File.WriteAllText(keyPath, ClusterCertificates.PrivateKeyPem(certificate));
         return new NodeCertificate(WriteCertificate($"{name}.crt", certificate), keyPath, certificate);
