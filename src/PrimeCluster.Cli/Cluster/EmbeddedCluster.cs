@@ -49,6 +49,10 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 # Nothing to hand back once the job is over: stop at once.
                 akka.coordinated-shutdown.run-by-actor-system-terminate = off
                 akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+                # A one-node cluster starts sooner when its leader moves it to Up, and its workers find the coordinator,
+                # on a shorter tick than a cluster of many nodes needs (half a second saved at start on average).
+                akka.cluster.leader-actions-interval = 100ms
+                akka.cluster.singleton-proxy.singleton-identification-interval = 100ms
                 """));
 
         // Results go to stdout; only errors are logged, to stderr.
