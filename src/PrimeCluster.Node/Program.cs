@@ -34,8 +34,27 @@ try
     // failure: supervisors that restart on failure bring the node back.
     return shutdown.ShutdownReason is { ExitCode: not 0 } ? 1 : 0;
 }
-catch (Exception e) when (e is IOException or InvalidOperationException or Akka.Configuration.ConfigurationException)
+catch (Exception e) when (e is IOException or InvalidOperationException or Akka.Configuration.ConfigurationException or AggregateException or Akka.Remote.RemoteTransportException)
 {
-    await Console.Error.WriteLineAsync($"primecluster-node: could not start: {e.GetBaseException().Message}");
+    await Console.Error.WriteLineAsync($"primecluster-node: could not start: {StartFailure(e)}");
     return 1;
+}
+
+// The first message that says something (a port taken, say), and its root cause, out of the layers Akka.Hosting wraps it in.
+static string StartFailure(Exception e)
+{
+    var said = e;
+    while (said is AggregateException { InnerException: { } inner })
+    {
+        said = inner;
+    }
+
+    var text = said.Message.Replace(" See InnerException for details.", string.Empty, StringComparison.Ordinal).TrimEnd('.');
+    var root = said;
+    while (root.InnerException is { } inner)
+    {
+        root = inner;
+    }
+
+    return root == said ? text : $"{text}: {root.Message}";
 }
