@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using PrimeCluster.Actors.Configuration;
 
 namespace PrimeCluster.Node;
 
@@ -8,19 +9,28 @@ namespace PrimeCluster.Node;
 /// </summary>
 internal static class HealthProbe
 {
-    public static async Task<int> RunAsync(string apiUrl, string token, TextWriter error)
+    public static async Task<int> RunAsync(NodeConfiguration node, TextWriter error)
     {
         // A node listening on every interface is reached on loopback.
-        var url = new UriBuilder(apiUrl) { Path = "/healthz" };
+        var url = new UriBuilder(node.ApiUrl) { Path = "/healthz" };
         if (url.Host is "0.0.0.0" or "[::]" or "*" or "+")
         {
             url.Host = "127.0.0.1";
         }
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        if (token.Length > 0)
+        // Over https the node's certificate is checked against the cluster's CA; not by name, since the probe asks
+        // its own node on whatever address reaches it.
+        string? refusal = null;
+        using var handler = new SocketsHttpHandler();
+        if (node.Tls is { } tls)
         {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            handler.SslOptions.RemoteCertificateValidationCallback = tls.Authority.ServerCheck(hostName: null, reason => refusal = reason);
+        }
+
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
+        if (node.ApiToken.Length > 0)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", node.ApiToken);
         }
 
         try
@@ -36,7 +46,7 @@ internal static class HealthProbe
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            await error.WriteLineAsync($"primecluster-node: {url.Uri} cannot be reached: {e.Message}");
+            await error.WriteLineAsync($"primecluster-node: {url.Uri} cannot be reached: {(refusal is null ? e.Message : $"refused its certificate: {refusal}")}");
             return 1;
         }
     }

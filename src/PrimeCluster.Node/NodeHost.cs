@@ -1,4 +1,4 @@
-using Akka.Configuration;
+using System.Net;
 using Akka.Hosting;
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Configuration;
@@ -13,12 +13,11 @@ namespace PrimeCluster.Node;
 public static class NodeHost
 {
     /// <param name="kernels">The workers' kernel for each algorithm; the real ones unless a test says otherwise.</param>
-    public static WebApplication Build(Config config, Func<Algorithm, IPrimeKernel>? kernels = null)
+    public static WebApplication Build(NodeConfiguration node, Func<Algorithm, IPrimeKernel>? kernels = null)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        var roles = config.GetStringList("akka.cluster.roles");
-        var apiUrl = config.GetString("primecluster.api.url");
-        var token = config.GetString("primecluster.api.token", string.Empty);
+        ArgumentNullException.ThrowIfNull(node);
+        var apiUrl = node.ApiUrl;
+        var token = node.ApiToken;
 
         var builder = WebApplication.CreateSlimBuilder();
 
@@ -26,6 +25,13 @@ public static class NodeHost
         builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, string.Empty);
         builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, string.Empty);
         builder.WebHost.UseUrls(apiUrl);
+        if (node.Tls is { } tls)
+        {
+            // An https API_URL serves the node's own certificate, which clients check against the cluster's CA.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = tls.Certificate));
+        }
+
         builder.Logging.ClearProviders().AddSimpleConsole(console =>
         {
             console.SingleLine = true;
@@ -34,7 +40,7 @@ public static class NodeHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka
-            .AddPrimeCluster(config, kernels)
+            .AddPrimeCluster(node, kernels)
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
@@ -43,8 +49,7 @@ public static class NodeHost
         builder.Services.AddSingleton(services => new CoordinatorClient(services.GetRequiredService<IRequiredActor<CoordinatorKey>>().ActorRef));
         if (token.Length == 0)
         {
-            var publicHost = config.GetString("akka.remote.dot-netty.tcp.public-hostname", "localhost");
-            builder.Services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(filter => filter.AllowedHosts = [.. ApiHosts.Allowed(new Uri(apiUrl), publicHost)]);
+            builder.Services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(filter => filter.AllowedHosts = [.. ApiHosts.Allowed(new Uri(apiUrl), node.PublicHost)]);
         }
 
         var app = builder.Build();
@@ -63,14 +68,30 @@ public static class NodeHost
             }
         }
 
+        if (node.Tls is null && !IsLoopback(node.BindHost))
+        {
+            app.Logger.LogWarning(
+                "The cluster port listens on {Host}:{Port} without TLS_CERT: anyone who can reach it can join the cluster, take batches and report tallies",
+                node.BindHost,
+                node.Port);
+        }
+
         app.MapHealth();
-        if (roles.Contains(ClusterConfig.SeedRole))
+        if (node.HasRole(ClusterConfig.SeedRole))
         {
             app.MapJobApi();
             app.MapClusterApi();
         }
 
-        app.Logger.LogInformation("PrimeCluster node with roles {Roles}; API on {Url}", string.Join(", ", roles), apiUrl);
+        app.Logger.LogInformation(
+            "PrimeCluster node with roles {Roles}; cluster transport {Protocol}{Tls}; API on {Url}",
+            string.Join(", ", node.Roles),
+            node.Protocol,
+            node.Tls is null ? string.Empty : " (mutual TLS, peers checked against TLS_CA)",
+            apiUrl);
         return app;
     }
+
+    private static bool IsLoopback(string host) =>
+        host == "localhost" || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
 }

@@ -7,10 +7,10 @@ if (settings is null)
     return exitCode;
 }
 
-Akka.Configuration.Config config;
+NodeConfiguration node;
 try
 {
-    config = ClusterConfig.Build(settings);
+    node = ClusterConfig.Build(settings);
 }
 catch (SettingException e)
 {
@@ -20,22 +20,24 @@ catch (SettingException e)
 
 if (healthCheck)
 {
-    return await HealthProbe.RunAsync(config.GetString("primecluster.api.url"), config.GetString("primecluster.api.token", string.Empty), Console.Error);
+    return await HealthProbe.RunAsync(node, Console.Error);
 }
 
 try
 {
     while (true)
     {
-        var app = NodeHost.Build(config);
+        var app = NodeHost.Build(node);
         await app.StartAsync();
         var shutdown = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>());
         await app.WaitForShutdownAsync();
-        var downed = shutdown.ShutdownReason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason;
+        var reason = shutdown.ShutdownReason;
         await app.DisposeAsync();
-        if (!downed)
+        if (reason is not Akka.Actor.CoordinatedShutdown.ClusterDowningReason)
         {
-            return 0;
+            // Stopped by a failed TLS handshake with a peer it connected to is a failure: supervisors that restart on
+            // failure bring the node back.
+            return reason is { ExitCode: not 0 } ? 1 : 0;
         }
 
         // Downed by the cluster: cut off from the seeds, or a seed that came back as a new cluster. A node that can
@@ -44,10 +46,29 @@ try
         await Task.Delay(RejoinDelay);
     }
 }
-catch (Exception e) when (e is IOException or InvalidOperationException or Akka.Configuration.ConfigurationException)
+catch (Exception e) when (e is IOException or InvalidOperationException or Akka.Configuration.ConfigurationException or AggregateException or Akka.Remote.RemoteTransportException)
 {
-    await Console.Error.WriteLineAsync($"primecluster-node: could not start: {e.GetBaseException().Message}");
+    await Console.Error.WriteLineAsync($"primecluster-node: could not start: {StartFailure(e)}");
     return 1;
+}
+
+// The first message that says something (a port taken, say), and its root cause, out of the layers Akka.Hosting wraps it in.
+static string StartFailure(Exception e)
+{
+    var said = e;
+    while (said is AggregateException { InnerException: { } inner })
+    {
+        said = inner;
+    }
+
+    var text = said.Message.Replace(" See InnerException for details.", string.Empty, StringComparison.Ordinal).TrimEnd('.');
+    var root = said;
+    while (root.InnerException is { } inner)
+    {
+        root = inner;
+    }
+
+    return root == said ? text : $"{text}: {root.Message}";
 }
 
 internal static partial class Program

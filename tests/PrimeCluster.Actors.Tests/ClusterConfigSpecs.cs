@@ -8,21 +8,23 @@ public sealed class ClusterConfigSpecs
     [Fact]
     public void A_node_with_no_settings_should_be_a_one_node_cluster_on_loopback()
     {
-        var config = ClusterConfig.Build(new NodeSettings());
+        var node = ClusterConfig.Build(new NodeSettings());
 
-        Assert.Equal("127.0.0.1", config.GetString("akka.remote.dot-netty.tcp.hostname"));
-        Assert.Equal("127.0.0.1", config.GetString("akka.remote.dot-netty.tcp.public-hostname"));
-        Assert.Equal(4053, config.GetInt("akka.remote.dot-netty.tcp.port"));
-        Assert.Equal(["seed", "worker"], config.GetStringList("akka.cluster.roles"));
-        Assert.Empty(config.GetStringList("akka.cluster.seed-nodes"));
-        Assert.Equal("http://127.0.0.1:8080", config.GetString("primecluster.api.url"));
-        Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal("127.0.0.1", node.BindHost);
+        Assert.Equal("127.0.0.1", node.PublicHost);
+        Assert.Equal(4053, node.Port);
+        Assert.Equal(["seed", "worker"], node.Roles);
+        Assert.Empty(node.Seeds);
+        Assert.Null(node.Tls);
+        Assert.Equal("akka.tcp", node.Protocol);
+        Assert.Equal("http://127.0.0.1:8080", node.ApiUrl);
+        Assert.Equal("keep-majority", node.Hocon.GetString("akka.cluster.split-brain-resolver.active-strategy"));
     }
 
     [Fact]
     public void Verification_should_check_every_trial_result_and_2_percent_of_sieve_results_by_default()
     {
-        var settings = PrimeClusterSettings.From(ClusterConfig.Build(new NodeSettings()));
+        var settings = PrimeClusterSettings.From(ClusterConfig.Build(new NodeSettings()).Hocon);
 
         Assert.Equal((1.0, 0.02, 3), (settings.TrialShare, settings.SieveShare, settings.MismatchesBeforeDown));
     }
@@ -42,7 +44,7 @@ public sealed class ClusterConfigSpecs
     [Fact]
     public void Settings_should_override_the_file_and_a_public_address_should_bind_every_interface()
     {
-        var config = ClusterConfig.Build(new NodeSettings
+        var node = ClusterConfig.Build(new NodeSettings
         {
             PublicHost = "worker-7.example",
             Port = "4100",
@@ -53,13 +55,13 @@ public sealed class ClusterConfigSpecs
             ApiToken = "s3cret\"quoted",
         });
 
-        Assert.Equal("0.0.0.0", config.GetString("akka.remote.dot-netty.tcp.hostname"));
-        Assert.Equal("worker-7.example", config.GetString("akka.remote.dot-netty.tcp.public-hostname"));
-        Assert.Equal(4100, config.GetInt("akka.remote.dot-netty.tcp.port"));
-        Assert.Equal(["akka.tcp://primecluster@seed-1:4053", "akka.tcp://primecluster@seed-2:4053"], config.GetStringList("akka.cluster.seed-nodes"));
-        Assert.Equal(["worker"], config.GetStringList("akka.cluster.roles"));
-        Assert.Equal(3, PrimeClusterSettings.From(config).WorkersPerNode);
-        Assert.Equal("s3cret\"quoted", config.GetString("primecluster.api.token"));
+        Assert.Equal("0.0.0.0", node.BindHost);
+        Assert.Equal("worker-7.example", node.PublicHost);
+        Assert.Equal(4100, node.Port);
+        Assert.Equal(["akka.tcp://primecluster@seed-1:4053", "akka.tcp://primecluster@seed-2:4053"], node.Seeds);
+        Assert.Equal(["worker"], node.Roles);
+        Assert.Equal(3, PrimeClusterSettings.From(node.Hocon).WorkersPerNode);
+        Assert.Equal("s3cret\"quoted", node.ApiToken);
     }
 
     [Fact]

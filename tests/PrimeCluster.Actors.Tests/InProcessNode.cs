@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Hosting;
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Hosting;
@@ -8,39 +9,48 @@ using PrimeCluster.Core.Kernels;
 
 namespace PrimeCluster.Actors.Tests;
 
-/// <summary>A whole node in this test process: its own actor system on a free loopback port.</summary>
+/// <summary>A whole node in this test process, started as every node is (<see cref="ClusterNodeHost"/>), on a free loopback port.</summary>
 internal sealed class InProcessNode : IAsyncDisposable
 {
-    private InProcessNode(ActorSystem system, PrimeClusterNode actors)
+    private readonly ClusterNodeHost _host;
+
+    private InProcessNode(ClusterNodeHost host)
     {
-        System = system;
-        Actors = actors;
-        Client = new CoordinatorClient(actors.Coordinator, TimeSpan.FromSeconds(5));
+        _host = host;
+        Client = new CoordinatorClient(host.Coordinator, TimeSpan.FromSeconds(5));
     }
 
-    public ActorSystem System { get; }
+    public ActorSystem System => _host.System;
 
-    public PrimeClusterNode Actors { get; }
+    public IActorRef Coordinator => _host.Coordinator;
 
     public CoordinatorClient Client { get; }
 
     public Address Address => ((ExtendedActorSystem)System).Provider.DefaultAddress;
 
-    /// <param name="kernels">The workers' kernels, when not the real ones.</param>
-    public static InProcessNode Start(string roles, int workers = 1, InProcessNode? seed = null, Config? extra = null, Func<Algorithm, IPrimeKernel>? kernels = null)
-    {
-        var config = TestConfig.Node(roles, workers, seed?.Address.ToString());
-        return Start(extra is null ? config : extra.WithFallback(config), kernels);
-    }
-
-    public static InProcessNode Start(Config config, Func<Algorithm, IPrimeKernel>? kernels = null)
-    {
-        var system = ActorSystem.Create(ClusterConfig.SystemName, config);
-        return new InProcessNode(system, PrimeClusterNode.Start(system, kernels));
-    }
-
     /// <summary>Stops the node without leaving the cluster, as if its process were killed.</summary>
     public static Config Abrupt { get; } = ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-actor-system-terminate = off");
+
+    /// <param name="kernels">The workers' kernels, when not the real ones.</param>
+    public static InProcessNode Start(string roles, int workers = 1, InProcessNode? seed = null, Config? extra = null, Func<Algorithm, IPrimeKernel>? kernels = null) =>
+        Start(TestConfig.NodeConfiguration(roles, workers, seed?.Address.ToString()), extra, kernels);
+
+    /// <summary>
+    /// A node of <paramref name="node"/>'s configuration; <paramref name="overrides"/> win over everything in it: over
+    /// the settings the node reads (primecluster.*), and over what Akka.Hosting's options set.
+    /// </summary>
+    public static InProcessNode Start(NodeConfiguration node, Config? overrides = null, Func<Algorithm, IPrimeKernel>? kernels = null) =>
+        new(ClusterNodeHost.StartAsync(
+                overrides is null ? node : node.WithHocon(overrides),
+                akka =>
+                {
+                    if (overrides is not null)
+                    {
+                        akka.AddHocon(overrides, HoconAddMode.Prepend);
+                    }
+                },
+                kernels)
+            .WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult());
 
     public async ValueTask DisposeAsync()
     {
@@ -48,5 +58,7 @@ internal sealed class InProcessNode : IAsyncDisposable
         {
             await System.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
         }
+
+        await _host.DisposeAsync();
     }
 }

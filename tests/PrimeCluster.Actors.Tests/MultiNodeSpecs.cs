@@ -172,13 +172,13 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         // The settings take the seed's address as it would be without the adapter; the actor system, as it is.
         var plain = seed is null ? null : seed.Address.ToString().Replace("akka.trttl.tcp://", "akka.tcp://", StringComparison.Ordinal);
         var seeds = seed is null ? "[]" : $"[\"{seed.Address}\"]";
-        var node = InProcessNode.Start(ConfigurationFactory.ParseString($"""
+        var node = InProcessNode.Start(
+            TestConfig.NodeConfiguration(roles, workers: 1, plain),
+            ConfigurationFactory.ParseString($"""
                 akka.remote.dot-netty.tcp.applied-adapters = [trttl]
                 akka.cluster.split-brain-resolver.stable-after = 10m
                 akka.cluster.seed-nodes = {seeds}
-                """)
-            .WithFallback(InProcessNode.Abrupt)
-            .WithFallback(TestConfig.Node(roles, workers: 1, plain)));
+                """).WithFallback(InProcessNode.Abrupt));
         _nodes.Add(node);
         return node;
     }

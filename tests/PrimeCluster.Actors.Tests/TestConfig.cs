@@ -1,5 +1,10 @@
+using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
+using Akka.Serialization;
 using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Actors.Serialization;
 
 namespace PrimeCluster.Actors.Tests;
 
@@ -24,16 +29,9 @@ internal static class TestConfig
         primecluster.jobs.progress-interval = 50ms
         """);
 
-    /// <summary>
-    /// For actor specs in one system: every message goes through serialization as if it crossed nodes, so that the
-    /// specs exercise the wire format. (Cluster systems cannot: Akka's own cluster events do not survive that.)
-    /// </summary>
-    public static Config SerializeEverything(Config config) =>
-        ConfigurationFactory.ParseString("akka.actor.serialize-messages = on").WithFallback(config);
-
     /// <summary>A node on 127.0.0.1 at a free port, with these roles; a seed with no seeds given forms its own cluster.</summary>
-    public static Config Node(string roles, int workers = 1, string? seeds = null) =>
-        Quick.WithFallback(ClusterConfig.Build(new NodeSettings
+    public static NodeConfiguration NodeConfiguration(string roles, int workers = 1, string? seeds = null, NodeSettings? more = null) =>
+        ClusterConfig.Build(new NodeSettings
         {
             BindHost = "127.0.0.1",
             PublicHost = "127.0.0.1",
@@ -41,5 +39,29 @@ internal static class TestConfig
             Roles = roles,
             Workers = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Seeds = seeds ?? string.Empty,
-        }));
+        }.Over(more ?? new NodeSettings())).WithHocon(Quick);
+
+    /// <summary>
+    /// For actor specs in one system (no node around them): a node's configuration and PrimeCluster's serializer, bound
+    /// as nodes bind it (<see cref="Hosting.AkkaConfiguration.WithProtocolSerializer"/>).
+    /// </summary>
+    public static ActorSystemSetup Node(string roles, int workers = 1, string? seeds = null)
+    {
+        var node = NodeConfiguration(roles, workers, seeds);
+        var config = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }").WithFallback(node.Hocon);
+        return BootstrapSetup.Create()
+            .WithConfig(config)
+            .WithActorRefProvider(ProviderSelection.Cluster.Instance)
+            .And(SerializationSetup.Create(system => [SerializerDetails.Create(ProtocolSerializer.Alias, new ProtocolSerializer(system), [typeof(IClusterMessage)])]));
+    }
+
+    /// <summary>
+    /// For actor specs in one system: every message goes through serialization as if it crossed nodes, so that the
+    /// specs exercise the wire format. (Cluster systems cannot: Akka's own cluster events do not survive that.)
+    /// </summary>
+    public static ActorSystemSetup SerializeEverything(ActorSystemSetup setup)
+    {
+        var bootstrap = setup.Get<BootstrapSetup>().Value;
+        return setup.WithSetup(bootstrap.WithConfig(ConfigurationFactory.ParseString("akka.actor.serialize-messages = on").WithFallback(bootstrap.Config.Value)));
+    }
 }

@@ -1,59 +1,99 @@
 using System.Diagnostics;
 using System.Globalization;
 using PrimeCluster.Core.Kernels;
+using PrimeCluster.Testing;
 
 namespace PrimeCluster.Benchmarks;
 
 /// <summary>
 /// The cluster's own figures, on this machine, in one run: a seed and two worker processes (one worker actor each)
 /// against one core running the kernel in this process; a job of 100,000 small batches; and each node's memory at rest.
+/// With TLS off and on, two such clusters run at once and take turns, job by job, so that both see the same machine.
 /// </summary>
 public static class ClusterBenchmark
 {
     private const int Repetitions = 7;
 
-    public static async Task<int> RunAsync(TextWriter report)
+    /// <param name="tlsModes">Whether each cluster runs mutual TLS on its cluster transport; one cluster per entry.</param>
+    public static async Task<int> RunAsync(TextWriter report, IReadOnlyList<bool> tlsModes)
     {
         ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(tlsModes);
         var single = SingleCoreTrialRate();
         report.WriteLine(Inv($"one core, trial [1, 300000], in process: best {single.Best / 1e9:F2} G checks/s, median {single.Median / 1e9:F2} G checks/s"));
 
-        await using var seed = BenchmarkNode.Start("seed", null);
-        await using var first = BenchmarkNode.Start("worker", seed.Seed);
-        await using var second = BenchmarkNode.Start("worker", seed.Seed);
-        await seed.WaitForWorkersAsync(2);
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        report.WriteLine(Inv($"memory at rest: seed {seed.ResidentMegabytes():F0} MB, workers {first.ResidentMegabytes():F0} MB and {second.ResidentMegabytes():F0} MB (resident set)"));
-
-        foreach (var til in new[] { 300_000, 1_000_000 })
+        using var certificates = tlsModes.Contains(true) ? TestCertificates.Create() : null;
+        var clusters = new List<Cluster>();
+        try
         {
-            // Jobs alternate with the same range counted by two threads in this process, the most two cores give here
-            // (this machine's two cores do not always run at full speed together). The first job warms up the nodes.
-            await seed.RunJobAsync($$"""{"from": 1, "til": {{til}}}""");
-            var cluster = new List<double>();
-            var twoThreads = new List<double>();
-            for (var i = 0; i < Repetitions; i++)
+            foreach (var tls in tlsModes)
             {
-                var job = await seed.RunJobAsync($$"""{"from": 1, "til": {{til}}}""");
-                cluster.Add(job.Checks / job.ElapsedSeconds);
-                twoThreads.Add(TwoThreadTrialRate((ulong)til));
+                clusters.Add(await Cluster.StartAsync(tls ? certificates!.Environment(certificates.Node) : [], tls ? "TLS on: " : tlsModes.Count > 1 ? "TLS off: " : string.Empty));
             }
 
-            var (best, median) = Summary(cluster);
-            var (bestPair, medianPair) = Summary(twoThreads);
-            report.WriteLine(Inv($"seed + 2 worker processes, trial [1, {til}]: best {best / 1e9:F2} G checks/s, median {median / 1e9:F2}; that is {best / (2 * single.Best):P0} (best) and {median / (2 * single.Median):P0} (median) of 2x one core, and {best / bestPair:P0} (best) and {median / medianPair:P0} (median) of two threads in one process ({bestPair / 1e9:F2} and {medianPair / 1e9:F2} G checks/s)"));
-        }
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            foreach (var cluster in clusters)
+            {
+                report.WriteLine(Inv($"{cluster.Label}memory at rest: {cluster.Memory()} (resident set)"));
+            }
 
-        var batchRates = new List<double>();
-        for (var i = 0; i < 3; i++)
+            foreach (var til in new[] { 300_000, 1_000_000 })
+            {
+                // Jobs alternate with the same range counted by two threads in this process, the most two cores give
+                // here (this machine's two cores do not always run at full speed together), and between the clusters.
+                // The first job warms up the nodes.
+                var body = $$"""{"from": 1, "til": {{til}}}""";
+                foreach (var cluster in clusters)
+                {
+                    await cluster.Seed.RunJobAsync(body);
+                }
+
+                var rates = clusters.ToDictionary(c => c, _ => new List<double>());
+                var twoThreads = new List<double>();
+                for (var i = 0; i < Repetitions; i++)
+                {
+                    foreach (var cluster in clusters)
+                    {
+                        var job = await cluster.Seed.RunJobAsync(body);
+                        rates[cluster].Add(job.Checks / job.ElapsedSeconds);
+                    }
+
+                    twoThreads.Add(TwoThreadTrialRate((ulong)til));
+                }
+
+                var (bestPair, medianPair) = Summary(twoThreads);
+                foreach (var cluster in clusters)
+                {
+                    var (best, median) = Summary(rates[cluster]);
+                    report.WriteLine(Inv($"{cluster.Label}seed + 2 worker processes, trial [1, {til}]: best {best / 1e9:F2} G checks/s, median {median / 1e9:F2}; that is {best / (2 * single.Best):P0} (best) and {median / (2 * single.Median):P0} (median) of 2x one core, and {best / bestPair:P0} (best) and {median / medianPair:P0} (median) of two threads in one process ({bestPair / 1e9:F2} and {medianPair / 1e9:F2} G checks/s)"));
+                }
+            }
+
+            var batchRates = clusters.ToDictionary(c => c, _ => new List<double>());
+            for (var i = 0; i < 3; i++)
+            {
+                foreach (var cluster in clusters)
+                {
+                    var job = await cluster.Seed.RunJobAsync("""{"from": 0, "til": 100000000, "algorithm": "sieve", "batches": 100000}""");
+                    batchRates[cluster].Add(job.Batches / job.ElapsedSeconds);
+                }
+            }
+
+            foreach (var cluster in clusters)
+            {
+                report.WriteLine(Inv($"{cluster.Label}sieve [0, 10^8] in 100000 batches across processes: {string.Join(", ", batchRates[cluster].Select(r => $"{r:F0}"))} batches/s"));
+                report.WriteLine(Inv($"{cluster.Label}memory after the jobs: {cluster.Memory()}"));
+            }
+
+            return 0;
+        }
+        finally
         {
-            var job = await seed.RunJobAsync("""{"from": 0, "til": 100000000, "algorithm": "sieve", "batches": 100000}""");
-            batchRates.Add(job.Batches / job.ElapsedSeconds);
+            foreach (var cluster in clusters)
+            {
+                await cluster.DisposeAsync();
+            }
         }
-
-        report.WriteLine(Inv($"sieve [0, 10^8] in 100000 batches across processes: {string.Join(", ", batchRates.Select(r => $"{r:F0}"))} batches/s"));
-        report.WriteLine(Inv($"memory after the jobs: seed {seed.ResidentMegabytes():F0} MB, workers {first.ResidentMegabytes():F0} MB and {second.ResidentMegabytes():F0} MB"));
-        return 0;
     }
 
     private static (double Best, double Median) Summary(List<double> rates)
@@ -85,4 +125,31 @@ public static class ClusterBenchmark
     }
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A seed and two worker processes with one worker actor each.</summary>
+    private sealed class Cluster(BenchmarkNode seed, BenchmarkNode first, BenchmarkNode second, string label) : IAsyncDisposable
+    {
+        public BenchmarkNode Seed { get; } = seed;
+
+        /// <summary>What the cluster's lines start with, when there are several.</summary>
+        public string Label { get; } = label;
+
+        public static async Task<Cluster> StartAsync(IReadOnlyDictionary<string, string> tls, string label)
+        {
+            var seed = BenchmarkNode.Start("seed", null, tls);
+            var cluster = new Cluster(seed, BenchmarkNode.Start("worker", seed.Seed, tls), BenchmarkNode.Start("worker", seed.Seed, tls), label);
+            await seed.WaitForWorkersAsync(2);
+            return cluster;
+        }
+
+        public string Memory() => Inv($"seed {Seed.ResidentMegabytes():F0} MB, workers {first.ResidentMegabytes():F0} MB and {second.ResidentMegabytes():F0} MB");
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var node in new[] { second, first, Seed })
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
 }

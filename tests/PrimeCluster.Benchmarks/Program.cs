@@ -3,10 +3,24 @@ using PrimeCluster.Benchmarks;
 
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- --filter '*'   (BenchmarkDotNet: kernels and splits)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster        (node processes: scaling, coordinator, memory)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster --tls both   (the same with TLS off and on, side by side)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- verify         (node processes: the CPU verification takes)
 if (args is ["cluster", ..])
 {
-    return await ClusterBenchmark.RunAsync(Console.Out);
+    bool[]? modes = args[1..] switch
+    {
+        [] or ["--tls", "off"] => [false],
+        ["--tls", "on"] => [true],
+        ["--tls", "both"] => [false, true],
+        _ => null,
+    };
+    if (modes is null)
+    {
+        await Console.Error.WriteLineAsync("usage: cluster [--tls off|on|both]");
+        return 2;
+    }
+
+    return await ClusterBenchmark.RunAsync(Console.Out, modes);
 }
 
 if (args is ["verify", ..])

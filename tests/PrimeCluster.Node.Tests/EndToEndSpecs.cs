@@ -21,31 +21,34 @@ public sealed class EndToEndSpecs(ITestOutputHelper output) : IDisposable
         var seed = _cluster.Start(("CLUSTER_ROLES", "seed"));
         var killed = _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
         var leaving = _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
-        await _cluster.WaitUntilAsync("two workers registered", async () => await ProcessCluster.WorkersAsync(seed) == 2);
-        await _cluster.WaitUntilAsync("all three nodes are up", async () => await ProcessCluster.UpMembersAsync(seed) == 3);
+        await _cluster.WaitUntilAsync("two workers registered", async () => await SeedApi.WorkersAsync(seed) == 2);
+        await _cluster.WaitUntilAsync("all three nodes are up", async () => await SeedApi.UpMembersAsync(seed) == 3);
         var range = new NumberRange(1, 2_000_000);
 
-        var first = await ProcessCluster.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
-        await _cluster.WaitUntilAsync("the first worker holds batches", async () => await ProcessCluster.BusyAsync(seed, killed));
+        var first = await SeedApi.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
+        await _cluster.WaitUntilAsync("the first worker holds batches", async () => await SeedApi.BusyAsync(seed, killed));
         killed.KillHard();
-        ProcessCluster.AssertExact(await _cluster.WaitForFinishedAsync(seed, first), range);
+        SeedApi.AssertExact(await _cluster.WaitForFinishedAsync(seed, first), range);
 
-        var second = await ProcessCluster.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
-        await _cluster.WaitUntilAsync("the second worker holds batches", async () => await ProcessCluster.BusyAsync(seed, leaving));
+        var second = await SeedApi.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
+        await _cluster.WaitUntilAsync("the second worker holds batches", async () => await SeedApi.BusyAsync(seed, leaving));
         leaving.Terminate();
         Assert.True(await leaving.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the leaving worker did not exit within 30 s");
         Assert.Equal(0, leaving.ExitCode);
-        await _cluster.WaitUntilAsync("the seed sees the leaver removed", async () => !(await ProcessCluster.MembersAsync(seed)).Contains(leaving.Address));
-        Assert.Equal("running", (await ProcessCluster.JobAsync(seed, second)).GetProperty("state").GetString());
+        await _cluster.WaitUntilAsync("the seed sees the leaver removed", async () => !(await SeedApi.MembersAsync(seed)).Contains(leaving.Address));
+        Assert.Equal("running", (await SeedApi.JobAsync(seed, second)).GetProperty("state").GetString());
 
         _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
-        ProcessCluster.AssertExact(await _cluster.WaitForFinishedAsync(seed, second), range);
+        SeedApi.AssertExact(await _cluster.WaitForFinishedAsync(seed, second), range);
     }
 
     [Theory]
     [InlineData("CLUSTER_PORT", "99999")]
     [InlineData("CLUSTER_ROLES", "seed,gardener")]
     [InlineData("CLUSTER_SEEDS", "not-an-address")]
+    [InlineData("TLS_KEY", "/nonexistent/node.key")]
+    [InlineData("TLS_CA", "/nonexistent/ca.crt")]
+    [InlineData("API_URL", "https://127.0.0.1:8443")]
     public async Task A_bad_setting_should_stop_the_node_with_one_line_and_exit_code_2(string variable, string value)
     {
         var (exitCode, stdout, stderr) = await NodeProcess.RunToExitAsync(new Dictionary<string, string> { [variable] = value });
@@ -54,6 +57,19 @@ public sealed class EndToEndSpecs(ITestOutputHelper output) : IDisposable
         Assert.Empty(stdout);
         Assert.StartsWith($"primecluster-node: {variable}: ", stderr, StringComparison.Ordinal);
         Assert.Single(stderr.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_taken_cluster_port_should_stop_the_node_with_one_line_and_exit_code_1()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (exitCode, _, stderr) = await NodeProcess.RunToExitAsync(new Dictionary<string, string> { ["CLUSTER_PORT"] = port });
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith($"primecluster-node: could not start: Failed to bind to [127.0.0.1:{port}]: ", stderr.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
     }
 
     [Fact]

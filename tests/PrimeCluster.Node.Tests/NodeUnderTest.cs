@@ -33,7 +33,7 @@ public sealed class NodeUnderTest : IAsyncDisposable
     /// <param name="kernels">The workers' kernels, when not the real ones.</param>
     public static async Task<NodeUnderTest> StartAsync(string roles = "seed,worker", int workers = 2, string? token = null, string? seeds = null, Func<Algorithm, IPrimeKernel>? kernels = null)
     {
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(ClusterConfig.Build(new NodeSettings
+        var configuration = ClusterConfig.Build(new NodeSettings
         {
             BindHost = "127.0.0.1",
             PublicHost = "127.0.0.1",
@@ -43,8 +43,8 @@ public sealed class NodeUnderTest : IAsyncDisposable
             Seeds = seeds ?? (roles.Contains("seed", StringComparison.Ordinal) ? string.Empty : "akka.tcp://primecluster@127.0.0.1:1"),
             ApiUrl = "http://127.0.0.1:0",
             ApiToken = token,
-        }));
-        var app = NodeHost.Build(config, kernels);
+        }).WithHocon(ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        var app = NodeHost.Build(configuration, kernels);
         await app.StartAsync();
         var node = new NodeUnderTest(app, new Uri(app.Urls.First()), token);
         return node;

@@ -21,20 +21,20 @@ public sealed class SeedLossSpecs(ITestOutputHelper output) : IDisposable
     public async Task Workers_should_join_a_killed_seed_again_once_it_is_restarted()
     {
         var (seed, workers) = await StartAsync();
-        var lost = await ProcessCluster.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
-        await _cluster.WaitUntilAsync("a worker holds batches", async () => await ProcessCluster.BusyAsync(seed, workers[0]) || await ProcessCluster.BusyAsync(seed, workers[1]));
+        var lost = await SeedApi.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
+        await _cluster.WaitUntilAsync("a worker holds batches", async () => await SeedApi.BusyAsync(seed, workers[0]) || await SeedApi.BusyAsync(seed, workers[1]));
 
         seed.KillHard();
-        await _cluster.WaitUntilAsync("both workers say they are unhealthy", async () => !await ProcessCluster.HealthyAsync(workers[0]) && !await ProcessCluster.HealthyAsync(workers[1]));
+        await _cluster.WaitUntilAsync("both workers say they are unhealthy", async () => !await SeedApi.HealthyAsync(workers[0]) && !await SeedApi.HealthyAsync(workers[1]));
         var restarted = _cluster.Start(seed, ("CLUSTER_ROLES", "seed"));
-        var back = await _cluster.WaitUntilAsync("both workers registered with the restarted seed", async () => await ProcessCluster.WorkersAsync(restarted) == 2);
+        var back = await _cluster.WaitUntilAsync("both workers registered with the restarted seed", async () => await SeedApi.WorkersAsync(restarted) == 2);
         output.WriteLine($"workers back {back.TotalSeconds:0.0} s after the seed's restart");
 
         // The lost job lived in the killed seed's memory only.
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await restarted.Http.GetAsync($"/jobs/{lost}")).StatusCode);
-        await _cluster.WaitUntilAsync("both workers say they are healthy", async () => await ProcessCluster.HealthyAsync(workers[0]) && await ProcessCluster.HealthyAsync(workers[1]));
-        var job = await ProcessCluster.SubmitAsync(restarted, """{"from": 1, "til": 300000}""");
-        ProcessCluster.AssertExact(await _cluster.WaitForFinishedAsync(restarted, job), Short);
+        await _cluster.WaitUntilAsync("both workers say they are healthy", async () => await SeedApi.HealthyAsync(workers[0]) && await SeedApi.HealthyAsync(workers[1]));
+        var job = await SeedApi.SubmitAsync(restarted, """{"from": 1, "til": 300000}""");
+        SeedApi.AssertExact(await _cluster.WaitForFinishedAsync(restarted, job), Short);
         Assert.All(workers, w => Assert.False(w.HasExited, "a worker exited"));
     }
 
@@ -42,14 +42,14 @@ public sealed class SeedLossSpecs(ITestOutputHelper output) : IDisposable
     public async Task A_paused_seed_should_serve_again_once_it_continues()
     {
         var (seed, workers) = await StartAsync();
-        var running = await ProcessCluster.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
-        await _cluster.WaitUntilAsync("a worker holds batches", async () => await ProcessCluster.BusyAsync(seed, workers[0]) || await ProcessCluster.BusyAsync(seed, workers[1]));
+        var running = await SeedApi.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
+        await _cluster.WaitUntilAsync("a worker holds batches", async () => await SeedApi.BusyAsync(seed, workers[0]) || await SeedApi.BusyAsync(seed, workers[1]));
 
         seed.Pause();
         try
         {
             // Long enough for the workers to give up on the seed: each has left the cluster and is joining again.
-            await _cluster.WaitUntilAsync("both workers say they are unhealthy", async () => !await ProcessCluster.HealthyAsync(workers[0]) && !await ProcessCluster.HealthyAsync(workers[1]));
+            await _cluster.WaitUntilAsync("both workers say they are unhealthy", async () => !await SeedApi.HealthyAsync(workers[0]) && !await SeedApi.HealthyAsync(workers[1]));
             await _cluster.WaitUntilAsync("both workers were downed and join again", () => Task.FromResult(workers.All(w => w.Output.Contains("joining the seeds again", StringComparison.Ordinal))));
         }
         finally
@@ -58,10 +58,10 @@ public sealed class SeedLossSpecs(ITestOutputHelper output) : IDisposable
         }
 
         // The job lives in the seed, which was never lost: it goes on with the workers that join again, and ends exact.
-        ProcessCluster.AssertExact(await _cluster.WaitForFinishedAsync(seed, running), Long);
-        await _cluster.WaitUntilAsync("both workers registered again", async () => await ProcessCluster.WorkersAsync(seed) == 2);
-        var job = await ProcessCluster.SubmitAsync(seed, """{"from": 1, "til": 300000}""");
-        ProcessCluster.AssertExact(await _cluster.WaitForFinishedAsync(seed, job), Short);
+        SeedApi.AssertExact(await _cluster.WaitForFinishedAsync(seed, running), Long);
+        await _cluster.WaitUntilAsync("both workers registered again", async () => await SeedApi.WorkersAsync(seed) == 2);
+        var job = await SeedApi.SubmitAsync(seed, """{"from": 1, "til": 300000}""");
+        SeedApi.AssertExact(await _cluster.WaitForFinishedAsync(seed, job), Short);
         Assert.False(seed.HasExited, "the seed exited");
     }
 
@@ -75,8 +75,8 @@ public sealed class SeedLossSpecs(ITestOutputHelper output) : IDisposable
             _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address)),
             _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address)),
         ];
-        await _cluster.WaitUntilAsync("two workers registered", async () => await ProcessCluster.WorkersAsync(seed) == 2);
-        await _cluster.WaitUntilAsync("all three nodes are up", async () => await ProcessCluster.UpMembersAsync(seed) == 3);
+        await _cluster.WaitUntilAsync("two workers registered", async () => await SeedApi.WorkersAsync(seed) == 2);
+        await _cluster.WaitUntilAsync("all three nodes are up", async () => await SeedApi.UpMembersAsync(seed) == 3);
         return (seed, workers);
     }
 }

@@ -12,12 +12,12 @@ public sealed partial class NodeProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private NodeProcess(Process process, int clusterPort, Uri api)
+    private NodeProcess(Process process, int clusterPort, Uri api, HttpMessageHandler? handler)
     {
         _process = process;
         ClusterPort = clusterPort;
         Api = api;
-        Http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(10) };
+        Http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = api, Timeout = TimeSpan.FromSeconds(10) };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -30,6 +30,7 @@ public sealed partial class NodeProcess : IDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The node's address as a seed; a node with TLS speaks akka.ssl.tcp whichever of the two its seeds are written in.</summary>
     public string Address => $"akka.tcp://primecluster@127.0.0.1:{ClusterPort}";
 
     public bool HasExited => _process.HasExited;
@@ -48,10 +49,11 @@ public sealed partial class NodeProcess : IDisposable
     }
 
     /// <summary>Starts the node at free ports, or at the ports of a node that was there before (a restart).</summary>
-    public static NodeProcess Start(IReadOnlyDictionary<string, string> environment, NodeProcess? restartOf = null)
+    /// <param name="https">Serve the API over https (the node's TLS_CERT), checked by <paramref name="handler"/>.</param>
+    public static NodeProcess Start(IReadOnlyDictionary<string, string> environment, bool https = false, HttpMessageHandler? handler = null, NodeProcess? restartOf = null)
     {
         var clusterPort = restartOf?.ClusterPort ?? FreePort();
-        var apiPort = restartOf?.Api.Port ?? FreePort();
+        var api = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{restartOf?.Api.Port ?? FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -60,13 +62,13 @@ public sealed partial class NodeProcess : IDisposable
         };
         start.ArgumentList.Add(Binaries.Node);
         start.Environment["CLUSTER_PORT"] = clusterPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["API_URL"] = $"http://127.0.0.1:{apiPort}";
+        start.Environment["API_URL"] = api.ToString().TrimEnd('/');
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
-        return new NodeProcess(Process.Start(start)!, clusterPort, new Uri($"http://127.0.0.1:{apiPort}"));
+        return new NodeProcess(Process.Start(start)!, clusterPort, api, handler);
     }
 
     /// <summary>Runs the node with arguments and waits for it to exit, for at most 30 seconds.</summary>

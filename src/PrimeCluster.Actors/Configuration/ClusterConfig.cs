@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text;
 using Akka.Actor;
 using Akka.Configuration;
+using PrimeCluster.Actors.Security;
 
 namespace PrimeCluster.Actors.Configuration;
 
@@ -24,7 +25,7 @@ public static class ClusterConfig
     public static Config BuiltIn { get; } = ConfigurationFactory.ParseString(ReadBuiltIn());
 
     /// <summary>The configuration for a node; throws <see cref="SettingException"/> for the first setting it cannot use.</summary>
-    public static Config Build(NodeSettings settings)
+    public static NodeConfiguration Build(NodeSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var baseConfig = settings.ConfigFile is null ? BuiltIn : LoadFile(settings.ConfigFile);
@@ -49,12 +50,13 @@ public static class ClusterConfig
             throw new SettingException("CLUSTER_ROLES", $"unknown role '{role}'; roles are {string.Join(" and ", KnownRoles)}.");
         }
 
-        var seeds = settings.Seeds is null ? baseConfig.GetStringList("akka.cluster.seed-nodes").ToList() : Split(settings.Seeds);
-        foreach (var seed in seeds)
-        {
-            CheckSeed(seed);
-        }
+        var tls = LoadTls(settings, baseConfig);
 
+        // A seed may be written either way; the node speaks the protocol its own TLS setting implies.
+        var seeds = (settings.Seeds is null ? baseConfig.GetStringList("akka.cluster.seed-nodes").ToList() : Split(settings.Seeds))
+            .Select(seed => CheckSeed(seed).WithProtocol(ProtocolFor(tls is not null)))
+            .Select(address => address.ToString())
+            .ToList();
         if (seeds.Count == 0 && !roles.Contains(SeedRole))
         {
             throw new SettingException("CLUSTER_SEEDS", "a node without the seed role needs the address of a seed to join.");
@@ -67,19 +69,47 @@ public static class ClusterConfig
             throw new SettingException("API_URL", $"'{apiUrl}' is not a valid http:// or https:// URL.");
         }
 
+        if (api.Scheme == Uri.UriSchemeHttps && tls is null)
+        {
+            throw new SettingException("API_URL", $"'{apiUrl}' is https, which needs the node's certificate: set TLS_CERT and TLS_CA.");
+        }
+
         var token = settings.ApiToken ?? baseConfig.GetString("primecluster.api.token", string.Empty);
 
         var overrides = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"{tcp}.hostname = {Quote(bind)}")
-            .AppendLine(CultureInfo.InvariantCulture, $"{tcp}.public-hostname = {Quote(publicHost)}")
-            .AppendLine(CultureInfo.InvariantCulture, $"{tcp}.port = {port}")
-            .AppendLine(CultureInfo.InvariantCulture, $"akka.cluster.roles = [{string.Join(", ", roles.Select(Quote))}]")
-            .AppendLine(CultureInfo.InvariantCulture, $"akka.cluster.seed-nodes = [{string.Join(", ", seeds.Select(Quote))}]")
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.workers = {workers}")
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.api.url = {Quote(apiUrl)}")
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.api.token = {Quote(token)}")
             .ToString();
-        return ConfigurationFactory.ParseString(overrides).WithFallback(baseConfig);
+        return new NodeConfiguration
+        {
+            Hocon = ConfigurationFactory.ParseString(overrides).WithFallback(baseConfig),
+            BindHost = bind,
+            PublicHost = publicHost,
+            Port = port,
+            Roles = roles,
+            Seeds = seeds,
+            Tls = tls,
+        };
+    }
+
+    /// <summary>The Akka protocol of a node's addresses, by whether its cluster transport runs TLS.</summary>
+    public static string ProtocolFor(bool tls) => tls ? "akka.ssl.tcp" : "akka.tcp";
+
+    /// <summary>TLS is on when TLS_CERT is set; then TLS_CA is required, and the rest must hold together.</summary>
+    private static ClusterTls? LoadTls(NodeSettings settings, Config baseConfig)
+    {
+        var cert = settings.TlsCert ?? Blank(baseConfig.GetString("primecluster.tls.cert", string.Empty));
+        var key = settings.TlsKey ?? Blank(baseConfig.GetString("primecluster.tls.key", string.Empty));
+        var ca = settings.TlsCa ?? Blank(baseConfig.GetString("primecluster.tls.ca", string.Empty));
+        if (cert is null)
+        {
+            return key is not null ? throw new SettingException("TLS_KEY", "is set but TLS_CERT is not; TLS_KEY is the private key of TLS_CERT.")
+                : ca is not null ? throw new SettingException("TLS_CA", "is set but TLS_CERT is not; set TLS_CERT to this node's certificate to turn TLS on.")
+                : null;
+        }
+
+        return ClusterTls.Load(cert, key, ca ?? throw new SettingException("TLS_CA", "is required with TLS_CERT: the PEM certificate of the cluster's CA, which every node's certificate is checked against."));
     }
 
     private static Config LoadFile(string path)
@@ -94,8 +124,9 @@ public static class ClusterConfig
         }
     }
 
-    private static void CheckSeed(string seed)
+    private static Address CheckSeed(string seed)
     {
+        var example = $"akka.tcp://{SystemName}@host:4053 (or akka.ssl.tcp://)";
         Address address;
         try
         {
@@ -103,13 +134,15 @@ public static class ClusterConfig
         }
         catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
         {
-            throw new SettingException("CLUSTER_SEEDS", $"'{seed}' is not an address like akka.tcp://{SystemName}@host:4053.");
+            throw new SettingException("CLUSTER_SEEDS", $"'{seed}' is not an address like {example}.");
         }
 
-        if (address.Protocol != "akka.tcp" || address.System != SystemName || string.IsNullOrEmpty(address.Host) || address.Port is null or < 1 or > 65535)
+        if (address.Protocol is not ("akka.tcp" or "akka.ssl.tcp") || address.System != SystemName || string.IsNullOrEmpty(address.Host) || address.Port is null or < 1 or > 65535)
         {
-            throw new SettingException("CLUSTER_SEEDS", $"'{seed}' is not an address like akka.tcp://{SystemName}@host:4053.");
+            throw new SettingException("CLUSTER_SEEDS", $"'{seed}' is not an address like {example}.");
         }
+
+        return address;
     }
 
     private static void CheckHost(string setting, string host)
@@ -124,6 +157,8 @@ public static class ClusterConfig
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
             ? value
             : throw new SettingException(setting, $"'{text}' is not a whole number from {min} to {max}.");
+
+    private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static List<string> Split(string list) =>
         list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();

@@ -18,7 +18,7 @@ public sealed record NodeSettings
     /// <summary>CLUSTER_PORT, --port: 0 picks a free port.</summary>
     public string? Port { get; init; }
 
-    /// <summary>CLUSTER_SEEDS, --seeds: comma-separated akka.tcp://primecluster@host:port addresses.</summary>
+    /// <summary>CLUSTER_SEEDS, --seeds: comma-separated akka.tcp:// or akka.ssl.tcp://primecluster@host:port addresses.</summary>
     public string? Seeds { get; init; }
 
     /// <summary>CLUSTER_ROLES, --roles: comma-separated, seed and/or worker.</summary>
@@ -33,6 +33,15 @@ public sealed record NodeSettings
     /// <summary>API_TOKEN, --api-token: the bearer token every API request must carry.</summary>
     public string? ApiToken { get; init; }
 
+    /// <summary>TLS_CERT, --tls-cert: PEM file with this node's certificate, and its private key unless TLS_KEY is given; turns TLS on.</summary>
+    public string? TlsCert { get; init; }
+
+    /// <summary>TLS_KEY, --tls-key: PEM file with the private key of TLS_CERT.</summary>
+    public string? TlsKey { get; init; }
+
+    /// <summary>TLS_CA, --tls-ca: PEM certificate of the cluster's CA, which every node's certificate must be signed by.</summary>
+    public string? TlsCa { get; init; }
+
     /// <summary>Settings from environment variables; flags given later win (see <see cref="Over"/>).</summary>
     public static NodeSettings FromEnvironment(Func<string, string?> variable) => new()
     {
@@ -45,6 +54,9 @@ public sealed record NodeSettings
         Workers = Blank(variable("WORKERS")),
         ApiUrl = Blank(variable("API_URL")),
         ApiToken = Blank(variable("API_TOKEN")),
+        TlsCert = Blank(variable("TLS_CERT")),
+        TlsKey = Blank(variable("TLS_KEY")),
+        TlsCa = Blank(variable("TLS_CA")),
     };
 
     /// <summary>These settings, with every setting <paramref name="lower"/> has and this one lacks.</summary>
@@ -59,6 +71,9 @@ public sealed record NodeSettings
         Workers = Workers ?? lower.Workers,
         ApiUrl = ApiUrl ?? lower.ApiUrl,
         ApiToken = ApiToken ?? lower.ApiToken,
+        TlsCert = TlsCert ?? lower.TlsCert,
+        TlsKey = TlsKey ?? lower.TlsKey,
+        TlsCa = TlsCa ?? lower.TlsCa,
     };
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -1,5 +1,13 @@
-using Akka.Configuration;
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.DistributedData;
 using Akka.Hosting;
+using Akka.Remote.Hosting;
+using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Actors.Coordination;
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Actors.Serialization;
+using PrimeCluster.Actors.Workers;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Kernels;
 
@@ -8,19 +16,109 @@ namespace PrimeCluster.Actors.Hosting;
 /// <summary>The coordinator proxy, as registered with Akka.Hosting's actor registry.</summary>
 public sealed class CoordinatorKey;
 
+/// <summary>
+/// How every PrimeCluster node is put together, whether it runs in primecluster-node, in the embedded cluster of
+/// <c>primecluster run</c>, or in a test: cluster.hocon as the base, and what the node computed from its settings
+/// (addresses, roles, seeds, TLS) through Akka.Hosting's options on top.
+/// </summary>
 public static class AkkaConfiguration
 {
-    /// <summary>Runs a PrimeCluster node in an Akka.Hosting actor system, configured by <paramref name="config"/>.</summary>
+    public const string CoordinatorName = "coordinator";
+
     /// <param name="kernels">The workers' kernel for each algorithm; <see cref="PrimeKernels.For"/> unless a test says otherwise.</param>
-    public static AkkaConfigurationBuilder AddPrimeCluster(this AkkaConfigurationBuilder builder, Config config, Func<Algorithm, IPrimeKernel>? kernels = null)
+    public static AkkaConfigurationBuilder AddPrimeCluster(this AkkaConfigurationBuilder builder, NodeConfiguration node, Func<Algorithm, IPrimeKernel>? kernels = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder
-            .AddHocon(config, HoconAddMode.Prepend)
-            .WithActors((system, registry) =>
+        ArgumentNullException.ThrowIfNull(node);
+        var settings = PrimeClusterSettings.From(node.Hocon);
+        var singleton = new ClusterSingletonOptions { Role = ClusterConfig.SeedRole };
+
+        builder
+            .AddHocon(node.Hocon, HoconAddMode.Append)
+            .WithRemoting(RemoteOptions(node))
+            .WithClustering(new ClusterOptions { Roles = [.. node.Roles], SeedNodes = [.. node.Seeds] })
+            .WithProtocolSerializer();
+
+        if (node.HasRole(ClusterConfig.SeedRole))
+        {
+            // Every seed keeps a replica of the job checkpoints, whether or not it holds the coordinator now.
+            if (settings.Checkpoints)
             {
-                var node = PrimeClusterNode.Start(system, kernels);
-                registry.Register<CoordinatorKey>(node.Coordinator);
-            });
+                builder.WithActors((system, _) => DistributedData.Get(system));
+            }
+
+            builder.WithSingleton<CoordinatorKey>(CoordinatorName, CoordinatorActor.Props(settings), singleton);
+        }
+        else
+        {
+            builder.WithSingletonProxy<CoordinatorKey>(CoordinatorName, singleton);
+        }
+
+        if (node.HasRole(ClusterConfig.WorkerRole))
+        {
+            builder.WithActors((system, registry) => StartWorkers(system, registry.Get<CoordinatorKey>(), settings, kernels));
+        }
+
+        // With no seed-nodes configured, a seed forms a cluster of its own, at whatever port it was given.
+        return builder.WithActors((system, _) =>
+        {
+            if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0)
+            {
+                var cluster = Akka.Cluster.Cluster.Get(system);
+                cluster.Join(cluster.SelfAddress);
+            }
+        });
+    }
+
+    /// <summary>Messages between nodes in <see cref="ProtocolSerializer"/>'s compact form.</summary>
+    public static AkkaConfigurationBuilder WithProtocolSerializer(this AkkaConfigurationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithCustomSerializer(ProtocolSerializer.Alias, [typeof(IClusterMessage)], system => new ProtocolSerializer(system));
+    }
+
+    private static RemoteOptions RemoteOptions(NodeConfiguration node)
+    {
+        var options = new RemoteOptions
+        {
+            HostName = node.BindHost,
+            PublicHostName = node.PublicHost,
+            Port = node.Port,
+            EnableSsl = node.Tls is not null,
+        };
+        if (node.Tls is { } tls)
+        {
+            options.Ssl = new SslOptions
+            {
+                X509Certificate = tls.Certificate,
+                RequireMutualAuthentication = true,
+                SuppressValidation = false,
+
+                // Peers are checked against the cluster's CA, not by host name: addresses change (containers, IPs),
+                // and one certificate may serve many nodes.
+                ValidateCertificateHostname = false,
+                CustomValidator = tls.ValidatePeer,
+            };
+        }
+
+        return options;
+    }
+
+    private static void StartWorkers(ActorSystem system, IActorRef coordinator, PrimeClusterSettings settings, Func<Algorithm, IPrimeKernel>? kernels)
+    {
+        var scheduler = new ComputeScheduler(settings.WorkersPerNode, "primecluster-worker");
+        system.RegisterOnTermination(scheduler.Dispose);
+        var workers = Enumerable.Range(0, settings.WorkersPerNode)
+            .Select(i => system.ActorOf(WorkerActor.Props(coordinator, scheduler, settings, kernels), $"worker-{i}"))
+            .ToList();
+
+        // Leaving gracefully: every worker finishes its batch and hands back the rest before the node leaves.
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "hand-back-batches", async () =>
+        {
+            var timeout = TimeSpan.FromSeconds(10);
+            await Task.WhenAll(workers.Select(w => w.Ask<WorkerActor.Drained>(WorkerActor.Drain.Instance, timeout)
+                .ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+            return Akka.Done.Instance;
+        });
     }
 }

@@ -16,6 +16,9 @@ namespace PrimeCluster.Actors.Serialization;
 /// </summary>
 public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
+    /// <summary>The name it is registered by (Akka.Hosting's WithCustomSerializer).</summary>
+    public const string Alias = "primecluster";
+
     public override int Identifier => 7919;
 
     public override string Manifest(object o) => o switch

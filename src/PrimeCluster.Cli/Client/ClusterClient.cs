@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
+using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
+using PrimeCluster.Actors.Security;
 using PrimeCluster.Contracts;
 
 namespace PrimeCluster.Cli.Client;
@@ -12,11 +14,17 @@ namespace PrimeCluster.Cli.Client;
 public sealed class ClusterClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly string? _authorityFile;
+    private string? _certificateRefusal;
 
-    public ClusterClient(Uri url, string? token, HttpMessageHandler? handler = null)
+    /// <param name="authority">For an https URL: the cluster's CA, from <paramref name="authorityFile"/>, which the
+    /// server's certificate must be signed by (and be for the URL's host); without it, the machine's trust store decides.</param>
+    public ClusterClient(Uri url, string? token, HttpMessageHandler? handler = null, ClusterAuthority? authority = null, string? authorityFile = null)
     {
+        ArgumentNullException.ThrowIfNull(url);
         Url = url;
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
+        _authorityFile = authorityFile;
+        _http = new HttpClient(handler ?? Sockets(url, authority, reason => _certificateRefusal = reason))
         {
             BaseAddress = url,
             Timeout = Timeout.InfiniteTimeSpan,
@@ -106,6 +114,17 @@ public sealed class ClusterClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    private static SocketsHttpHandler Sockets(Uri url, ClusterAuthority? authority, Action<string> refused)
+    {
+        var sockets = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) };
+        if (authority is not null && url.Scheme == Uri.UriSchemeHttps)
+        {
+            sockets.SslOptions.RemoteCertificateValidationCallback = authority.ServerCheck(url.IdnHost, refused);
+        }
+
+        return sockets;
+    }
+
     private async Task<T?> SendOrNotFoundAsync<T>(HttpMethod method, string path, CancellationToken cancellationToken)
         where T : class
     {
@@ -137,6 +156,12 @@ public sealed class ClusterClient : IDisposable
         try
         {
             return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
+        {
+            throw new ClusterCertificateException(Url, _certificateRefusal is { } refusal
+                ? $"its certificate does not verify against the CA in {_authorityFile}: {refusal}"
+                : $"its certificate is not trusted here ({e.InnerException.Message.TrimEnd('.')})", _certificateRefusal is null && _authorityFile is null, e);
         }
         catch (HttpRequestException e)
         {
@@ -185,6 +210,16 @@ public sealed class ClusterUnreachableException(Uri url, string reason, Exceptio
     : Exception($"cannot reach a PrimeCluster seed at {url}: {reason}", inner)
 {
     public Uri Url { get; } = url;
+}
+
+/// <summary>The server at <see cref="Url"/> answered TLS with a certificate this client does not accept.</summary>
+public sealed class ClusterCertificateException(Uri url, string reason, bool untrusted, Exception? inner)
+    : Exception($"{url} refused: {reason}", inner)
+{
+    public Uri Url { get; } = url;
+
+    /// <summary>No CA was given to check the certificate against, and the machine's trust store does not know it.</summary>
+    public bool Untrusted { get; } = untrusted;
 }
 
 /// <summary>The cluster answered, with an error.</summary>

@@ -1,5 +1,5 @@
-using Akka.Actor;
 using Akka.Configuration;
+using Akka.Hosting;
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Hosting;
@@ -17,11 +17,11 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly ActorSystem _system;
+    private readonly ClusterNodeHost _node;
 
-    private EmbeddedCluster(ActorSystem system, CoordinatorClient client, int workers)
+    private EmbeddedCluster(ClusterNodeHost node, CoordinatorClient client, int workers)
     {
-        _system = system;
+        _node = node;
         Client = client;
         Runner = new ClusterJobRunner(client, workers);
     }
@@ -33,20 +33,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>Starts the node and returns once all its workers have registered with the coordinator.</summary>
     public static async Task<EmbeddedCluster> StartAsync(int workers, CancellationToken cancellationToken)
     {
-        var config = ConfigurationFactory.ParseString($$"""
-                # Results go to stdout; only errors are logged, to stderr.
-                akka.loglevel = ERROR
-                akka.stdout-loglevel = OFF
-                akka.loggers = ["{{typeof(StandardErrorLogger).AssemblyQualifiedName}}"]
-                # No other seed could take a job over: nothing to checkpoint.
-                primecluster.jobs.checkpoints = off
-                # The command line asks before a costly job itself.
-                primecluster.jobs.cost-limit = 0
-                # Nothing to hand back once the job is over: stop at once.
-                akka.coordinated-shutdown.run-by-actor-system-terminate = off
-                akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
-                """)
-            .WithFallback(ClusterConfig.Build(new NodeSettings
+        var node = ClusterConfig.Build(new NodeSettings
             {
                 BindHost = "127.0.0.1",
                 PublicHost = "127.0.0.1",
@@ -54,13 +41,32 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 Seeds = string.Empty,
                 Roles = $"{ClusterConfig.SeedRole},{ClusterConfig.WorkerRole}",
                 Workers = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            }));
+            })
+            .WithHocon(ConfigurationFactory.ParseString("""
+                akka.stdout-loglevel = OFF
+                # No other seed could take a job over: nothing to checkpoint.
+                primecluster.jobs.checkpoints = off
+                # The command line asks before a costly job itself.
+                primecluster.jobs.cost-limit = 0
+                # Nothing to hand back once the job is over: stop at once.
+                akka.coordinated-shutdown.run-by-actor-system-terminate = off
+                akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+                # A one-node cluster starts sooner when its leader moves it to Up, and its workers find the coordinator,
+                # on a shorter tick than a cluster of many nodes needs (half a second saved at start on average).
+                akka.cluster.leader-actions-interval = 100ms
+                akka.cluster.singleton-proxy.singleton-identification-interval = 100ms
+                """));
 
-        var system = ActorSystem.Create(ClusterConfig.SystemName, config);
+        // Results go to stdout; only errors are logged, to stderr.
+        var host = await ClusterNodeHost.StartAsync(node, akka => akka.ConfigureLoggers(loggers =>
+        {
+            loggers.LogLevel = Akka.Event.LogLevel.ErrorLevel;
+            loggers.ClearLoggers();
+            loggers.AddLogger<StandardErrorLogger>();
+        }), cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
-            var node = PrimeClusterNode.Start(system);
-            var client = new CoordinatorClient(node.Coordinator);
+            var client = new CoordinatorClient(host.Coordinator);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(StartTimeout);
             while ((await client.WorkersAsync(timeout.Token).ConfigureAwait(false)).Count < workers)
@@ -68,7 +74,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 await Task.Delay(20, timeout.Token).ConfigureAwait(false);
             }
 
-            var cluster = new EmbeddedCluster(system, client, workers);
+            var cluster = new EmbeddedCluster(host, client, workers);
 
             // One small job through every actor first, so that the user's job runs on compiled code, as on a node
             // that has been up a while.
@@ -77,10 +83,10 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         }
         catch
         {
-            await system.Terminate().ConfigureAwait(false);
+            await host.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
-    public async ValueTask DisposeAsync() => await _system.Terminate().ConfigureAwait(false);
+    public ValueTask DisposeAsync() => _node.DisposeAsync();
 }

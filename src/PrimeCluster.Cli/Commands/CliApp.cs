@@ -49,6 +49,12 @@ public static class CliApp
             await context.Error.WriteLineAsync($"primecluster: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
+        catch (ClusterCertificateException e)
+        {
+            var hint = e.Untrusted ? $"; pass the cluster's CA certificate with --ca FILE (or ${RemoteOptions.CaVariable})" : string.Empty;
+            await context.Error.WriteLineAsync($"primecluster: {e.Message}{hint}.").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
         catch (ClusterUnreachableException e)
         {
             await context.Error.WriteLineAsync(

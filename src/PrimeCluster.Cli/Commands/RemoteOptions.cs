@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using PrimeCluster.Actors.Security;
 using PrimeCluster.Cli.Client;
 using PrimeCluster.Cli.Input;
 
@@ -9,6 +12,7 @@ public sealed class RemoteOptions
 {
     public const string UrlVariable = "PRIMECLUSTER_URL";
     public const string TokenVariable = "PRIMECLUSTER_TOKEN";
+    public const string CaVariable = "PRIMECLUSTER_CA";
     public const string DefaultUrl = "http://127.0.0.1:8080";
 
     public Option<string?> Cluster { get; } = new("--cluster", "-c")
@@ -17,11 +21,18 @@ public sealed class RemoteOptions
         HelpName = "URL",
     };
 
+    public Option<string?> Ca { get; } = new("--ca")
+    {
+        Description = $"For an https URL: the cluster's CA certificate (PEM, the ca.crt of 'primecluster-node certs'), which the API's certificate must be signed by (default ${CaVariable}).",
+        HelpName = "FILE",
+    };
+
     public Option<bool> Json { get; } = new("--json") { Description = "Print JSON on stdout, with the keys of the HTTP API, instead of a table." };
 
     public void AddTo(Command command)
     {
         command.Options.Add(Cluster);
+        command.Options.Add(Ca);
         command.Options.Add(Json);
     }
 
@@ -33,6 +44,24 @@ public sealed class RemoteOptions
             throw new UsageException($"--cluster must be an http:// or https:// URL, not '{text}'.");
         }
 
-        return new ClusterClient(url, context.Environment(TokenVariable));
+        var caFile = parse.GetValue(Ca) ?? context.Environment(CaVariable);
+        var authority = caFile is null || url.Scheme != Uri.UriSchemeHttps ? null : ReadAuthority(caFile);
+        return new ClusterClient(url, context.Environment(TokenVariable), authority: authority, authorityFile: caFile);
+    }
+
+    private static ClusterAuthority ReadAuthority(string path)
+    {
+        try
+        {
+            return new ClusterAuthority(X509Certificate2.CreateFromPem(File.ReadAllText(path)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new UsageException($"--ca: cannot read '{path}': {e.Message}");
+        }
+        catch (CryptographicException)
+        {
+            throw new UsageException($"--ca: '{path}' holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
+        }
     }
 }
