@@ -4,6 +4,8 @@
 #   up          docker compose up -d --build --scale worker=3; every node turns healthy
 #   status      client status: three seeds and three workers, every one up
 #   submit      client submit 1 300000: exact
+#   intruders   nodes on the cluster network that are not the cluster's (no TLS; a CA of their own) try to join
+#               mid-job: neither becomes a member, seed-1 logs one refusal line for each, the job ends exact
 #   scale       docker compose up -d --scale worker=5 while a job runs: the new workers take batches; exact
 #   worker-kill docker kill of a worker holding batches mid-job: downed, its batches requeued; exact
 #   partition   docker network disconnect of a worker holding batches mid-job: downed, its batches redone; exact;
@@ -31,7 +33,10 @@ cd "$root"
 # Nothing here reads a terminal: compose's run gets no stdin, whatever CI gives this script.
 exec < /dev/null
 readonly story=docker/compose-story.sh
-readonly scenarios=(up status submit scale worker-kill partition seed-loss takeover down)
+readonly scenarios=(up status submit intruders scale worker-kill partition seed-loss takeover down)
+
+# Containers of the intruders scenario, not of the compose project: removed by name.
+readonly intruders=(primecluster-intruder-plain primecluster-intruder-ca)
 
 start_s=$EPOCHREALTIME
 work=$(mktemp -d -t primecluster-compose.XXXXXX)
@@ -118,6 +123,7 @@ cleanup() {
     print_summary
     [[ $project_up -eq 1 ]] && print_logs
   fi
+  command docker rm -f "${intruders[@]}" > /dev/null 2>&1
   if [[ $project_up -eq 1 ]]; then
     [[ -n ${COMPOSE_STORY_KEEP_LOGS:-} ]] && keep_logs
     docker compose --profile client down --volumes --remove-orphans --timeout 10 > "$work/down.log" 2>&1 \
@@ -438,6 +444,41 @@ scenario_submit() {
   cat "$work/submit.txt"
   exact_table 1 300000 "$work/submit.txt"
   scenario_row "[1, 300000] exact"
+}
+
+# refusals FROM_IP: how many times seed-1 has logged refusing a cluster connection from that address.
+refusals() { docker logs seed-1 2>&1 | grep -c "refused a cluster connection from $1:" || true; }
+
+scenario_intruders() {
+  local id plain ca ip_plain ip_ca
+  id=$(submit_detached 1 2000000)
+  log "  job $id [1, 2000000] submitted"
+  # One node speaks no TLS; the other speaks it with a certificate of a CA of its own. Both know where seed-1 is.
+  docker run -d --name "${intruders[0]}" --network primecluster_cluster --hostname intruder-plain \
+    -e CLUSTER_SEEDS=akka.tcp://primecluster@seed-1:4053 -e CLUSTER_ROLES=worker -e API_URL=http://127.0.0.1:8080 \
+    primecluster:local > /dev/null
+  docker run -d --name "${intruders[1]}" --network primecluster_cluster --hostname intruder-ca \
+    -e CLUSTER_SEEDS=akka.tcp://primecluster@seed-1:4053 -e CLUSTER_ROLES=worker -e API_URL=http://127.0.0.1:8080 \
+    -e TLS_CERT=/tmp/own/node.crt -e TLS_KEY=/tmp/own/node.key -e TLS_CA=/tmp/own/ca.crt \
+    --entrypoint sh primecluster:local -c 'primecluster-node certs /tmp/own > /dev/null && exec primecluster-node' > /dev/null
+  ip_plain=$(docker inspect -f '{{(index .NetworkSettings.Networks "primecluster_cluster").IPAddress}}' "${intruders[0]}")
+  ip_ca=$(docker inspect -f '{{(index .NetworkSettings.Networks "primecluster_cluster").IPAddress}}' "${intruders[1]}")
+  wait_until "seed-1 refuses the node without TLS ($ip_plain)" 90 eval "[[ \$(refusals $ip_plain) -ge 1 ]]"
+  wait_until "seed-1 refuses the node of another CA ($ip_ca)" 90 eval "[[ \$(refusals $ip_ca) -ge 1 ]]"
+  # They keep trying (a refused address is gated for 5 s between attempts): the log keeps one line for each.
+  sleep 15
+  plain=$(refusals "$ip_plain")
+  ca=$(refusals "$ip_ca")
+  docker logs seed-1 2>&1 | grep "refused a cluster connection" | sed 's/^/    /'
+  [[ $plain -eq 1 && $ca -eq 1 ]] || fail "seed-1 logged $plain and $ca refusal lines for the intruders, not one each"
+  for name in intruder-plain intruder-ca; do
+    is_absent seed-1 "$name" || fail "$name is a member of the cluster"
+  done
+  ! docker logs seed-1 2>&1 | grep -Eq '^\s+at ' || fail "seed-1 logged a stack trace"
+  docker compose run --rm client watch "$id" > "$work/watch.txt" 2> "$work/watch.err" || fail "client watch $id failed: $(tail -n 5 "$work/watch.err")"
+  exact_table 1 2000000 "$work/watch.txt"
+  docker rm -f "${intruders[@]}" > /dev/null
+  scenario_row "a node without TLS and one of another CA refused, one log line each; [1, 2000000] exact"
 }
 
 scenario_scale() {

@@ -9,10 +9,10 @@ namespace PrimeCluster.Node;
 /// </summary>
 internal static class HealthProbe
 {
-    public static async Task<int> RunAsync(NodeConfiguration node, TextWriter error)
+    public static async Task<int> RunAsync(ApiEndpoint node, TextWriter error)
     {
         // A node listening on every interface is reached on loopback.
-        var url = new UriBuilder(node.ApiUrl) { Path = "/healthz" };
+        var url = new UriBuilder(node.Url) { Path = "/healthz" };
         if (url.Host is "0.0.0.0" or "[::]" or "*" or "+")
         {
             url.Host = "127.0.0.1";
@@ -22,15 +22,15 @@ internal static class HealthProbe
         // its own node on whatever address reaches it.
         string? refusal = null;
         using var handler = new SocketsHttpHandler();
-        if (node.Tls is { } tls)
+        if (node.Authority is { } authority)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = tls.Authority.ServerCheck(hostName: null, reason => refusal = reason);
+            handler.SslOptions.RemoteCertificateValidationCallback = authority.ServerCheck(hostName: null, reason => refusal = reason);
         }
 
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
-        if (node.ApiToken.Length > 0)
+        if (node.Token.Length > 0)
         {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", node.ApiToken);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", node.Token);
         }
 
         try

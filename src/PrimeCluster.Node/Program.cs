@@ -10,17 +10,17 @@ if (settings is null)
 NodeConfiguration node;
 try
 {
+    if (healthCheck)
+    {
+        return await HealthProbe.RunAsync(ClusterConfig.BuildApiEndpoint(settings), Console.Error);
+    }
+
     node = ClusterConfig.Build(settings);
 }
 catch (SettingException e)
 {
     await Console.Error.WriteLineAsync($"primecluster-node: {e.Message}");
     return 2;
-}
-
-if (healthCheck)
-{
-    return await HealthProbe.RunAsync(node, Console.Error);
 }
 
 try

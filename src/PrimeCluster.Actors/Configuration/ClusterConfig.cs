@@ -63,18 +63,11 @@ public static class ClusterConfig
         }
 
         var workers = settings.Workers is null ? baseConfig.GetInt("primecluster.workers", 0) : ParseInt("WORKERS", settings.Workers, 0, MaxWorkers);
-        var apiUrl = settings.ApiUrl ?? baseConfig.GetString("primecluster.api.url", "http://127.0.0.1:8080");
-        if (!Uri.TryCreate(apiUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttp && api.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new SettingException("API_URL", $"'{apiUrl}' is not a valid http:// or https:// URL.");
-        }
-
-        if (api.Scheme == Uri.UriSchemeHttps && tls is null)
+        var (apiUrl, token) = ReadApi(settings, baseConfig);
+        if (new Uri(apiUrl).Scheme == Uri.UriSchemeHttps && tls is null)
         {
             throw new SettingException("API_URL", $"'{apiUrl}' is https, which needs the node's certificate: set TLS_CERT and TLS_CA.");
         }
-
-        var token = settings.ApiToken ?? baseConfig.GetString("primecluster.api.token", string.Empty);
 
         var overrides = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.workers = {workers}")
@@ -91,6 +84,27 @@ public static class ClusterConfig
             Seeds = seeds,
             Tls = tls,
         };
+    }
+
+    /// <summary>
+    /// What <c>primecluster-node --healthcheck</c> needs to ask its node: the API's URL and token, and over https the
+    /// cluster's CA to check the node's certificate by. A probe runs every few seconds, so it reads nothing more (no
+    /// key, no chain of the node's own certificate).
+    /// </summary>
+    public static ApiEndpoint BuildApiEndpoint(NodeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var baseConfig = settings.ConfigFile is null ? BuiltIn : LoadFile(settings.ConfigFile);
+        var (apiUrl, token) = ReadApi(settings, baseConfig);
+        var url = new Uri(apiUrl);
+        if (url.Scheme != Uri.UriSchemeHttps)
+        {
+            return new ApiEndpoint(url, token, null);
+        }
+
+        var ca = settings.TlsCa ?? Blank(baseConfig.GetString("primecluster.tls.ca", string.Empty))
+            ?? throw new SettingException("API_URL", $"'{apiUrl}' is https, which needs the node's certificate: set TLS_CERT and TLS_CA.");
+        return new ApiEndpoint(url, token, ClusterTls.ReadAuthority(ca));
     }
 
     /// <summary>The Akka protocol of a node's addresses, by whether its cluster transport runs TLS.</summary>
@@ -110,6 +124,17 @@ public static class ClusterConfig
         }
 
         return ClusterTls.Load(cert, key, ca ?? throw new SettingException("TLS_CA", "is required with TLS_CERT: the PEM certificate of the cluster's CA, which every node's certificate is checked against."));
+    }
+
+    private static (string Url, string Token) ReadApi(NodeSettings settings, Config baseConfig)
+    {
+        var apiUrl = settings.ApiUrl ?? baseConfig.GetString("primecluster.api.url", "http://127.0.0.1:8080");
+        if (!Uri.TryCreate(apiUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttp && api.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new SettingException("API_URL", $"'{apiUrl}' is not a valid http:// or https:// URL.");
+        }
+
+        return (apiUrl, settings.ApiToken ?? baseConfig.GetString("primecluster.api.token", string.Empty));
     }
 
     private static Config LoadFile(string path)

@@ -41,3 +41,6 @@ public sealed record NodeConfiguration
     /// <summary>This configuration with <paramref name="overrides"/> laid over its HOCON base.</summary>
     public NodeConfiguration WithHocon(Config overrides) => this with { Hocon = overrides.WithFallback(Hocon) };
 }
+
+/// <summary>A node's API as its health probe reaches it: URL, bearer token, and over https the cluster's CA.</summary>
+public sealed record ApiEndpoint(Uri Url, string Token, ClusterAuthority? Authority);

@@ -84,7 +84,8 @@ public sealed class ClusterTls
         return new ClusterTls(withKey, authority);
     }
 
-    private static ClusterAuthority ReadAuthority(string path)
+    /// <summary>The cluster's CA from a PEM file (TLS_CA); throws <see cref="SettingException"/> naming the setting.</summary>
+    public static ClusterAuthority ReadAuthority(string path)
     {
         var certificate = ReadCertificate("TLS_CA", path, ReadText("TLS_CA", path));
         var constraints = certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault();
