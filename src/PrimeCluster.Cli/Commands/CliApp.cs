@@ -72,9 +72,20 @@ public static class CliApp
             await context.Error.WriteLineAsync($"primecluster: {(e.Error?.Field is { } field ? $"{field}: " : string.Empty)}{e.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
+        catch (ClusterRefusedException e) when (e.Status == HttpStatusCode.MisdirectedRequest && e.Error is not null)
+        {
+            await context.Error.WriteLineAsync($"primecluster: {e.Url} is a worker node's API, which serves no jobs; point --cluster (or ${RemoteOptions.UrlVariable}) at a seed's API.").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+        catch (ClusterRefusedException e) when (e.Status == HttpStatusCode.NotFound && e.Error is null)
+        {
+            await context.Error.WriteLineAsync($"primecluster: {e.Url} answered 404: no PrimeCluster job API there; point --cluster (or ${RemoteOptions.UrlVariable}) at a seed's API.").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
         catch (ClusterRefusedException e)
         {
-            await context.Error.WriteLineAsync($"primecluster: {e.Url} answered {(int)e.Status}: {e.Message}").ConfigureAwait(false);
+            var said = e.Error is null ? string.Empty : $": {e.Error.Error}";
+            await context.Error.WriteLineAsync($"primecluster: {e.Url} answered {(int)e.Status} {e.Status}{said}").ConfigureAwait(false);
             return ExitCodes.Failed;
         }
     }

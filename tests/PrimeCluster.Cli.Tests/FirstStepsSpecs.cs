@@ -1,0 +1,94 @@
+using System.Text.Json;
+using PrimeCluster.Cli.Commands;
+using PrimeCluster.Testing;
+
+namespace PrimeCluster.Cli.Tests;
+
+/// <summary>
+/// What a new user meets first: a seed with no jobs yet, and the API of a worker node mistaken for a seed's. No test
+/// here submits a job, so that the seed stays without any.
+/// </summary>
+public sealed class FirstStepsSpecs(FreshNodesFixture fixture) : IClassFixture<FreshNodesFixture>
+{
+    [Theory]
+    [InlineData("status")]
+    [InlineData("jobs")]
+    [InlineData("watch", "abc123defg")]
+    [InlineData("cancel", "abc123defg")]
+    [InlineData("submit", "1", "1000")]
+    public async Task A_worker_nodes_url_should_be_named_as_such_in_one_line(params string[] args)
+    {
+        var url = fixture.Worker.Api.ToString();
+
+        var run = await CliRun.InvokeAsync([.. args, "--cluster", url]);
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Empty(run.Out);
+        Assert.Equal($"primecluster: {url} is a worker node's API, which serves no jobs; point --cluster (or ${RemoteOptions.UrlVariable}) at a seed's API.\n", run.Error);
+    }
+}
+
+/// <summary>
+/// A seed with one worker actor that no test gives a job, and a worker-only node whose seed is a closed port: its API
+/// is up (serving /healthz) though it never joins.
+/// </summary>
+public sealed class FreshNodesFixture : IDisposable
+{
+    public FreshNodesFixture()
+    {
+        Seed = NodeProcess.Start(new Dictionary<string, string> { ["WORKERS"] = "1" });
+        Worker = NodeProcess.Start(new Dictionary<string, string>
+        {
+            ["CLUSTER_ROLES"] = "worker",
+            ["WORKERS"] = "1",
+            ["CLUSTER_SEEDS"] = "akka.tcp://primecluster@127.0.0.1:1",
+        });
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (!SeedHasItsWorker() || !Answers(Worker))
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The nodes did not come up within a minute:\n{Seed.Output}\n{Worker.Output}");
+            }
+
+            Thread.Sleep(100);
+        }
+    }
+
+    public NodeProcess Seed { get; }
+
+    public NodeProcess Worker { get; }
+
+    public void Dispose()
+    {
+        Worker.Dispose();
+        Seed.Dispose();
+    }
+
+    private bool SeedHasItsWorker()
+    {
+        try
+        {
+            using var cluster = JsonDocument.Parse(Seed.Http.GetStringAsync("/cluster").GetAwaiter().GetResult());
+            return cluster.RootElement.GetProperty("totals").GetProperty("workers").GetInt32() == 1;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Any answer of /healthz: a worker that never joins answers 503.</summary>
+    private static bool Answers(NodeProcess node)
+    {
+        try
+        {
+            using var response = node.Http.GetAsync("/healthz").GetAwaiter().GetResult();
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+}
