@@ -53,13 +53,32 @@ public sealed class RunCommandSpecs
     }
 
     [Theory]
+    [InlineData("run <FROM> <TIL> [options]", "run")]
+    [InlineData("submit <FROM> <TIL> [options]", "submit")]
+    [InlineData("watch <ID> [options]", "watch")]
+    [InlineData("cancel <ID> [options]", "cancel")]
+    public async Task Usage_should_show_the_required_arguments_as_required(string usage, string command)
+    {
+        var help = await CliRun.InvokeAsync(command, "--help");
+
+        Assert.Equal(ExitCodes.Done, help.ExitCode);
+        Assert.Contains($" {usage}\n", help.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("[<", help.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("FROM", "run", "abc", "10")]
     [InlineData("FROM", "run", "-5", "10")]
     [InlineData("FROM", "run", "1.5", "10")]
     [InlineData("TIL", "run", "0", "18446744073709551616")]
     [InlineData("FROM (10) must not exceed TIL (5)", "run", "10", "5")]
-    [InlineData("TIL", "run", "5")]
-    [InlineData("FROM", "run")]
+    [InlineData("TIL is required: primecluster run FROM TIL.", "run", "5")]
+    [InlineData("FROM is required: primecluster run FROM TIL.", "run")]
+    [InlineData("FROM must be written without separators: 1000000, not '1,000,000'.", "run", "1,000,000")]
+    [InlineData("TIL must be written without separators: 2000000, not '2_000_000'.", "submit", "1", "2_000_000")]
+    [InlineData("--batches must be written without separators: 1000, not '1,000'.", "run", "0", "10", "-b", "1,000")]
+    [InlineData("FROM must be a whole number", "run", "1,00", "10")]
+    [InlineData("ID is required: primecluster watch ID.", "watch")]
     [InlineData("--algorithm", "run", "0", "10", "--algorithm", "fast")]
     [InlineData("--split", "run", "0", "10", "--split", "random")]
     [InlineData("--batches", "run", "0", "10", "--batches", "0")]

@@ -16,7 +16,7 @@ public static class CancelCommand
         remote.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var jobId = id.Read(parse, "cancel");
+            var jobId = id.Read(parse);
             using var client = remote.Connect(parse, context);
             var before = await client.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw JobIdArgument.Unknown(jobId, client);
             var job = await client.CancelAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw JobIdArgument.Unknown(jobId, client);

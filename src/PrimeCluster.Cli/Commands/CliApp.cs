@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Net;
 using PrimeCluster.Cli.Client;
 using PrimeCluster.Cli.Input;
@@ -26,11 +27,7 @@ public static class CliApp
         var parse = CreateRoot(context).Parse(args);
         if (parse.Errors.Count > 0)
         {
-            var command = parse.CommandResult.Command;
-            var helpHint = command is RootCommand ? "primecluster --help" : $"primecluster {command.Name} --help";
-            // An unknown word says more than the missing command it displaced.
-            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            await context.Error.WriteLineAsync($"primecluster: {error.Message} See '{helpHint}'.").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"primecluster: {ParseErrorLine(parse)}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -88,5 +85,23 @@ public static class CliApp
             await context.Error.WriteLineAsync($"primecluster: {e.Url} answered {(int)e.Status} {e.Status}{said}").ConfigureAwait(false);
             return ExitCodes.Failed;
         }
+    }
+
+    /// <summary>The one parse error worth telling, in the words of the argument it is about.</summary>
+    private static string ParseErrorLine(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        var name = command is RootCommand ? "primecluster" : $"primecluster {command.Name}";
+
+        // An unknown word says more than the missing command or argument it displaced.
+        var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+        return error.SymbolResult switch
+        {
+            ArgumentResult { Tokens.Count: 0 } missing => $"{missing.Argument.Name} is required: {name} {string.Join(' ', command.Arguments.Select(a => a.Name))}.",
+
+            // The arguments' own parsers name the argument and say what is wrong with it.
+            ArgumentResult => error.Message,
+            _ => $"{error.Message} See '{name} --help'.",
+        };
     }
 }

@@ -29,7 +29,7 @@ public static class RunCommand
         command.Options.Add(yes);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var spec = job.Read(parse, "run");
+            var spec = job.Read(parse);
             var workersText = parse.GetValue(workers);
             var workerCount = workersText is null ? Environment.ProcessorCount : (int)InputParser.Count("--workers", workersText, MaxWorkers);
             if (!await CostGuard.ConfirmAsync(spec, workerCount * CostModel.TrialChecksPerSecond, parse.GetValue(yes), context).ConfigureAwait(false))

@@ -25,7 +25,7 @@ public static class SubmitCommand
         command.Options.Add(yes);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var spec = job.Read(parse, "submit");
+            var spec = job.Read(parse);
             var json = parse.GetValue(remote.Json);
             using var client = remote.Connect(parse, context);
             var request = new JobRequest(spec.Range.From, spec.Range.Til, Names.Of(spec.Algorithm), Names.Of(spec.Split), spec.Batches, AcceptCost: parse.GetValue(yes));

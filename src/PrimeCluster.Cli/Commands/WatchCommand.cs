@@ -15,7 +15,7 @@ public static class WatchCommand
         remote.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var jobId = id.Read(parse, "watch");
+            var jobId = id.Read(parse);
             using var client = remote.Connect(parse, context);
             var view = (ProgressView?)null;
             try
