@@ -26,6 +26,24 @@ public sealed class FirstStepsSpecs(FreshNodesFixture fixture) : IClassFixture<F
         Assert.Empty(run.Out);
         Assert.Equal($"primecluster: {url} is a worker node's API, which serves no jobs; point --cluster (or ${RemoteOptions.UrlVariable}) at a seed's API.\n", run.Error);
     }
+
+    [Fact]
+    public async Task Cluster_given_before_the_command_should_be_taken()
+    {
+        var run = await CliRun.InvokeAsync("--cluster", fixture.Seed.Api.ToString(), "status", "--json");
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        Assert.Equal(1, JsonDocument.Parse(run.Out).RootElement.GetProperty("totals").GetProperty("workers").GetInt32());
+    }
+
+    [Fact]
+    public async Task Cluster_given_as_host_and_port_should_be_taken_as_http()
+    {
+        var run = await CliRun.InvokeAsync("status", "--json", "--cluster", $"127.0.0.1:{fixture.Seed.Api.Port}");
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        Assert.Equal(1, JsonDocument.Parse(run.Out).RootElement.GetProperty("totals").GetProperty("members").GetInt32());
+    }
 }
 
 /// <summary>

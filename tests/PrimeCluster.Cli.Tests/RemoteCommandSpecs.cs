@@ -221,6 +221,7 @@ public sealed class UnreachableClusterSpecs
     [Theory]
     [InlineData("ftp://host/")]
     [InlineData("not a url")]
+    [InlineData("host:port")]
     public async Task A_bad_cluster_url_should_exit_2(string url)
     {
         var run = await CliRun.InvokeAsync(new Dictionary<string, string>(), "jobs", "--cluster", url);

@@ -87,6 +87,7 @@ public sealed class RunCommandSpecs
     [InlineData("--frobnicate", "run", "0", "10", "--frobnicate")]
     [InlineData("'11'", "run", "0", "10", "11")]
     [InlineData("'fly'", "fly")]
+    [InlineData("--cluster is for commands that talk to a cluster", "--cluster", "http://127.0.0.1:9", "run", "1", "10")]
     public async Task Bad_input_should_exit_2_with_one_line_naming_the_argument_and_nothing_on_stdout(string named, params string[] args)
     {
         var run = await CliRun.InvokeAsync(args);

@@ -7,10 +7,9 @@ namespace PrimeCluster.Cli.Commands;
 /// <summary><c>primecluster cancel ID</c>: stops a job; its workers drop its batches.</summary>
 public static class CancelCommand
 {
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, RemoteOptions remote)
     {
         var id = new JobIdArgument();
-        var remote = new RemoteOptions();
         var command = new Command("cancel", "Cancel a job.");
         command.Arguments.Add(id.Id);
         remote.AddTo(command);

@@ -12,13 +12,15 @@ public static class CliApp
     public static RootCommand CreateRoot(CliContext context)
     {
         var root = new RootCommand("PrimeCluster: counts primes, and the checks trial division makes, exactly for any 64-bit range, on every core and every node.");
-        root.Subcommands.Add(RunCommand.Create(context));
-        root.Subcommands.Add(SubmitCommand.Create(context));
-        root.Subcommands.Add(WatchCommand.Create(context));
-        root.Subcommands.Add(JobsCommand.Create(context));
-        root.Subcommands.Add(CancelCommand.Create(context));
-        root.Subcommands.Add(StatusCommand.Create(context));
-        root.Subcommands.Add(BenchCommand.Create(context));
+        var remote = new RemoteOptions();
+        remote.AddGlobalTo(root);
+        root.Subcommands.Add(RunCommand.Create(context, remote));
+        root.Subcommands.Add(SubmitCommand.Create(context, remote));
+        root.Subcommands.Add(WatchCommand.Create(context, remote));
+        root.Subcommands.Add(JobsCommand.Create(context, remote));
+        root.Subcommands.Add(CancelCommand.Create(context, remote));
+        root.Subcommands.Add(StatusCommand.Create(context, remote));
+        root.Subcommands.Add(BenchCommand.Create(context, remote));
         return root;
     }
 

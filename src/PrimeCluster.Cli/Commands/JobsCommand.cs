@@ -16,9 +16,8 @@ public static class JobsCommand
     /// <summary>Jobs asked for in one request when listing them all.</summary>
     private const int Page = 500;
 
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, RemoteOptions remote)
     {
-        var remote = new RemoteOptions();
         var limit = new Option<string?>("--limit", "-n") { Description = $"Show the newest N jobs (default {DefaultLimit}).", HelpName = "N" };
         var all = new Option<bool>("--all") { Description = "Show every job the cluster remembers." };
         var command = new Command("jobs", "List the cluster's jobs, newest first.");

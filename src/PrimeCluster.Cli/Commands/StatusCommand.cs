@@ -12,9 +12,8 @@ namespace PrimeCluster.Cli.Commands;
 /// </summary>
 public static class StatusCommand
 {
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, RemoteOptions remote)
     {
-        var remote = new RemoteOptions();
         var command = new Command("status", "Show the cluster's members, their workers, how many are busy, and the wrong tallies each has reported.");
         remote.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
