@@ -37,6 +37,15 @@ public sealed class FirstStepsSpecs(FreshNodesFixture fixture) : IClassFixture<F
     }
 
     [Fact]
+    public async Task Status_of_one_node_with_one_worker_should_say_so_in_the_singular()
+    {
+        var run = await CliRun.InvokeAsync("status", "--cluster", fixture.Seed.Api.ToString());
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        Assert.Contains("\n1 member, 1 worker, 0 busy; leader ", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cluster_given_as_host_and_port_should_be_taken_as_http()
     {
         var run = await CliRun.InvokeAsync("status", "--json", "--cluster", $"127.0.0.1:{fixture.Seed.Api.Port}");

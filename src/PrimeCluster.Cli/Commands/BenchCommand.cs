@@ -71,7 +71,7 @@ public static class BenchCommand
 
     private static async Task<ResultReport> BestAsync(ulong til, int runs, Func<JobSpec, Task<ResultReport>> run, CliContext context)
     {
-        await context.Error.WriteLineAsync($"bench: [1, {til}], {runs} runs").ConfigureAwait(false);
+        await context.Error.WriteLineAsync($"bench: [1, {til}], {Format.Count(runs, "run")}").ConfigureAwait(false);
         var spec = new JobSpec(new NumberRange(1, til));
         ResultReport? best = null;
         for (var i = 0; i < runs; i++)

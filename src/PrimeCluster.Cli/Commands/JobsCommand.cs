@@ -44,7 +44,7 @@ public static class JobsCommand
 
             if (more)
             {
-                await context.Error.WriteLineAsync($"primecluster: the newest {jobs.Count} jobs; older ones with --limit N or --all.").ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"primecluster: the newest {Format.Count(jobs.Count, "job")}; older ones with --limit N or --all.").ConfigureAwait(false);
             }
 
             if (parse.GetValue(remote.Json))

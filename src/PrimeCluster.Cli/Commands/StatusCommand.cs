@@ -42,7 +42,7 @@ public static class StatusCommand
 
             table.WriteTo(context.Out);
             var totals = cluster.Totals;
-            await context.Out.WriteLineAsync($"{totals.Members} members, {totals.Workers} workers, {totals.Busy} busy; leader {cluster.Leader ?? "none"}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"{Format.Count(totals.Members, "member")}, {Format.Count(totals.Workers, "worker")}, {totals.Busy} busy; leader {cluster.Leader ?? "none"}").ConfigureAwait(false);
             return ExitCodes.Done;
         });
 
