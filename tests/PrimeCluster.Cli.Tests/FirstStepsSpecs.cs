@@ -28,6 +28,19 @@ public sealed class FirstStepsSpecs(FreshNodesFixture fixture) : IClassFixture<F
     }
 
     [Fact]
+    public async Task Jobs_on_a_cluster_without_any_should_say_so_on_stderr_and_keep_stdout_to_the_header()
+    {
+        var table = await CliRun.InvokeAsync("jobs", "--cluster", fixture.Seed.Api.ToString());
+        var json = await CliRun.InvokeAsync("jobs", "--cluster", fixture.Seed.Api.ToString(), "--json");
+
+        Assert.Equal(ExitCodes.Done, table.ExitCode);
+        Assert.Equal(["id", "state", "range", "algorithm", "progress", "batches", "elapsed"], table.Out.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal($"primecluster: no jobs on {fixture.Seed.Api} yet; submit one with: primecluster submit FROM TIL\n", table.Error);
+        Assert.Equal(ExitCodes.Done, json.ExitCode);
+        Assert.Equal("[]", json.Out.Trim());
+    }
+
+    [Fact]
     public async Task Cluster_given_before_the_command_should_be_taken()
     {
         var run = await CliRun.InvokeAsync("--cluster", fixture.Seed.Api.ToString(), "status", "--json");

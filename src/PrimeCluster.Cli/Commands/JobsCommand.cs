@@ -42,6 +42,12 @@ public static class JobsCommand
             }
             while (more && jobs.Count < wanted);
 
+            // The table keeps its header, so that scripts that skip it read no jobs the same way.
+            if (jobs.Count == 0)
+            {
+                await context.Error.WriteLineAsync($"primecluster: no jobs on {client.Url} yet; submit one with: primecluster submit FROM TIL").ConfigureAwait(false);
+            }
+
             if (more)
             {
                 await context.Error.WriteLineAsync($"primecluster: the newest {Format.Count(jobs.Count, "job")}; older ones with --limit N or --all.").ConfigureAwait(false);
