@@ -20,6 +20,19 @@ public sealed class RunCommandSpecs
     }
 
     [Theory]
+    [InlineData("primecluster: --batches 1000: [1, 100] holds only 100 numbers, so the job has 100 batches.", 100, "run", "1", "100", "-b", "1000", "--json")]
+    [InlineData("primecluster: --batches 6: --split starmap cuts [1, 10] into equal widths, so the job has 5 batches.", 5, "run", "1", "10", "--split", "starmap", "-b", "6", "--json")]
+    [InlineData("", 10, "run", "1", "100", "-b", "10", "--json")]
+    public async Task Batches_the_range_cannot_have_should_be_said_in_one_line_on_stderr(string said, long batches, params string[] args)
+    {
+        var run = await CliRun.InvokeAsync(args);
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        Assert.Equal(said, run.Error.TrimEnd('\n'));
+        Assert.Equal(batches, JsonDocument.Parse(run.Out).RootElement.GetProperty("batches").GetInt64());
+    }
+
+    [Theory]
     [InlineData("trial", "balanced")]
     [InlineData("sieve", "starmap")]
     public async Task Run_should_print_one_json_object_with_exact_integers(string algorithm, string split)

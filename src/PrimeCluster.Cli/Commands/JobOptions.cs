@@ -62,6 +62,19 @@ public sealed class JobOptions
         return new JobSpec(range, algorithm, split, batches);
     }
 
+    /// <summary>One line on <paramref name="error"/> when the job cannot have the number of batches --batches asked for.</summary>
+    public static async Task NoteBatchesAsync(JobSpec spec, TextWriter error)
+    {
+        if (spec.Batches is not { } asked || spec.Plan(workers: 1).Count is var planned && planned == asked)
+        {
+            return;
+        }
+
+        var range = $"[{spec.Range.From}, {spec.Range.Til}]";
+        var why = (ulong)asked > spec.Range.Width ? $"{range} holds only {Format.Count((long)spec.Range.Width, "number")}" : $"--split starmap cuts {range} into equal widths";
+        await error.WriteLineAsync($"primecluster: --batches {asked}: {why}, so the job has {Format.Count(planned, "batch", "batches")}.").ConfigureAwait(false);
+    }
+
     /// <summary>
     /// A required number, read as the parser meets it: a bad one is reported before an argument missing after it
     /// (<c>run 1,000,000</c> is about the commas, not the missing TIL).

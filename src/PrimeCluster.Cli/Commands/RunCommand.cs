@@ -35,6 +35,7 @@ public static class RunCommand
             }
 
             var spec = job.Read(parse);
+            await JobOptions.NoteBatchesAsync(spec, context.Error).ConfigureAwait(false);
             var workersText = parse.GetValue(workers);
             var workerCount = workersText is null ? Environment.ProcessorCount : (int)InputParser.Count("--workers", workersText, MaxWorkers);
             if (!await CostGuard.ConfirmAsync(spec, workerCount * CostModel.TrialChecksPerSecond, parse.GetValue(yes), context).ConfigureAwait(false))

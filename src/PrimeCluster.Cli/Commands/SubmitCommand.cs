@@ -25,6 +25,7 @@ public static class SubmitCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var spec = job.Read(parse);
+            await JobOptions.NoteBatchesAsync(spec, context.Error).ConfigureAwait(false);
             var json = parse.GetValue(remote.Json);
             using var client = remote.Connect(parse, context);
             var request = new JobRequest(spec.Range.From, spec.Range.Til, Names.Of(spec.Algorithm), Names.Of(spec.Split), spec.Batches, AcceptCost: parse.GetValue(yes));
