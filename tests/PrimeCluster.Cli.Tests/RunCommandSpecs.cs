@@ -14,9 +14,22 @@ public sealed class RunCommandSpecs
         var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.StartsWith("range", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("  checks/s", lines[0], StringComparison.Ordinal);
         Assert.Equal(["10-20", "trial"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[..2]);
         Assert.Contains(" 4 ", lines[1], StringComparison.Ordinal);
         Assert.Contains(" 60 ", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_of_the_sieve_should_show_numbers_per_second_not_checks()
+    {
+        var run = await CliRun.InvokeAsync("run", "1", "1000000", "--algorithm", "sieve");
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith("  numbers/s", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("checks/s", run.Out, StringComparison.Ordinal);
+        Assert.Matches(@"\s\d+(\.\d+)?[KMGTPE]?$", lines[1]);
     }
 
     [Theory]
