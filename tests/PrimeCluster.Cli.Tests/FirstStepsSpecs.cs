@@ -83,16 +83,7 @@ public sealed class FreshNodesFixture : IDisposable
             ["WORKERS"] = "1",
             ["CLUSTER_SEEDS"] = "akka.tcp://primecluster@127.0.0.1:1",
         });
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (!SeedHasItsWorker() || !Answers(Worker))
-        {
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The nodes did not come up within a minute:\n{Seed.Output}\n{Worker.Output}");
-            }
-
-            Thread.Sleep(100);
-        }
+        NodeWait.Until(() => NodeWait.HasWorkers(Seed, 1) && NodeWait.Answers(Worker), Seed, Worker);
     }
 
     public NodeProcess Seed { get; }
@@ -103,32 +94,5 @@ public sealed class FreshNodesFixture : IDisposable
     {
         Worker.Dispose();
         Seed.Dispose();
-    }
-
-    private bool SeedHasItsWorker()
-    {
-        try
-        {
-            using var cluster = JsonDocument.Parse(Seed.Http.GetStringAsync("/cluster").GetAwaiter().GetResult());
-            return cluster.RootElement.GetProperty("totals").GetProperty("workers").GetInt32() == 1;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Any answer of /healthz: a worker that never joins answers 503.</summary>
-    private static bool Answers(NodeProcess node)
-    {
-        try
-        {
-            using var response = node.Http.GetAsync("/healthz").GetAwaiter().GetResult();
-            return true;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
     }
 }

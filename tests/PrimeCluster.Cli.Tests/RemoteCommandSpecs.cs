@@ -176,34 +176,12 @@ public sealed class NodeFixture : IDisposable
     {
         Node = NodeProcess.Start(new Dictionary<string, string> { ["WORKERS"] = "2", ["API_TOKEN"] = Token });
         Node.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (!IsUp())
-        {
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The node did not come up within a minute:\n{Node.Output}");
-            }
-
-            Thread.Sleep(100);
-        }
+        NodeWait.Until(() => NodeWait.HasWorkers(Node, 2), Node);
     }
 
     public NodeProcess Node { get; }
 
     public void Dispose() => Node.Dispose();
-
-    private bool IsUp()
-    {
-        try
-        {
-            using var cluster = JsonDocument.Parse(Node.Http.GetStringAsync("/cluster").GetAwaiter().GetResult());
-            return cluster.RootElement.GetProperty("totals").GetProperty("workers").GetInt32() == 2;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
 }
 
 public sealed class UnreachableClusterSpecs
