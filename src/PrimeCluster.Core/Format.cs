@@ -8,6 +8,10 @@ public static class Format
     public static string Integer<T>(T value)
         where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
 
+    /// <summary>A count and its noun, singular for one: 1 worker, 2 workers; 1 batch, 3 batches with <paramref name="many"/>.</summary>
+    public static string Count(long count, string one, string? many = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many ?? one + "s")}");
+
     public static string Milliseconds(TimeSpan elapsed) => elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture);
 
     /// <summary>A rate with a metric suffix, as the article writes them: 485M, 2.8G.</summary>

@@ -82,6 +82,10 @@ public static class NodeHost
             app.MapJobApi();
             app.MapClusterApi();
         }
+        else
+        {
+            app.MapNotASeed();
+        }
 
         app.Logger.LogInformation(
             "PrimeCluster node with roles {Roles}; cluster transport {Protocol}{Tls}; API on {Url}",

@@ -111,7 +111,7 @@ public sealed class RemoteCommandSpecs(NodeFixture fixture) : IClassFixture<Node
         Assert.Contains($"127.0.0.1:{fixture.Node.ClusterPort}", table.Out, StringComparison.Ordinal);
         Assert.Contains("seed,worker", table.Out, StringComparison.Ordinal);
         Assert.Matches(@"busy\s+mismatches\n.*\s2\s+\d+\s+0\n", table.Out);
-        Assert.Contains("1 members, 2 workers", table.Out, StringComparison.Ordinal);
+        Assert.Contains("1 member, 2 workers, ", table.Out, StringComparison.Ordinal);
         Assert.Equal(2, JsonDocument.Parse(json.Out).RootElement.GetProperty("totals").GetProperty("workers").GetInt32());
     }
 
@@ -121,6 +121,7 @@ public sealed class RemoteCommandSpecs(NodeFixture fixture) : IClassFixture<Node
         var run = await CliRun.InvokeAsync(_environment, "bench", "--repeat", "1", "--json");
 
         Assert.Equal(ExitCodes.Done, run.ExitCode);
+        Assert.Contains("bench: [1, 1000], 1 run\n", run.Error, StringComparison.Ordinal);
         var rows = JsonDocument.Parse(run.Out).RootElement.EnumerateArray().ToList();
         Assert.Equal([1_000UL, 10_000, 25_000, 50_000, 75_000, 100_000], rows.Select(r => r.GetProperty("til").GetUInt64()));
         Assert.All(rows, r => Assert.Equal(
@@ -175,34 +176,12 @@ public sealed class NodeFixture : IDisposable
     {
         Node = NodeProcess.Start(new Dictionary<string, string> { ["WORKERS"] = "2", ["API_TOKEN"] = Token });
         Node.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (!IsUp())
-        {
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The node did not come up within a minute:\n{Node.Output}");
-            }
-
-            Thread.Sleep(100);
-        }
+        NodeWait.Until(() => NodeWait.HasWorkers(Node, 2), Node);
     }
 
     public NodeProcess Node { get; }
 
     public void Dispose() => Node.Dispose();
-
-    private bool IsUp()
-    {
-        try
-        {
-            using var cluster = JsonDocument.Parse(Node.Http.GetStringAsync("/cluster").GetAwaiter().GetResult());
-            return cluster.RootElement.GetProperty("totals").GetProperty("workers").GetInt32() == 2;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
 }
 
 public sealed class UnreachableClusterSpecs
@@ -221,6 +200,7 @@ public sealed class UnreachableClusterSpecs
     [Theory]
     [InlineData("ftp://host/")]
     [InlineData("not a url")]
+    [InlineData("host:port")]
     public async Task A_bad_cluster_url_should_exit_2(string url)
     {
         var run = await CliRun.InvokeAsync(new Dictionary<string, string>(), "jobs", "--cluster", url);

@@ -14,9 +14,35 @@ public sealed class RunCommandSpecs
         var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.StartsWith("range", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("  checks/s", lines[0], StringComparison.Ordinal);
         Assert.Equal(["10-20", "trial"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[..2]);
         Assert.Contains(" 4 ", lines[1], StringComparison.Ordinal);
         Assert.Contains(" 60 ", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_of_the_sieve_should_show_numbers_per_second_not_checks()
+    {
+        var run = await CliRun.InvokeAsync("run", "1", "1000000", "--algorithm", "sieve");
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith("  numbers/s", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("checks/s", run.Out, StringComparison.Ordinal);
+        Assert.Matches(@"\s\d+(\.\d+)?[KMGTPE]?$", lines[1]);
+    }
+
+    [Theory]
+    [InlineData("primecluster: --batches 1000: [1, 100] holds only 100 numbers, so the job has 100 batches.", 100, "run", "1", "100", "-b", "1000", "--json")]
+    [InlineData("primecluster: --batches 6: --split starmap cuts [1, 10] into equal widths, so the job has 5 batches.", 5, "run", "1", "10", "--split", "starmap", "-b", "6", "--json")]
+    [InlineData("", 10, "run", "1", "100", "-b", "10", "--json")]
+    public async Task Batches_the_range_cannot_have_should_be_said_in_one_line_on_stderr(string said, long batches, params string[] args)
+    {
+        var run = await CliRun.InvokeAsync(args);
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        Assert.Equal(said, run.Error.TrimEnd('\n'));
+        Assert.Equal(batches, JsonDocument.Parse(run.Out).RootElement.GetProperty("batches").GetInt64());
     }
 
     [Theory]
@@ -53,13 +79,32 @@ public sealed class RunCommandSpecs
     }
 
     [Theory]
+    [InlineData("run <FROM> <TIL> [options]", "run")]
+    [InlineData("submit <FROM> <TIL> [options]", "submit")]
+    [InlineData("watch <ID> [options]", "watch")]
+    [InlineData("cancel <ID> [options]", "cancel")]
+    public async Task Usage_should_show_the_required_arguments_as_required(string usage, string command)
+    {
+        var help = await CliRun.InvokeAsync(command, "--help");
+
+        Assert.Equal(ExitCodes.Done, help.ExitCode);
+        Assert.Contains($" {usage}\n", help.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("[<", help.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("FROM", "run", "abc", "10")]
     [InlineData("FROM", "run", "-5", "10")]
     [InlineData("FROM", "run", "1.5", "10")]
     [InlineData("TIL", "run", "0", "18446744073709551616")]
     [InlineData("FROM (10) must not exceed TIL (5)", "run", "10", "5")]
-    [InlineData("TIL", "run", "5")]
-    [InlineData("FROM", "run")]
+    [InlineData("TIL is required: primecluster run FROM TIL.", "run", "5")]
+    [InlineData("FROM is required: primecluster run FROM TIL.", "run")]
+    [InlineData("FROM must be written without separators: 1000000, not '1,000,000'.", "run", "1,000,000")]
+    [InlineData("TIL must be written without separators: 2000000, not '2_000_000'.", "submit", "1", "2_000_000")]
+    [InlineData("--batches must be written without separators: 1000, not '1,000'.", "run", "0", "10", "-b", "1,000")]
+    [InlineData("FROM must be a whole number", "run", "1,00", "10")]
+    [InlineData("ID is required: primecluster watch ID.", "watch")]
     [InlineData("--algorithm", "run", "0", "10", "--algorithm", "fast")]
     [InlineData("--split", "run", "0", "10", "--split", "random")]
     [InlineData("--batches", "run", "0", "10", "--batches", "0")]
@@ -68,6 +113,7 @@ public sealed class RunCommandSpecs
     [InlineData("--frobnicate", "run", "0", "10", "--frobnicate")]
     [InlineData("'11'", "run", "0", "10", "11")]
     [InlineData("'fly'", "fly")]
+    [InlineData("--cluster is for commands that talk to a cluster", "--cluster", "http://127.0.0.1:9", "run", "1", "10")]
     public async Task Bad_input_should_exit_2_with_one_line_naming_the_argument_and_nothing_on_stdout(string named, params string[] args)
     {
         var run = await CliRun.InvokeAsync(args);

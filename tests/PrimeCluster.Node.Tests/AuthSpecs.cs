@@ -31,11 +31,25 @@ public sealed class AuthSpecs
     }
 
     [Fact]
-    public async Task A_worker_only_node_should_serve_health_but_no_job_api()
+    public async Task A_worker_only_node_should_serve_health_and_answer_the_job_api_421_saying_it_is_no_seed()
     {
         await using var node = await NodeUnderTest.StartAsync(roles: "worker", workers: 1);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await node.Http.GetAsync("/healthz")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await node.Http.GetAsync("/jobs")).StatusCode);
+        foreach (var (method, path) in new[] { ("GET", "/jobs"), ("POST", "/jobs"), ("GET", "/jobs/abc123"), ("DELETE", "/jobs/abc123"), ("GET", "/jobs/abc123/events"), ("GET", "/cluster") })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path);
+            if (method == "POST")
+            {
+                request.Content = new StringContent("""{"from": 1, "til": 10}""", System.Text.Encoding.UTF8, "application/json");
+            }
+
+            using var response = await node.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.MisdirectedRequest, response.StatusCode);
+            using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Contains("no seed role", body.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await node.Http.GetAsync("/favicon.ico")).StatusCode);
     }
 }

@@ -13,6 +13,9 @@ namespace PrimeCluster.Cli.Client;
 /// <summary>The job API of a running cluster, over HTTP.</summary>
 public sealed class ClusterClient : IDisposable
 {
+    /// <summary>The field of a seed's 404 for a job it does not know.</summary>
+    private const string UnknownJobField = "id";
+
     private readonly HttpClient _http;
     private readonly string? _authorityFile;
     private string? _certificateRefusal;
@@ -129,12 +132,13 @@ public sealed class ClusterClient : IDisposable
         where T : class
     {
         using var response = await SendRawAsync(method, path, null, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        if (!response.IsSuccessStatusCode)
         {
-            return null;
+            // Only a seed's own 404, naming the id, says the job is unknown; a 404 of any other server is a refusal.
+            var refusal = await RefusalAsync(response, cancellationToken).ConfigureAwait(false);
+            return refusal is { Status: HttpStatusCode.NotFound, Error.Field: UnknownJobField } ? null : throw refusal;
         }
 
-        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         return await ReadAsync<T>(response, cancellationToken).ConfigureAwait(false);
     }
 
@@ -184,11 +188,14 @@ public sealed class ClusterClient : IDisposable
 
     private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        if (response.IsSuccessStatusCode)
+        if (!response.IsSuccessStatusCode)
         {
-            return;
+            throw await RefusalAsync(response, cancellationToken).ConfigureAwait(false);
         }
+    }
 
+    private async Task<ClusterRefusedException> RefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         ErrorResource? error = null;
         try
         {
@@ -198,7 +205,7 @@ public sealed class ClusterClient : IDisposable
         {
         }
 
-        throw new ClusterRefusedException(Url, response.StatusCode, error);
+        return new ClusterRefusedException(Url, response.StatusCode, error);
     }
 }
 
@@ -222,9 +229,9 @@ public sealed class ClusterCertificateException(Uri url, string reason, bool unt
     public bool Untrusted { get; } = untrusted;
 }
 
-/// <summary>The cluster answered, with an error.</summary>
+/// <summary>The cluster answered, with an error: the API's own (<see cref="Error"/>), or only a status.</summary>
 public sealed class ClusterRefusedException(Uri url, HttpStatusCode status, ErrorResource? error)
-    : Exception(error?.Error ?? $"{url} answered {(int)status} {status}")
+    : Exception(error?.Error ?? $"{(int)status} {status}")
 {
     public Uri Url { get; } = url;
 

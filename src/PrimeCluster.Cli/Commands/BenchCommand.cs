@@ -16,9 +16,8 @@ public static class BenchCommand
 {
     private static readonly ulong[] Tils = [1_000, 10_000, 25_000, 50_000, 75_000, 100_000];
 
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, RemoteOptions remote)
     {
-        var remote = new RemoteOptions();
         var embedded = new Option<bool>("--embedded", "-e") { Description = "Run on a one-node cluster in this process instead of a running cluster." };
         var workers = new Option<string?>("--workers", "-w") { Description = "Workers of the embedded cluster (default one per core).", HelpName = "N" };
         var repeat = new Option<string?>("--repeat", "-r") { Description = "Runs of each range; the fastest is shown (default 3).", HelpName = "N" };
@@ -72,7 +71,7 @@ public static class BenchCommand
 
     private static async Task<ResultReport> BestAsync(ulong til, int runs, Func<JobSpec, Task<ResultReport>> run, CliContext context)
     {
-        await context.Error.WriteLineAsync($"bench: [1, {til}], {runs} runs").ConfigureAwait(false);
+        await context.Error.WriteLineAsync($"bench: [1, {til}], {Format.Count(runs, "run")}").ConfigureAwait(false);
         var spec = new JobSpec(new NumberRange(1, til));
         ResultReport? best = null;
         for (var i = 0; i < runs; i++)

@@ -7,16 +7,15 @@ namespace PrimeCluster.Cli.Commands;
 /// <summary><c>primecluster cancel ID</c>: stops a job; its workers drop its batches.</summary>
 public static class CancelCommand
 {
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, RemoteOptions remote)
     {
         var id = new JobIdArgument();
-        var remote = new RemoteOptions();
         var command = new Command("cancel", "Cancel a job.");
         command.Arguments.Add(id.Id);
         remote.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var jobId = id.Read(parse, "cancel");
+            var jobId = id.Read(parse);
             using var client = remote.Connect(parse, context);
             var before = await client.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw JobIdArgument.Unknown(jobId, client);
             var job = await client.CancelAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw JobIdArgument.Unknown(jobId, client);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Net;
 using PrimeCluster.Cli.Client;
 using PrimeCluster.Cli.Input;
@@ -11,13 +12,15 @@ public static class CliApp
     public static RootCommand CreateRoot(CliContext context)
     {
         var root = new RootCommand("PrimeCluster: counts primes, and the checks trial division makes, exactly for any 64-bit range, on every core and every node.");
-        root.Subcommands.Add(RunCommand.Create(context));
-        root.Subcommands.Add(SubmitCommand.Create(context));
-        root.Subcommands.Add(WatchCommand.Create(context));
-        root.Subcommands.Add(JobsCommand.Create(context));
-        root.Subcommands.Add(CancelCommand.Create(context));
-        root.Subcommands.Add(StatusCommand.Create(context));
-        root.Subcommands.Add(BenchCommand.Create(context));
+        var remote = new RemoteOptions();
+        remote.AddGlobalTo(root);
+        root.Subcommands.Add(RunCommand.Create(context, remote));
+        root.Subcommands.Add(SubmitCommand.Create(context, remote));
+        root.Subcommands.Add(WatchCommand.Create(context, remote));
+        root.Subcommands.Add(JobsCommand.Create(context, remote));
+        root.Subcommands.Add(CancelCommand.Create(context, remote));
+        root.Subcommands.Add(StatusCommand.Create(context, remote));
+        root.Subcommands.Add(BenchCommand.Create(context, remote));
         return root;
     }
 
@@ -26,11 +29,7 @@ public static class CliApp
         var parse = CreateRoot(context).Parse(args);
         if (parse.Errors.Count > 0)
         {
-            var command = parse.CommandResult.Command;
-            var helpHint = command is RootCommand ? "primecluster --help" : $"primecluster {command.Name} --help";
-            // An unknown word says more than the missing command it displaced.
-            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            await context.Error.WriteLineAsync($"primecluster: {error.Message} See '{helpHint}'.").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"primecluster: {ParseErrorLine(parse)}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -72,10 +71,39 @@ public static class CliApp
             await context.Error.WriteLineAsync($"primecluster: {(e.Error?.Field is { } field ? $"{field}: " : string.Empty)}{e.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
-        catch (ClusterRefusedException e)
+        catch (ClusterRefusedException e) when (e.Status == HttpStatusCode.MisdirectedRequest && e.Error is not null)
         {
-            await context.Error.WriteLineAsync($"primecluster: {e.Url} answered {(int)e.Status}: {e.Message}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"primecluster: {e.Url} is a worker node's API, which serves no jobs; point --cluster (or ${RemoteOptions.UrlVariable}) at a seed's API.").ConfigureAwait(false);
             return ExitCodes.Failed;
         }
+        catch (ClusterRefusedException e) when (e.Status == HttpStatusCode.NotFound && e.Error is null)
+        {
+            await context.Error.WriteLineAsync($"primecluster: {e.Url} answered 404: no PrimeCluster job API there; point --cluster (or ${RemoteOptions.UrlVariable}) at a seed's API.").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+        catch (ClusterRefusedException e)
+        {
+            var said = e.Error is null ? string.Empty : $": {e.Error.Error}";
+            await context.Error.WriteLineAsync($"primecluster: {e.Url} answered {(int)e.Status} {e.Status}{said}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+    }
+
+    /// <summary>The one parse error worth telling, in the words of the argument it is about.</summary>
+    private static string ParseErrorLine(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        var name = command is RootCommand ? "primecluster" : $"primecluster {command.Name}";
+
+        // An unknown word says more than the missing command or argument it displaced.
+        var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+        return error.SymbolResult switch
+        {
+            ArgumentResult { Tokens.Count: 0 } missing => $"{missing.Argument.Name} is required: {name} {string.Join(' ', command.Arguments.Select(a => a.Name))}.",
+
+            // The arguments' own parsers name the argument and say what is wrong with it.
+            ArgumentResult => error.Message,
+            _ => $"{error.Message} See '{name} --help'.",
+        };
     }
 }

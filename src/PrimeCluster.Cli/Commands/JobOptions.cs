@@ -9,9 +9,9 @@ namespace PrimeCluster.Cli.Commands;
 /// <summary>The arguments and options every job-submitting command shares: FROM TIL, how to count and how to split.</summary>
 public sealed class JobOptions
 {
-    public Argument<string?> From { get; } = new("FROM") { Description = "First number of the range (0 to 2^64-1).", Arity = ArgumentArity.ZeroOrOne };
+    public Argument<ulong> From { get; } = NumberArgument("FROM", "First number of the range (0 to 2^64-1).");
 
-    public Argument<string?> Til { get; } = new("TIL") { Description = "Last number of the range, inclusive.", Arity = ArgumentArity.ZeroOrOne };
+    public Argument<ulong> Til { get; } = NumberArgument("TIL", "Last number of the range, inclusive.");
 
     public Option<string> Algorithm { get; } = new("--algorithm", "-a")
     {
@@ -52,15 +52,47 @@ public sealed class JobOptions
     }
 
     /// <summary>The job the user asked for; throws <see cref="UsageException"/> naming the first bad argument.</summary>
-    public JobSpec Read(ParseResult parse, string commandName)
+    public JobSpec Read(ParseResult parse)
     {
-        var from = parse.GetValue(From) ?? throw new UsageException($"FROM is required: primecluster {commandName} FROM TIL.");
-        var til = parse.GetValue(Til) ?? throw new UsageException($"TIL is required: primecluster {commandName} FROM TIL.");
-        var range = InputParser.Range(from, til);
+        var range = InputParser.Range(parse.GetValue(From), parse.GetValue(Til));
         var algorithm = InputParser.Algorithm(parse.GetValue(Algorithm)!);
         var split = InputParser.Split(parse.GetValue(Split)!);
         var batchesText = parse.GetValue(Batches);
         long? batches = batchesText is null ? null : InputParser.Count("--batches", batchesText, PlanOptions.MaxBatches);
         return new JobSpec(range, algorithm, split, batches);
     }
+
+    /// <summary>One line on <paramref name="error"/> when the job cannot have the number of batches --batches asked for.</summary>
+    public static async Task NoteBatchesAsync(JobSpec spec, TextWriter error)
+    {
+        if (spec.Batches is not { } asked || spec.Plan(workers: 1).Count is var planned && planned == asked)
+        {
+            return;
+        }
+
+        var range = $"[{spec.Range.From}, {spec.Range.Til}]";
+        var why = (ulong)asked > spec.Range.Width ? $"{range} holds only {Format.Count((long)spec.Range.Width, "number")}" : $"--split starmap cuts {range} into equal widths";
+        await error.WriteLineAsync($"primecluster: --batches {asked}: {why}, so the job has {Format.Count(planned, "batch", "batches")}.").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A required number, read as the parser meets it: a bad one is reported before an argument missing after it
+    /// (<c>run 1,000,000</c> is about the commas, not the missing TIL).
+    /// </summary>
+    private static Argument<ulong> NumberArgument(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            try
+            {
+                return result.Tokens is [var token] ? InputParser.Number(name, token.Value) : 0;
+            }
+            catch (UsageException e)
+            {
+                result.AddError(e.Message);
+                return 0;
+            }
+        },
+    };
 }

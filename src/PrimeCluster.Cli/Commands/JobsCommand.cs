@@ -16,9 +16,8 @@ public static class JobsCommand
     /// <summary>Jobs asked for in one request when listing them all.</summary>
     private const int Page = 500;
 
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, RemoteOptions remote)
     {
-        var remote = new RemoteOptions();
         var limit = new Option<string?>("--limit", "-n") { Description = $"Show the newest N jobs (default {DefaultLimit}).", HelpName = "N" };
         var all = new Option<bool>("--all") { Description = "Show every job the cluster remembers." };
         var command = new Command("jobs", "List the cluster's jobs, newest first.");
@@ -43,9 +42,15 @@ public static class JobsCommand
             }
             while (more && jobs.Count < wanted);
 
+            // The table keeps its header, so that scripts that skip it read no jobs the same way.
+            if (jobs.Count == 0)
+            {
+                await context.Error.WriteLineAsync($"primecluster: no jobs on {client.Url} yet; submit one with: primecluster submit FROM TIL").ConfigureAwait(false);
+            }
+
             if (more)
             {
-                await context.Error.WriteLineAsync($"primecluster: the newest {jobs.Count} jobs; older ones with --limit N or --all.").ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"primecluster: the newest {Format.Count(jobs.Count, "job")}; older ones with --limit N or --all.").ConfigureAwait(false);
             }
 
             if (parse.GetValue(remote.Json))

@@ -7,7 +7,10 @@ using PrimeCluster.Cli.Input;
 
 namespace PrimeCluster.Cli.Commands;
 
-/// <summary>What every command that talks to a running cluster takes: where the cluster is, and --json.</summary>
+/// <summary>
+/// What every command that talks to a running cluster takes: where the cluster is, and --json. One instance serves
+/// every command, and the root takes --cluster and --ca too, so that they may come before the command.
+/// </summary>
 public sealed class RemoteOptions
 {
     public const string UrlVariable = "PRIMECLUSTER_URL";
@@ -17,7 +20,7 @@ public sealed class RemoteOptions
 
     public Option<string?> Cluster { get; } = new("--cluster", "-c")
     {
-        Description = $"URL of a seed's job API (default ${UrlVariable}, else {DefaultUrl}); ${TokenVariable} is sent as a bearer token.",
+        Description = $"URL of a seed's job API, or HOST:PORT for http (default ${UrlVariable}, else {DefaultUrl}); ${TokenVariable} is sent as a bearer token.",
         HelpName = "URL",
     };
 
@@ -36,12 +39,26 @@ public sealed class RemoteOptions
         command.Options.Add(Json);
     }
 
+    /// <summary>--cluster and --ca before the command: <c>primecluster --cluster URL status</c>.</summary>
+    public void AddGlobalTo(RootCommand root)
+    {
+        root.Options.Add(Cluster);
+        root.Options.Add(Ca);
+    }
+
+    /// <summary>The first of --cluster and --ca given, for a command that talks to no cluster to refuse.</summary>
+    public string? GivenFor(ParseResult parse) =>
+        new Option[] { Cluster, Ca }.FirstOrDefault(option => parse.GetResult(option) is not null)?.Name;
+
     public ClusterClient Connect(ParseResult parse, CliContext context)
     {
         var text = parse.GetValue(Cluster) ?? context.Environment(UrlVariable) ?? DefaultUrl;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+
+        // HOST:PORT, as a seed's address is often written, is http.
+        var withScheme = text.Contains("://", StringComparison.Ordinal) ? text : $"http://{text}";
+        if (!Uri.TryCreate(withScheme, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            throw new UsageException($"--cluster must be an http:// or https:// URL, not '{text}'.");
+            throw new UsageException($"--cluster must be an http:// or https:// URL, or HOST:PORT, not '{text}'.");
         }
 
         var caFile = parse.GetValue(Ca) ?? context.Environment(CaVariable);

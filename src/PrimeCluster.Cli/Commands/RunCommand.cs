@@ -13,7 +13,7 @@ public static class RunCommand
 {
     public const int MaxWorkers = 1024;
 
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, RemoteOptions remote)
     {
         var job = new JobOptions();
         var workers = new Option<string?>("--workers", "-w")
@@ -29,7 +29,13 @@ public static class RunCommand
         command.Options.Add(yes);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var spec = job.Read(parse, "run");
+            if (remote.GivenFor(parse) is { } option)
+            {
+                throw new UsageException($"{option} is for commands that talk to a cluster; run counts on this machine (submit sends the job to a cluster).");
+            }
+
+            var spec = job.Read(parse);
+            await JobOptions.NoteBatchesAsync(spec, context.Error).ConfigureAwait(false);
             var workersText = parse.GetValue(workers);
             var workerCount = workersText is null ? Environment.ProcessorCount : (int)InputParser.Count("--workers", workersText, MaxWorkers);
             if (!await CostGuard.ConfirmAsync(spec, workerCount * CostModel.TrialChecksPerSecond, parse.GetValue(yes), context).ConfigureAwait(false))

@@ -12,9 +12,8 @@ namespace PrimeCluster.Cli.Commands;
 /// </summary>
 public static class StatusCommand
 {
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, RemoteOptions remote)
     {
-        var remote = new RemoteOptions();
         var command = new Command("status", "Show the cluster's members, their workers, how many are busy, and the wrong tallies each has reported.");
         remote.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -43,7 +42,7 @@ public static class StatusCommand
 
             table.WriteTo(context.Out);
             var totals = cluster.Totals;
-            await context.Out.WriteLineAsync($"{totals.Members} members, {totals.Workers} workers, {totals.Busy} busy; leader {cluster.Leader ?? "none"}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"{Format.Count(totals.Members, "member")}, {Format.Count(totals.Workers, "worker")}, {totals.Busy} busy; leader {cluster.Leader ?? "none"}").ConfigureAwait(false);
             return ExitCodes.Done;
         });
 

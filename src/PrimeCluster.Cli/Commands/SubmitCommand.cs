@@ -12,10 +12,9 @@ public static class SubmitCommand
     /// <summary>The field a cluster names when it refuses a job for its cost.</summary>
     private const string CostField = "accept_cost";
 
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, RemoteOptions remote)
     {
         var job = new JobOptions();
-        var remote = new RemoteOptions();
         var detach = new Option<bool>("--detach", "-d") { Description = "Print the job's id and return at once; the job keeps running." };
         var yes = new Option<bool>("--yes", "-y") { Description = "Run a trial job estimated to take over an hour without asking." };
         var command = new Command("submit", "Submit a job to a running cluster and follow it to its result.");
@@ -25,7 +24,8 @@ public static class SubmitCommand
         command.Options.Add(yes);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var spec = job.Read(parse, "submit");
+            var spec = job.Read(parse);
+            await JobOptions.NoteBatchesAsync(spec, context.Error).ConfigureAwait(false);
             var json = parse.GetValue(remote.Json);
             using var client = remote.Connect(parse, context);
             var request = new JobRequest(spec.Range.From, spec.Range.Til, Names.Of(spec.Algorithm), Names.Of(spec.Split), spec.Batches, AcceptCost: parse.GetValue(yes));

@@ -6,16 +6,15 @@ namespace PrimeCluster.Cli.Commands;
 /// <summary><c>primecluster watch ID</c>: follows a running job to its result, or prints a finished one's.</summary>
 public static class WatchCommand
 {
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, RemoteOptions remote)
     {
         var id = new JobIdArgument();
-        var remote = new RemoteOptions();
         var command = new Command("watch", "Follow a job to its result; a finished job's result is printed at once.");
         command.Arguments.Add(id.Id);
         remote.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var jobId = id.Read(parse, "watch");
+            var jobId = id.Read(parse);
             using var client = remote.Connect(parse, context);
             var view = (ProgressView?)null;
             try

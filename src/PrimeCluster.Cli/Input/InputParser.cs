@@ -1,16 +1,18 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text.RegularExpressions;
 using PrimeCluster.Core;
 
 namespace PrimeCluster.Cli.Input;
 
 /// <summary>Turns command-line text into values, with a message naming the argument for anything it refuses.</summary>
-public static class InputParser
+public static partial class InputParser
 {
     /// <summary>A whole number in [0, 2^64 - 1].</summary>
     public static ulong Number(string name, string? text)
     {
         var trimmed = text?.Trim() ?? string.Empty;
+        RefuseSeparators(name, trimmed);
         if (!BigInteger.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
             throw new UsageException($"{name} must be a whole number from 0 to {ulong.MaxValue}, not '{text}'.");
@@ -29,11 +31,9 @@ public static class InputParser
         return (ulong)value;
     }
 
-    /// <summary>An inclusive range from two numbers, FROM not above TIL.</summary>
-    public static NumberRange Range(string? from, string? til)
+    /// <summary>An inclusive range, FROM not above TIL.</summary>
+    public static NumberRange Range(ulong lo, ulong hi)
     {
-        var lo = Number("FROM", from);
-        var hi = Number("TIL", til);
         if (lo > hi)
         {
             throw new UsageException($"FROM ({lo}) must not exceed TIL ({hi}).");
@@ -45,6 +45,7 @@ public static class InputParser
     /// <summary>A positive count no larger than <paramref name="max"/>.</summary>
     public static long Count(string name, string text, long max)
     {
+        RefuseSeparators(name, text.Trim());
         if (!long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
             || value < 1 || value > max)
         {
@@ -53,6 +54,21 @@ public static class InputParser
 
         return value;
     }
+
+    /// <summary>1,000,000 or 1_000_000 (any one separator between groups of three digits) is refused, saying how to write it.</summary>
+    private static void RefuseSeparators(string name, string text)
+    {
+        if (GroupedDigits().IsMatch(text))
+        {
+            throw new UsageException($"{name} must be written without separators: {GroupSeparator().Replace(text, string.Empty)}, not '{text}'.");
+        }
+    }
+
+    [GeneratedRegex(@"^\d{1,3}([,_' ])\d{3}(\1\d{3})*$")]
+    private static partial Regex GroupedDigits();
+
+    [GeneratedRegex(@"[,_' ]")]
+    private static partial Regex GroupSeparator();
 
     public static Algorithm Algorithm(string text) =>
         Names.TryParse(text, out Algorithm algorithm)

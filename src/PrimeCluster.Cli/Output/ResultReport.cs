@@ -18,6 +18,8 @@ public sealed record ResultReport(
     double ElapsedMs,
     double ChecksPerSecond)
 {
+    private const string ChecksUnit = "checks/s";
+
     public static ResultReport Of(JobOutcome outcome) => new(
         outcome.Spec.Range.From,
         outcome.Spec.Range.Til,
@@ -46,6 +48,11 @@ public sealed record ResultReport(
 
     public static void WriteTable(TextWriter writer, IEnumerable<ResultReport> reports)
     {
+        var rows = reports.Select(r => (Report: r, Rate: r.Rate())).ToList();
+
+        // One unit names the column; rows of both algorithms say theirs in each cell.
+        var units = rows.Select(r => r.Rate.Unit).Distinct().ToList();
+        var mixed = units.Count > 1;
         var table = new TextTable(
             TextTable.Left("range"),
             TextTable.Left("algorithm"),
@@ -54,8 +61,8 @@ public sealed record ResultReport(
             TextTable.Right("primes"),
             TextTable.Right("checks"),
             TextTable.Right("ms"),
-            TextTable.Right("checks/s"));
-        foreach (var r in reports)
+            TextTable.Right(mixed ? "rate" : units.FirstOrDefault() ?? ChecksUnit));
+        foreach (var (r, rate) in rows)
         {
             table.AddRow(
                 $"{r.From}-{r.Til}",
@@ -65,11 +72,17 @@ public sealed record ResultReport(
                 Format.Integer(r.PrimeCount),
                 Format.Integer(r.CheckCount),
                 Format.Milliseconds(TimeSpan.FromMilliseconds(r.ElapsedMs)),
-                Format.Rate(r.ChecksPerSecond));
+                mixed ? $"{Format.Rate(rate.PerSecond)} {rate.Unit}" : Format.Rate(rate.PerSecond));
         }
 
         table.WriteTo(writer);
     }
+
+    /// <summary>What the job did per second: checks by trial division; numbers by the sieve, which performs no checks.</summary>
+    private (double PerSecond, string Unit) Rate() =>
+        Algorithm == Names.Of(Core.Algorithm.Sieve)
+            ? (ElapsedMs > 0 ? (double)((UInt128)Til - From + 1) / (ElapsedMs / 1000) : 0, "numbers/s")
+            : (ChecksPerSecond, ChecksUnit);
 
     public void WriteTable(TextWriter writer) => WriteTable(writer, [this]);
 }

@@ -6,7 +6,7 @@ using PrimeCluster.Contracts;
 
 namespace PrimeCluster.Node.Api;
 
-/// <summary>The node's health on every node, and the cluster's members on seeds.</summary>
+/// <summary>The node's health on every node, the cluster's members on seeds, and a pointer to the seeds on other nodes.</summary>
 internal static class ClusterEndpoints
 {
     /// <summary>
@@ -23,6 +23,18 @@ internal static class ClusterEndpoints
             var status = member != MemberStatus.Up ? "starting" : seedReachable ? "up" : "no-seed";
             return ApiResults.Json(new HealthResource(status, Name(member)), status == "up" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
+
+    /// <summary>
+    /// On a node without the seed role, the seeds' routes answer <see cref="ApiResults.NotASeed"/>: a client pointed at
+    /// a worker's URL can say so, where a bare 404 would read as an unknown job.
+    /// </summary>
+    public static void MapNotASeed(this IEndpointRouteBuilder app)
+    {
+        foreach (var pattern in new[] { "/jobs", "/jobs/{**rest}", "/cluster" })
+        {
+            app.Map(pattern, () => ApiResults.NotASeed());
+        }
+    }
 
     public static void MapClusterApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/cluster", async (ActorSystem system, CoordinatorClient client, CancellationToken ct) =>
