@@ -316,6 +316,46 @@ public sealed class CoordinatorSpecs : TestKit
         await AssertDoneExactlyAsync(second, range);
     }
 
+    [Fact]
+    public async Task A_job_should_count_the_workers_that_can_take_its_batches_from_none()
+    {
+        var range = new NumberRange(0, 80_000);
+        var id = await SubmitAsync(new JobSpec(range, Batches: 8));
+        var queued = await GetAsync(id);
+        Assert.Equal(JobState.Queued, queued.State);
+        Assert.Equal(0, queued.Workers);
+
+        // Workers count as they register, lost ones no more, and nor does one excluded for a wrong tally.
+        var liar = CreateTestProbe();
+        var honest = CreateTestProbe();
+        var passing = CreateTestProbe();
+        foreach (var worker in new[] { liar, honest, passing })
+        {
+            _coordinator.Tell(new RequestWork(worker.Ref, 0, 0), worker.Ref);
+        }
+
+        await AwaitWorkersAsync(id, 3);
+        Sys.Stop(passing.Ref);
+        await AwaitWorkersAsync(id, 2);
+        var lie = await RequestAsync(liar, slots: 1);
+        lie!.Job.Tell(new BatchesCompleted(id, lie.Batches.Select(b => new BatchResult(b.Index, new Tally(7, 7))).ToList(), liar.Ref), liar.Ref);
+        await AwaitWorkersAsync(id, 1);
+
+        await ComputeAllAsync(honest);
+        _coordinator.Tell(new AwaitJob(id));
+        Assert.Equal(1, (await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10))).Workers);
+    }
+
+    private async Task<JobView> GetAsync(JobId id)
+    {
+        _coordinator.Tell(new GetJob(id));
+        return await ExpectMsgAsync<JobView>();
+    }
+
+    /// <summary>Until the job shows this many workers; its actor hears of them from the coordinator and reports back.</summary>
+    private Task AwaitWorkersAsync(JobId id, int count) =>
+        AwaitAssertAsync(async () => Assert.Equal(count, (await GetAsync(id)).Workers), TimeSpan.FromSeconds(10));
+
     /// <summary>The job ends done, with the exact tally of its range.</summary>
     private async Task AssertDoneExactlyAsync(JobId id, NumberRange range)
     {

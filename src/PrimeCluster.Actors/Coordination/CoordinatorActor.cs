@@ -200,7 +200,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
                 continue;
             }
 
-            var actor = Context.ActorOf(JobActor.Props(checkpoint, plan, _settings, _verifier), $"job-{view.Id}");
+            // The workers register again as they ask this coordinator for work: until then it knows none.
+            view = view with { Workers = _workers.Count };
+            var actor = Context.ActorOf(JobActor.Props(checkpoint with { View = view }, plan, _settings, _verifier), $"job-{view.Id}");
             Context.Watch(actor);
             _jobs[view.Id] = new JobEntry(actor, view) { Waiting = true };
             _running.Add(view.Id);
@@ -240,7 +242,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             }
         }
 
-        var start = JobCheckpoint.Start(id, submit.Spec, plan, DateTimeOffset.UtcNow);
+        var start = JobCheckpoint.Start(id, submit.Spec, plan, DateTimeOffset.UtcNow, _workers.Count);
         var actor = Context.ActorOf(JobActor.Props(start, plan, _settings, _verifier), $"job-{id}");
         Context.Watch(actor);
         var view = start.View;
@@ -277,6 +279,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         {
             Context.Watch(worker);
             _log.Info("Worker {0} registered ({1} in all)", worker.Path, _workers.Count);
+            TellAvailableWorkers();
         }
     }
 
@@ -339,7 +342,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         entry.Excluded.Clear();
         _running.Remove(id);
         // A finished job is never resumed, so its plan is never cut again.
-        Save(new JobCheckpoint(finished.View, _settings.BatchesPerWorker, _settings.MaxBatchDuration, PlanFingerprint: 0, []));
+        Save(new JobCheckpoint(finished.View, _settings.BatchesPerWorker, _settings.MaxBatchDuration, PlanFingerprint: 0, [], PlanWorkers: 0));
         foreach (var awaiter in entry.Awaiters)
         {
             awaiter.Tell(finished.View);
@@ -375,6 +378,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             }
         }
 
+        TellAvailableWorkers();
+
         var count = _mismatches[node] = _mismatches.GetValueOrDefault(node) + 1;
         if (count < _settings.MismatchesBeforeDown)
         {
@@ -388,6 +393,15 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         {
             _log.Warning("Node {0} has reported {1} wrong tallies: downing it", node, count);
             cluster.Down(node);
+        }
+    }
+
+    /// <summary>Tells each running job how many workers may take its batches: registered, and not excluded from it.</summary>
+    private void TellAvailableWorkers()
+    {
+        foreach (var entry in _running.Select(id => _jobs[id]))
+        {
+            entry.Actor?.Tell(new JobControl.AvailableWorkers(_workers.Count(w => !entry.Excluded.Contains(w))));
         }
     }
 
@@ -418,6 +432,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
                 _jobs[id].Actor?.Tell(new JobControl.WorkerLost(terminated.ActorRef));
             }
 
+            TellAvailableWorkers();
             return;
         }
 

@@ -34,6 +34,9 @@ internal static class JobControl
         }
     }
 
+    /// <summary>How many of the cluster's workers may take the job's batches: registered, and not excluded from it.</summary>
+    public sealed record AvailableWorkers(int Count) : INoSerializationVerificationNeeded;
+
     /// <summary>Progress, as a checkpoint the coordinator keeps where another seed can resume from it.</summary>
     public sealed record Updated(JobCheckpoint Checkpoint) : INoSerializationVerificationNeeded;
 

@@ -4,6 +4,8 @@ using PrimeCluster.Core.Execution;
 namespace PrimeCluster.Actors.Messages;
 
 /// <summary>Everything known about a job at one moment: what was asked, how far it got, and its result once done.</summary>
+/// <param name="Workers">The cluster's workers that may take the job's batches (registered, not excluded from it); for a
+/// finished job, as it ended.</param>
 public sealed record JobView(
     JobId Id,
     JobSpec Spec,

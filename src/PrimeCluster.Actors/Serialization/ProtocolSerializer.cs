@@ -87,7 +87,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "GW" => GetWorkers.Instance,
             "WV" => ReadWorker(r),
             "WL" => new WorkerList(ReadList(r, () => ReadWorker(r)), ReadList(r, () => new NodeMismatches(Address.Parse(r.ReadString()), r.ReadInt32()))),
-            "JC" => new JobCheckpoint(ReadView(r), r.ReadInt32(), TimeSpan.FromTicks(r.ReadInt64()), r.ReadUInt64(), ReadList(r, () => new BatchSpan(r.ReadInt64(), r.ReadInt64()))),
+            "JC" => ReadCheckpoint(r),
             _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(ProtocolSerializer)}"),
         };
     }
@@ -205,6 +205,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                     w.Write(span.First);
                     w.Write(span.Last);
                 });
+                w.Write(m.PlanWorkers);
                 break;
             default:
                 throw new ArgumentException($"{message.GetType()} cannot be serialized by {nameof(ProtocolSerializer)}", nameof(message));
@@ -326,6 +327,19 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         ReadOptionalTime(r),
         TimeSpan.FromTicks(r.ReadInt64()),
         r.ReadBoolean() ? r.ReadString() : null);
+
+    private static JobCheckpoint ReadCheckpoint(BinaryReader r)
+    {
+        var view = ReadView(r);
+        var batchesPerWorker = r.ReadInt32();
+        var maxBatchDuration = TimeSpan.FromTicks(r.ReadInt64());
+        var fingerprint = r.ReadUInt64();
+        var done = ReadList(r, () => new BatchSpan(r.ReadInt64(), r.ReadInt64()));
+
+        // A seed of an earlier version writes no plan workers: its view's workers are the ones the plan was cut for.
+        var planWorkers = r.BaseStream.Position < r.BaseStream.Length ? r.ReadInt32() : view.Workers;
+        return new JobCheckpoint(view, batchesPerWorker, maxBatchDuration, fingerprint, done, planWorkers);
+    }
 
     private static void WriteOptionalTime(BinaryWriter w, DateTimeOffset? time)
     {
