@@ -346,6 +346,36 @@ public sealed class CoordinatorSpecs : TestKit
         Assert.Equal(1, (await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10))).Workers);
     }
 
+    [Fact]
+    public async Task A_subscriber_should_be_told_the_job_as_it_moves_and_last_as_it_ended()
+    {
+        var range = new NumberRange(0, 80_000);
+        var id = await SubmitAsync(new JobSpec(range, Batches: 4));
+        var subscriber = CreateTestProbe();
+        var worker = CreateTestProbe();
+
+        _coordinator.Tell(new SubscribeToJob(id, subscriber.Ref));
+        Assert.Equal(JobState.Queued, (await subscriber.ExpectMsgAsync<JobView>()).State);
+        var views = new List<JobView>();
+        for (var batch = 0; batch < 4; batch++)
+        {
+            Complete((await RequestAsync(worker, slots: 1))!, worker);
+            views.Add(await subscriber.FishForMessageAsync<JobView>(v => v.BatchesDone > batch, TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.Equal([1L, 2, 3, 4], views.Select(v => v.BatchesDone));
+        Assert.Equal(JobState.Done, views[^1].State);
+        Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), views[^1].Result);
+        Assert.Equal(1, views[^1].Workers);
+        await subscriber.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+
+        // Once it has ended, a subscriber gets the finished job at once; an unknown job is said to be unknown.
+        _coordinator.Tell(new SubscribeToJob(id, subscriber.Ref));
+        Assert.Equal(JobState.Done, (await subscriber.ExpectMsgAsync<JobView>()).State);
+        _coordinator.Tell(new SubscribeToJob(new JobId("nosuchjob1"), subscriber.Ref));
+        await subscriber.ExpectMsgAsync<JobNotFound>();
+    }
+
     private async Task<JobView> GetAsync(JobId id)
     {
         _coordinator.Tell(new GetJob(id));

@@ -122,6 +122,7 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             new JobRejected("this trial job performs about 279T checks", JobRejection.OverCostLimit),
             new GetJob(id),
             new AwaitJob(id),
+            new SubscribeToJob(id, actor),
             new CancelJob(id),
             new JobNotFound(id),
             new GetJobs(100),

@@ -141,12 +141,17 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             {
                 entry.View = updated.Checkpoint.View;
                 Save(updated.Checkpoint);
+                foreach (var subscriber in entry.Subscribers)
+                {
+                    subscriber.Tell(entry.View);
+                }
             }
         });
         Receive<JobControl.Finished>(Finished);
         Receive<JobControl.Mismatch>(Mismatch);
         Receive<GetJob>(get => Sender.Tell(_jobs.TryGetValue(get.Id, out var entry) ? entry.View : new JobNotFound(get.Id)));
         Receive<AwaitJob>(wait => ReplyWhenFinished(wait.Id, Sender));
+        Receive<SubscribeToJob>(Subscribe);
         Receive<CancelJob>(cancel =>
         {
             if (_jobs.TryGetValue(cancel.Id, out var entry) && entry.Actor is not null)
@@ -343,12 +348,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         _running.Remove(id);
         // A finished job is never resumed, so its plan is never cut again.
         Save(new JobCheckpoint(finished.View, _settings.BatchesPerWorker, _settings.MaxBatchDuration, PlanFingerprint: 0, [], PlanWorkers: 0));
-        foreach (var awaiter in entry.Awaiters)
+        foreach (var awaiter in entry.Awaiters.Concat(entry.Subscribers))
         {
             awaiter.Tell(finished.View);
         }
 
         entry.Awaiters.Clear();
+        entry.Subscribers.Clear();
         _finished.Enqueue(id);
         ForgetOldJobs();
     }
@@ -405,6 +411,25 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
     }
 
+    /// <summary>A finished job's view goes to the subscriber at once; a running job reports now, and whenever it moves.</summary>
+    private void Subscribe(SubscribeToJob subscribe)
+    {
+        if (!_jobs.TryGetValue(subscribe.Id, out var entry))
+        {
+            subscribe.Subscriber.Tell(new JobNotFound(subscribe.Id));
+        }
+        else if (entry.Actor is null)
+        {
+            subscribe.Subscriber.Tell(entry.View);
+        }
+        else
+        {
+            Context.Watch(subscribe.Subscriber);
+            entry.Subscribers.Add(subscribe.Subscriber);
+            entry.Actor.Tell(JobControl.ReportNow.Instance);
+        }
+    }
+
     private void ReplyWhenFinished(JobId id, IActorRef replyTo)
     {
         if (!_jobs.TryGetValue(id, out var entry))
@@ -434,6 +459,11 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
             TellAvailableWorkers();
             return;
+        }
+
+        foreach (var id in _running)
+        {
+            _jobs[id].Subscribers.Remove(terminated.ActorRef);
         }
 
         var crashed = _jobs.Values.FirstOrDefault(e => Equals(e.Actor, terminated.ActorRef));
@@ -534,6 +564,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         public bool Waiting { get; set; }
 
         public List<IActorRef> Awaiters { get; } = [];
+
+        /// <summary>Told the job's view whenever it moves, and the finished one.</summary>
+        public List<IActorRef> Subscribers { get; } = [];
 
         /// <summary>Workers the job excluded for a wrong tally: their requests go to other jobs.</summary>
         public HashSet<IActorRef> Excluded { get; } = [];

@@ -37,6 +37,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         JobRejected => "JR",
         GetJob => "GJ",
         AwaitJob => "AJ",
+        SubscribeToJob => "SB",
         CancelJob => "CJ",
         JobNotFound => "NF",
         GetJobs => "GL",
@@ -79,6 +80,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "JR" => new JobRejected(r.ReadString(), (JobRejection)r.ReadByte()),
             "GJ" => new GetJob(ReadJobId(r)),
             "AJ" => new AwaitJob(ReadJobId(r)),
+            "SB" => new SubscribeToJob(ReadJobId(r), ReadRef(r)),
             "CJ" => new CancelJob(ReadJobId(r)),
             "NF" => new JobNotFound(ReadJobId(r)),
             "GL" => new GetJobs(r.ReadInt32(), r.ReadBoolean() ? ReadJobId(r) : null),
@@ -170,6 +172,10 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 break;
             case AwaitJob m:
                 w.Write(m.Id.Value);
+                break;
+            case SubscribeToJob m:
+                w.Write(m.Id.Value);
+                WriteRef(w, m.Subscriber);
                 break;
             case CancelJob m:
                 w.Write(m.Id.Value);
