@@ -53,11 +53,11 @@ public static class SubmitCommand
                 return ExitCodes.Done;
             }
 
-            var view = new ProgressView(context.Error, context.ErrorIsTerminal);
+            var view = ProgressView.For(context, json);
             try
             {
                 var finished = await JobFollower.FollowAsync(client, submitted, view, cancellationToken).ConfigureAwait(false);
-                view.Clear();
+                view?.Clear();
                 return JobFollower.Report(finished, json, context);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -20,7 +20,7 @@ public static class WatchCommand
             try
             {
                 var job = await JobFollower.GetAsync(client, jobId, context.Error, cancellationToken).ConfigureAwait(false) ?? throw JobIdArgument.Unknown(jobId, client);
-                view = job.IsFinished ? null : new ProgressView(context.Error, context.ErrorIsTerminal);
+                view = job.IsFinished ? null : ProgressView.For(context, parse.GetValue(remote.Json));
                 var finished = await JobFollower.FollowAsync(client, job, view, cancellationToken).ConfigureAwait(false);
                 view?.Clear();
                 return JobFollower.Report(finished, parse.GetValue(remote.Json), context);
