@@ -57,6 +57,18 @@ internal sealed class StandInSeed : IAsyncDisposable
         context.Response.Close();
     }
 
+    /// <summary>Starts <c>/jobs/{id}/events</c>: server-sent <c>progress</c> events of these jobs, the connection left open.</summary>
+    public static async Task EventsAsync(HttpListenerContext context, params JobResource[] jobs)
+    {
+        context.Response.ContentType = "text/event-stream";
+        context.Response.SendChunked = true;
+        foreach (var job in jobs)
+        {
+            await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes($"event: progress\ndata: {JsonSerializer.Serialize(job, ApiJson.Options)}\n\n"));
+            await context.Response.OutputStream.FlushAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_listener.IsListening)

@@ -101,10 +101,10 @@ internal static class JobFollower
     }
 
     /// <summary>Ctrl+C while following: the job goes on, and the user learns how to stop it.</summary>
-    public static int StoppedFollowing(string id, ProgressView? view, CliContext context)
+    public static int StoppedFollowing(string id, ProgressView? view, NextCommands next, CliContext context)
     {
         view?.Clear();
-        context.Error.WriteLine($"primecluster: stopped following job {id}; it keeps running. Cancel it with: primecluster cancel {id}");
+        context.Error.WriteLine($"primecluster: stopped following job {id}; it keeps running. Cancel it with: {next.Cancel(id)}");
         return ExitCodes.Interrupted;
     }
 }

@@ -46,10 +46,11 @@ public static class SubmitCommand
                 submitted = await client.SubmitAsync(request with { AcceptCost = true }, cancellationToken).ConfigureAwait(false);
             }
 
+            var next = remote.Next(parse);
             if (parse.GetValue(detach))
             {
                 await context.Out.WriteLineAsync(json ? System.Text.Json.JsonSerializer.Serialize(submitted, ApiJson.Options) : submitted.Id).ConfigureAwait(false);
-                await context.Error.WriteLineAsync($"primecluster: job {submitted.Id} submitted; follow it with: primecluster watch {submitted.Id}").ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"primecluster: job {submitted.Id} submitted; follow it with: {next.Watch(submitted.Id)}").ConfigureAwait(false);
                 return ExitCodes.Done;
             }
 
@@ -62,7 +63,7 @@ public static class SubmitCommand
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return JobFollower.StoppedFollowing(submitted.Id, view, context);
+                return JobFollower.StoppedFollowing(submitted.Id, view, next, context);
             }
         });
 

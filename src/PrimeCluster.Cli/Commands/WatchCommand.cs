@@ -15,6 +15,7 @@ public static class WatchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var jobId = id.Read(parse);
+            var next = remote.Next(parse);
             using var client = remote.Connect(parse, context);
             var view = (ProgressView?)null;
             try
@@ -27,7 +28,7 @@ public static class WatchCommand
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return JobFollower.StoppedFollowing(jobId, view, context);
+                return JobFollower.StoppedFollowing(jobId, view, next, context);
             }
         });
 

@@ -1,0 +1,62 @@
+using System.Net;
+using PrimeCluster.Cli.Commands;
+using PrimeCluster.Contracts;
+
+namespace PrimeCluster.Cli.Tests;
+
+/// <summary>
+/// What the user is told to do next about a job they stop following or leave running: the commands printed talk to
+/// the cluster the user named. A stand-in seed on loopback plays the seed.
+/// </summary>
+public sealed class FollowingSpecs
+{
+    private const string Id = StandInSeed.JobId;
+
+    private static readonly Dictionary<string, string> NoEnvironment = [];
+
+    [Fact]
+    public async Task Ctrl_C_should_give_the_cancel_command_for_the_cluster_the_user_named_quoted_for_a_shell()
+    {
+        await using var seed = StandInSeed.Start((_, context, _) => Answer(context));
+
+        // A shell would cut this URL at the '&' unless it is quoted.
+        var url = $"{seed.Url}?from=test&to=seed";
+        var run = await CliRun.InterruptedAtAsync($"job {Id} running:", terminal: false, NoEnvironment, "submit", "1", "100000", "--cluster", url);
+
+        Assert.Equal(ExitCodes.Interrupted, run.ExitCode);
+        Assert.EndsWith($"it keeps running. Cancel it with: primecluster cancel {Id} --cluster '{url}'\n", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Detach_should_give_the_watch_command_with_the_cluster_and_ca_only_when_the_user_named_them()
+    {
+        await using var seed = StandInSeed.Start((_, context, _) => Answer(context));
+
+        var named = await CliRun.InvokeAsync(NoEnvironment, "submit", "1", "100000", "--detach", "--cluster", seed.Url, "--ca", "certs/cluster ca.crt");
+        var fromEnvironment = await CliRun.InvokeAsync(new Dictionary<string, string> { [RemoteOptions.UrlVariable] = seed.Url }, "submit", "1", "100000", "--detach");
+
+        Assert.Equal($"primecluster: job {Id} submitted; follow it with: primecluster watch {Id} --cluster {seed.Url} --ca 'certs/cluster ca.crt'", named.Error.TrimEnd());
+        Assert.Equal($"primecluster: job {Id} submitted; follow it with: primecluster watch {Id}", fromEnvironment.Error.TrimEnd());
+        Assert.Equal(Id, named.Out.Trim());
+    }
+
+    /// <summary>A seed with one running job, whose event stream sends two moves and then stays open.</summary>
+    private static async Task Answer(HttpListenerContext context)
+    {
+        switch (context.Request.HttpMethod, context.Request.Url?.AbsolutePath)
+        {
+            case ("POST", "/jobs"):
+                await StandInSeed.JsonAsync(context, 202, StandInSeed.Job(JobStates.Running, batchesDone: 0));
+                break;
+            case ("GET", $"/jobs/{Id}"):
+                await StandInSeed.JsonAsync(context, 200, StandInSeed.Job(JobStates.Running, batchesDone: 0));
+                break;
+            case ("GET", $"/jobs/{Id}/events"):
+                await StandInSeed.EventsAsync(context, StandInSeed.Job(JobStates.Running, batchesDone: 5), StandInSeed.Job(JobStates.Running, batchesDone: 6));
+                break;
+            default:
+                await StandInSeed.JsonAsync(context, 404, new ErrorResource("not found"));
+                break;
+        }
+    }
+}
