@@ -17,6 +17,13 @@ internal sealed record CliRun(int ExitCode, string Out, string Error)
     public static Task<CliRun> InvokeAsync(IReadOnlyDictionary<string, string> environment, string? input, CancellationToken cancellationToken, params string[] args) =>
         InvokeAsync(environment, input, terminal: false, interruptAt: null, cancellationToken, args);
 
+    /// <summary>With stderr on a terminal: progress is one line redrawn in place. Interrupted if it takes over a minute.</summary>
+    public static async Task<CliRun> OnTerminalAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var bound = new CancellationTokenSource(InterruptBound);
+        return await InvokeAsync(environment, input: null, terminal: true, interruptAt: null, bound.Token, args);
+    }
+
     /// <summary>
     /// Ctrl+C as soon as stderr shows <paramref name="text"/>; if it never does, after a minute, and the test's
     /// assertions on what was written fail.

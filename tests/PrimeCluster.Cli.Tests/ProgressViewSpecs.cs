@@ -50,6 +50,25 @@ public sealed class ProgressViewSpecs
         Assert.EndsWith($"{ending}\n", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Ending_the_redrawn_line_should_keep_it_and_clearing_it_should_erase_it()
+    {
+        using var ended = new StringWriter();
+        using var cleared = new StringWriter();
+        var endedView = new ProgressView(ended, terminal: true);
+        var clearedView = new ProgressView(cleared, terminal: true);
+
+        endedView.Show(StandInSeed.Job(JobStates.Running, batchesDone: 4));
+        endedView.End();
+        endedView.End();
+        clearedView.Show(StandInSeed.Job(JobStates.Running, batchesDone: 4));
+        clearedView.Clear();
+        clearedView.End();
+
+        Assert.EndsWith("2 workers\n", ended.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("2 workers\r\u001b[2K", cleared.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(false, false, true)]
     [InlineData(false, true, true)]

@@ -7,7 +7,8 @@ using PrimeCluster.Contracts;
 namespace PrimeCluster.Cli.Tests;
 
 /// <summary>
-/// A seed's job API played on loopback by the test: each request is answered as the test says.
+/// A seed's job API played on loopback by the test: each request is answered as the test says, and the seed can die
+/// as a killed one does (its connections reset, its port refusing).
 /// </summary>
 internal sealed class StandInSeed : IAsyncDisposable
 {
@@ -21,7 +22,7 @@ internal sealed class StandInSeed : IAsyncDisposable
     private readonly Task _serving;
     private int _requests;
 
-    /// <param name="answer">Answers a request, given its number from 1.</param>
+    /// <param name="answer">Answers a request, given its number from 1; it may have the seed <see cref="Die"/>.</param>
     private StandInSeed(Func<StandInSeed, HttpListenerContext, int, Task> answer)
     {
         _answer = answer;
@@ -53,6 +54,8 @@ internal sealed class StandInSeed : IAsyncDisposable
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
 
+        // No idle connection for the client to reuse after the seed dies: a killed process leaves none.
+        context.Response.KeepAlive = false;
         await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body, ApiJson.Options)));
         context.Response.Close();
     }
@@ -68,6 +71,9 @@ internal sealed class StandInSeed : IAsyncDisposable
             await context.Response.OutputStream.FlushAsync();
         }
     }
+
+    /// <summary>As a killed seed: every connection is reset, and the port refuses new ones.</summary>
+    public void Die() => _listener.Abort();
 
     public async ValueTask DisposeAsync()
     {
@@ -100,7 +106,7 @@ internal sealed class StandInSeed : IAsyncDisposable
             }
             catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
             {
-                // The client went away mid-answer.
+                // The client went away, or the seed died, mid-answer.
             }
         }
     }

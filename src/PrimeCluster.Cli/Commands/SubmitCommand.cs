@@ -1,6 +1,5 @@
 using System.CommandLine;
 using PrimeCluster.Cli.Client;
-using PrimeCluster.Cli.Output;
 using PrimeCluster.Contracts;
 using PrimeCluster.Core;
 
@@ -54,17 +53,7 @@ public static class SubmitCommand
                 return ExitCodes.Done;
             }
 
-            var view = ProgressView.For(context, json);
-            try
-            {
-                var finished = await JobFollower.FollowAsync(client, submitted, view, cancellationToken).ConfigureAwait(false);
-                view?.Clear();
-                return JobFollower.Report(finished, json, context);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return JobFollower.StoppedFollowing(submitted.Id, view, next, context);
-            }
+            return await JobFollower.FollowAndReportAsync(client, submitted, json, next, context, cancellationToken).ConfigureAwait(false);
         });
 
         return command;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using PrimeCluster.Cli.Output;
 
 namespace PrimeCluster.Cli.Commands;
 
@@ -17,18 +16,15 @@ public static class WatchCommand
             var jobId = id.Read(parse);
             var next = remote.Next(parse);
             using var client = remote.Connect(parse, context);
-            var view = (ProgressView?)null;
             try
             {
                 var job = await JobFollower.GetAsync(client, jobId, context.Error, cancellationToken).ConfigureAwait(false) ?? throw JobIdArgument.Unknown(jobId, client);
-                view = job.IsFinished ? null : ProgressView.For(context, parse.GetValue(remote.Json));
-                var finished = await JobFollower.FollowAsync(client, job, view, cancellationToken).ConfigureAwait(false);
-                view?.Clear();
-                return JobFollower.Report(finished, parse.GetValue(remote.Json), context);
+                return await JobFollower.FollowAndReportAsync(client, job, parse.GetValue(remote.Json), next, context, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return JobFollower.StoppedFollowing(jobId, view, next, context);
+                // Before the job could be followed: still asking a seed that answers 503.
+                return JobFollower.StoppedFollowing(jobId, view: null, next, context);
             }
         });
 

@@ -46,6 +46,17 @@ public sealed class ProgressView(TextWriter error, bool terminal)
         }
     }
 
+    /// <summary>Leaves the redrawn line as it last was and ends it, so that a message after it starts on a line of its own.</summary>
+    public void End()
+    {
+        if (_drawn)
+        {
+            error.WriteLine();
+            error.Flush();
+            _drawn = false;
+        }
+    }
+
     private void Show(Snapshot job)
     {
         var fraction = Math.Clamp(job.Fraction, 0, 1);
