@@ -25,5 +25,15 @@ public sealed record JobView(
     /// <summary>The exact tally, once the job is done.</summary>
     public Tally? Result => State == JobState.Done ? SoFar : null;
 
+    /// <summary>The checks the job performs in all: exact once it is done, or when <see cref="EstimateIsExact"/>.</summary>
+    public UInt128 ChecksTotal => Result?.CheckCount ?? EstimatedChecks;
+
+    public bool ChecksTotalIsExact => Result is not null || EstimateIsExact;
+
+    /// <summary>How far the job has come, 0 to 1: by checks, or by batches while no total is known.</summary>
+    public double Fraction => State == JobState.Done ? 1.0
+        : ChecksTotal > UInt128.Zero ? Math.Min(1.0, (double)SoFar.CheckCount / (double)ChecksTotal)
+        : BatchCount > 0 ? (double)BatchesDone / BatchCount : 0;
+
     public double ChecksPerSecond => Elapsed > TimeSpan.Zero ? (double)SoFar.CheckCount / Elapsed.TotalSeconds : 0;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PrimeCluster.Actors.Messages;
 using PrimeCluster.Cli.Commands;
 using PrimeCluster.Contracts;
 using PrimeCluster.Core;
@@ -28,11 +29,19 @@ public sealed class ProgressView(TextWriter error, bool terminal)
         return json && !context.ErrorIsTerminal ? null : new ProgressView(context.Error, context.ErrorIsTerminal);
     }
 
+    /// <summary>A job of a cluster, as its API shows it.</summary>
     public void Show(JobResource job)
     {
         ArgumentNullException.ThrowIfNull(job);
         var progress = job.Progress;
         Show(new Snapshot(job.Id, job.State, job.IsFinished, progress.Fraction, progress.ChecksDone, progress.ChecksTotal, progress.ChecksTotalExact, progress.BatchesDone, progress.BatchesTotal, job.ElapsedMs / 1000, job.Workers));
+    }
+
+    /// <summary>A job of the cluster in this process, as its coordinator pushes it.</summary>
+    public void Show(JobView job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        Show(new Snapshot(job.Id.Value, job.State.Name(), job.State.IsFinished(), job.Fraction, job.SoFar.CheckCount, job.ChecksTotal, job.ChecksTotalIsExact, job.BatchesDone, job.BatchCount, job.Elapsed.TotalSeconds, job.Workers));
     }
 
     /// <summary>Removes the redrawn line, so that what follows starts on a clean line.</summary>
