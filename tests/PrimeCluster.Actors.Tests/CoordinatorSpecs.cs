@@ -316,6 +316,76 @@ public sealed class CoordinatorSpecs : TestKit
         await AssertDoneExactlyAsync(second, range);
     }
 
+    [Fact]
+    public async Task A_job_should_count_the_workers_that_can_take_its_batches_from_none()
+    {
+        var range = new NumberRange(0, 80_000);
+        var id = await SubmitAsync(new JobSpec(range, Batches: 8));
+        var queued = await GetAsync(id);
+        Assert.Equal(JobState.Queued, queued.State);
+        Assert.Equal(0, queued.Workers);
+
+        // Workers count as they register, lost ones no more, and nor does one excluded for a wrong tally.
+        var liar = CreateTestProbe();
+        var honest = CreateTestProbe();
+        var passing = CreateTestProbe();
+        foreach (var worker in new[] { liar, honest, passing })
+        {
+            _coordinator.Tell(new RequestWork(worker.Ref, 0, 0), worker.Ref);
+        }
+
+        await AwaitWorkersAsync(id, 3);
+        Sys.Stop(passing.Ref);
+        await AwaitWorkersAsync(id, 2);
+        var lie = await RequestAsync(liar, slots: 1);
+        lie!.Job.Tell(new BatchesCompleted(id, lie.Batches.Select(b => new BatchResult(b.Index, new Tally(7, 7))).ToList(), liar.Ref), liar.Ref);
+        await AwaitWorkersAsync(id, 1);
+
+        await ComputeAllAsync(honest);
+        _coordinator.Tell(new AwaitJob(id));
+        Assert.Equal(1, (await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10))).Workers);
+    }
+
+    [Fact]
+    public async Task A_subscriber_should_be_told_the_job_as_it_moves_and_last_as_it_ended()
+    {
+        var range = new NumberRange(0, 80_000);
+        var id = await SubmitAsync(new JobSpec(range, Batches: 4));
+        var subscriber = CreateTestProbe();
+        var worker = CreateTestProbe();
+
+        _coordinator.Tell(new SubscribeToJob(id, subscriber.Ref));
+        Assert.Equal(JobState.Queued, (await subscriber.ExpectMsgAsync<JobView>()).State);
+        var views = new List<JobView>();
+        for (var batch = 0; batch < 4; batch++)
+        {
+            Complete((await RequestAsync(worker, slots: 1))!, worker);
+            views.Add(await subscriber.FishForMessageAsync<JobView>(v => v.BatchesDone > batch, TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.Equal([1L, 2, 3, 4], views.Select(v => v.BatchesDone));
+        Assert.Equal(JobState.Done, views[^1].State);
+        Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), views[^1].Result);
+        Assert.Equal(1, views[^1].Workers);
+        await subscriber.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+
+        // Once it has ended, a subscriber gets the finished job at once; an unknown job is said to be unknown.
+        _coordinator.Tell(new SubscribeToJob(id, subscriber.Ref));
+        Assert.Equal(JobState.Done, (await subscriber.ExpectMsgAsync<JobView>()).State);
+        _coordinator.Tell(new SubscribeToJob(new JobId("nosuchjob1"), subscriber.Ref));
+        await subscriber.ExpectMsgAsync<JobNotFound>();
+    }
+
+    private async Task<JobView> GetAsync(JobId id)
+    {
+        _coordinator.Tell(new GetJob(id));
+        return await ExpectMsgAsync<JobView>();
+    }
+
+    /// <summary>Until the job shows this many workers; its actor hears of them from the coordinator and reports back.</summary>
+    private Task AwaitWorkersAsync(JobId id, int count) =>
+        AwaitAssertAsync(async () => Assert.Equal(count, (await GetAsync(id)).Workers), TimeSpan.FromSeconds(10));
+
     /// <summary>The job ends done, with the exact tally of its range.</summary>
     private async Task AssertDoneExactlyAsync(JobId id, NumberRange range)
     {

@@ -443,7 +443,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         var id = JobId.New();
         var settings = PrimeClusterSettings.From(Sys.Settings.Config);
         var plan = (spec ?? Spec).Plan(1);
-        var props = JobActor.Props(JobCheckpoint.Start(id, spec ?? Spec, plan, DateTimeOffset.UtcNow), plan, adjust?.Invoke(settings) ?? settings, _verifier);
+        var props = JobActor.Props(JobCheckpoint.Start(id, spec ?? Spec, plan, DateTimeOffset.UtcNow, workers: 1), plan, adjust?.Invoke(settings) ?? settings, _verifier);
 
         // As under the coordinator: a job actor that throws stops rather than start again from nothing.
         var job = ChildActorOf(props, new OneForOneStrategy(_ => Directive.Stop));

@@ -25,7 +25,7 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         Start("worker", seed: seed);
         await Until.WorkersAsync(seed, 2);
 
-        var outcome = await new ClusterJobRunner(seed.Client, 2).RunAsync(new JobSpec(new NumberRange(1, 200_000), Batches: 40)).WaitAsync(Bound);
+        var outcome = await new ClusterJobRunner(seed.Client, seed.System, 2).RunAsync(new JobSpec(new NumberRange(1, 200_000), Batches: 40)).WaitAsync(Bound);
 
         Assert.Equal(new Tally(17_984, 1_711_580_852), outcome.Tally);
         Assert.Equal(2, outcome.Workers);

@@ -68,6 +68,20 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 1_000_000, "nothing near the claimed count should be allocated");
     }
 
+    [Fact]
+    public void A_checkpoint_of_a_seed_that_wrote_no_plan_workers_should_read_the_views_workers_as_the_plans()
+    {
+        // Such a seed wrote the same fields up to the done batches, and the workers the plan was cut for as the view's.
+        var checkpoint = All(TestActor).OfType<JobCheckpoint>().First();
+        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerFor(checkpoint);
+        var bytes = serializer.ToBinary(checkpoint);
+
+        var earlier = (JobCheckpoint)serializer.FromBinary(bytes[..^sizeof(int)], "JC");
+
+        Assert.Equal(checkpoint.View.Workers, earlier.PlanWorkers);
+        Assert.Equal(Describe(checkpoint with { PlanWorkers = checkpoint.View.Workers }), Describe(earlier));
+    }
+
     /// <summary>Records compare lists by reference; their printed form compares them by content.</summary>
     private static string Describe(object message) => message switch
     {
@@ -108,6 +122,7 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             new JobRejected("this trial job performs about 279T checks", JobRejection.OverCostLimit),
             new GetJob(id),
             new AwaitJob(id),
+            new SubscribeToJob(id, actor),
             new CancelJob(id),
             new JobNotFound(id),
             new GetJobs(100),
@@ -121,8 +136,8 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             worker with { Excluded = true },
             new WorkerList([worker, worker with { Batches = 0, Excluded = true }], [new NodeMismatches(worker.Node, 3), new NodeMismatches(Address.Parse("akka.tcp://primecluster@host-2:4054"), int.MaxValue)]),
             new WorkerList([], []),
-            new JobCheckpoint(view, 8, TimeSpan.FromMilliseconds(250), ulong.MaxValue - 7, [new BatchSpan(0, 2), new BatchSpan(5, 5), new BatchSpan(7, long.MaxValue - 1)]),
-            new JobCheckpoint(failed, 1, TimeSpan.FromTicks(1), 0, []),
+            new JobCheckpoint(view, 8, TimeSpan.FromMilliseconds(250), ulong.MaxValue - 7, [new BatchSpan(0, 2), new BatchSpan(5, 5), new BatchSpan(7, long.MaxValue - 1)], PlanWorkers: 6),
+            new JobCheckpoint(failed, 1, TimeSpan.FromTicks(1), 0, [], PlanWorkers: 0),
         ];
     }
 }

@@ -24,7 +24,7 @@ public sealed class TlsClusterSpecs : IAsyncLifetime
         await Until.WorkersAsync(seed, 2);
         var range = new NumberRange(1, 300_000);
 
-        var outcome = await new ClusterJobRunner(seed.Client, 2).RunAsync(new JobSpec(range, Batches: 24)).WaitAsync(Bound);
+        var outcome = await new ClusterJobRunner(seed.Client, seed.System, 2).RunAsync(new JobSpec(range, Batches: 24)).WaitAsync(Bound);
 
         Assert.Equal("akka.ssl.tcp", seed.Address.Protocol);
         Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), outcome.Tally);

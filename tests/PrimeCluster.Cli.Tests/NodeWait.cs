@@ -36,17 +36,23 @@ internal static class NodeWait
         }
     }
 
+    /// <summary>The node's <c>/healthz</c> says it is up: a member of the cluster, reaching a seed.</summary>
+    public static bool IsUp(NodeProcess node) => Healthz(node) == true;
+
     /// <summary>The node's API answers <c>/healthz</c> at all: a worker that never joins answers 503.</summary>
-    public static bool Answers(NodeProcess node)
+    public static bool Answers(NodeProcess node) => Healthz(node) is not null;
+
+    /// <summary>Whether <c>/healthz</c> answered 2xx; null when the node's API does not answer.</summary>
+    private static bool? Healthz(NodeProcess node)
     {
         try
         {
             using var response = node.Http.GetAsync("/healthz").GetAwaiter().GetResult();
-            return true;
+            return response.IsSuccessStatusCode;
         }
         catch (HttpRequestException)
         {
-            return false;
+            return null;
         }
     }
 }

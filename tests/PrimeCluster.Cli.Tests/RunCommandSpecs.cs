@@ -69,6 +69,30 @@ public sealed class RunCommandSpecs
     }
 
     [Fact]
+    public async Task Run_should_show_progress_on_stderr_as_plain_lines_when_it_is_not_a_terminal()
+    {
+        var run = await CliRun.InvokeAsync("run", "1", "200000", "--workers", "2");
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        Assert.StartsWith("range", run.Out, StringComparison.Ordinal);
+        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines, line => Assert.Matches("^job [a-z0-9]{10} (queued|running|done): ", line));
+        Assert.Matches(@"^job [a-z0-9]{10} done: 100%  1.71G/1.71G checks  (\d+)/\1 batches  .* checks/s  done  2 workers$", lines[^1]);
+    }
+
+    [Fact]
+    public async Task Run_with_json_on_a_terminal_should_draw_progress_and_clear_it_before_the_result()
+    {
+        var run = await CliRun.OnTerminalAsync(new Dictionary<string, string>(), "run", "1", "200000", "--json", "--workers", "2");
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        Assert.Equal(17_984UL, JsonDocument.Parse(run.Out).RootElement.GetProperty("prime_count").GetUInt64());
+        Assert.Contains("1.71G/1.71G checks", run.Error, StringComparison.Ordinal);
+        Assert.EndsWith("2 workers\r\u001b[2K", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', run.Error);
+    }
+
+    [Fact]
     public async Task Run_should_write_check_counts_beyond_64_bits_as_exact_json_integers()
     {
         var run = await CliRun.InvokeAsync("run", "18446744073709551515", "18446744073709551615", "--algorithm", "sieve", "--json");

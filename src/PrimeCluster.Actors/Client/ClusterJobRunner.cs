@@ -1,32 +1,50 @@
+using Akka.Actor;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core.Execution;
 
 namespace PrimeCluster.Actors.Client;
 
-/// <summary>Runs a job on a cluster through its coordinator: submits it, reports progress, and waits for the result.</summary>
-public sealed class ClusterJobRunner(CoordinatorClient client, int workers) : IJobRunner
+/// <summary>
+/// Runs a job on a cluster through its coordinator: submits it, passes on its progress as the coordinator pushes it,
+/// and waits for the result.
+/// </summary>
+/// <param name="actors">Where the subscriber to the job's progress runs.</param>
+public sealed class ClusterJobRunner(CoordinatorClient client, IActorRefFactory actors, int workers) : IJobRunner
 {
-    private static readonly TimeSpan ProgressPoll = TimeSpan.FromMilliseconds(200);
-
     public int Workers { get; } = workers;
 
-    public async Task<JobOutcome> RunAsync(JobSpec spec, IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<JobOutcome> RunAsync(JobSpec spec, IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        progress is null
+            ? RunToEndAsync(spec, client.AwaitAsync, cancellationToken)
+            : RunWatchingAsync(spec, view => progress.Report(new JobProgress(view.BatchesDone, view.BatchCount, view.SoFar)), cancellationToken);
+
+    /// <summary>Runs the job, handing <paramref name="onView"/> its view whenever it moves, the finished one last.</summary>
+    public Task<JobOutcome> RunWatchingAsync(JobSpec spec, Action<JobView> onView, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onView);
+        return RunToEndAsync(spec, FollowToEnd, cancellationToken);
+
+        async Task<JobView?> FollowToEnd(JobId id, CancellationToken ct)
+        {
+            JobView? last = null;
+            await foreach (var view in client.FollowAsync(id, actors, ct).ConfigureAwait(false))
+            {
+                onView(view);
+                last = view;
+            }
+
+            return last;
+        }
+    }
+
+    /// <param name="finish">The job's finished view, once it has one; null when the coordinator does not know the job.</param>
+    private async Task<JobOutcome> RunToEndAsync(JobSpec spec, Func<JobId, CancellationToken, Task<JobView?>> finish, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var id = await client.SubmitAsync(spec, cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
-            var finished = client.AwaitAsync(id, cancellationToken);
-            while (progress is not null && !finished.IsCompleted)
-            {
-                await Task.WhenAny(finished, Task.Delay(ProgressPoll, cancellationToken)).ConfigureAwait(false);
-                if (!finished.IsCompleted && await client.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } view)
-                {
-                    progress.Report(new JobProgress(view.BatchesDone, view.BatchCount, view.SoFar));
-                }
-            }
-
-            var result = await finished.ConfigureAwait(false) ?? throw new InvalidOperationException($"The coordinator lost job {id}.");
+            var result = await finish(id, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"The coordinator lost job {id}.");
             return result.State switch
             {
                 JobState.Done => new JobOutcome(spec, result.SoFar, result.Elapsed, result.Workers, result.BatchCount),

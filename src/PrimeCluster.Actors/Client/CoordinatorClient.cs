@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Akka.Actor;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core.Execution;
@@ -30,6 +32,31 @@ public sealed class CoordinatorClient(IActorRef coordinator, TimeSpan timeout)
     /// <summary>The job once it has finished, or null when the coordinator does not know it.</summary>
     public async Task<JobView?> AwaitAsync(JobId id, CancellationToken cancellationToken = default) =>
         ViewOrNull(await coordinator.Ask<object>(new AwaitJob(id), Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// The job's views as the coordinator pushes them, whenever it moves, ending with the finished one. The subscriber
+    /// runs in <paramref name="actors"/> and stops when the enumeration ends. Throws <see cref="InvalidOperationException"/>
+    /// when the coordinator does not know the job.
+    /// </summary>
+    public async IAsyncEnumerable<JobView> FollowAsync(JobId id, IActorRefFactory actors, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actors);
+
+        // Only the newest view matters to a reader that falls behind; the finished one is the last written.
+        var views = Channel.CreateBounded<JobView>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
+        var subscriber = actors.ActorOf(JobSubscriber.Props(coordinator, id, views.Writer));
+        try
+        {
+            await foreach (var view in views.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return view;
+            }
+        }
+        finally
+        {
+            subscriber.Tell(PoisonPill.Instance);
+        }
+    }
 
     /// <summary>Cancels the job; returns its final state, or null when the coordinator does not know it.</summary>
     public async Task<JobView?> CancelAsync(JobId id, CancellationToken cancellationToken = default) =>

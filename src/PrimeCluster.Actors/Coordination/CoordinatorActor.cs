@@ -141,12 +141,17 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             {
                 entry.View = updated.Checkpoint.View;
                 Save(updated.Checkpoint);
+                foreach (var subscriber in entry.Subscribers)
+                {
+                    subscriber.Tell(entry.View);
+                }
             }
         });
         Receive<JobControl.Finished>(Finished);
         Receive<JobControl.Mismatch>(Mismatch);
         Receive<GetJob>(get => Sender.Tell(_jobs.TryGetValue(get.Id, out var entry) ? entry.View : new JobNotFound(get.Id)));
         Receive<AwaitJob>(wait => ReplyWhenFinished(wait.Id, Sender));
+        Receive<SubscribeToJob>(Subscribe);
         Receive<CancelJob>(cancel =>
         {
             if (_jobs.TryGetValue(cancel.Id, out var entry) && entry.Actor is not null)
@@ -200,7 +205,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
                 continue;
             }
 
-            var actor = Context.ActorOf(JobActor.Props(checkpoint, plan, _settings, _verifier), $"job-{view.Id}");
+            // The workers register again as they ask this coordinator for work: until then it knows none.
+            view = view with { Workers = _workers.Count };
+            var actor = Context.ActorOf(JobActor.Props(checkpoint with { View = view }, plan, _settings, _verifier), $"job-{view.Id}");
             Context.Watch(actor);
             _jobs[view.Id] = new JobEntry(actor, view) { Waiting = true };
             _running.Add(view.Id);
@@ -240,7 +247,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             }
         }
 
-        var start = JobCheckpoint.Start(id, submit.Spec, plan, DateTimeOffset.UtcNow);
+        var start = JobCheckpoint.Start(id, submit.Spec, plan, DateTimeOffset.UtcNow, _workers.Count);
         var actor = Context.ActorOf(JobActor.Props(start, plan, _settings, _verifier), $"job-{id}");
         Context.Watch(actor);
         var view = start.View;
@@ -277,6 +284,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         {
             Context.Watch(worker);
             _log.Info("Worker {0} registered ({1} in all)", worker.Path, _workers.Count);
+            TellAvailableWorkers();
         }
     }
 
@@ -339,13 +347,14 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         entry.Excluded.Clear();
         _running.Remove(id);
         // A finished job is never resumed, so its plan is never cut again.
-        Save(new JobCheckpoint(finished.View, _settings.BatchesPerWorker, _settings.MaxBatchDuration, PlanFingerprint: 0, []));
-        foreach (var awaiter in entry.Awaiters)
+        Save(new JobCheckpoint(finished.View, _settings.BatchesPerWorker, _settings.MaxBatchDuration, PlanFingerprint: 0, [], PlanWorkers: 0));
+        foreach (var awaiter in entry.Awaiters.Concat(entry.Subscribers))
         {
             awaiter.Tell(finished.View);
         }
 
         entry.Awaiters.Clear();
+        entry.Subscribers.Clear();
         _finished.Enqueue(id);
         ForgetOldJobs();
     }
@@ -375,6 +384,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             }
         }
 
+        TellAvailableWorkers();
+
         var count = _mismatches[node] = _mismatches.GetValueOrDefault(node) + 1;
         if (count < _settings.MismatchesBeforeDown)
         {
@@ -388,6 +399,34 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         {
             _log.Warning("Node {0} has reported {1} wrong tallies: downing it", node, count);
             cluster.Down(node);
+        }
+    }
+
+    /// <summary>Tells each running job how many workers may take its batches: registered, and not excluded from it.</summary>
+    private void TellAvailableWorkers()
+    {
+        foreach (var entry in _running.Select(id => _jobs[id]))
+        {
+            entry.Actor?.Tell(new JobControl.AvailableWorkers(_workers.Count(w => !entry.Excluded.Contains(w))));
+        }
+    }
+
+    /// <summary>A finished job's view goes to the subscriber at once; a running job reports now, and whenever it moves.</summary>
+    private void Subscribe(SubscribeToJob subscribe)
+    {
+        if (!_jobs.TryGetValue(subscribe.Id, out var entry))
+        {
+            subscribe.Subscriber.Tell(new JobNotFound(subscribe.Id));
+        }
+        else if (entry.Actor is null)
+        {
+            subscribe.Subscriber.Tell(entry.View);
+        }
+        else
+        {
+            Context.Watch(subscribe.Subscriber);
+            entry.Subscribers.Add(subscribe.Subscriber);
+            entry.Actor.Tell(JobControl.ReportNow.Instance);
         }
     }
 
@@ -418,7 +457,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
                 _jobs[id].Actor?.Tell(new JobControl.WorkerLost(terminated.ActorRef));
             }
 
+            TellAvailableWorkers();
             return;
+        }
+
+        foreach (var id in _running)
+        {
+            _jobs[id].Subscribers.Remove(terminated.ActorRef);
         }
 
         var crashed = _jobs.Values.FirstOrDefault(e => Equals(e.Actor, terminated.ActorRef));
@@ -519,6 +564,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         public bool Waiting { get; set; }
 
         public List<IActorRef> Awaiters { get; } = [];
+
+        /// <summary>Told the job's view whenever it moves, and the finished one.</summary>
+        public List<IActorRef> Subscribers { get; } = [];
 
         /// <summary>Workers the job excluded for a wrong tally: their requests go to other jobs.</summary>
         public HashSet<IActorRef> Excluded { get; } = [];

@@ -36,7 +36,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private readonly BatchLedger<IActorRef> _ledger;
     private readonly ulong _planFingerprint;
     private readonly DateTimeOffset _submittedAt;
-    private readonly int _workers;
     private readonly Stopwatch _clock = new();
     private readonly TallyVerifier _verifier;
     private readonly CancellationTokenSource _verification = new();
@@ -58,6 +57,10 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private bool? _announcedWaiting;
     private long _reportedDone = -1;
 
+    /// <summary>The cluster's workers that may take this job's batches, as the coordinator last said.</summary>
+    private int _availableWorkers;
+    private int _reportedWorkers = -1;
+
     /// <summary>How long batches of this job have been out, from hand-out to result, on average (seconds).</summary>
     private double _averageOut = double.NaN;
 
@@ -71,7 +74,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _spec = view.Spec;
         _plan = plan;
         _planFingerprint = start.PlanFingerprint;
-        _workers = view.Workers;
+        _availableWorkers = view.Workers;
         _submittedAt = view.SubmittedAt;
         _settings = settings;
         _verifier = verifier;
@@ -103,6 +106,10 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             _estimateIsExact = true;
         });
         Receive<ReportProgress>(_ => ReportIfChanged());
+        Receive<JobControl.ReportNow>(_ => ReportIfChanged(force: true));
+
+        // Reported at the next tick: workers joining by the hundred make one report, not a hundred checkpoints.
+        Receive<JobControl.AvailableWorkers>(available => _availableWorkers = available.Count);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -142,7 +149,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         // Near the end, spread what is left one by one, so no worker sits on batches while another has none; at the
         // very end, a worker races a copy of a batch that is late, and one with nothing of this job left races a copy
         // of a batch waiting at a busy worker rather than wait for that worker to get to it.
-        var fairShare = (int)Math.Clamp(_ledger.WaitingEstimate / _workers, 1, Math.Max(1, offer.Slots));
+        var fairShare = (int)Math.Clamp(_ledger.WaitingEstimate / _plan.Options.Workers, 1, Math.Max(1, offer.Slots));
         var emptyHanded = _ledger.HeldBy(offer.Worker) == 0;
         IReadOnlyList<long> indices = offer.Backup
             ? _ledger.TakeCopy(offer.Worker, index => Overdue(index) || (emptyHanded && QueuedBehindAnother(index))) is { } copy ? [copy] : []
@@ -385,8 +392,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         {
             // The last checkpoint counts the batches just reopened, with tallies that may be wrong: replace it now,
             // whatever the number of batches done, and the progress shown steps back.
-            _reportedDone = -1;
-            ReportIfChanged();
+            ReportIfChanged(force: true);
         }
 
         AnnounceWaiting();
@@ -497,12 +503,13 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void ReportIfChanged()
+    private void ReportIfChanged(bool force = false)
     {
-        if (_ledger.Done != _reportedDone || _state == JobState.Queued)
+        if (force || _ledger.Done != _reportedDone || _availableWorkers != _reportedWorkers || _state == JobState.Queued)
         {
             _reportedDone = _ledger.Done;
-            Context.Parent.Tell(new JobControl.Updated(new JobCheckpoint(View(finishedAt: null, error: null), _plan.Options.BatchesPerWorker, _plan.Options.MaxBatchDuration, _planFingerprint, _ledger.DoneSpans())));
+            _reportedWorkers = _availableWorkers;
+            Context.Parent.Tell(new JobControl.Updated(new JobCheckpoint(View(finishedAt: null, error: null), _plan.Options.BatchesPerWorker, _plan.Options.MaxBatchDuration, _planFingerprint, _ledger.DoneSpans(), _plan.Options.Workers)));
         }
     }
 
@@ -515,7 +522,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _soFar,
         _estimatedChecks,
         _estimateIsExact,
-        _workers,
+        _availableWorkers,
         _submittedAt,
         _startedAt,
         finishedAt,

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using PrimeCluster.Core.Execution;
 
 namespace PrimeCluster.Actors.Messages;
@@ -28,6 +29,14 @@ public static class JobProtocol
 
     /// <summary>Answered with the job's final <see cref="JobView"/> once it has finished (at once if it already has).</summary>
     public sealed record AwaitJob(JobId Id) : IClusterMessage;
+
+    /// <summary>
+    /// Sends <paramref name="Subscriber"/> the job's view whenever it moves (its progress, the workers that can take its
+    /// batches), from now to the finished view, which ends the subscription; <see cref="JobNotFound"/> when the coordinator
+    /// does not know the job. A subscriber that stops is forgotten, and a coordinator that starts on another seed knows
+    /// no subscribers.
+    /// </summary>
+    public sealed record SubscribeToJob(JobId Id, IActorRef Subscriber) : IClusterMessage;
 
     public sealed record CancelJob(JobId Id) : IClusterMessage;
 

@@ -37,6 +37,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         JobRejected => "JR",
         GetJob => "GJ",
         AwaitJob => "AJ",
+        SubscribeToJob => "SB",
         CancelJob => "CJ",
         JobNotFound => "NF",
         GetJobs => "GL",
@@ -79,6 +80,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "JR" => new JobRejected(r.ReadString(), (JobRejection)r.ReadByte()),
             "GJ" => new GetJob(ReadJobId(r)),
             "AJ" => new AwaitJob(ReadJobId(r)),
+            "SB" => new SubscribeToJob(ReadJobId(r), ReadRef(r)),
             "CJ" => new CancelJob(ReadJobId(r)),
             "NF" => new JobNotFound(ReadJobId(r)),
             "GL" => new GetJobs(r.ReadInt32(), r.ReadBoolean() ? ReadJobId(r) : null),
@@ -87,7 +89,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "GW" => GetWorkers.Instance,
             "WV" => ReadWorker(r),
             "WL" => new WorkerList(ReadList(r, () => ReadWorker(r)), ReadList(r, () => new NodeMismatches(Address.Parse(r.ReadString()), r.ReadInt32()))),
-            "JC" => new JobCheckpoint(ReadView(r), r.ReadInt32(), TimeSpan.FromTicks(r.ReadInt64()), r.ReadUInt64(), ReadList(r, () => new BatchSpan(r.ReadInt64(), r.ReadInt64()))),
+            "JC" => ReadCheckpoint(r),
             _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(ProtocolSerializer)}"),
         };
     }
@@ -171,6 +173,10 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             case AwaitJob m:
                 w.Write(m.Id.Value);
                 break;
+            case SubscribeToJob m:
+                w.Write(m.Id.Value);
+                WriteRef(w, m.Subscriber);
+                break;
             case CancelJob m:
                 w.Write(m.Id.Value);
                 break;
@@ -205,6 +211,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                     w.Write(span.First);
                     w.Write(span.Last);
                 });
+                w.Write(m.PlanWorkers);
                 break;
             default:
                 throw new ArgumentException($"{message.GetType()} cannot be serialized by {nameof(ProtocolSerializer)}", nameof(message));
@@ -326,6 +333,19 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         ReadOptionalTime(r),
         TimeSpan.FromTicks(r.ReadInt64()),
         r.ReadBoolean() ? r.ReadString() : null);
+
+    private static JobCheckpoint ReadCheckpoint(BinaryReader r)
+    {
+        var view = ReadView(r);
+        var batchesPerWorker = r.ReadInt32();
+        var maxBatchDuration = TimeSpan.FromTicks(r.ReadInt64());
+        var fingerprint = r.ReadUInt64();
+        var done = ReadList(r, () => new BatchSpan(r.ReadInt64(), r.ReadInt64()));
+
+        // A seed of an earlier version writes no plan workers: its view's workers are the ones the plan was cut for.
+        var planWorkers = r.BaseStream.Position < r.BaseStream.Length ? r.ReadInt32() : view.Workers;
+        return new JobCheckpoint(view, batchesPerWorker, maxBatchDuration, fingerprint, done, planWorkers);
+    }
 
     private static void WriteOptionalTime(BinaryWriter w, DateTimeOffset? time)
     {

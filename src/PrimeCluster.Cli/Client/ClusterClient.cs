@@ -217,6 +217,9 @@ public sealed class ClusterUnreachableException(Uri url, string reason, Exceptio
     : Exception($"cannot reach a PrimeCluster seed at {url}: {reason}", inner)
 {
     public Uri Url { get; } = url;
+
+    /// <summary>Why, without the URL: "Connection refused (127.0.0.1:8080)".</summary>
+    public string Reason { get; } = reason;
 }
 
 /// <summary>The server at <see cref="Url"/> answered TLS with a certificate this client does not accept.</summary>

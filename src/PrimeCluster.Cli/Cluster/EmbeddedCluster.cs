@@ -23,12 +23,12 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     {
         _node = node;
         Client = client;
-        Runner = new ClusterJobRunner(client, workers);
+        Runner = new ClusterJobRunner(client, node.System, workers);
     }
 
     public CoordinatorClient Client { get; }
 
-    public IJobRunner Runner { get; }
+    public ClusterJobRunner Runner { get; }
 
     /// <summary>Starts the node and returns once all its workers have registered with the coordinator.</summary>
     public static async Task<EmbeddedCluster> StartAsync(int workers, CancellationToken cancellationToken)

@@ -13,6 +13,39 @@ internal static class JobFollower
     /// <summary>How long the coordinator may stay out of reach, as when its node is lost and another seed takes over.</summary>
     private static readonly TimeSpan CoordinatorMoveLimit = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Follows the job to its end, with progress on stderr unless <paramref name="json"/> goes to a program, and reports
+    /// how it ended: the exit code. Ctrl+C leaves the job running and says how to cancel it; losing the seed says how to
+    /// follow the job again. <paramref name="next"/> words those commands for the same cluster.
+    /// </summary>
+    public static async Task<int> FollowAndReportAsync(ClusterClient client, JobResource job, bool json, NextCommands next, CliContext context, CancellationToken cancellationToken)
+    {
+        var view = job.IsFinished ? null : ProgressView.For(context, json);
+        try
+        {
+            var finished = await FollowAsync(client, job, view, cancellationToken).ConfigureAwait(false);
+            view?.Clear();
+            return Report(finished, json, context);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return StoppedFollowing(job.Id, view, next, context);
+        }
+        catch (ClusterUnreachableException e)
+        {
+            view?.End();
+            await context.Error.WriteLineAsync(
+                $"primecluster: lost the connection to the seed at {client.Url} while following job {job.Id} ({e.Reason}). "
+                + $"The job runs on if its cluster does: follow it again with: {next.Watch(job.Id)}, or with another seed's URL as --cluster.").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+        finally
+        {
+            // Whatever else stops the following, its message starts on a line of its own.
+            view?.End();
+        }
+    }
+
     /// <summary>The job once finished: from the job's event stream, or by polling if the stream breaks.</summary>
     public static async Task<JobResource> FollowAsync(ClusterClient client, JobResource job, ProgressView? view, CancellationToken cancellationToken)
     {
@@ -39,7 +72,7 @@ internal static class JobFollower
         {
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
             job = await GetAsync(client, job.Id, notices: null, cancellationToken).ConfigureAwait(false)
-                ?? throw new ClusterUnreachableException(client.Url, $"it no longer knows job {job.Id}; did its coordinator restart?", null);
+                ?? throw new ClusterRefusedException(client.Url, HttpStatusCode.NotFound, new ErrorResource($"it no longer knows job {job.Id}; did its coordinator restart?"));
             view?.Show(job);
         }
 
@@ -75,7 +108,7 @@ internal static class JobFollower
     }
 
     /// <summary>Prints a finished job: the result table (or JSON) on stdout, and how it ended on stderr; the exit code.</summary>
-    public static int Report(JobResource job, bool json, CliContext context)
+    private static int Report(JobResource job, bool json, CliContext context)
     {
         if (json)
         {
@@ -101,10 +134,10 @@ internal static class JobFollower
     }
 
     /// <summary>Ctrl+C while following: the job goes on, and the user learns how to stop it.</summary>
-    public static int StoppedFollowing(string id, ProgressView? view, CliContext context)
+    public static int StoppedFollowing(string id, ProgressView? view, NextCommands next, CliContext context)
     {
         view?.Clear();
-        context.Error.WriteLine($"primecluster: stopped following job {id}; it keeps running. Cancel it with: primecluster cancel {id}");
+        context.Error.WriteLine($"primecluster: stopped following job {id}; it keeps running. Cancel it with: {next.Cancel(id)}");
         return ExitCodes.Interrupted;
     }
 }

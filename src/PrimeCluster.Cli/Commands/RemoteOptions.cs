@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using PrimeCluster.Actors.Security;
 using PrimeCluster.Cli.Client;
 using PrimeCluster.Cli.Input;
+using PrimeCluster.Cli.Output;
 
 namespace PrimeCluster.Cli.Commands;
 
@@ -49,6 +50,19 @@ public sealed class RemoteOptions
     /// <summary>The first of --cluster and --ca given, for a command that talks to no cluster to refuse.</summary>
     public string? GivenFor(ParseResult parse) =>
         new Option[] { Cluster, Ca }.FirstOrDefault(option => parse.GetResult(option) is not null)?.Name;
+
+    /// <summary>
+    /// The commands to print for what the user may do next about a job, pointed at the same cluster: with the --cluster
+    /// and --ca given to this command, if any (from the environment, or by default, they need no repeating).
+    /// </summary>
+    public NextCommands Next(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var options = string.Concat(
+            parse.GetValue(Cluster) is { } cluster ? $" --cluster {ShellWord.Quote(cluster)}" : string.Empty,
+            parse.GetValue(Ca) is { } ca ? $" --ca {ShellWord.Quote(ca)}" : string.Empty);
+        return new NextCommands(options);
+    }
 
     public ClusterClient Connect(ParseResult parse, CliContext context)
     {

@@ -44,20 +44,31 @@ public static class RunCommand
                 return ExitCodes.Failed;
             }
 
+            var json = parse.GetValue(job.Json);
+            var view = ProgressView.For(context, json);
             ResultReport report;
             try
             {
                 await using var cluster = await context.StartCluster(workerCount, cancellationToken).ConfigureAwait(false);
-                var outcome = await cluster.Runner.RunAsync(spec, progress: null, cancellationToken).ConfigureAwait(false);
+                var outcome = view is null
+                    ? await cluster.Runner.RunAsync(spec, progress: null, cancellationToken).ConfigureAwait(false)
+                    : await cluster.Runner.RunWatchingAsync(spec, view.Show, cancellationToken).ConfigureAwait(false);
+                view?.Clear();
                 report = ResultReport.Of(outcome);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                view?.Clear();
                 await context.Error.WriteLineAsync("primecluster: run cancelled.").ConfigureAwait(false);
                 return ExitCodes.Failed;
             }
+            finally
+            {
+                // Whatever else ends the run, its message starts on a line of its own.
+                view?.End();
+            }
 
-            if (parse.GetValue(job.Json))
+            if (json)
             {
                 report.WriteJson(context.Out);
             }

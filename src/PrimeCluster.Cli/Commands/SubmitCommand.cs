@@ -1,6 +1,5 @@
 using System.CommandLine;
 using PrimeCluster.Cli.Client;
-using PrimeCluster.Cli.Output;
 using PrimeCluster.Contracts;
 using PrimeCluster.Core;
 
@@ -46,24 +45,15 @@ public static class SubmitCommand
                 submitted = await client.SubmitAsync(request with { AcceptCost = true }, cancellationToken).ConfigureAwait(false);
             }
 
+            var next = remote.Next(parse);
             if (parse.GetValue(detach))
             {
                 await context.Out.WriteLineAsync(json ? System.Text.Json.JsonSerializer.Serialize(submitted, ApiJson.Options) : submitted.Id).ConfigureAwait(false);
-                await context.Error.WriteLineAsync($"primecluster: job {submitted.Id} submitted; follow it with: primecluster watch {submitted.Id}").ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"primecluster: job {submitted.Id} submitted; follow it with: {next.Watch(submitted.Id)}").ConfigureAwait(false);
                 return ExitCodes.Done;
             }
 
-            var view = new ProgressView(context.Error, context.ErrorIsTerminal);
-            try
-            {
-                var finished = await JobFollower.FollowAsync(client, submitted, view, cancellationToken).ConfigureAwait(false);
-                view.Clear();
-                return JobFollower.Report(finished, json, context);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return JobFollower.StoppedFollowing(submitted.Id, view, context);
-            }
+            return await JobFollower.FollowAndReportAsync(client, submitted, json, next, context, cancellationToken).ConfigureAwait(false);
         });
 
         return command;

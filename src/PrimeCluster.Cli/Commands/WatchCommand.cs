@@ -1,5 +1,4 @@
 using System.CommandLine;
-using PrimeCluster.Cli.Output;
 
 namespace PrimeCluster.Cli.Commands;
 
@@ -15,19 +14,17 @@ public static class WatchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var jobId = id.Read(parse);
+            var next = remote.Next(parse);
             using var client = remote.Connect(parse, context);
-            var view = (ProgressView?)null;
             try
             {
                 var job = await JobFollower.GetAsync(client, jobId, context.Error, cancellationToken).ConfigureAwait(false) ?? throw JobIdArgument.Unknown(jobId, client);
-                view = job.IsFinished ? null : new ProgressView(context.Error, context.ErrorIsTerminal);
-                var finished = await JobFollower.FollowAsync(client, job, view, cancellationToken).ConfigureAwait(false);
-                view?.Clear();
-                return JobFollower.Report(finished, parse.GetValue(remote.Json), context);
+                return await JobFollower.FollowAndReportAsync(client, job, parse.GetValue(remote.Json), next, context, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return JobFollower.StoppedFollowing(jobId, view, context);
+                // Before the job could be followed: still asking a seed that answers 503.
+                return JobFollower.StoppedFollowing(jobId, view: null, next, context);
             }
         });
 

@@ -1,12 +1,14 @@
 using System.Globalization;
-using PrimeCluster.Core;
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Cli.Commands;
 using PrimeCluster.Contracts;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Cli.Output;
 
 /// <summary>
 /// A job's progress on stderr: on a terminal, one line redrawn in place with a coloured bar; otherwise a plain line
-/// now and then, so logs and pipes stay readable.
+/// when the job's state changes and every two seconds, so logs and pipes stay readable.
 /// </summary>
 public sealed class ProgressView(TextWriter error, bool terminal)
 {
@@ -14,24 +16,32 @@ public sealed class ProgressView(TextWriter error, bool terminal)
     private static readonly TimeSpan PlainEvery = TimeSpan.FromSeconds(2);
 
     private DateTimeOffset _lastPlain = DateTimeOffset.MinValue;
+    private string? _lastHeadline;
     private bool _drawn;
 
+    /// <summary>
+    /// The progress view of a command, or none: with --json, results go to a program, and so do plain lines on an
+    /// stderr that is not a terminal.
+    /// </summary>
+    public static ProgressView? For(CliContext context, bool json)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return json && !context.ErrorIsTerminal ? null : new ProgressView(context.Error, context.ErrorIsTerminal);
+    }
+
+    /// <summary>A job of a cluster, as its API shows it.</summary>
     public void Show(JobResource job)
     {
-        var fraction = Math.Clamp(job.Progress.Fraction, 0, 1);
-        var text = Describe(job, fraction);
-        if (terminal)
-        {
-            var filled = (int)Math.Round(fraction * BarWidth);
-            error.Write($"\r\u001b[2K\u001b[32m{new string('█', filled)}\u001b[2m{new string('░', BarWidth - filled)}\u001b[0m {text}");
-            error.Flush();
-            _drawn = true;
-        }
-        else if (DateTimeOffset.UtcNow - _lastPlain >= PlainEvery || job.IsFinished)
-        {
-            error.WriteLine($"job {job.Id} {job.State}: {text}");
-            _lastPlain = DateTimeOffset.UtcNow;
-        }
+        ArgumentNullException.ThrowIfNull(job);
+        var progress = job.Progress;
+        Show(new Snapshot(job.Id, job.State, job.IsFinished, progress.Fraction, progress.ChecksDone, progress.ChecksTotal, progress.ChecksTotalExact, progress.BatchesDone, progress.BatchesTotal, job.ElapsedMs / 1000, job.Workers));
+    }
+
+    /// <summary>A job of the cluster in this process, as its coordinator pushes it.</summary>
+    public void Show(JobView job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        Show(new Snapshot(job.Id.Value, job.State.Name(), job.State.IsFinished(), job.Fraction, job.SoFar.CheckCount, job.ChecksTotal, job.ChecksTotalIsExact, job.BatchesDone, job.BatchCount, job.Elapsed.TotalSeconds, job.Workers));
     }
 
     /// <summary>Removes the redrawn line, so that what follows starts on a clean line.</summary>
@@ -45,16 +55,75 @@ public sealed class ProgressView(TextWriter error, bool terminal)
         }
     }
 
-    private static string Describe(JobResource job, double fraction)
+    /// <summary>Leaves the redrawn line as it last was and ends it, so that a message after it starts on a line of its own.</summary>
+    public void End()
     {
-        var progress = job.Progress;
-        var seconds = job.ElapsedMs / 1000;
-        var rate = seconds > 0 ? (double)progress.ChecksDone / seconds : 0;
-        var remaining = progress.ChecksTotal > progress.ChecksDone ? (double)(progress.ChecksTotal - progress.ChecksDone) : 0;
+        if (_drawn)
+        {
+            error.WriteLine();
+            error.Flush();
+            _drawn = false;
+        }
+    }
+
+    private void Show(Snapshot job)
+    {
+        var fraction = Math.Clamp(job.Fraction, 0, 1);
+        var waiting = job.State == PrimeCluster.Contracts.JobStates.Queued ? Waiting(job.Workers) : null;
+        if (terminal)
+        {
+            var line = waiting is not null ? $"job {job.Id} queued: {waiting}" : $"{Bar(fraction)} {Describe(job, fraction)}";
+            error.Write($"\r\u001b[2K{line}");
+            error.Flush();
+            _drawn = true;
+            return;
+        }
+
+        // A state, or what a queued job waits for, is worth a line at once; the numbers, every two seconds.
+        var headline = $"{job.State}: {waiting}";
+        if (headline != _lastHeadline || DateTimeOffset.UtcNow - _lastPlain >= PlainEvery || job.IsFinished)
+        {
+            error.WriteLine($"job {job.Id} {job.State}: {waiting ?? Describe(job, fraction)}");
+            _lastPlain = DateTimeOffset.UtcNow;
+            _lastHeadline = headline;
+        }
+    }
+
+    private static string Bar(double fraction)
+    {
+        var filled = (int)Math.Round(fraction * BarWidth);
+        return $"\u001b[32m{new string('█', filled)}\u001b[2m{new string('░', BarWidth - filled)}\u001b[0m";
+    }
+
+    /// <summary>What a queued job waits for: a worker to join the cluster, or one of those there to take a batch.</summary>
+    private static string Waiting(int workers) => workers == 0
+        ? "no workers in the cluster yet"
+        : string.Create(CultureInfo.InvariantCulture, $"waiting for a worker ({workers} in the cluster)");
+
+    private static string Describe(Snapshot job, double fraction)
+    {
+        var rate = job.ElapsedSeconds > 0 ? (double)job.ChecksDone / job.ElapsedSeconds : 0;
+        var remaining = job.ChecksTotal > job.ChecksDone ? (double)(job.ChecksTotal - job.ChecksDone) : 0;
         var eta = job.IsFinished ? "done" : rate > 0 ? $"ETA {Format.Duration(remaining / rate)}" : "ETA unknown";
-        var total = progress.ChecksTotalExact ? Format.Scaled((double)progress.ChecksTotal) : $"~{Format.Scaled((double)progress.ChecksTotal)}";
+        var total = job.ChecksTotalExact ? Format.Scaled((double)job.ChecksTotal) : $"~{Format.Scaled((double)job.ChecksTotal)}";
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{fraction * 100,3:0}%  {Format.Scaled((double)progress.ChecksDone)}/{total} checks  {progress.BatchesDone}/{progress.BatchesTotal} batches  {Format.Rate(rate)} checks/s  {eta}  {job.Workers} workers");
+            $"{fraction * 100,3:0}%  {Format.Scaled((double)job.ChecksDone)}/{total} checks  {job.BatchesDone}/{job.BatchesTotal} batches  {Format.Rate(rate)} checks/s  {eta}  {Workers(job.Workers)}");
     }
+
+    private static string Workers(int count) => count == 0 ? "no workers" : Format.Count(count, "worker");
+
+    /// <summary>What the view shows of a job, whichever way it came.</summary>
+    private sealed record Snapshot(
+        string Id,
+        string State,
+        bool IsFinished,
+        double Fraction,
+        UInt128 ChecksDone,
+        UInt128 ChecksTotal,
+        bool ChecksTotalExact,
+        long BatchesDone,
+        long BatchesTotal,
+        double ElapsedSeconds,
+        int Workers);
 }

@@ -10,10 +10,6 @@ internal static class JobResources
     public static JobResource From(JobView view)
     {
         var done = view.Result;
-        var estimate = done?.CheckCount ?? view.EstimatedChecks;
-        var fraction = view.State == JobState.Done ? 1.0
-            : estimate > UInt128.Zero ? Math.Min(1.0, (double)view.SoFar.CheckCount / (double)estimate)
-            : view.BatchCount > 0 ? (double)view.BatchesDone / view.BatchCount : 0;
         return new JobResource(
             view.Id.Value,
             $"/jobs/{view.Id.Value}",
@@ -23,7 +19,7 @@ internal static class JobResources
             Names.Of(view.Spec.Algorithm),
             Names.Of(view.Spec.Split),
             view.BatchCount,
-            new ProgressResource(view.BatchesDone, view.BatchCount, view.SoFar.CheckCount, estimate, done is not null || view.EstimateIsExact, view.SoFar.PrimeCount, Math.Round(fraction, 4)),
+            new ProgressResource(view.BatchesDone, view.BatchCount, view.SoFar.CheckCount, view.ChecksTotal, view.ChecksTotalIsExact, view.SoFar.PrimeCount, Math.Round(view.Fraction, 4)),
             done?.PrimeCount,
             done?.CheckCount,
             view.Workers,
