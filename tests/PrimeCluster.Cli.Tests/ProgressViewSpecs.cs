@@ -51,6 +51,17 @@ public sealed class ProgressViewSpecs
     }
 
     [Fact]
+    public void A_trial_job_should_show_its_rate_of_checks_and_a_sieve_job_none_since_it_performs_none()
+    {
+        var trial = Shown(terminal: false, StandInSeed.Job(JobStates.Running, batchesDone: 4));
+        var sieve = Shown(terminal: false, StandInSeed.Job(JobStates.Running, batchesDone: 4) with { Algorithm = "sieve" });
+
+        Assert.Contains(" checks/s  ", trial, StringComparison.Ordinal);
+        Assert.DoesNotContain("/s", sieve, StringComparison.Ordinal);
+        Assert.Contains("4/16 batches  ETA ", sieve, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Ending_the_redrawn_line_should_keep_it_and_clearing_it_should_erase_it()
     {
         using var ended = new StringWriter();
