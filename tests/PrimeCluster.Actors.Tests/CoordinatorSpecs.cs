@@ -258,6 +258,47 @@ public sealed class CoordinatorSpecs : TestKit
     }
 
     [Fact]
+    public async Task The_cost_limit_should_weigh_four_worker_actors_on_one_two_core_host_as_two_cores()
+    {
+        // The one-machine recipe: two worker nodes of two worker actors each, all on one two-core host.
+        for (var i = 0; i < 4; i++)
+        {
+            _coordinator.Tell(new RequestWork(CreateTestProbe().Ref, 0, 0, Cores: 2));
+        }
+
+        _coordinator.Tell(new SubmitJob(new JobSpec(new NumberRange(1, 100_000_000))));
+
+        // Nothing measured yet: two cores at the nominal 8 G checks/s, not four.
+        var refused = await ExpectMsgAsync<JobRejected>();
+        Assert.Contains("at 16.0G checks/s", refused.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_cost_limit_should_weigh_a_cluster_at_the_pace_a_core_measured_and_at_its_size_now()
+    {
+        var clock = new ManualClock();
+        var coordinator = Sys.ActorOf(CoordinatorActor.Props(PrimeClusterSettings.From(Sys.Settings.Config) with { Checkpoints = false }, clock));
+        var huge = new JobSpec(new NumberRange(1, 1_000_000_000));
+        var first = CreateTestProbe();
+        coordinator.Tell(new RequestWork(first.Ref, 0, 0, Cores: 2));
+
+        // A trial job big enough to measure, 1711580852 checks run by one worker, so on one core, in 10 s.
+        var range = new NumberRange(1, 200_000);
+        var measured = await SubmitAsync(new JobSpec(range), coordinator);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await ComputeAllAsync(first, coordinator);
+        await AssertDoneExactlyAsync(measured, range, coordinator);
+
+        // 171 M checks a core-second where single-precision lanes should do 16 G: 1.07% of nominal, so 85.6 M a core
+        // for numbers in double-precision lanes (nominal 8 G); twice that once a second worker, on another core, joins.
+        coordinator.Tell(new SubmitJob(huge));
+        Assert.Contains("at 85.6M checks/s", (await ExpectMsgAsync<JobRejected>()).Reason, StringComparison.Ordinal);
+        coordinator.Tell(new RequestWork(CreateTestProbe().Ref, 0, 0, Cores: 2));
+        coordinator.Tell(new SubmitJob(huge));
+        Assert.Contains("at 171M checks/s", (await ExpectMsgAsync<JobRejected>()).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_worker_excluded_from_a_job_should_be_offered_only_other_jobs_and_both_end_exact()
     {
         var range = new NumberRange(0, 80_000);
@@ -387,9 +428,9 @@ public sealed class CoordinatorSpecs : TestKit
         AwaitAssertAsync(async () => Assert.Equal(count, (await GetAsync(id)).Workers), TimeSpan.FromSeconds(10));
 
     /// <summary>The job ends done, with the exact tally of its range.</summary>
-    private async Task AssertDoneExactlyAsync(JobId id, NumberRange range)
+    private async Task AssertDoneExactlyAsync(JobId id, NumberRange range, IActorRef? coordinator = null)
     {
-        _coordinator.Tell(new AwaitJob(id));
+        (coordinator ?? _coordinator).Tell(new AwaitJob(id));
         var view = await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10));
         Assert.Equal(JobState.Done, view.State);
         Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view.Result);
@@ -417,11 +458,23 @@ public sealed class CoordinatorSpecs : TestKit
     }
 
     /// <summary>Asks for and completes batches until there are none left; bounded by the batch count of any test.</summary>
-    private async Task ComputeAllAsync(TestProbe worker)
+    private async Task ComputeAllAsync(TestProbe worker, IActorRef? coordinator = null)
     {
-        for (var round = 0; round < 100 && await RequestAsync(worker, slots: 4) is { } assignment; round++)
+        for (var round = 0; round < 100 && await RequestAsync(worker, slots: 4, coordinator) is { } assignment; round++)
         {
             Complete(assignment, worker);
         }
+    }
+
+    /// <summary>A clock that moves only when told: what a job's core-seconds come to, without waiting for them.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }

@@ -82,6 +82,18 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
         Assert.Equal(Describe(checkpoint with { PlanWorkers = checkpoint.View.Workers }), Describe(earlier));
     }
 
+    [Fact]
+    public void A_work_request_of_a_worker_that_does_not_say_its_cores_should_read_as_not_said()
+    {
+        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerForType(typeof(RequestWork));
+        var bytes = serializer.ToBinary(new RequestWork(TestActor, 3, 1, Cores: 64));
+
+        // As the version before sends it: without the last field, one byte for 64.
+        var back = (RequestWork)serializer.FromBinary(bytes[..^1], "RW");
+
+        Assert.Equal(new RequestWork(TestActor, 3, 1, Cores: 0), back);
+    }
+
     /// <summary>Records compare lists by reference; their printed form compares them by content.</summary>
     private static string Describe(object message) => message switch
     {
@@ -105,6 +117,8 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
         return
         [
             new RequestWork(actor, 3, 1),
+            new RequestWork(actor, 3, 1, Cores: 64),
+            new RequestWork(actor, 0, 0, Cores: int.MaxValue),
             NoWorkNow.Instance,
             new WorkAssignment(id, actor, Algorithm.Trial, [new BatchWork(0, new NumberRange(0, 1)), new BatchWork(long.MaxValue, new NumberRange(ulong.MaxValue, ulong.MaxValue))]),
             new BatchesCompleted(id, [new BatchResult(42, Huge), new BatchResult(7, Tally.Zero)], actor, Slots: 3, InFlight: 5),

@@ -23,11 +23,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PrimeClusterSettings _settings;
+    private readonly TimeProvider _time;
     private readonly Dictionary<JobId, JobEntry> _jobs = [];
     /// <summary>Finished jobs, oldest first: the first to be forgotten beyond the history's bound.</summary>
     private readonly Queue<JobId> _finished = new();
     private readonly List<JobId> _running = [];
-    private readonly HashSet<IActorRef> _workers = [];
+    /// <summary>Registered workers, with the cores their host reported (0: not said).</summary>
+    private readonly Dictionary<IActorRef, int> _workers = [];
     /// <summary>Workers told "nothing now", with the room they asked for: served as soon as a job has batches.</summary>
     private readonly Dictionary<IActorRef, int> _idle = [];
     private readonly JobJournal? _journal;
@@ -39,9 +41,15 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private int _bucketsToRead = JobJournal.BucketCount;
     private int _turn;
 
-    public CoordinatorActor(PrimeClusterSettings settings)
+    /// <summary>The cores the registered workers compute on, and when running jobs were last given their share of them.</summary>
+    private int _cores;
+    private long _sharedAt;
+
+    public CoordinatorActor(PrimeClusterSettings settings, TimeProvider time)
     {
         _settings = settings;
+        _time = time;
+        _sharedAt = time.GetTimestamp();
         if (settings.Checkpoints)
         {
             _journal = new JobJournal(Context.System);
@@ -55,7 +63,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(PrimeClusterSettings settings) => Akka.Actor.Props.Create(() => new CoordinatorActor(settings));
+    /// <param name="time">The clock jobs' core-seconds are measured by; the system's unless a test sets it.</param>
+    public static Props Props(PrimeClusterSettings settings, TimeProvider? time = null)
+    {
+        var clock = time ?? TimeProvider.System;
+        return Akka.Actor.Props.Create(() => new CoordinatorActor(settings, clock));
+    }
 
     protected override void PreStart() => _journal?.LoadAll(Self, local: false);
 
@@ -108,7 +121,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         Receive<SubmitJob>(Submit);
         Receive<RequestWork>(request =>
         {
-            Register(request.Worker);
+            Register(request.Worker, request.Cores);
             if (request.Slots > 0)
             {
                 Dispatch(request.Worker, request.Slots);
@@ -209,7 +222,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             view = view with { Workers = _workers.Count };
             var actor = Context.ActorOf(JobActor.Props(checkpoint with { View = view }, plan, _settings, _verifier), $"job-{view.Id}");
             Context.Watch(actor);
-            _jobs[view.Id] = new JobEntry(actor, view) { Waiting = true };
+
+            // Its core-seconds before the move are not known: it tells nothing of the cluster's pace.
+            ShareCores();
+            _jobs[view.Id] = new JobEntry(actor, view) { Waiting = true, CoreSeconds = null };
             _running.Add(view.Id);
             _log.Info("Job {0} resumed from its checkpoint: {1} of {2} batches done, {3} so far", view.Id, view.BatchesDone, view.BatchCount, view.SoFar);
         }
@@ -239,7 +255,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         if (submit.Spec.Algorithm == Algorithm.Trial && !submit.AcceptCost && _settings.CostLimit > TimeSpan.Zero)
         {
             // An estimate, not the sieve's exact count: the actor answers at once, and an hour is not a fine line.
-            var cost = TrialCost.Of(submit.Spec.Range, TrialPace(), exactWithin: TimeSpan.Zero);
+            var cost = TrialCost.Of(submit.Spec.Range, TrialPace(submit.Spec.Range), exactWithin: TimeSpan.Zero);
             if (cost.Seconds > _settings.CostLimit.TotalSeconds)
             {
                 Sender.Tell(new JobRejected($"{cost.Describe()} The cluster's cost limit is {Format.Duration(_settings.CostLimit.TotalSeconds)}.", JobRejection.OverCostLimit));
@@ -252,6 +268,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         Context.Watch(actor);
         var view = start.View;
 
+        ShareCores();
+
         // Every plan has a batch to hand out, so the job is ready for workers at once.
         _jobs[id] = new JobEntry(actor, view) { Waiting = true };
         _running.Add(id);
@@ -262,29 +280,54 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     }
 
     /// <summary>
-    /// The cluster's pace for trial division: the best of its recent trial jobs big enough to tell (a billion checks,
-    /// where a job's fixed costs no longer weigh), else a nominal pace for each registered worker.
+    /// The cluster's pace for trial division on <paramref name="range"/>: its cores now, at what a core did in its
+    /// recent trial jobs (<see cref="ClusterPace"/>).
     /// </summary>
-    private double TrialPace()
+    private double TrialPace(NumberRange range)
     {
-        var measured = _jobs.Values
-            .Select(e => e.View)
-            .Where(v => v.State == JobState.Done && v.Spec.Algorithm == Algorithm.Trial && v.SoFar.CheckCount >= 1_000_000_000 && v.Elapsed > TimeSpan.Zero)
-            .OrderByDescending(v => v.FinishedAt)
-            .Take(10)
-            .Select(v => v.ChecksPerSecond)
-            .DefaultIfEmpty(0)
-            .Max();
-        return measured > 0 ? measured : Math.Max(1, _workers.Count) * CostModel.TrialChecksPerSecond;
+        var runs = _jobs.Values
+            .Where(e => e.CoreSeconds > 0 && e.View.State == JobState.Done && e.View.Spec.Algorithm == Algorithm.Trial)
+            .OrderByDescending(e => e.View.FinishedAt)
+            .Select(e => new TrialRun(e.View.Spec.Range, (double)e.View.SoFar.CheckCount, e.CoreSeconds!.Value));
+        return ClusterPace.ChecksPerSecond(range, _cores, runs);
     }
 
-    private void Register(IActorRef worker)
+    /// <summary>A worker asking for work is registered; the cores its host has, when it says, are noted.</summary>
+    private void Register(IActorRef worker, int cores)
     {
-        if (_workers.Add(worker))
+        var known = _workers.TryGetValue(worker, out var noted);
+        if (known && (cores == 0 || cores == noted))
+        {
+            return;
+        }
+
+        ShareCores();
+        _workers[worker] = cores;
+        CountCores();
+        if (!known)
         {
             Context.Watch(worker);
             _log.Info("Worker {0} registered ({1} in all)", worker.Path, _workers.Count);
             TellAvailableWorkers();
+        }
+    }
+
+    private void CountCores() =>
+        _cores = ClusterPace.Cores(_workers.Select(w => new WorkerHost(NodeAddress.Of(w.Key, Context.System).Host ?? string.Empty, w.Value)));
+
+    /// <summary>
+    /// Gives each running job its share of the cluster's cores since the last change (they share the workers in
+    /// turn): a job's core-seconds, the measure of its pace, whatever the cluster's size while it ran. Called before
+    /// the cores or the running jobs change.
+    /// </summary>
+    private void ShareCores()
+    {
+        var now = _time.GetTimestamp();
+        var seconds = _time.GetElapsedTime(_sharedAt, now).TotalSeconds;
+        _sharedAt = now;
+        foreach (var id in _running)
+        {
+            _jobs[id].CoreSeconds += _cores * seconds / _running.Count;
         }
     }
 
@@ -342,6 +385,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             entry.Actor.Tell(PoisonPill.Instance);
         }
 
+        ShareCores();
         entry.Actor = null;
         entry.View = finished.View;
         entry.Excluded.Clear();
@@ -372,7 +416,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         // and what they counted unchecked there is counted again. On this node, the one that checks, only the worker.
         var suspects = node == cluster.SelfAddress
             ? [mismatch.Worker]
-            : _workers.Where(w => NodeAddress.Of(w, Context.System) == node).Append(mismatch.Worker).Distinct().ToList();
+            : _workers.Keys.Where(w => NodeAddress.Of(w, Context.System) == node).Append(mismatch.Worker).Distinct().ToList();
         foreach (var entry in _running.Select(id => _jobs[id]))
         {
             foreach (var worker in suspects)
@@ -407,7 +451,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     {
         foreach (var entry in _running.Select(id => _jobs[id]))
         {
-            entry.Actor?.Tell(new JobControl.AvailableWorkers(_workers.Count(w => !entry.Excluded.Contains(w))));
+            entry.Actor?.Tell(new JobControl.AvailableWorkers(_workers.Keys.Count(w => !entry.Excluded.Contains(w))));
         }
     }
 
@@ -448,8 +492,11 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     private void Terminated(Terminated terminated)
     {
-        if (_workers.Remove(terminated.ActorRef))
+        if (_workers.ContainsKey(terminated.ActorRef))
         {
+            ShareCores();
+            _workers.Remove(terminated.ActorRef);
+            CountCores();
             _idle.Remove(terminated.ActorRef);
             _log.Info("Worker {0} is gone ({1} left)", terminated.ActorRef.Path, _workers.Count);
             foreach (var id in _running)
@@ -483,7 +530,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private void ReportWorkers(IActorRef replyTo)
     {
         var system = Context.System;
-        var workers = _workers.ToList();
+        var workers = _workers.Keys.ToList();
         var mismatches = _mismatches.Select(p => new NodeMismatches(p.Key, p.Value)).ToList();
         var jobs = _running.Select(id => _jobs[id].Actor).OfType<IActorRef>().ToList();
         var timeout = TimeSpan.FromSeconds(2);
@@ -570,5 +617,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
         /// <summary>Workers the job excluded for a wrong tally: their requests go to other jobs.</summary>
         public HashSet<IActorRef> Excluded { get; } = [];
+
+        /// <summary>The cores the job has had, in core-seconds; null when not known from its start (a job resumed here).</summary>
+        public double? CoreSeconds { get; set; } = 0;
     }
 }

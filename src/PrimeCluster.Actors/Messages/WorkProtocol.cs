@@ -10,8 +10,12 @@ namespace PrimeCluster.Actors.Messages;
 /// </summary>
 public static class WorkProtocol
 {
-    /// <summary>A worker has <paramref name="Slots"/> free places for batches and holds <paramref name="InFlight"/>.</summary>
-    public sealed record RequestWork(IActorRef Worker, int Slots, int InFlight) : IClusterMessage;
+    /// <summary>
+    /// A worker has <paramref name="Slots"/> free places for batches and holds <paramref name="InFlight"/>; its node
+    /// runs on <paramref name="Cores"/> cores (0: not said, as in a request a job passes on). A claim, like every
+    /// number from another node: the coordinator believes it only within bounds.
+    /// </summary>
+    public sealed record RequestWork(IActorRef Worker, int Slots, int InFlight, int Cores = 0) : IClusterMessage;
 
     /// <summary>
     /// Nothing to do now. The coordinator keeps the request and serves it when a job has batches; the worker also

@@ -66,7 +66,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         using var r = new BinaryReader(new MemoryStream(bytes));
         return manifest switch
         {
-            "RW" => new RequestWork(ReadRef(r), r.ReadInt32(), r.ReadInt32()),
+            "RW" => new RequestWork(ReadRef(r), r.ReadInt32(), r.ReadInt32(), ReadCores(r)),
             "WA" => new WorkAssignment(ReadJobId(r), ReadRef(r), (Algorithm)r.ReadByte(), ReadList(r, () => new BatchWork(r.ReadInt64(), ReadRange(r)))),
             "BC" => new BatchesCompleted(ReadJobId(r), ReadList(r, () => new BatchResult(r.ReadInt64(), ReadTally(r))), ReadRef(r), r.ReadInt32(), r.ReadInt32()),
             "NW" => NoWorkNow.Instance,
@@ -102,6 +102,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 WriteRef(w, m.Worker);
                 w.Write(m.Slots);
                 w.Write(m.InFlight);
+                w.Write7BitEncodedInt(m.Cores);
                 break;
             case WorkAssignment m:
                 w.Write(m.JobId.Value);
@@ -252,6 +253,9 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     private IActorRef ReadRef(BinaryReader r) => system.Provider.ResolveActorRef(r.ReadString());
 
     private static JobId ReadJobId(BinaryReader r) => new(r.ReadString());
+
+    /// <summary>A worker of the version before says nothing of its cores: read as not said.</summary>
+    private static int ReadCores(BinaryReader r) => r.BaseStream.Position < r.BaseStream.Length ? r.Read7BitEncodedInt() : 0;
 
     private static void WriteUInt128(BinaryWriter w, UInt128 value)
     {

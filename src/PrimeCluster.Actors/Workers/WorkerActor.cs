@@ -300,7 +300,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     {
         if (OpenRequest(via: null) is var room and > 0)
         {
-            _coordinator.Tell(new RequestWork(Self, room, HeldCount));
+            _coordinator.Tell(new RequestWork(Self, room, HeldCount, Environment.ProcessorCount));
         }
     }
 

@@ -18,14 +18,16 @@ public static class CostGuard
     private static readonly TimeSpan ExactWithin = TimeSpan.FromSeconds(0.5);
 
     /// <summary>True to go on; false when the user declined. Throws <see cref="UsageException"/> when nobody can be asked.</summary>
-    public static Task<bool> ConfirmAsync(JobSpec spec, double checksPerSecond, bool yes, CliContext context)
+    /// <param name="workers">Worker threads on this machine, which compute on as many of its cores at most.</param>
+    public static Task<bool> ConfirmAsync(JobSpec spec, int workers, bool yes, CliContext context)
     {
         if (spec.Algorithm != Algorithm.Trial || yes)
         {
             return Task.FromResult(true);
         }
 
-        var cost = TrialCost.Of(spec.Range, checksPerSecond, ExactWithin);
+        var pace = ClusterPace.ChecksPerSecond(spec.Range, Math.Min(workers, Environment.ProcessorCount), []);
+        var cost = TrialCost.Of(spec.Range, pace, ExactWithin);
         return cost.Seconds <= Limit.TotalSeconds ? Task.FromResult(true) : ConfirmAsync(cost.Describe(), context);
     }
 

@@ -38,7 +38,7 @@ public static class RunCommand
             await JobOptions.NoteBatchesAsync(spec, context.Error).ConfigureAwait(false);
             var workersText = parse.GetValue(workers);
             var workerCount = workersText is null ? Environment.ProcessorCount : (int)InputParser.Count("--workers", workersText, MaxWorkers);
-            if (!await CostGuard.ConfirmAsync(spec, workerCount * CostModel.TrialChecksPerSecond, parse.GetValue(yes), context).ConfigureAwait(false))
+            if (!await CostGuard.ConfirmAsync(spec, workerCount, parse.GetValue(yes), context).ConfigureAwait(false))
             {
                 await context.Error.WriteLineAsync("primecluster: not run.").ConfigureAwait(false);
                 return ExitCodes.Failed;
