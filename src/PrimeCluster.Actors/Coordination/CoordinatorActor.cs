@@ -612,8 +612,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
         public List<IActorRef> Awaiters { get; } = [];
 
-        /// <summary>Told the job's view whenever it moves, and the finished one.</summary>
-        public List<IActorRef> Subscribers { get; } = [];
+        /// <summary>Told the job's view whenever it moves, and the finished one; each once, however often it asked.</summary>
+        public HashSet<IActorRef> Subscribers { get; } = [];
 
         /// <summary>Workers the job excluded for a wrong tally: their requests go to other jobs.</summary>
         public HashSet<IActorRef> Excluded { get; } = [];
