@@ -552,7 +552,7 @@ scenario_partition() {
   # Alone on its side, with no seed, the worker downs itself and starts joining the seeds again, in the same
   # container: it neither exits nor waits for its restart policy.
   wait_until "$host downed itself and is joining the seeds again" 90 \
-    eval "docker logs $w 2>&1 | grep -q 'downed by the cluster; joining the seeds again'"
+    eval "docker logs $w 2>&1 | grep -q 'Downed by the cluster; joining the seeds again'"
   [[ $(docker inspect -f '{{.State.Status}}' "$w") == running ]] || fail "$host is not running after it was downed"
   wait_until "$host says it is unhealthy" 60 eval "! docker exec $w primecluster-node --healthcheck > /dev/null 2>&1"
   docker network connect primecluster_cluster "$w"

@@ -1,10 +1,12 @@
 using Akka.Actor;
 using Akka.Cluster.Hosting;
+using Akka.Configuration;
 using Akka.DistributedData;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Coordination;
+using PrimeCluster.Actors.Logging;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Actors.Serialization;
 using PrimeCluster.Actors.Workers;
@@ -35,6 +37,7 @@ public static class AkkaConfiguration
 
         builder
             .AddHocon(node.Hocon, HoconAddMode.Append)
+            .WithPrimeClusterLogging(node.Hocon)
             .WithRemoting(RemoteOptions(node))
             .WithClustering(new ClusterOptions { Roles = [.. node.Roles], SeedNodes = [.. node.Seeds] })
             .WithProtocolSerializer();
@@ -68,6 +71,25 @@ public static class AkkaConfiguration
                 cluster.Join(cluster.SelfAddress);
             }
         });
+    }
+
+    /// <summary>
+    /// Akka's log through the host's logging (<see cref="AkkaLogForwarder"/>), and Akka's fallback for when no logger
+    /// runs in the same format (<see cref="StandardErrorLogger"/>), at the level <c>akka.loglevel</c> of
+    /// <paramref name="hocon"/> gives.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithPrimeClusterLogging(this AkkaConfigurationBuilder builder, Config hocon)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(hocon);
+        return builder
+            .AddHocon(ConfigurationFactory.ParseString(StandardErrorLogger.Setting), HoconAddMode.Prepend)
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = NodeLogging.AkkaLevel(hocon);
+                loggers.ClearLoggers();
+                loggers.AddLogger<AkkaLogForwarder>();
+            });
     }
 
     /// <summary>Messages between nodes in <see cref="ProtocolSerializer"/>'s compact form.</summary>

@@ -1,30 +1,46 @@
-using Akka.Actor;
-using Akka.Dispatch;
 using Akka.Event;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace PrimeCluster.Actors.Logging;
 
-/// <summary>Akka's log, one line per event on stderr: for command-line tools whose stdout carries results.</summary>
-public sealed class StandardErrorLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+/// <summary>
+/// Akka's fallback logger (<c>akka.stdout-logger-class</c>), in the node's one format on stderr. It logs what comes
+/// while no logger runs: warnings as the actor system starts, before <see cref="AkkaLogForwarder"/> does, and events
+/// still waiting for the forwarder when it is stopped at the end, which Akka's own fallback would print on stdout in a
+/// format of its own. Information and above, as <see cref="AkkaLogRules"/> has it.
+/// </summary>
+public sealed class StandardErrorLogger : MinimalLogger
 {
-    private readonly TransportRefusals _refusals = new();
+    private readonly AkkaLogRules _rules = new();
+    private readonly TextWriter _writer;
 
     public StandardErrorLogger()
+        : this(Console.Error)
     {
-        Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
-        Receive<LogEvent>(e =>
+    }
+
+    internal StandardErrorLogger(TextWriter writer)
+    {
+        _writer = writer;
+    }
+
+    /// <summary>The setting that makes Akka use this logger as its fallback.</summary>
+    public static string Setting => $"akka.stdout-logger-class = \"{typeof(StandardErrorLogger).FullName}, {typeof(StandardErrorLogger).Assembly.GetName().Name}\"";
+
+    protected override void Log(object message)
+    {
+        if (message is not LogEvent e || !Filter.ShouldTryKeepMessage(e, out _))
         {
-            if (_refusals.TryCondense(e, out var refusal))
+            return;
+        }
+
+        // Loggers run one at a time, but this one is called on whichever thread publishes.
+        lock (_rules)
+        {
+            if (_rules.Apply(e) is { Level: >= LogLevel.Information } line)
             {
-                if (refusal is not null)
-                {
-                    Console.Error.WriteLine($"[WARNING] cluster transport: {refusal}");
-                }
-
-                return;
+                line.Write(_writer, new DateTimeOffset(e.Timestamp).ToLocalTime());
             }
-
-            Console.Error.WriteLine($"[{e.LogLevel().ToString().Replace("Level", string.Empty, StringComparison.Ordinal).ToUpperInvariant()}] {e.LogSource}: {e.Message}{(e.Cause is null ? string.Empty : $" ({e.Cause.Message})")}");
-        });
+        }
     }
 }
