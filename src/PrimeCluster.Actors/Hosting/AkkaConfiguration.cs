@@ -65,6 +65,8 @@ public static class AkkaConfiguration
         // With no seed-nodes configured, a seed forms a cluster of its own, at whatever port it was given.
         return builder.WithActors((system, _) =>
         {
+            system.ActorOf(MembershipLog.Props(), "membership-log");
+            MembershipLog.LogStopping(system);
             if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0)
             {
                 var cluster = Akka.Cluster.Cluster.Get(system);
