@@ -15,10 +15,11 @@ public sealed partial class StandardErrorLoggerSpecs
     private readonly StringWriter _written = new();
 
     [Fact]
-    public void Events_left_at_shutdown_should_be_written_in_the_nodes_format()
+    public void Events_left_at_shutdown_should_be_written_in_the_nodes_format_unless_they_are_chatter()
     {
         var logger = new StandardErrorLogger(_written);
 
+        logger.Tell(new Info("remoting (akka://primecluster)", typeof(DummyClassForStringSources), "Remoting shut down"));
         logger.Tell(new Warning("Cluster (akka://primecluster)", typeof(DummyClassForStringSources), "Cluster Node [x] - Marking node(s) as UNREACHABLE [y]"));
 
         var line = Assert.Single(Lines());

@@ -7,7 +7,8 @@ namespace PrimeCluster.Actors.Logging;
 
 /// <summary>
 /// One line for each change of membership a person cares about: this node up in the cluster, another node joining,
-/// leaving or removed after being downed, and this node stopping. Akka tells each of them in several lines.
+/// leaving or removed after being downed, and this node stopping. Akka tells each of them in several lines, which
+/// <see cref="AkkaLogRules"/> puts at debug.
 /// </summary>
 public sealed class MembershipLog : ReceiveActor
 {
