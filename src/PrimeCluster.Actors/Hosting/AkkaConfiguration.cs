@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Configuration;
 using Akka.DistributedData;
+using Akka.Event;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using PrimeCluster.Actors.Configuration;
@@ -140,8 +141,14 @@ public static class AkkaConfiguration
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "hand-back-batches", async () =>
         {
             var timeout = TimeSpan.FromSeconds(10);
-            await Task.WhenAll(workers.Select(w => w.Ask<WorkerActor.Drained>(WorkerActor.Drain.Instance, timeout)
-                .ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+            var drained = await Task.WhenAll(workers.Select(w => w.Ask<WorkerActor.Drained>(WorkerActor.Drain.Instance, timeout)
+                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default))).ConfigureAwait(false);
+            var handedBack = drained.Sum(d => d?.HandedBack ?? 0);
+            var late = drained.Count(d => d is null);
+            Akka.Event.Logging.GetLogger(system, typeof(WorkerActor)).Info(
+                "Leaving: waiting batches handed back: {0}; {1}",
+                handedBack,
+                late == 0 ? "the ones being computed are done" : $"workers still computing after {timeout.TotalSeconds:0} s: {late} of {workers.Count}");
             return Akka.Done.Instance;
         });
     }
