@@ -18,10 +18,8 @@ public sealed partial class NodeLogSpecs(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_worker_leaving_cleanly_mid_job_should_leave_no_error_and_no_stack_trace_in_the_seeds_log()
     {
-        var seed = _cluster.Start(("CLUSTER_ROLES", "seed"));
-        var leaving = _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
-        var staying = _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
-        await _cluster.WaitUntilAsync("two workers registered", async () => await SeedApi.WorkersAsync(seed) == 2);
+        var (seed, workers) = await _cluster.StartSeedAndTwoWorkersAsync();
+        var (leaving, staying) = (workers[0], workers[1]);
         var job = await SeedApi.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
         await _cluster.WaitUntilAsync("the leaving worker holds batches", async () => await SeedApi.BusyAsync(seed, leaving));
 
