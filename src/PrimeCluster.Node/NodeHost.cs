@@ -38,7 +38,7 @@ public static class NodeHost
 
         // Akka's events and the host's in one format, at the level akka.loglevel sets. The host's own start and stop
         // ("Now listening on", "Application started") would repeat what the node's lines say.
-        builder.Logging.AddPrimeClusterConsole(NodeLogging.HostLevel(node.Hocon));
+        builder.Logging.AddPrimeClusterConsole(NodeLogging.HostLevel(node.Hocon), standardError: false);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka.AddPrimeCluster(node, kernels));

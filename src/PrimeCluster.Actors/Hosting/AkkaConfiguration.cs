@@ -78,21 +78,29 @@ public static class AkkaConfiguration
 
     /// <summary>
     /// Akka's log through the host's logging (<see cref="AkkaLogForwarder"/>), and Akka's fallback for when no logger
-    /// runs in the same format (<see cref="StandardErrorLogger"/>), at the level <c>akka.loglevel</c> of
-    /// <paramref name="hocon"/> gives.
+    /// runs in the same format on stdout (<see cref="StandardOutputLogger"/>, unless the host says
+    /// <see cref="WithFallbackLogger{T}"/>), at the level <c>akka.loglevel</c> of <paramref name="hocon"/> gives.
     /// </summary>
     public static AkkaConfigurationBuilder WithPrimeClusterLogging(this AkkaConfigurationBuilder builder, Config hocon)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(hocon);
         return builder
-            .AddHocon(ConfigurationFactory.ParseString(StandardErrorLogger.Setting), HoconAddMode.Prepend)
+            .WithFallbackLogger<StandardOutputLogger>()
             .ConfigureLoggers(loggers =>
             {
                 loggers.LogLevel = NodeLogging.AkkaLevel(hocon);
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaLogForwarder>();
             });
+    }
+
+    /// <summary>Akka's fallback logger, on the stream of the host's console.</summary>
+    public static AkkaConfigurationBuilder WithFallbackLogger<T>(this AkkaConfigurationBuilder builder)
+        where T : FallbackLogger
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddHocon(ConfigurationFactory.ParseString(FallbackLogger.Setting<T>()), HoconAddMode.Prepend);
     }
 
     /// <summary>Messages between nodes in <see cref="ProtocolSerializer"/>'s compact form.</summary>

@@ -39,10 +39,10 @@ public sealed class ClusterNodeHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(node);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Logging.AddPrimeClusterConsole(NodeLogging.HostLevel(node.Hocon));
+        builder.Logging.AddPrimeClusterConsole(NodeLogging.HostLevel(node.Hocon), standardError: true);
         builder.Services.AddAkka(ClusterConfig.SystemName, akka =>
         {
-            akka.AddPrimeCluster(node, kernels);
+            akka.AddPrimeCluster(node, kernels).WithFallbackLogger<StandardErrorLogger>();
             configure?.Invoke(akka);
         });
         var host = builder.Build();

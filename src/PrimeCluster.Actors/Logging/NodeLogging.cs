@@ -5,13 +5,17 @@ using Microsoft.Extensions.Logging.Console;
 namespace PrimeCluster.Actors.Logging;
 
 /// <summary>
-/// A node's log: one stream (stderr, so that a command's results alone go to stdout), one format
-/// (<see cref="LogLine"/>), one level for Akka's events and the host's, <c>akka.loglevel</c>.
+/// A node's log: one format (<see cref="LogLine"/>) and one level for Akka's events and the host's,
+/// <c>akka.loglevel</c>.
 /// </summary>
 public static class NodeLogging
 {
-    /// <summary>The console log of a node's host, at <paramref name="minimum"/> and above.</summary>
-    public static ILoggingBuilder AddPrimeClusterConsole(this ILoggingBuilder logging, LogLevel minimum)
+    /// <summary>
+    /// The console log of a node's host, at <paramref name="minimum"/> and above: on stdout for primecluster-node, on
+    /// stderr for a node inside another program (the embedded cluster of <c>primecluster run</c>), whose stdout is its
+    /// own.
+    /// </summary>
+    public static ILoggingBuilder AddPrimeClusterConsole(this ILoggingBuilder logging, LogLevel minimum, bool standardError)
     {
         ArgumentNullException.ThrowIfNull(logging);
         return logging
@@ -20,7 +24,7 @@ public static class NodeLogging
             .AddConsole(console =>
             {
                 console.FormatterName = LogLineFormatter.FormatterName;
-                console.LogToStandardErrorThreshold = LogLevel.Trace;
+                console.LogToStandardErrorThreshold = standardError ? LogLevel.Trace : LogLevel.None;
             })
             .AddConsoleFormatter<LogLineFormatter, ConsoleFormatterOptions>();
     }
