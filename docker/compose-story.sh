@@ -389,9 +389,9 @@ scenario_status() {
   for name in seed-1 seed-2 seed-3; do
     docker logs "$name" > "$work/$name.log" 2>&1
   done
-  grep -q "Singleton manager started singleton actor" "$work/seed-1.log" || fail "the coordinator did not start on seed-1"
+  grep -q "Coordinator running on this node" "$work/seed-1.log" || fail "the coordinator did not start on seed-1"
   for name in seed-2 seed-3; do
-    ! grep -q "Singleton manager started singleton actor" "$work/$name.log" || fail "the coordinator started on $name"
+    ! grep -q "Coordinator running on this node" "$work/$name.log" || fail "the coordinator started on $name"
   done
   log "  the coordinator runs on seed-1, the oldest seed"
   curl -s -H "Authorization: Bearer $API_TOKEN" http://127.0.0.1:8080/cluster > "$work/cluster.json"     # the API from the host
@@ -552,7 +552,7 @@ scenario_partition() {
   # Alone on its side, with no seed, the worker downs itself and starts joining the seeds again, in the same
   # container: it neither exits nor waits for its restart policy.
   wait_until "$host downed itself and is joining the seeds again" 90 \
-    eval "docker logs $w 2>&1 | grep -q 'downed by the cluster; joining the seeds again'"
+    eval "docker logs $w 2>&1 | grep -q 'Downed by the cluster; joining the seeds again'"
   [[ $(docker inspect -f '{{.State.Status}}' "$w") == running ]] || fail "$host is not running after it was downed"
   wait_until "$host says it is unhealthy" 60 eval "! docker exec $w primecluster-node --healthcheck > /dev/null 2>&1"
   docker network connect primecluster_cluster "$w"

@@ -3,6 +3,7 @@ using Akka.Hosting;
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Hosting;
+using PrimeCluster.Actors.Logging;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Kernels;
 using PrimeCluster.Node.Api;
@@ -12,6 +13,9 @@ namespace PrimeCluster.Node;
 /// <summary>A node: its actor system under Akka.Hosting, the job API on seeds, and /healthz on every node.</summary>
 public static class NodeHost
 {
+    /// <summary>The category of what the node host itself logs.</summary>
+    public const string LogCategory = "PrimeCluster.Node";
+
     /// <param name="kernels">The workers' kernel for each algorithm; the real ones unless a test says otherwise.</param>
     public static WebApplication Build(NodeConfiguration node, Func<Algorithm, IPrimeKernel>? kernels = null)
     {
@@ -32,20 +36,12 @@ public static class NodeHost
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = tls.Certificate));
         }
 
-        builder.Logging.ClearProviders().AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss.fff ";
-        });
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Akka's events and the host's in one format, at the level akka.loglevel sets. The host's own start and stop
+        // ("Now listening on", "Application started") would repeat what the node's lines say.
+        builder.Logging.AddPrimeClusterConsole(NodeLogging.HostLevel(node.Hocon), standardError: false);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka
-            .AddPrimeCluster(node, kernels)
-            .ConfigureLoggers(loggers =>
-            {
-                loggers.ClearLoggers();
-                loggers.AddLogger<AkkaLogForwarder>();
-            }));
+        builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka.AddPrimeCluster(node, kernels));
         builder.Services.AddSingleton(services => new CoordinatorClient(services.GetRequiredService<IRequiredActor<CoordinatorKey>>().ActorRef));
         if (token.Length == 0)
         {
@@ -53,6 +49,7 @@ public static class NodeHost
         }
 
         var app = builder.Build();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
         app.UseMiddleware<ApiErrorMiddleware>();
         if (token.Length > 0)
         {
@@ -64,13 +61,13 @@ public static class NodeHost
             app.UseHostFiltering();
             if (!new Uri(apiUrl).IsLoopback)
             {
-                app.Logger.LogWarning("The API listens on {Url} without API_TOKEN: anyone who can reach it can submit and cancel jobs", apiUrl);
+                log.LogWarning("The API listens on {Url} without API_TOKEN: anyone who can reach it can submit and cancel jobs", apiUrl);
             }
         }
 
         if (node.Tls is null && !IsLoopback(node.BindHost))
         {
-            app.Logger.LogWarning(
+            log.LogWarning(
                 "The cluster port listens on {Host}:{Port} without TLS_CERT: anyone who can reach it can join the cluster, take batches and report tallies",
                 node.BindHost,
                 node.Port);
@@ -87,7 +84,7 @@ public static class NodeHost
             app.MapNotASeed();
         }
 
-        app.Logger.LogInformation(
+        log.LogInformation(
             "PrimeCluster node with roles {Roles}; cluster transport {Protocol}{Tls}; API on {Url}",
             string.Join(", ", node.Roles),
             node.Protocol,

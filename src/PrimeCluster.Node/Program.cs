@@ -32,17 +32,25 @@ try
         var shutdown = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>());
         await app.WaitForShutdownAsync();
         var reason = shutdown.ShutdownReason;
+
+        // Downed by the cluster: cut off from the seeds, or a seed that came back as a new cluster. A node that can
+        // count again once the network heals joins again as a new incarnation, without anyone restarting it. Said
+        // through the host's log, before the host goes.
+        var downed = reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason;
+        if (downed)
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(NodeHost.LogCategory)
+                .LogWarning("Downed by the cluster; joining the seeds again in {Seconds:0} s", RejoinDelay.TotalSeconds);
+        }
+
         await app.DisposeAsync();
-        if (reason is not Akka.Actor.CoordinatedShutdown.ClusterDowningReason)
+        if (!downed)
         {
             // Stopped by a failed TLS handshake with a peer it connected to is a failure: supervisors that restart on
             // failure bring the node back.
             return reason is { ExitCode: not 0 } ? 1 : 0;
         }
 
-        // Downed by the cluster: cut off from the seeds, or a seed that came back as a new cluster. A node that can
-        // count again once the network heals joins again as a new incarnation, without anyone restarting it.
-        await Console.Error.WriteLineAsync($"primecluster-node: downed by the cluster; joining the seeds again in {RejoinDelay.TotalSeconds:0} s");
         await Task.Delay(RejoinDelay);
     }
 }

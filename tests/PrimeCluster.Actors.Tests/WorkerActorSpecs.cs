@@ -149,7 +149,7 @@ public sealed class WorkerActorSpecs : TestKit
         Assert.Equal([1L, 2L], returned.Indices);
         var completed = await _job.ExpectMsgAsync<BatchesCompleted>(TimeSpan.FromSeconds(10));
         Assert.Equal([0L], completed.Results.Select(r => r.Index));
-        await ExpectMsgAsync<WorkerActor.Drained>(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, (await ExpectMsgAsync<WorkerActor.Drained>(TimeSpan.FromSeconds(10))).HandedBack);
 
         _worker.Tell(new WorkAssignment(id, _job.Ref, Algorithm.Trial, [new BatchWork(5, new NumberRange(1, 10))]));
         Assert.Equal([5L], (await _job.ExpectMsgAsync<BatchesReturned>()).Indices);

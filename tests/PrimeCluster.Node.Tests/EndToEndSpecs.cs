@@ -18,11 +18,8 @@ public sealed class EndToEndSpecs(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Jobs_should_end_exact_when_a_worker_is_killed_and_another_leaves()
     {
-        var seed = _cluster.Start(("CLUSTER_ROLES", "seed"));
-        var killed = _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
-        var leaving = _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
-        await _cluster.WaitUntilAsync("two workers registered", async () => await SeedApi.WorkersAsync(seed) == 2);
-        await _cluster.WaitUntilAsync("all three nodes are up", async () => await SeedApi.UpMembersAsync(seed) == 3);
+        var (seed, workers) = await _cluster.StartSeedAndTwoWorkersAsync();
+        var (killed, leaving) = (workers[0], workers[1]);
         var range = new NumberRange(1, 2_000_000);
 
         var first = await SeedApi.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");

@@ -27,6 +27,20 @@ public sealed class ProcessCluster(ITestOutputHelper output, string hocon) : IDi
         return node;
     }
 
+    /// <summary>A seed and two workers of one worker actor each, returned once both are registered and all three up.</summary>
+    public async Task<(NodeProcess Seed, NodeProcess[] Workers)> StartSeedAndTwoWorkersAsync()
+    {
+        var seed = Start(("CLUSTER_ROLES", "seed"));
+        NodeProcess[] workers =
+        [
+            Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address)),
+            Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address)),
+        ];
+        await WaitUntilAsync("two workers registered", async () => await SeedApi.WorkersAsync(seed) == 2);
+        await WaitUntilAsync("all three nodes are up", async () => await SeedApi.UpMembersAsync(seed) == 3);
+        return (seed, workers);
+    }
+
     public Task<JsonElement> WaitForFinishedAsync(NodeProcess seed, string id) => SeedApi.WaitForFinishedAsync(seed, id, Bound, output);
 
     public Task<TimeSpan> WaitUntilAsync(string what, Func<Task<bool>> condition) => SeedApi.WaitUntilAsync(what, Bound, output, condition);

@@ -20,7 +20,7 @@ public sealed class SeedLossSpecs(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Workers_should_join_a_killed_seed_again_once_it_is_restarted()
     {
-        var (seed, workers) = await StartAsync();
+        var (seed, workers) = await _cluster.StartSeedAndTwoWorkersAsync();
         var lost = await SeedApi.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
         await _cluster.WaitUntilAsync("a worker holds batches", async () => await SeedApi.BusyAsync(seed, workers[0]) || await SeedApi.BusyAsync(seed, workers[1]));
 
@@ -41,7 +41,7 @@ public sealed class SeedLossSpecs(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_paused_seed_should_serve_again_once_it_continues()
     {
-        var (seed, workers) = await StartAsync();
+        var (seed, workers) = await _cluster.StartSeedAndTwoWorkersAsync();
         var running = await SeedApi.SubmitAsync(seed, """{"from": 1, "til": 2000000}""");
         await _cluster.WaitUntilAsync("a worker holds batches", async () => await SeedApi.BusyAsync(seed, workers[0]) || await SeedApi.BusyAsync(seed, workers[1]));
 
@@ -66,17 +66,4 @@ public sealed class SeedLossSpecs(ITestOutputHelper output) : IDisposable
     }
 
     public void Dispose() => _cluster.Dispose();
-
-    private async Task<(NodeProcess Seed, NodeProcess[] Workers)> StartAsync()
-    {
-        var seed = _cluster.Start(("CLUSTER_ROLES", "seed"));
-        NodeProcess[] workers =
-        [
-            _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address)),
-            _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address)),
-        ];
-        await _cluster.WaitUntilAsync("two workers registered", async () => await SeedApi.WorkersAsync(seed) == 2);
-        await _cluster.WaitUntilAsync("all three nodes are up", async () => await SeedApi.UpMembersAsync(seed) == 3);
-        return (seed, workers);
-    }
 }

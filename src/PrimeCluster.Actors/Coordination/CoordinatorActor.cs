@@ -70,7 +70,11 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         return Akka.Actor.Props.Create(() => new CoordinatorActor(settings, clock));
     }
 
-    protected override void PreStart() => _journal?.LoadAll(Self, local: false);
+    protected override void PreStart()
+    {
+        _log.Info("Coordinator running on this node{0}", _journal is null ? string.Empty : "; reading the job checkpoints the seeds hold");
+        _journal?.LoadAll(Self, local: false);
+    }
 
     /// <summary>After the job actors, which use the verifier, have stopped.</summary>
     protected override void PostStop() => _verifier.Dispose();

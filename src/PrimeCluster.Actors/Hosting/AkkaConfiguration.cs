@@ -1,10 +1,13 @@
 using Akka.Actor;
 using Akka.Cluster.Hosting;
+using Akka.Configuration;
 using Akka.DistributedData;
+using Akka.Event;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Coordination;
+using PrimeCluster.Actors.Logging;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Actors.Serialization;
 using PrimeCluster.Actors.Workers;
@@ -35,6 +38,7 @@ public static class AkkaConfiguration
 
         builder
             .AddHocon(node.Hocon, HoconAddMode.Append)
+            .WithPrimeClusterLogging(node.Hocon)
             .WithRemoting(RemoteOptions(node))
             .WithClustering(new ClusterOptions { Roles = [.. node.Roles], SeedNodes = [.. node.Seeds] })
             .WithProtocolSerializer();
@@ -62,12 +66,41 @@ public static class AkkaConfiguration
         // With no seed-nodes configured, a seed forms a cluster of its own, at whatever port it was given.
         return builder.WithActors((system, _) =>
         {
+            system.ActorOf(MembershipLog.Props(), "membership-log");
+            MembershipLog.LogStopping(system);
             if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0)
             {
                 var cluster = Akka.Cluster.Cluster.Get(system);
                 cluster.Join(cluster.SelfAddress);
             }
         });
+    }
+
+    /// <summary>
+    /// Akka's log through the host's logging (<see cref="AkkaLogForwarder"/>), and Akka's fallback for when no logger
+    /// runs in the same format on stdout (<see cref="StandardOutputLogger"/>, unless the host says
+    /// <see cref="WithFallbackLogger{T}"/>), at the level <c>akka.loglevel</c> of <paramref name="hocon"/> gives.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithPrimeClusterLogging(this AkkaConfigurationBuilder builder, Config hocon)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(hocon);
+        return builder
+            .WithFallbackLogger<StandardOutputLogger>()
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = NodeLogging.AkkaLevel(hocon);
+                loggers.ClearLoggers();
+                loggers.AddLogger<AkkaLogForwarder>();
+            });
+    }
+
+    /// <summary>Akka's fallback logger, on the stream of the host's console.</summary>
+    public static AkkaConfigurationBuilder WithFallbackLogger<T>(this AkkaConfigurationBuilder builder)
+        where T : FallbackLogger
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddHocon(ConfigurationFactory.ParseString(FallbackLogger.Setting<T>()), HoconAddMode.Prepend);
     }
 
     /// <summary>Messages between nodes in <see cref="ProtocolSerializer"/>'s compact form.</summary>
@@ -116,8 +149,14 @@ public static class AkkaConfiguration
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "hand-back-batches", async () =>
         {
             var timeout = TimeSpan.FromSeconds(10);
-            await Task.WhenAll(workers.Select(w => w.Ask<WorkerActor.Drained>(WorkerActor.Drain.Instance, timeout)
-                .ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+            var drained = await Task.WhenAll(workers.Select(w => w.Ask<WorkerActor.Drained>(WorkerActor.Drain.Instance, timeout)
+                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default))).ConfigureAwait(false);
+            var handedBack = drained.Sum(d => d?.HandedBack ?? 0);
+            var late = drained.Count(d => d is null);
+            Akka.Event.Logging.GetLogger(system, typeof(WorkerActor)).Info(
+                "Leaving: waiting batches handed back: {0}; {1}",
+                handedBack,
+                late == 0 ? "the ones being computed are done" : $"workers still computing after {timeout.TotalSeconds:0} s: {late} of {workers.Count}");
             return Akka.Done.Instance;
         });
     }

@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Actors.Logging;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Kernels;
 
@@ -30,17 +31,18 @@ public sealed class ClusterNodeHost : IAsyncDisposable
     public IActorRef Coordinator { get; }
 
     /// <summary>
-    /// Starts the node; <paramref name="configure"/> goes last, so that what it adds (loggers, HOCON for a test) wins
-    /// over the rest.
+    /// Starts the node, its log on stderr at the level <c>akka.loglevel</c> sets; <paramref name="configure"/> goes last,
+    /// so that what it adds (HOCON for a test) wins over the rest.
     /// </summary>
     /// <param name="kernels">The workers' kernel for each algorithm; the real ones unless a test says otherwise.</param>
     public static async Task<ClusterNodeHost> StartAsync(NodeConfiguration node, Action<AkkaConfigurationBuilder>? configure = null, Func<Algorithm, IPrimeKernel>? kernels = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(node);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddPrimeClusterConsole(NodeLogging.HostLevel(node.Hocon), standardError: true);
         builder.Services.AddAkka(ClusterConfig.SystemName, akka =>
         {
-            akka.AddPrimeCluster(node, kernels);
+            akka.AddPrimeCluster(node, kernels).WithFallbackLogger<StandardErrorLogger>();
             configure?.Invoke(akka);
         });
         var host = builder.Build();

@@ -435,6 +435,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             _ledger.Return(index, returned.Worker);
         }
 
+        if (returned.Indices.Count > 0)
+        {
+            _log.Info("Job {0}: worker {1} is leaving; batches it handed back: {2}", _id, returned.Worker.Path, returned.Indices.Count);
+        }
+
         Sender.Tell(new BatchesReturnAcknowledged(_id));
         AnnounceWaiting();
     }

@@ -39,6 +39,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private double _averageRoundTripMs = double.NaN;
     private IActorRef? _drainRequester;
 
+    /// <summary>Batches given back to their jobs since the worker began to drain.</summary>
+    private int _handedBack;
+
     /// <param name="kernels">The kernel for each algorithm: <see cref="PrimeKernels.For"/> on every node.</param>
     public WorkerActor(IActorRef coordinator, ComputeScheduler scheduler, PrimeClusterSettings settings, Func<Algorithm, IPrimeKernel> kernels)
     {
@@ -87,7 +90,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             _log.Warning(failure.Cause, "Warming up the kernels failed; the first batches will compile them");
             Self.Tell(WarmedUp.Instance);
         });
-        Receive<Drain>(_ => Sender.Tell(Drained.Instance));
+        Receive<Drain>(_ => Sender.Tell(new Drained(HandedBack: 0)));
         ReceiveAny(_ => Stash.Stash());
     }
 
@@ -149,6 +152,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<WorkAssignment>(assignment =>
         {
             _asked = false;
+            _handedBack += assignment.Batches.Count;
             assignment.Job.Tell(new BatchesReturned(assignment.JobId, assignment.Batches.Select(b => b.Index).ToList(), Self));
         });
         Receive<CancelWork>(cancel => CancelRunning(cancel.JobId));
@@ -326,6 +330,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     {
         foreach (var job in batches.GroupBy(h => (h.JobId, h.Job)))
         {
+            _handedBack += job.Count();
             job.Key.Job.Tell(new BatchesReturned(job.Key.JobId, job.Select(h => h.Batch.Index).ToList(), Self));
         }
     }
@@ -334,7 +339,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     {
         if (_running is null)
         {
-            _drainRequester?.Tell(Drained.Instance);
+            _drainRequester?.Tell(new Drained(_handedBack));
         }
     }
 
@@ -359,14 +364,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         }
     }
 
-    public sealed class Drained : INoSerializationVerificationNeeded
-    {
-        public static readonly Drained Instance = new();
-
-        private Drained()
-        {
-        }
-    }
+    /// <summary>The worker computes nothing more; it gave back <paramref name="HandedBack"/> batches it had not started.</summary>
+    public sealed record Drained(int HandedBack) : INoSerializationVerificationNeeded;
 
     private sealed record Held(JobId JobId, IActorRef Job, Algorithm Algorithm, BatchWork Batch) : INoSerializationVerificationNeeded;
 

@@ -1,9 +1,7 @@
 using Akka.Configuration;
-using Akka.Hosting;
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Hosting;
-using PrimeCluster.Actors.Logging;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
 
@@ -43,6 +41,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 Workers = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
             })
             .WithHocon(ConfigurationFactory.ParseString("""
+                # Results go to stdout; only errors are logged, to stderr.
+                akka.loglevel = ERROR
                 akka.stdout-loglevel = OFF
                 # No other seed could take a job over: nothing to checkpoint.
                 primecluster.jobs.checkpoints = off
@@ -57,13 +57,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 akka.cluster.singleton-proxy.singleton-identification-interval = 100ms
                 """));
 
-        // Results go to stdout; only errors are logged, to stderr.
-        var host = await ClusterNodeHost.StartAsync(node, akka => akka.ConfigureLoggers(loggers =>
-        {
-            loggers.LogLevel = Akka.Event.LogLevel.ErrorLevel;
-            loggers.ClearLoggers();
-            loggers.AddLogger<StandardErrorLogger>();
-        }), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var host = await ClusterNodeHost.StartAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
             var client = new CoordinatorClient(host.Coordinator);
