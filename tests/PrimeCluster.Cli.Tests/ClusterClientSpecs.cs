@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using PrimeCluster.Cli.Client;
+using PrimeCluster.Contracts;
 
 namespace PrimeCluster.Cli.Tests;
 
@@ -27,6 +29,40 @@ public sealed class ClusterClientSpecs
         Assert.Equal(HttpStatusCode.NotFound, refused.Status);
         Assert.Null(refused.Error);
         Assert.Equal("404 NotFound", refused.Message);
+    }
+
+    [Fact]
+    public async Task A_seed_that_takes_a_request_and_never_answers_should_be_called_unreachable_in_time()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var url = new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/");
+        using var client = new ClusterClient(url, token: null) { AnswerLimit = TimeSpan.FromMilliseconds(300) };
+
+        var asking = client.GetJobAsync("x", CancellationToken.None);
+        using var connection = await silent.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        var unreachable = await Assert.ThrowsAsync<ClusterUnreachableException>(() => asking.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal("it did not answer within 0.3 s", unreachable.Reason);
+    }
+
+    [Fact]
+    public async Task A_job_event_stream_that_goes_silent_should_end_the_following_as_a_lost_seed()
+    {
+        await using var seed = StandInSeed.Start((_, context, _) => StandInSeed.EventsAsync(context, StandInSeed.Job(JobStates.Running, batchesDone: 3)));
+        using var client = new ClusterClient(new Uri(seed.Url), token: null) { SilenceLimit = TimeSpan.FromMilliseconds(500) };
+        var seen = new List<JobResource>();
+
+        var unreachable = await Assert.ThrowsAsync<ClusterUnreachableException>(async () =>
+        {
+            await foreach (var job in client.FollowAsync(StandInSeed.JobId, CancellationToken.None).WithCancellation(CancellationToken.None))
+            {
+                seen.Add(job);
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(3, Assert.Single(seen).Progress.BatchesDone);
+        Assert.StartsWith("its event stream sent nothing for ", unreachable.Reason, StringComparison.Ordinal);
     }
 
     /// <summary>Answers every request with one status and body.</summary>

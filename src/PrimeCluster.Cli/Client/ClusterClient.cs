@@ -40,6 +40,15 @@ public sealed class ClusterClient : IDisposable
 
     public Uri Url { get; }
 
+    /// <summary>
+    /// How long a request may wait for the seed's answer. A seed answers within its ask timeout (10 s) even when its
+    /// coordinator is away; one that says nothing for longer is gone, or cut off without closing the connection.
+    /// </summary>
+    internal TimeSpan AnswerLimit { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a job's event stream may stay silent: a seed sends at least a keep-alive every 15 s.</summary>
+    internal TimeSpan SilenceLimit { get; init; } = TimeSpan.FromSeconds(40);
+
     public Task<JobResource> SubmitAsync(JobRequest request, CancellationToken cancellationToken) =>
         SendAsync<JobResource>(HttpMethod.Post, "/jobs", JsonSerializer.Serialize(request, ApiJson.Options), cancellationToken);
 
@@ -86,16 +95,22 @@ public sealed class ClusterClient : IDisposable
         using var response = await SendRawAsync(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(id)}/events", null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         while (true)
         {
             string? line;
+            silence.CancelAfter(SilenceLimit);
             try
             {
-                line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                line = await reader.ReadLineAsync(silence.Token).ConfigureAwait(false);
             }
             catch (IOException)
             {
                 yield break;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ClusterUnreachableException(Url, FormattableString.Invariant($"its event stream sent nothing for {SilenceLimit.TotalSeconds:0.#} s, not even a keep-alive"), null);
             }
 
             if (line is null)
@@ -157,9 +172,15 @@ public sealed class ClusterClient : IDisposable
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
         }
 
+        using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        answer.CancelAfter(AnswerLimit);
         try
         {
-            return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+            return await _http.SendAsync(request, completion, answer.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ClusterUnreachableException(Url, FormattableString.Invariant($"it did not answer within {AnswerLimit.TotalSeconds:0.#} s"), null);
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
         {
