@@ -150,6 +150,11 @@ public sealed class CertsCommandSpecs(ITestOutputHelper output) : IDisposable
     {
         foreach (var node in _nodes)
         {
+            if (!node.HasExited || node.ExitCode != 0)
+            {
+                output.WriteLine(node.Report);
+            }
+
             node.Dispose();
         }
 

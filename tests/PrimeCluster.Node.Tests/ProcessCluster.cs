@@ -51,7 +51,7 @@ public sealed class ProcessCluster(ITestOutputHelper output, string hocon) : IDi
         {
             if (!node.HasExited || node.ExitCode != 0)
             {
-                output.WriteLine($"--- node on port {node.ClusterPort}{(node.HasExited ? $" exited with {node.ExitCode}" : string.Empty)}:\n{node.Output}");
+                output.WriteLine(node.Report);
             }
 
             node.Dispose();

@@ -9,6 +9,8 @@ namespace PrimeCluster.Testing;
 /// <summary>The built primecluster-node, run as its own process with the environment a user would give it.</summary>
 public sealed partial class NodeProcess : IDisposable
 {
+    private static readonly HashSet<int> HandedOut = [];
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
@@ -36,6 +38,9 @@ public sealed partial class NodeProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
+
+    /// <summary>What the node said, headed by its port and how it ended, for a spec that failed.</summary>
+    public string Report => $"--- node on port {ClusterPort}{(HasExited ? $" exited with {ExitCode}" : string.Empty)}:\n{Output}";
 
     public string Output
     {
@@ -123,11 +128,27 @@ public sealed partial class NodeProcess : IDisposable
         _process.Dispose();
     }
 
+    /// <summary>
+    /// A port free now, and never one handed out before in this process: a port is only reserved once its node binds
+    /// it, so the kernel may offer a port again that a node started a moment ago has not bound yet.
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+
+            throw new InvalidOperationException("No port free that was not handed out before, in 100 attempts.");
+        }
     }
 
     private void Append(string? line)
