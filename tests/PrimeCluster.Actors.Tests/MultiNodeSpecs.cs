@@ -115,6 +115,9 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         var id = await other.Client.SubmitAsync(new JobSpec(range, Batches: 60));
         await Until.TrueAsync(async () => (await other.Client.GetAsync(id))!.BatchesDone >= 3);
         var before = await other.Client.GetAsync(id);
+
+        // A follower on the other seed, subscribed to the coordinator that is about to go, hears the end from the next.
+        var followed = LastAsync(other.Client.FollowAsync(id, other.System));
         await oldest.System.Terminate();
         Assert.True(before!.BatchesDone < before.BatchCount, "the job should have been running when the coordinator's node died");
 
@@ -144,6 +147,20 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view.Result);
         Assert.Equal(view.BatchCount, view.BatchesDone);
         Assert.Contains(await other.Client.WorkersAsync(), w => w.Node == worker.Address);
+        var last = await followed.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(JobState.Done, last?.State);
+        Assert.Equal(view.Result, last?.Result);
+    }
+
+    private static async Task<JobView?> LastAsync(IAsyncEnumerable<JobView> views)
+    {
+        JobView? last = null;
+        await foreach (var view in views)
+        {
+            last = view;
+        }
+
+        return last;
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -7,10 +7,14 @@ namespace PrimeCluster.Actors.Client;
 
 /// <summary>
 /// Subscribes to a job at the coordinator and writes the views it pushes to a channel, which it completes with the
-/// finished view; stopping it ends the subscription.
+/// finished view; stopping it ends the subscription. A running job is reported several times a second, so a quiet
+/// spell means the coordinator may have moved to another seed, which knows no subscribers: it subscribes again there
+/// (the coordinator keeps a subscriber once, however often it asks).
 /// </summary>
-internal sealed class JobSubscriber : ReceiveActor
+internal sealed class JobSubscriber : ReceiveActor, IWithTimers
 {
+    private static readonly TimeSpan QuietLimit = TimeSpan.FromSeconds(3);
+
     private readonly IActorRef _coordinator;
     private readonly JobId _id;
     private readonly ChannelWriter<JobView> _views;
@@ -22,12 +26,14 @@ internal sealed class JobSubscriber : ReceiveActor
         _views = views;
         Receive<JobView>(view =>
         {
+            Timers.StartSingleTimer(Quiet.Instance, Quiet.Instance, QuietLimit);
             _views.TryWrite(view);
             if (view.State.IsFinished())
             {
                 Context.Stop(Self);
             }
         });
+        Receive<Quiet>(_ => Subscribe());
         Receive<JobNotFound>(_ =>
         {
             _views.TryComplete(new InvalidOperationException($"The coordinator lost job {_id}."));
@@ -35,10 +41,23 @@ internal sealed class JobSubscriber : ReceiveActor
         });
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static Props Props(IActorRef coordinator, JobId id, ChannelWriter<JobView> views) =>
         Akka.Actor.Props.Create(() => new JobSubscriber(coordinator, id, views));
 
-    protected override void PreStart() => _coordinator.Tell(new SubscribeToJob(_id, Self));
+    protected override void PreStart() => Subscribe();
 
     protected override void PostStop() => _views.TryComplete();
+
+    private void Subscribe()
+    {
+        _coordinator.Tell(new SubscribeToJob(_id, Self));
+        Timers.StartSingleTimer(Quiet.Instance, Quiet.Instance, QuietLimit);
+    }
+
+    private sealed class Quiet
+    {
+        public static readonly Quiet Instance = new();
+    }
 }

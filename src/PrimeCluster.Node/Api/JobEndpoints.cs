@@ -12,7 +12,6 @@ namespace PrimeCluster.Node.Api;
 /// <summary>The job API of seed nodes: submit, list, follow and cancel jobs.</summary>
 internal static class JobEndpoints
 {
-    private static readonly TimeSpan EventPoll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
     /// <summary>Jobs in a page of <c>GET /jobs</c> unless the request says how many.</summary>
@@ -109,8 +108,11 @@ internal static class JobEndpoints
         }
     }
 
-    /// <summary>Server-sent events: a <c>progress</c> event whenever the job moves, then one <c>result</c> event.</summary>
-    private static async Task StreamEventsAsync(string id, HttpContext context, CoordinatorClient client)
+    /// <summary>
+    /// Server-sent events: a <c>progress</c> event whenever the job moves, as the coordinator pushes it, then one
+    /// <c>result</c> event; a keep-alive comment after every quiet spell of <see cref="KeepAlive"/>.
+    /// </summary>
+    private static async Task StreamEventsAsync(string id, HttpContext context, CoordinatorClient client, Akka.Actor.ActorSystem actors)
     {
         var ct = context.RequestAborted;
         if (!JobId.TryParse(id, out var jobId) || await client.GetAsync(jobId, ct) is not { } view)
@@ -122,39 +124,66 @@ internal static class JobEndpoints
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         string? last = null;
-        var quietSince = DateTimeOffset.UtcNow;
-        while (true)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var views = client.FollowAsync(jobId, actors, stop.Token).GetAsyncEnumerator(stop.Token);
+        var next = NextAsync(views);
+        try
         {
-            var resource = JobResources.From(view);
-            var json = JsonSerializer.Serialize(resource, ApiJson.Options);
-            if (resource.IsFinished)
+            while (true)
             {
-                await WriteEventAsync(context.Response, "result", json, ct);
-                return;
-            }
+                var resource = JobResources.From(view);
+                var json = JsonSerializer.Serialize(resource, ApiJson.Options);
+                if (resource.IsFinished)
+                {
+                    await WriteEventAsync(context.Response, "result", json, ct);
+                    return;
+                }
 
-            if (json != last)
-            {
-                await WriteEventAsync(context.Response, "progress", json, ct);
-                last = json;
-                quietSince = DateTimeOffset.UtcNow;
-            }
-            else if (DateTimeOffset.UtcNow - quietSince > KeepAlive)
-            {
-                await context.Response.WriteAsync(": keep-alive\n\n", ct);
-                await context.Response.Body.FlushAsync(ct);
-                quietSince = DateTimeOffset.UtcNow;
-            }
+                if (json != last)
+                {
+                    await WriteEventAsync(context.Response, "progress", json, ct);
+                    last = json;
+                }
 
-            await Task.Delay(EventPoll, ct);
-            try
-            {
-                view = await client.GetAsync(jobId, ct) ?? view with { State = JobState.Failed, Error = "the coordinator no longer knows this job" };
+                JobView? pushed;
+                while (true)
+                {
+                    try
+                    {
+                        pushed = await next.WaitAsync(KeepAlive, ct);
+                        break;
+                    }
+                    catch (TimeoutException)
+                    {
+                        await context.Response.WriteAsync(": keep-alive\n\n", ct);
+                        await context.Response.Body.FlushAsync(ct);
+                    }
+                }
+
+                // The subscription ends without a finished view only when the coordinator no longer knows the job.
+                view = pushed ?? view with { State = JobState.Failed, Error = "the coordinator no longer knows this job" };
+                next = NextAsync(views);
             }
-            catch (Akka.Actor.AskTimeoutException)
-            {
-                // The coordinator is moving to another seed, which resumes the job: the stream waits for it.
-            }
+        }
+        finally
+        {
+            // The subscriber stops once the read in flight has ended; an enumerator cannot be disposed during one.
+            await stop.CancelAsync();
+            await next.ContinueWith(_ => { }, TaskScheduler.Default);
+            await views.DisposeAsync();
+        }
+    }
+
+    /// <summary>The next view pushed, or null when the subscription ended without one.</summary>
+    private static async Task<JobView?> NextAsync(IAsyncEnumerator<JobView> views)
+    {
+        try
+        {
+            return await views.MoveNextAsync() ? views.Current : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 
