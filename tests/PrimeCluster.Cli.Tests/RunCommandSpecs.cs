@@ -138,6 +138,8 @@ public sealed class RunCommandSpecs
     [InlineData("'11'", "run", "0", "10", "11")]
     [InlineData("'fly'", "fly")]
     [InlineData("--cluster is for commands that talk to a cluster", "--cluster", "http://127.0.0.1:9", "run", "1", "10")]
+    [InlineData("--cluster is for a running cluster; bench --embedded counts on this machine", "bench", "--embedded", "--cluster", "http://127.0.0.1:9")]
+    [InlineData("--workers sets the workers of an embedded cluster", "bench", "--workers", "2", "--cluster", "http://127.0.0.1:9")]
     public async Task Bad_input_should_exit_2_with_one_line_naming_the_argument_and_nothing_on_stdout(string named, params string[] args)
     {
         var run = await CliRun.InvokeAsync(args);

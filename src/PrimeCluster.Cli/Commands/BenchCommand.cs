@@ -30,6 +30,16 @@ public static class BenchCommand
         {
             var runs = (int)InputParser.Count("--repeat", parse.GetValue(repeat) ?? "3", 100);
             var workerText = parse.GetValue(workers);
+            if (parse.GetValue(embedded) && remote.GivenFor(parse) is { } option)
+            {
+                throw new UsageException($"{option} is for a running cluster; bench --embedded counts on this machine.");
+            }
+
+            if (!parse.GetValue(embedded) && workerText is not null)
+            {
+                throw new UsageException("--workers sets the workers of an embedded cluster: add --embedded, or scale the running cluster's workers.");
+            }
+
             var workerCount = workerText is null ? Environment.ProcessorCount : (int)InputParser.Count("--workers", workerText, RunCommand.MaxWorkers);
             var results = new List<ResultReport>();
             if (parse.GetValue(embedded))
