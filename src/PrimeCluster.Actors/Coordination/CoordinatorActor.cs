@@ -459,23 +459,25 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
     }
 
-    /// <summary>A finished job's view goes to the subscriber at once; a running job reports now, and whenever it moves.</summary>
+    /// <summary>
+    /// The job's view as last reported goes to the subscriber at once; a running job's, again whenever it moves. The
+    /// view the job last reported is current: a job reports whenever it moves, so nothing need be asked of it (nor
+    /// checkpointed again) for a subscriber, however often one subscribes.
+    /// </summary>
     private void Subscribe(SubscribeToJob subscribe)
     {
         if (!_jobs.TryGetValue(subscribe.Id, out var entry))
         {
             subscribe.Subscriber.Tell(new JobNotFound(subscribe.Id));
+            return;
         }
-        else if (entry.Actor is null)
-        {
-            subscribe.Subscriber.Tell(entry.View);
-        }
-        else
+
+        if (entry.Actor is not null && entry.Subscribers.Add(subscribe.Subscriber))
         {
             Context.Watch(subscribe.Subscriber);
-            entry.Subscribers.Add(subscribe.Subscriber);
-            entry.Actor.Tell(JobControl.ReportNow.Instance);
         }
+
+        subscribe.Subscriber.Tell(entry.View);
     }
 
     private void ReplyWhenFinished(JobId id, IActorRef replyTo)

@@ -37,16 +37,6 @@ internal static class JobControl
     /// <summary>How many of the cluster's workers may take the job's batches: registered, and not excluded from it.</summary>
     public sealed record AvailableWorkers(int Count) : INoSerializationVerificationNeeded;
 
-    /// <summary>Report progress now, whether or not it moved: someone has just subscribed to the job.</summary>
-    public sealed class ReportNow : INoSerializationVerificationNeeded
-    {
-        public static readonly ReportNow Instance = new();
-
-        private ReportNow()
-        {
-        }
-    }
-
     /// <summary>Progress, as a checkpoint the coordinator keeps where another seed can resume from it.</summary>
     public sealed record Updated(JobCheckpoint Checkpoint) : INoSerializationVerificationNeeded;
 

@@ -106,7 +106,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             _estimateIsExact = true;
         });
         Receive<ReportProgress>(_ => ReportIfChanged());
-        Receive<JobControl.ReportNow>(_ => ReportIfChanged(force: true));
 
         // Reported at the next tick: workers joining by the hundred make one report, not a hundred checkpoints.
         Receive<JobControl.AvailableWorkers>(available => _availableWorkers = available.Count);
