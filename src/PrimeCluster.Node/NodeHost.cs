@@ -10,7 +10,7 @@ using PrimeCluster.Node.Api;
 
 namespace PrimeCluster.Node;
 
-/// <summary>A node: its actor system under Akka.Hosting, the job API on seeds, and /healthz on every node.</summary>
+/// <summary>A node: its actor system under Akka.Hosting, the job API on seeds, and /healthz and /metrics on every node.</summary>
 public static class NodeHost
 {
     /// <summary>The category of what the node host itself logs.</summary>
@@ -41,6 +41,7 @@ public static class NodeHost
         builder.Logging.AddPrimeClusterConsole(NodeLogging.HostLevel(node.Hocon), standardError: false);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddNodeMetrics();
         builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka.AddPrimeCluster(node, kernels));
         builder.Services.AddSingleton(services => new CoordinatorClient(services.GetRequiredService<IRequiredActor<CoordinatorKey>>().ActorRef));
         if (token.Length == 0)
@@ -74,6 +75,7 @@ public static class NodeHost
         }
 
         app.MapHealth();
+        app.MapMetrics();
         if (node.HasRole(ClusterConfig.SeedRole))
         {
             app.MapJobApi();

@@ -127,6 +127,8 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             new BatchesReturnAcknowledged(id),
             new CancelWork(id),
             new DropBatches(id, [3, 1L << 40]),
+            new ChecksCounted(id, Algorithm.Sieve, UInt128.MaxValue),
+            new ChecksCounted(id, Algorithm.Trial, 0),
             new SubmitJob(Spec),
             new SubmitJob(Spec, AcceptCost: true),
             new SubmitJob(Spec with { Batches = 0 }),

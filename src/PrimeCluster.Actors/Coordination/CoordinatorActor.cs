@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.DistributedData;
 using Akka.Event;
 using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Actors.Diagnostics;
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
@@ -77,7 +78,15 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     }
 
     /// <summary>After the job actors, which use the verifier, have stopped.</summary>
-    protected override void PostStop() => _verifier.Dispose();
+    protected override void PostStop()
+    {
+        _verifier.Dispose();
+        ClusterMetrics.WorkersRegistered(-_workers.Count);
+        foreach (var entry in _jobs.Values)
+        {
+            ClusterMetrics.JobMoved(entry.View.State, to: null);
+        }
+    }
 
     /// <summary>A job actor that throws has lost count; it stops, and its job fails rather than restart from nothing.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -311,6 +320,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         if (!known)
         {
             Context.Watch(worker);
+            ClusterMetrics.WorkersRegistered(1);
             _log.Info("Worker {0} registered ({1} in all)", worker.Path, _workers.Count);
             TellAvailableWorkers();
         }
@@ -504,6 +514,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             _workers.Remove(terminated.ActorRef);
             CountCores();
             _idle.Remove(terminated.ActorRef);
+            ClusterMetrics.WorkersRegistered(-1);
             _log.Info("Worker {0} is gone ({1} left)", terminated.ActorRef.Path, _workers.Count);
             foreach (var id in _running)
             {
@@ -611,7 +622,16 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     {
         public IActorRef? Actor { get; set; } = actor;
 
-        public JobView View { get; set; } = view;
+        /// <summary>The job's view; its state, as it changes, in the node's metrics.</summary>
+        public JobView View
+        {
+            get;
+            set
+            {
+                ClusterMetrics.JobMoved(field.State, value.State);
+                field = value;
+            }
+        } = Appeared(view);
 
         /// <summary>The job says it has batches waiting for a worker.</summary>
         public bool Waiting { get; set; }
@@ -626,5 +646,11 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
         /// <summary>The cores the job has had, in core-seconds; null when not known from its start (a job resumed here).</summary>
         public double? CoreSeconds { get; set; } = 0;
+
+        private static JobView Appeared(JobView view)
+        {
+            ClusterMetrics.JobMoved(from: null, view.State);
+            return view;
+        }
     }
 }

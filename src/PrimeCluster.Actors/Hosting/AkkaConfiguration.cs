@@ -7,6 +7,7 @@ using Akka.Hosting;
 using Akka.Remote.Hosting;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Coordination;
+using PrimeCluster.Actors.Diagnostics;
 using PrimeCluster.Actors.Logging;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Actors.Serialization;
@@ -68,6 +69,7 @@ public static class AkkaConfiguration
         {
             system.ActorOf(MembershipLog.Props(), "membership-log");
             MembershipLog.LogStopping(system);
+            ClusterMetrics.Observe(system);
             if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0)
             {
                 var cluster = Akka.Cluster.Cluster.Get(system);

@@ -422,14 +422,14 @@ public sealed class BatchLedger<TWorker>(long count)
         }
 
         var wrong = state.Claims.Where(c => c.Tally != truth).ToList();
-        var right = state.Claims.Count > wrong.Count;
+        var right = state.Claims.FirstOrDefault(c => c.Tally == truth);
         state.Claims.Clear();
         state.Verifying = false;
-        if (right)
+        if (right is not null)
         {
             var others = HoldersOf(index).ToList();
             Complete(index);
-            return new Settled(true, wrong, others);
+            return new Settled(true, wrong, others, right);
         }
 
         state.Truth = truth;
@@ -663,7 +663,8 @@ public sealed class BatchLedger<TWorker>(long count)
     /// <param name="Counted">A claim matched the true tally and the batch counts.</param>
     /// <param name="Wrong">The claims that did not.</param>
     /// <param name="Others">Counted: the workers still holding the batch, whose work is no longer needed.</param>
-    public sealed record Settled(bool Counted, IReadOnlyList<Claim> Wrong, IReadOnlyList<TWorker> Others);
+    /// <param name="Right">Counted: the claim that counts, the first that matched.</param>
+    public sealed record Settled(bool Counted, IReadOnlyList<Claim> Wrong, IReadOnlyList<TWorker> Others, Claim? Right = null);
 
     /// <summary>
     /// The batches one worker's tallies were counted unchecked for, as spans (a worker is handed runs of consecutive

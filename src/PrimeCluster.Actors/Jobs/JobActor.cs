@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Coordination;
+using PrimeCluster.Actors.Diagnostics;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
@@ -39,6 +40,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private readonly Stopwatch _clock = new();
     private readonly TallyVerifier _verifier;
     private readonly CancellationTokenSource _verification = new();
+    private readonly CheckCredits _credits = new();
 
     /// <summary>Workers that have asked this job for work and are not known to be gone: who could give a second opinion.</summary>
     private readonly HashSet<IActorRef> _askers = [];
@@ -180,11 +182,13 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         if (offer.Backup)
         {
             _ledger.IsRaced(indices[0], offer.Worker, out var holder);
+            ClusterMetrics.BatchCopied(_spec.Algorithm);
             var why = Overdue(indices[0]) ? "is late with" : "waits behind another batch with";
             _log.Info("Job {0}: batch {1} {2} {3}; a copy goes to {4}", _id, indices[0], why, holder?.Path, offer.Worker.Path);
         }
         else
         {
+            ClusterMetrics.BatchesHandedOut(_spec.Algorithm, indices.Count);
             var now = Stopwatch.GetTimestamp();
             foreach (var index in indices)
             {
@@ -232,7 +236,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             switch (reported.Outcome)
             {
                 case ReportOutcome.Counted:
-                    Count(result.Index, reported.Tally, reported.Others, ref drops);
+                    Count(result.Index, worker, reported.Tally, reported.Others, ref drops);
                     break;
                 case ReportOutcome.Verify:
                     (toVerify ??= []).Add(result.Index);
@@ -297,14 +301,15 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void Settle(Verified verified)
     {
         Dictionary<IActorRef, List<long>>? drops = null;
+        ClusterMetrics.BatchesVerified(_spec.Algorithm, verified.Indices.Count);
         for (var i = 0; i < verified.Indices.Count; i++)
         {
             var index = verified.Indices[i];
             var truth = verified.Truths[i];
             var settled = _ledger.Settle(index, truth);
-            if (settled.Counted)
+            if (settled.Right is { } right)
             {
-                Count(index, truth, settled.Others, ref drops);
+                Count(index, right.Worker, truth, settled.Others, ref drops);
             }
 
             foreach (var wrong in settled.Wrong)
@@ -316,9 +321,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         EndOrDrop(drops);
     }
 
-    private void Count(long index, Tally tally, IReadOnlyList<IActorRef> others, ref Dictionary<IActorRef, List<long>>? drops)
+    private void Count(long index, IActorRef countedFrom, Tally tally, IReadOnlyList<IActorRef> others, ref Dictionary<IActorRef, List<long>>? drops)
     {
         _soFar += tally;
+        _credits.Add(countedFrom, tally);
+        ClusterMetrics.BatchCompleted(_spec.Algorithm);
         foreach (var other in others)
         {
             drops ??= [];
@@ -353,6 +360,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     {
         // The coordinator hears of it before the checkpoint without the worker's tallies.
         Context.Parent.Tell(new JobControl.Mismatch(_id, worker, index, claimed, truth));
+        ClusterMetrics.Mismatch(_spec.Algorithm);
         var excluded = Exclude(worker);
         _log.Warning(
             "Job {0}: node {1} reported a wrong tally: {2}. The result is discarded and the worker excluded from the job; {3} of its batches go to others, and {4} counted from it unchecked are counted again",
@@ -385,6 +393,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private BatchLedger<IActorRef>.Exclusion Exclude(IActorRef worker)
     {
         var excluded = _ledger.Exclude(worker);
+        ClusterMetrics.BatchesReturned(_spec.Algorithm, excluded.WaitAgain, ClusterMetrics.ReturnReason.Excluded);
         _soFar -= excluded.Uncounted;
         worker.Tell(new CancelWork(_id));
         if (excluded.Reopened > 0)
@@ -417,6 +426,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             return;
         }
 
+        ClusterMetrics.BatchFailed(_spec.Algorithm);
         _log.Warning("Job {0}: batch {1} failed on {2} ({3} of {4} attempts): {5}", _id, failed.Index, failed.Worker, failures, _settings.MaxAttempts, failed.Error);
         if (failures >= _settings.MaxAttempts)
         {
@@ -436,6 +446,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
         if (returned.Indices.Count > 0)
         {
+            ClusterMetrics.BatchesReturned(_spec.Algorithm, returned.Indices.Count, ClusterMetrics.ReturnReason.Left);
             _log.Info("Job {0}: worker {1} is leaving; batches it handed back: {2}", _id, returned.Worker.Path, returned.Indices.Count);
         }
 
@@ -448,6 +459,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         var count = _ledger.ReturnAllHeldBy(worker);
         if (count > 0)
         {
+            ClusterMetrics.BatchesReturned(_spec.Algorithm, count, ClusterMetrics.ReturnReason.Lost);
             _log.Info("Job {0}: worker {1} {2}; its {3} batches go back to the queue", _id, worker.Path, why, count);
             AnnounceWaiting();
         }
@@ -463,6 +475,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         }
 
         var view = View(finishedAt: DateTimeOffset.UtcNow, error);
+        _credits.Pay(_id, _spec.Algorithm);
         _log.Info("Job {0} {1}: {2} {3} in {4:F1} ms", _id, state.Name(), _spec.Range, _soFar, view.Elapsed.TotalMilliseconds);
         Context.Parent.Tell(new JobControl.Finished(view));
         Timers.CancelAll();
@@ -509,6 +522,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void ReportIfChanged(bool force = false)
     {
+        _credits.Pay(_id, _spec.Algorithm);
         if (force || _ledger.Done != _reportedDone || _availableWorkers != _reportedWorkers || _state == JobState.Queued)
         {
             _reportedDone = _ledger.Done;

@@ -58,4 +58,10 @@ public static class WorkProtocol
 
     /// <summary>Batches of a job already counted from another worker's copy: drop them, and stop them if being computed.</summary>
     public sealed record DropBatches(JobId JobId, IReadOnlyList<long> Indices) : IClusterMessage;
+
+    /// <summary>
+    /// The checks of this worker's results that its job counted since it last said: the worker's node counts them in
+    /// its metrics. Told in one message per worker and progress report, not one per batch.
+    /// </summary>
+    public sealed record ChecksCounted(JobId JobId, Algorithm Algorithm, UInt128 Checks) : IClusterMessage;
 }

@@ -32,6 +32,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         BatchesReturnAcknowledged => "BA",
         CancelWork => "CW",
         DropBatches => "DB",
+        ChecksCounted => "CK",
         SubmitJob => "SJ",
         JobAccepted => "JA",
         JobRejected => "JR",
@@ -75,6 +76,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "BA" => new BatchesReturnAcknowledged(ReadJobId(r)),
             "CW" => new CancelWork(ReadJobId(r)),
             "DB" => new DropBatches(ReadJobId(r), ReadList(r, r.ReadInt64)),
+            "CK" => new ChecksCounted(ReadJobId(r), (Algorithm)r.ReadByte(), ReadUInt128(r)),
             "SJ" => new SubmitJob(ReadSpec(r), r.ReadBoolean()),
             "JA" => new JobAccepted(ReadJobId(r)),
             "JR" => new JobRejected(r.ReadString(), (JobRejection)r.ReadByte()),
@@ -156,6 +158,11 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             case DropBatches m:
                 w.Write(m.JobId.Value);
                 WriteList(w, m.Indices, w.Write);
+                break;
+            case ChecksCounted m:
+                w.Write(m.JobId.Value);
+                w.Write((byte)m.Algorithm);
+                WriteUInt128(w, m.Checks);
                 break;
             case SubmitJob m:
                 WriteSpec(w, m.Spec);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Actors.Diagnostics;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
@@ -42,6 +43,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     /// <summary>Batches given back to their jobs since the worker began to drain.</summary>
     private int _handedBack;
 
+    /// <summary>Holds a batch, as the node's metrics last counted it.</summary>
+    private bool _busy;
+
     /// <param name="kernels">The kernel for each algorithm: <see cref="PrimeKernels.For"/> on every node.</param>
     public WorkerActor(IActorRef coordinator, ComputeScheduler scheduler, PrimeClusterSettings settings, Func<Algorithm, IPrimeKernel> kernels)
     {
@@ -62,9 +66,34 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         return Akka.Actor.Props.Create(() => new WorkerActor(coordinator, scheduler, settings, source));
     }
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
+        ClusterMetrics.WorkersStarted(1);
         Task.Factory.StartNew(WarmUp.EnsureDone, CancellationToken.None, TaskCreationOptions.None, _scheduler)
             .PipeTo(Self, success: () => WarmedUp.Instance);
+    }
+
+    protected override void PostStop()
+    {
+        ClusterMetrics.WorkersStarted(-1);
+        if (_busy)
+        {
+            ClusterMetrics.WorkersBusy(-1);
+        }
+    }
+
+    /// <summary>Whether the worker holds a batch, after each message: what the node's busy workers count.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        var handled = base.AroundReceive(receive, message);
+        if (HeldCount > 0 != _busy)
+        {
+            _busy = !_busy;
+            ClusterMetrics.WorkersBusy(_busy ? 1 : -1);
+        }
+
+        return handled;
+    }
 
     private int HeldCount => _waiting.Count + (_running?.Batches.Count ?? 0);
 
@@ -114,6 +143,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             AskForWork();
         });
         Receive<NoWorkNow>(_ => _asked = false);
+        Receive<ChecksCounted>(Counted);
         Receive<Poll>(_ =>
         {
             // A request or its answer can be lost, for instance while the coordinator moves to another seed.
@@ -159,6 +189,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<DropBatches>(Drop);
         Receive<Terminated>(JobGone);
         Receive<BatchesReturnAcknowledged>(_ => { });
+        Receive<ChecksCounted>(Counted);
         Receive<Drain>(_ => _drainRequester = Sender);
         ReceiveAny(_ => { });
     }
@@ -199,7 +230,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         {
             try
             {
+                var started = clock.Elapsed;
                 results.Add(new BatchResult(batch.Index, kernel.Count(batch.Range.From, batch.Range.Til, slice.Cancellation.Token)));
+                ClusterMetrics.BatchComputed(slice.Algorithm, clock.Elapsed - started);
             }
             catch (OperationCanceledException) when (slice.Cancellation.IsCancellationRequested)
             {
@@ -297,6 +330,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             running.Cancellation.Cancel();
         }
     }
+
+    /// <summary>Checks of this worker's results that counted: the node's share of the cluster's work.</summary>
+    private static void Counted(ChecksCounted counted) => ClusterMetrics.ChecksCounted(counted.Algorithm, counted.Checks);
 
     private static double Average(double average, double sample) => double.IsNaN(average) ? sample : (0.8 * average) + (0.2 * sample);
 

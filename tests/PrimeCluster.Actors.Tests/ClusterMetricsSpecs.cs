@@ -1,0 +1,109 @@
+using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
+using PrimeCluster.Core.Kernels;
+
+namespace PrimeCluster.Actors.Tests;
+
+/// <summary>
+/// The node's instruments while jobs run on a seed and two workers in this process. Alone in their collection: the
+/// instruments are process-wide, and a job of another spec would count in them.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterMetricsSpecs : IAsyncLifetime
+{
+    private readonly List<InProcessNode> _nodes = [];
+    private readonly MetricsRecorder _metrics = new();
+
+    [Theory]
+    [InlineData(Algorithm.Trial)]
+    [InlineData(Algorithm.Sieve)]
+    public async Task Checks_counted_over_the_nodes_should_add_up_to_the_jobs_check_count(Algorithm algorithm)
+    {
+        var workersBefore = _metrics.Gauge("primecluster.workers");
+        var registeredBefore = _metrics.Gauge("primecluster.workers.registered");
+        var seed = Start("seed");
+        Start("worker", seed);
+        Start("worker", seed);
+        await Until.WorkersAsync(seed, 2);
+        var name = Names.Of(algorithm);
+        var range = new NumberRange(1, 400_000);
+
+        // Two jobs, so that the counts are those of both and nothing of either is counted twice.
+        var first = await seed.Client.SubmitAsync(new JobSpec(range, algorithm, SplitStrategy.Balanced, Batches: 40));
+        var second = await seed.Client.SubmitAsync(new JobSpec(new NumberRange(1, 100_000), algorithm, SplitStrategy.Balanced, Batches: 24));
+        var views = new[] { await seed.Client.AwaitAsync(first), await seed.Client.AwaitAsync(second) };
+
+        Assert.All(views, v => Assert.Equal(JobState.Done, v!.State));
+        var checks = views.Aggregate(UInt128.Zero, (sum, v) => sum + v!.Result!.Value.CheckCount);
+        Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til).CheckCount + 455_189_150, checks);
+
+        // The workers hear of their counted checks with the jobs' last progress reports, a moment after the end.
+        await Until.TrueAsync(() => Task.FromResult(_metrics.Sum("primecluster.checks", $"algorithm={name}") >= (double)checks));
+        Assert.Equal((double)checks, _metrics.Sum("primecluster.checks", $"algorithm={name}"));
+        Assert.Equal(64, _metrics.Sum("primecluster.batches.completed", $"algorithm={name}"));
+        Assert.Equal(0, _metrics.Sum("primecluster.batches.returned"));
+        Assert.Equal(0, _metrics.Sum("primecluster.mismatches"));
+        Assert.Equal(2, _metrics.Sum("primecluster.jobs.finished", "state=done"));
+
+        // Every batch was handed out once, and a sampled sieve batch once more for a second opinion; each was computed
+        // at most once per hand-out or copy, and shows in the durations.
+        var handedOut = _metrics.Sum("primecluster.batches.handed_out", $"algorithm={name}");
+        var computed = _metrics.Sum("primecluster.batch.duration", $"algorithm={name}");
+        Assert.InRange(computed, 64, handedOut + _metrics.Sum("primecluster.batches.copied", $"algorithm={name}"));
+        if (algorithm == Algorithm.Trial)
+        {
+            // Every trial result is checked against the sieve before it counts.
+            Assert.Equal(64, handedOut);
+            Assert.Equal(64, _metrics.Sum("primecluster.batches.verified", "algorithm=trial"));
+        }
+        else
+        {
+            Assert.InRange(handedOut, 64, 128);
+        }
+
+        Assert.Equal(workersBefore + 2, _metrics.Gauge("primecluster.workers"));
+        Assert.Equal(registeredBefore + 2, _metrics.Gauge("primecluster.workers.registered"));
+        await Until.TrueAsync(() => Task.FromResult(_metrics.Gauge("primecluster.workers.busy") == 0));
+        Assert.Equal(0, _metrics.Gauge("primecluster.jobs"));
+    }
+
+    [Fact]
+    public async Task Jobs_should_be_counted_by_state_as_they_wait_and_end()
+    {
+        var seed = Start("seed");
+        await Until.UpAsync(seed, 1);
+        var membersUp = _metrics.Gauge("primecluster.members", "status=up");
+
+        // No worker in the cluster: the job waits in the queue until it is cancelled.
+        var id = await seed.Client.SubmitAsync(new JobSpec(new NumberRange(1, 1000)));
+        Assert.Equal(1, _metrics.Gauge("primecluster.jobs", "state=queued"));
+        Assert.Equal(0, _metrics.Gauge("primecluster.jobs", "state=running"));
+        Assert.True(membersUp >= 1, $"the seed should see itself up, saw {membersUp}");
+
+        await seed.Client.CancelAsync(id);
+
+        Assert.Equal(0, _metrics.Gauge("primecluster.jobs", "state=queued"));
+        Assert.Equal(1, _metrics.Sum("primecluster.jobs.finished", "state=cancelled"));
+        Assert.Equal(0, _metrics.Sum("primecluster.jobs.finished", "state=done"));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in Enumerable.Reverse(_nodes))
+        {
+            await node.DisposeAsync();
+        }
+
+        _metrics.Dispose();
+    }
+
+    private InProcessNode Start(string roles, InProcessNode? seed = null)
+    {
+        var node = InProcessNode.Start(roles, workers: 1, seed);
+        _nodes.Add(node);
+        return node;
+    }
+}
