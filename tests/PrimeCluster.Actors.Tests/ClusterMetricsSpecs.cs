@@ -12,6 +12,13 @@ namespace PrimeCluster.Actors.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterMetricsSpecs : IAsyncLifetime
 {
+    private static readonly string[] Instruments =
+    [
+        "primecluster.batches.handed_out", "primecluster.batches.copied", "primecluster.batches.completed",
+        "primecluster.batches.returned", "primecluster.batches.failed", "primecluster.batches.verified", "primecluster.mismatches",
+        "primecluster.jobs.finished", "primecluster.workers", "primecluster.workers.registered",
+    ];
+
     private readonly List<InProcessNode> _nodes = [];
     private readonly MetricsRecorder _metrics = new();
 
@@ -20,16 +27,16 @@ public sealed class ClusterMetricsSpecs : IAsyncLifetime
     [InlineData(Algorithm.Sieve)]
     public async Task Checks_counted_over_the_nodes_should_add_up_to_the_jobs_check_count(Algorithm algorithm)
     {
-        var workersBefore = _metrics.Gauge("primecluster.workers");
-        var registeredBefore = _metrics.Gauge("primecluster.workers.registered");
+        var before = Instruments.ToDictionary(name => name, name => _metrics.Observe(name));
+        double Since(string name) => _metrics.Observe(name) - before[name];
         var seed = Start("seed");
         Start("worker", seed);
         Start("worker", seed);
         await Until.WorkersAsync(seed, 2);
-        var name = Names.Of(algorithm);
+        var name = $"algorithm={Names.Of(algorithm)}";
         var range = new NumberRange(1, 400_000);
 
-        // Two jobs, so that the counts are those of both and nothing of either is counted twice.
+        // Two jobs at once, so that the counts are those of both and nothing of either is counted twice.
         var first = await seed.Client.SubmitAsync(new JobSpec(range, algorithm, SplitStrategy.Balanced, Batches: 40));
         var second = await seed.Client.SubmitAsync(new JobSpec(new NumberRange(1, 100_000), algorithm, SplitStrategy.Balanced, Batches: 24));
         var views = new[] { await seed.Client.AwaitAsync(first), await seed.Client.AwaitAsync(second) };
@@ -39,53 +46,54 @@ public sealed class ClusterMetricsSpecs : IAsyncLifetime
         Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til).CheckCount + 455_189_150, checks);
 
         // The workers hear of their counted checks with the jobs' last progress reports, a moment after the end.
-        await Until.TrueAsync(() => Task.FromResult(_metrics.Sum("primecluster.checks", $"algorithm={name}") >= (double)checks));
-        Assert.Equal((double)checks, _metrics.Sum("primecluster.checks", $"algorithm={name}"));
-        Assert.Equal(64, _metrics.Sum("primecluster.batches.completed", $"algorithm={name}"));
-        Assert.Equal(0, _metrics.Sum("primecluster.batches.returned"));
-        Assert.Equal(0, _metrics.Sum("primecluster.mismatches"));
-        Assert.Equal(2, _metrics.Sum("primecluster.jobs.finished", "state=done"));
+        await Until.TrueAsync(() => Task.FromResult(_metrics.Added("primecluster.checks") >= (double)checks));
+        Assert.Equal((double)checks, _metrics.Added("primecluster.checks", name));
+        Assert.Equal(64, Since("primecluster.batches.completed"));
+        Assert.Equal(0, Since("primecluster.batches.returned"));
+        Assert.Equal(0, Since("primecluster.batches.failed"));
+        Assert.Equal(0, Since("primecluster.mismatches"));
+        Assert.Equal(2, Since("primecluster.jobs.finished"));
 
         // Every batch was handed out once, and a sampled sieve batch once more for a second opinion; each was computed
         // at most once per hand-out or copy, and shows in the durations.
-        var handedOut = _metrics.Sum("primecluster.batches.handed_out", $"algorithm={name}");
-        var computed = _metrics.Sum("primecluster.batch.duration", $"algorithm={name}");
-        Assert.InRange(computed, 64, handedOut + _metrics.Sum("primecluster.batches.copied", $"algorithm={name}"));
+        var handedOut = Since("primecluster.batches.handed_out");
+        Assert.InRange(_metrics.Recorded("primecluster.batch.duration", name), 64, handedOut + Since("primecluster.batches.copied"));
         if (algorithm == Algorithm.Trial)
         {
             // Every trial result is checked against the sieve before it counts.
             Assert.Equal(64, handedOut);
-            Assert.Equal(64, _metrics.Sum("primecluster.batches.verified", "algorithm=trial"));
+            Assert.Equal(64, Since("primecluster.batches.verified"));
         }
         else
         {
             Assert.InRange(handedOut, 64, 128);
         }
 
-        Assert.Equal(workersBefore + 2, _metrics.Gauge("primecluster.workers"));
-        Assert.Equal(registeredBefore + 2, _metrics.Gauge("primecluster.workers.registered"));
-        await Until.TrueAsync(() => Task.FromResult(_metrics.Gauge("primecluster.workers.busy") == 0));
-        Assert.Equal(0, _metrics.Gauge("primecluster.jobs"));
+        Assert.Equal(2, Since("primecluster.workers"));
+        Assert.Equal(2, Since("primecluster.workers.registered"));
+        await Until.TrueAsync(() => Task.FromResult(_metrics.Observe("primecluster.workers.busy") == 0));
+        Assert.Equal(0, _metrics.Observe("primecluster.jobs"));
     }
 
     [Fact]
     public async Task Jobs_should_be_counted_by_state_as_they_wait_and_end()
     {
+        var cancelled = _metrics.Observe("primecluster.jobs.finished", "state=cancelled");
+        var done = _metrics.Observe("primecluster.jobs.finished", "state=done");
         var seed = Start("seed");
         await Until.UpAsync(seed, 1);
-        var membersUp = _metrics.Gauge("primecluster.members", "status=up");
 
         // No worker in the cluster: the job waits in the queue until it is cancelled.
         var id = await seed.Client.SubmitAsync(new JobSpec(new NumberRange(1, 1000)));
-        Assert.Equal(1, _metrics.Gauge("primecluster.jobs", "state=queued"));
-        Assert.Equal(0, _metrics.Gauge("primecluster.jobs", "state=running"));
-        Assert.True(membersUp >= 1, $"the seed should see itself up, saw {membersUp}");
+        Assert.Equal(1, _metrics.Observe("primecluster.jobs", "state=queued"));
+        Assert.Equal(0, _metrics.Observe("primecluster.jobs", "state=running"));
+        Assert.Equal(1, _metrics.Observe("primecluster.members", "status=up"));
 
         await seed.Client.CancelAsync(id);
 
-        Assert.Equal(0, _metrics.Gauge("primecluster.jobs", "state=queued"));
-        Assert.Equal(1, _metrics.Sum("primecluster.jobs.finished", "state=cancelled"));
-        Assert.Equal(0, _metrics.Sum("primecluster.jobs.finished", "state=done"));
+        Assert.Equal(0, _metrics.Observe("primecluster.jobs", "state=queued"));
+        Assert.Equal(cancelled + 1, _metrics.Observe("primecluster.jobs.finished", "state=cancelled"));
+        Assert.Equal(done, _metrics.Observe("primecluster.jobs.finished", "state=done"));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

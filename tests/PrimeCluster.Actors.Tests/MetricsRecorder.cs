@@ -4,13 +4,15 @@ using PrimeCluster.Actors.Diagnostics;
 namespace PrimeCluster.Actors.Tests;
 
 /// <summary>
-/// What <see cref="ClusterMetrics"/> measures while it listens, as a <see cref="MeterListener"/> sees it: counters
-/// summed, histograms counted, gauges as last observed. Instruments are process-wide, so specs that use it run alone.
+/// <see cref="ClusterMetrics"/> as a <see cref="MeterListener"/> sees it: observable counters and gauges as observed
+/// now (counters count from the process's start, so specs compare before and after); counters and histograms by what
+/// was measured since the recorder started. The instruments are process-wide, so specs that use it run alone.
 /// </summary>
 internal sealed class MetricsRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
-    private readonly Dictionary<(string Name, string Tags), double> _values = [];
+    private readonly Dictionary<(string Name, string Tags), double> _observed = [];
+    private readonly Dictionary<(string Name, string Tags), (long Count, double Sum)> _recorded = [];
 
     public MetricsRecorder()
     {
@@ -26,39 +28,60 @@ internal sealed class MetricsRecorder : IDisposable
         _listener.Start();
     }
 
-    /// <summary>A counter's sum, or a histogram's count of measurements, over the tags that match <paramref name="tags"/>.</summary>
-    public double Sum(string name, params string[] tags)
+    /// <summary>An observable instrument's value now, for the tags given (<c>state=queued</c>), summed over the others.</summary>
+    public double Observe(string name, params string[] tags)
     {
-        lock (_values)
+        lock (_observed)
         {
-            return _values.Where(p => p.Key.Name == name && tags.All(t => p.Key.Tags.Split(',').Contains(t))).Sum(p => p.Value);
-        }
-    }
-
-    /// <summary>A gauge's value now, for the tags given (<c>state=queued</c>), summed over the rest.</summary>
-    public double Gauge(string name, params string[] tags)
-    {
-        lock (_values)
-        {
-            foreach (var key in _values.Keys.Where(k => k.Name == name).ToList())
-            {
-                _values.Remove(key);
-            }
+            _observed.Clear();
         }
 
         _listener.RecordObservableInstruments();
-        return Sum(name, tags);
+        lock (_observed)
+        {
+            return _observed.Where(p => p.Key.Name == name && Matches(p.Key.Tags, tags)).Sum(p => p.Value);
+        }
+    }
+
+    /// <summary>How many measurements an instrument took since the recorder started, for the tags given.</summary>
+    public long Recorded(string name, params string[] tags)
+    {
+        lock (_recorded)
+        {
+            return _recorded.Where(p => p.Key.Name == name && Matches(p.Key.Tags, tags)).Sum(p => p.Value.Count);
+        }
+    }
+
+    /// <summary>What a counter added since the recorder started, for the tags given.</summary>
+    public double Added(string name, params string[] tags)
+    {
+        lock (_recorded)
+        {
+            return _recorded.Where(p => p.Key.Name == name && Matches(p.Key.Tags, tags)).Sum(p => p.Value.Sum);
+        }
     }
 
     public void Dispose() => _listener.Dispose();
 
+    private static bool Matches(string recorded, string[] tags) => tags.All(recorded.Split(',').Contains);
+
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var key = (instrument.Name, string.Join(',', tags.ToArray().Select(t => $"{t.Key}={t.Value}").Order(StringComparer.Ordinal)));
-        var histogram = instrument.GetType().GetGenericTypeDefinition() == typeof(Histogram<>);
-        lock (_values)
+        if (instrument.IsObservable)
         {
-            _values[key] = _values.GetValueOrDefault(key) + (histogram ? 1 : value);
+            lock (_observed)
+            {
+                _observed[key] = value;
+            }
+        }
+        else
+        {
+            lock (_recorded)
+            {
+                var (count, sum) = _recorded.GetValueOrDefault(key);
+                _recorded[key] = (count + 1, sum + value);
+            }
         }
     }
 }

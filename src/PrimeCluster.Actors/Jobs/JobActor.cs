@@ -393,7 +393,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private BatchLedger<IActorRef>.Exclusion Exclude(IActorRef worker)
     {
         var excluded = _ledger.Exclude(worker);
-        ClusterMetrics.BatchesReturned(_spec.Algorithm, excluded.WaitAgain, ClusterMetrics.ReturnReason.Excluded);
+        ClusterMetrics.BatchesReturned(_spec.Algorithm, excluded.WaitAgain, BatchReturn.Excluded);
         _soFar -= excluded.Uncounted;
         worker.Tell(new CancelWork(_id));
         if (excluded.Reopened > 0)
@@ -446,7 +446,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
         if (returned.Indices.Count > 0)
         {
-            ClusterMetrics.BatchesReturned(_spec.Algorithm, returned.Indices.Count, ClusterMetrics.ReturnReason.Left);
+            ClusterMetrics.BatchesReturned(_spec.Algorithm, returned.Indices.Count, BatchReturn.Left);
             _log.Info("Job {0}: worker {1} is leaving; batches it handed back: {2}", _id, returned.Worker.Path, returned.Indices.Count);
         }
 
@@ -459,7 +459,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         var count = _ledger.ReturnAllHeldBy(worker);
         if (count > 0)
         {
-            ClusterMetrics.BatchesReturned(_spec.Algorithm, count, ClusterMetrics.ReturnReason.Lost);
+            ClusterMetrics.BatchesReturned(_spec.Algorithm, count, BatchReturn.Lost);
             _log.Info("Job {0}: worker {1} {2}; its {3} batches go back to the queue", _id, worker.Path, why, count);
             AnnounceWaiting();
         }
