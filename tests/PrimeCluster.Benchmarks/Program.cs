@@ -5,6 +5,7 @@ using PrimeCluster.Benchmarks;
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster        (node processes: scaling, coordinator, memory)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster --tls both   (the same with TLS off and on, side by side)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- verify         (node processes: the CPU verification takes)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- rest --baseline OTHER/primecluster-node.dll   (a node at rest, this build beside another)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- events         (node processes: how soon a job's progress reaches its stream)
 if (args is ["cluster", ..])
 {
@@ -22,6 +23,17 @@ if (args is ["cluster", ..])
     }
 
     return await ClusterBenchmark.RunAsync(Console.Out, modes);
+}
+
+if (args is ["rest", ..])
+{
+    if (args is not ["rest", "--baseline", var baseline])
+    {
+        await Console.Error.WriteLineAsync("usage: rest --baseline PATH/primecluster-node.dll");
+        return 2;
+    }
+
+    return await RestCostBenchmark.RunAsync(Console.Out, baseline);
 }
 
 if (args is ["events", ..])
