@@ -13,10 +13,12 @@ function niceStep(max, count) {
 }
 
 /**
- * Draws series [{name, points: [[t, v]]}] over [from, to] into svg (viewBox width × height). Colours follow
+ * Draws series [{name, points: [[t, v]]}] over [from, to] into svg, as wide as it is shown. Colours follow
  * colourOf(name). The y axis starts at zero; with no data it says so.
  */
-export function lineChart(svg, { series, from, to, width = 640, height = 220, colourOf, empty = 'nothing computed yet' }) {
+export function lineChart(svg, { series, from, to, height = 220, colourOf, empty = 'nothing computed yet' }) {
+  // As wide as the chart is drawn, so that its text keeps the page's size.
+  const width = Math.max(320, Math.round(svg.getBoundingClientRect().width) || 640);
   const left = 56;
   const right = 10;
   const top = 10;

@@ -154,7 +154,9 @@ export function clusterView() {
       if (v.throughput !== seen.throughput || v.cluster !== seen.cluster) {
         recolour();
         for (const row of rows.children) setText(row.cells2.rate, rate(memberRate(store.members.find((m) => m.address === row.dataset.member) ?? {})));
-        setText(tiles.rate.value, rate(store.members.reduce((sum, m) => sum + memberRate(m), 0)));
+        const last = store.throughput[store.throughput.length - 1];
+        const sampled = last && now - last.at < 5000 ? Object.values(last.nodes).reduce((sum, x) => sum + x, 0) : 0;
+        setText(tiles.rate.value, rate(Math.max(sampled, store.members.reduce((sum, m) => sum + memberRate(m), 0))));
         drawSparks(now);
       }
       if (v.throughput !== seen.throughput || now - drawnAt > 5000) drawChart(now);

@@ -37,7 +37,7 @@ export function setClass(el, name, on) {
  * to date by update(row, item); rows whose key is gone are removed.
  */
 export function keyed(container, items, keyOf, create, update) {
-  const rows = container.rows ?? (container.rows = new Map());
+  const rows = container.keyedRows ?? (container.keyedRows = new Map());
   const seen = new Set();
   let cursor = container.firstElementChild;
   for (const item of items) {

@@ -69,7 +69,7 @@ export function jobView(id) {
     dirty = true;
   };
 
-  const fact = (label, value, key) => [h('dt', { text: label }), h('dd', { class: 'num', 'data-fact': key, text: value })];
+  const fact = (label, value, key) => h('div', {}, h('dt', { text: label }), h('dd', { class: 'num', 'data-fact': key, text: value }));
 
   const render = () => {
     if (!job) return;
@@ -89,7 +89,7 @@ export function jobView(id) {
       ['Started', time(job.started_at), 'started'],
       ['Finished', time(job.finished_at), 'finished'],
     ];
-    if (facts.childElementCount === 0) facts.append(...figures.flatMap(([l, v, k]) => fact(l, v, k)));
+    if (facts.childElementCount === 0) facts.append(...figures.map(([l, v, k]) => fact(l, v, k)));
     else for (const [, value, key] of figures) setText(facts.querySelector(`[data-fact="${key}"]`), value);
     setClass(problem, 'hidden', !job.error);
     setText(problem, job.error ?? '');
@@ -116,10 +116,11 @@ export function jobView(id) {
     if (batchList.length === 0) {
       setText(timelineNote, batchesHeard || finished(job) ? (batchesHeard ? 'No batches handed out.' : 'This node does not report batches.') : 'Waiting for batches…');
       setClass(timelineNote, 'hidden', false);
-      timeline.replaceChildren();
+      setClass(timeline, 'hidden', true);
       return;
     }
     setClass(timelineNote, 'hidden', true);
+    setClass(timeline, 'hidden', false);
     const t0 = Math.min(job.started_at ? Date.parse(job.started_at) : Infinity, batchList[0].handedOut);
     const t1 = job.finished_at ? Date.parse(job.finished_at) : Math.max(now, ...batchList.map((b) => b.finished ?? 0));
     drawTimeline(timeline, batchList, t0, Math.max(t1, t0 + 1));

@@ -15,7 +15,6 @@ const known = new Set(outcomes.map(([name]) => name));
 const laneHeight = 16;
 const laneGap = 4;
 const labelWidth = 170;
-const width = 960;
 
 function laneName(batch) {
   return `${shortAddress(batch.node)} ${actorName(batch.worker)}`;
@@ -26,6 +25,7 @@ function laneName(batch) {
  * carries data-k, its position in batches, for the page to say what it is on hover.
  */
 export function drawTimeline(svg, batches, t0, t1) {
+  const width = Math.max(640, Math.round(svg.parentElement.getBoundingClientRect().width) || 960);
   const names = new Map(batches.map((b) => [b.worker, laneName(b)]));
   const lanes = [...names.keys()].sort((a, b) => names.get(a).localeCompare(names.get(b), 'en', { numeric: true }));
   const laneOf = new Map(lanes.map((worker, i) => [worker, i]));
