@@ -77,7 +77,13 @@ public sealed class Browser : IDisposable
     /// <summary>Saves the page as NAME.png in the test output folder, and in PRIMECLUSTER_SCREENSHOTS when set.</summary>
     public void Screenshot(string name)
     {
+        // The whole page, not only what the window shows: the window grows to the page's height for the shot.
+        var window = Driver.Manage().Window;
+        var size = window.Size;
+        var height = Convert.ToInt32(Script("return document.documentElement.scrollHeight;"), System.Globalization.CultureInfo.InvariantCulture);
+        window.Size = new System.Drawing.Size(size.Width, Math.Clamp(height, size.Height, 4000));
         var shot = Driver.GetScreenshot();
+        window.Size = size;
         foreach (var folder in ScreenshotFolders())
         {
             Directory.CreateDirectory(folder);
