@@ -25,8 +25,29 @@ public sealed class DashboardSpecs(ITestOutputHelper output) : IDisposable
         browser.Until("the job is listed, done", _ => browser.Find($"tr[data-job-id='{id}'] .state").Text == "done");
         browser.Until("the page follows the cluster", _ => browser.Find("#connection").GetDomAttribute("data-mode") is "live" or "polling");
         browser.Screenshot("cluster-and-jobs");
-        Assert.Equal("1", browser.Find("#members").FindElements(By.CssSelector("tr")).Count.ToString(CultureInfo.InvariantCulture));
+        Assert.Single(browser.FindAll("#members tr"));
         Assert.Empty(browser.ConsoleErrors());
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_page_should_fit_the_screen_s_width()
+    {
+        var seed = await _nodes.StartLoneSeedAsync();
+        await DashboardNodes.SubmitAsync(seed, """{"from": 1, "til": 100000, "algorithm": "sieve"}""");
+        using var browser = new Browser(output, width: 390, height: 844);
+
+        browser.Open(seed.Api);
+
+        browser.Until("the seed and the job are listed", _ => browser.FindAll("#members tr").Count == 1 && browser.FindAll("#jobs tr").Count == 1);
+        browser.Screenshot("phone");
+        var overflow = Convert.ToInt32(browser.Script("return document.documentElement.scrollWidth - document.documentElement.clientWidth;"), CultureInfo.InvariantCulture);
+        var wide = browser.Script("""
+            return [...document.querySelectorAll('body *')]
+              .filter((e) => !e.closest('.table-wrap, .timeline-wrap') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+              .slice(0, 5).map((e) => `${e.tagName}.${e.className}`).join(' ');
+            """);
+        Assert.True(overflow == 0, $"The page is {overflow} px wider than the screen: {wide}");
+        Assert.True(browser.Find("#job-submit").Displayed);
     }
 
     [Fact]
