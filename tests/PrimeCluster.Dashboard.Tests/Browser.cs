@@ -30,23 +30,30 @@ public sealed class Browser : IDisposable
         """;
 
     private readonly ITestOutputHelper _output;
+    private readonly bool _phone;
 
-    public Browser(ITestOutputHelper output, int width = 1400, int height = 1000)
+    /// <param name="phone">A phone's screen, 390 by 844 CSS pixels at twice the density, instead of a laptop's window.</param>
+    public Browser(ITestOutputHelper output, bool phone = false)
     {
         _output = output;
+        _phone = phone;
         if (!File.Exists(ChromiumPath) || !File.Exists(Path.Combine(DriverFolder, DriverFile)))
         {
             throw new InvalidOperationException($"The browser specs need {ChromiumPath} and {DriverFolder}/{DriverFile}: apt-get install -y chromium chromium-driver");
         }
 
         var options = new ChromeOptions { BinaryLocation = ChromiumPath };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", $"--window-size={width},{height}");
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--window-size=1400,1000");
         options.SetLoggingPreference(LogType.Browser, LogLevel.All);
         var service = ChromeDriverService.CreateDefaultService(DriverFolder, DriverFile);
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
         Driver = new ChromeDriver(service, options, Bound);
         Driver.ExecuteCdpCommand("Page.addScriptToEvaluateOnNewDocument", new Dictionary<string, object?> { ["source"] = LongTaskRecorder });
+        if (phone)
+        {
+            Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?> { ["width"] = 390, ["height"] = 844, ["deviceScaleFactor"] = 2, ["mobile"] = true });
+        }
     }
 
     public ChromeDriver Driver { get; }
@@ -77,11 +84,16 @@ public sealed class Browser : IDisposable
     /// <summary>Saves the page as NAME.png in the test output folder, and in PRIMECLUSTER_SCREENSHOTS when set.</summary>
     public void Screenshot(string name)
     {
-        // The whole page, not only what the window shows: the window grows to the page's height for the shot.
+        // On a laptop the whole page, not only what the window shows: the window grows to the page's height for the
+        // shot. A phone's shot is its screen.
         var window = Driver.Manage().Window;
         var size = window.Size;
         var height = Convert.ToInt32(Script("return document.documentElement.scrollHeight;"), System.Globalization.CultureInfo.InvariantCulture);
-        window.Size = new System.Drawing.Size(size.Width, Math.Clamp(height, size.Height, 4000));
+        if (!_phone)
+        {
+            window.Size = new System.Drawing.Size(size.Width, Math.Clamp(height, size.Height, 4000));
+        }
+
         var shot = Driver.GetScreenshot();
         window.Size = size;
         foreach (var folder in ScreenshotFolders())

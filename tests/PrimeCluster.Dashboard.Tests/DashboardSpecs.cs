@@ -34,7 +34,7 @@ public sealed class DashboardSpecs(ITestOutputHelper output) : IDisposable
     {
         var seed = await _nodes.StartLoneSeedAsync();
         await DashboardNodes.SubmitAsync(seed, """{"from": 1, "til": 100000, "algorithm": "sieve"}""");
-        using var browser = new Browser(output, width: 390, height: 844);
+        using var browser = new Browser(output, phone: true);
 
         browser.Open(seed.Api);
 

@@ -46,6 +46,7 @@ function ask(message) {
   cluster.stop();
   promptMessage.textContent = message;
   prompt.hidden = false;
+  main.inert = true;
   connection.textContent = 'waiting for the API token';
   connection.dataset.mode = 'token';
   promptInput.value = '';
@@ -74,6 +75,7 @@ promptForm.addEventListener('submit', async (event) => {
     return;
   }
   prompt.hidden = true;
+  main.inert = false;
   cluster.start();
   route();
 });
