@@ -169,12 +169,10 @@ export function jobView(id) {
       return;
     }
     live = follow(`/jobs/${encodeURIComponent(id)}/events?batches=true`, {
+      ended: () => finished(job),
       onEvent: (name, value) => {
-        if (name === 'progress') heard(value);
-        else if (name === 'result') {
-          heard(value);
-          return false;
-        } else if (name === 'batches') {
+        if (name === 'progress' || name === 'result') heard(value);
+        else if (name === 'batches') {
           batchesHeard = true;
           batches.clear();
           for (const b of value) addBatch(b);

@@ -46,8 +46,9 @@ const longestDelay = 15_000;
 /**
  * Follows a stream of events: onEvent(name, value) with the data parsed exactly; returning false from it ends the
  * stream for good. onMissing(status) for a 404, 405 or 421, after which it stops. onState('live' | 'reconnecting').
+ * Once ended() says so, a stream that closes is not opened again (a job's stream after its result).
  */
-export function follow(path, { onEvent, onMissing, onState }) {
+export function follow(path, { onEvent, onMissing, onState, ended = () => false }) {
   let stopped = false;
   let controller = null;
   let timer = 0;
@@ -103,6 +104,7 @@ export function follow(path, { onEvent, onMissing, onState }) {
     } finally {
       clearTimeout(watchdog);
     }
+    if (!stopped && ended()) stopped = true;
     if (!stopped) {
       onState?.('reconnecting');
       timer = setTimeout(connect, delay);

@@ -45,7 +45,7 @@ export function drawTimeline(svg, batches, t0, t1) {
     const end = x(b.finished ?? t1);
     const outcome = known.has(b.outcome) ? b.outcome : 'counted';
     const y = lane * (laneHeight + laneGap) + 1;
-    parts.push(`<rect class="batch b-${outcome}" data-k="${k}" x="${start.toFixed(1)}" y="${y}" width="${Math.max(1.5, end - start).toFixed(1)}" height="${laneHeight - 2}"/>`);
+    parts.push(`<rect class="batch b-${outcome}" data-k="${k}" x="${start.toFixed(1)}" y="${y}" width="${Math.max(1.5, end - start - 1).toFixed(1)}" height="${laneHeight - 2}"/>`);
   });
   const axisY = lanes.length * (laneHeight + laneGap) + 4;
   const seconds = span / 1000;
