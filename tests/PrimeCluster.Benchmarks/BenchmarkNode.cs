@@ -24,6 +24,9 @@ internal sealed class BenchmarkNode : IAsyncDisposable
 
     public string Seed { get; }
 
+    /// <summary>The node's API.</summary>
+    public HttpClient Http => _http;
+
     public int ProcessId => _process.Id;
 
     /// <param name="environment">Settings beyond roles, ports and seeds, as environment variables.</param>

@@ -5,6 +5,7 @@ using PrimeCluster.Benchmarks;
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster        (node processes: scaling, coordinator, memory)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster --tls both   (the same with TLS off and on, side by side)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- verify         (node processes: the CPU verification takes)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- events         (node processes: how soon a job's progress reaches its stream)
 if (args is ["cluster", ..])
 {
     bool[]? modes = args[1..] switch
@@ -21,6 +22,11 @@ if (args is ["cluster", ..])
     }
 
     return await ClusterBenchmark.RunAsync(Console.Out, modes);
+}
+
+if (args is ["events", ..])
+{
+    return await EventLatencyBenchmark.RunAsync(Console.Out);
 }
 
 if (args is ["verify", ..])
