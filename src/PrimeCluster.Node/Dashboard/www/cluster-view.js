@@ -155,8 +155,7 @@ export function clusterView() {
         recolour();
         for (const row of rows.children) setText(row.cells2.rate, rate(memberRate(store.members.find((m) => m.address === row.dataset.member) ?? {})));
         const last = store.throughput[store.throughput.length - 1];
-        const sampled = last && now - last.at < 5000 ? Object.values(last.nodes).reduce((sum, x) => sum + x, 0) : 0;
-        setText(tiles.rate.value, rate(Math.max(sampled, store.members.reduce((sum, m) => sum + memberRate(m), 0))));
+        setText(tiles.rate.value, rate(last ? Object.values(last.nodes).reduce((sum, x) => sum + x, 0) : store.members.reduce((sum, m) => sum + memberRate(m), 0)));
         drawSparks(now);
       }
       if (v.throughput !== seen.throughput || now - drawnAt > 5000) drawChart(now);

@@ -67,7 +67,8 @@ function submitForm() {
       showError(null);
       const seconds = answer.seconds;
       const said = answer.message
-        || `About ${compact(answer.checks)} checks${answer.checks_exact ? ' (exact)' : ''} in ${answer.batches} batches, about ${duration(seconds * 1000)} on this cluster.`;
+        ? `Estimate: ${answer.message}`
+        : `About ${compact(answer.checks)} checks${answer.checks_exact ? ' (exact)' : ''} in ${answer.batches} batches, about ${duration(seconds * 1000)} on this cluster.`;
       setText(estimate, said);
       setAttr(estimate, 'title', answer.checks !== undefined ? `${exact(answer.checks)} checks` : null);
       setClass(estimate, 'over', answer.over_limit === true);

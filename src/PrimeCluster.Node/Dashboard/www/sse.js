@@ -2,14 +2,18 @@
 // the response's stream, and a follower that connects again, with backoff, whenever a stream ends.
 import { headers, parseExact, refused } from './api.js';
 
-/** Feeds text chunks; calls onEvent(name, data) for each complete event. Comments (": keep-alive") are skipped. */
+/**
+ * Feeds text chunks; calls onEvent(name, data) for each complete event. Comments (": keep-alive") are skipped, and so
+ * are events without data (the node's keep-alive event): either only says the stream is alive.
+ */
 export function eventParser(onEvent) {
   let buffer = '';
   let name = '';
   let data = [];
   const line = (text) => {
     if (text === '') {
-      if (data.length > 0) onEvent(name || 'message', data.join('\n'));
+      const text = data.join('\n');
+      if (text !== '') onEvent(name || 'message', text);
       name = '';
       data = [];
       return;

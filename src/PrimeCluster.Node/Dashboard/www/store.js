@@ -151,24 +151,22 @@ async function poll() {
   if (running) pollTimer = setTimeout(poll, pollEvery);
 }
 
-/** A member's checks/s now: its own figure when the node reports one, else its latest throughput sample. */
+/**
+ * A member's checks/s now: from the newest throughput sample, where a node that counted nothing is left out (the seed
+ * sends a sample of zeros when the cluster stops computing), else the figure the member came with.
+ */
 export function memberRate(member) {
-  if (typeof member.checks_per_second === 'number') return member.checks_per_second;
   const last = store.throughput[store.throughput.length - 1];
-  return last && Date.now() - last.at < 5000 ? (last.nodes[member.address] ?? 0) : 0;
+  if (last) return last.nodes[member.address] ?? 0;
+  return typeof member.checks_per_second === 'number' ? member.checks_per_second : 0;
 }
 
-/** Checks/s by node over [from, to]: [{name, points: [[t, v]]}], nodes in address order. */
+/** Checks/s by node over [from, to]: [{name, points: [[t, v]]}], nodes in address order, 0 where a sample leaves one out. */
 export function throughputSeries(from, to) {
-  const byNode = new Map();
-  for (const sample of store.throughput) {
-    if (sample.at < from || sample.at > to) continue;
-    for (const [node, value] of Object.entries(sample.nodes)) {
-      if (!byNode.has(node)) byNode.set(node, []);
-      byNode.get(node).push([sample.at, value]);
-    }
-  }
-  return [...byNode.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, points]) => ({ name, points }));
+  const samples = store.throughput.filter((sample) => sample.at >= from && sample.at <= to);
+  const nodes = new Set();
+  for (const sample of samples) for (const node in sample.nodes) nodes.add(node);
+  return [...nodes].sort().map((name) => ({ name, points: samples.map((sample) => [sample.at, sample.nodes[name] ?? 0]) }));
 }
 
 /** The whole cluster's checks/s over [from, to]: [[t, v]]. */

@@ -8,6 +8,7 @@ export const outcomes = [
   ['handed_back', 'handed back by a lost or leaving worker'],
   ['late_copy', 'late copy of a slow batch'],
   ['lost_race', 'lost the race to the other copy'],
+  ['wrong', 'wrong tally, discarded'],
   ['failed', 'failed'],
 ];
 
