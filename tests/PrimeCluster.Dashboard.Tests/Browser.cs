@@ -29,6 +29,8 @@ public sealed class Browser : IDisposable
         } catch (e) { }
         """;
 
+    private static readonly Dictionary<string, object?> PhoneScreen = new() { ["width"] = 390, ["height"] = 844, ["deviceScaleFactor"] = 2, ["mobile"] = true };
+
     private readonly ITestOutputHelper _output;
     private readonly bool _phone;
 
@@ -52,7 +54,7 @@ public sealed class Browser : IDisposable
         Driver.ExecuteCdpCommand("Page.addScriptToEvaluateOnNewDocument", new Dictionary<string, object?> { ["source"] = LongTaskRecorder });
         if (phone)
         {
-            Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?> { ["width"] = 390, ["height"] = 844, ["deviceScaleFactor"] = 2, ["mobile"] = true });
+            Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", PhoneScreen);
         }
     }
 
@@ -84,18 +86,22 @@ public sealed class Browser : IDisposable
     /// <summary>Saves the page as NAME.png in the test output folder, and in PRIMECLUSTER_SCREENSHOTS when set.</summary>
     public void Screenshot(string name)
     {
-        // On a laptop the whole page, not only what the window shows: the window grows to the page's height for the
+        // On a laptop the whole page, not only what the window shows: the viewport grows to the page's height for the
         // shot. A phone's shot is its screen.
-        var window = Driver.Manage().Window;
-        var size = window.Size;
-        var height = Convert.ToInt32(Script("return document.documentElement.scrollHeight;"), System.Globalization.CultureInfo.InvariantCulture);
-        if (!_phone)
+        Screenshot? shot;
+        if (_phone)
         {
-            window.Size = new System.Drawing.Size(size.Width, Math.Clamp(height, size.Height, 4000));
+            shot = Driver.GetScreenshot();
+        }
+        else
+        {
+            var width = Convert.ToInt32(Script("return window.innerWidth;"), System.Globalization.CultureInfo.InvariantCulture);
+            var height = Convert.ToInt32(Script("return document.documentElement.scrollHeight;"), System.Globalization.CultureInfo.InvariantCulture);
+            Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?> { ["width"] = width, ["height"] = Math.Min(height, 4000), ["deviceScaleFactor"] = 1, ["mobile"] = false });
+            shot = Driver.GetScreenshot();
+            Driver.ExecuteCdpCommand("Emulation.clearDeviceMetricsOverride", []);
         }
 
-        var shot = Driver.GetScreenshot();
-        window.Size = size;
         foreach (var folder in ScreenshotFolders())
         {
             Directory.CreateDirectory(folder);

@@ -14,12 +14,18 @@ public sealed class DashboardNodes(ITestOutputHelper output) : IDisposable
     /// <summary>Starts a node; one with no CLUSTER_ROLES is a whole cluster alone (seed and worker).</summary>
     public NodeProcess Start(params (string Name, string Value)[] environment)
     {
-        var node = NodeProcess.Start(environment.ToDictionary(e => e.Name, e => e.Value));
+        var variables = new Dictionary<string, string>();
+        foreach (var (name, value) in environment)
+        {
+            variables[name] = value;
+        }
+
+        var node = NodeProcess.Start(variables);
         _nodes.Add(node);
         return node;
     }
 
-    /// <summary>A seed that is also its own worker, with one worker actor, once it is up.</summary>
+    /// <summary>A seed that is also its own worker, with one worker actor unless told otherwise, once it is up.</summary>
     public async Task<NodeProcess> StartLoneSeedAsync(params (string Name, string Value)[] environment)
     {
         var seed = Start([("WORKERS", "1"), .. environment]);

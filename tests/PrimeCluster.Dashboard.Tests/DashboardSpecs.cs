@@ -53,8 +53,8 @@ public sealed class DashboardSpecs(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_job_submitted_from_the_form_should_show_its_progress_and_end_with_the_exact_tuple()
     {
-        var seed = await _nodes.StartLoneSeedAsync();
-        var range = new NumberRange(1, 700_000);
+        var seed = await _nodes.StartLoneSeedAsync(("WORKERS", "2"));
+        var range = new NumberRange(1, 1_000_000);
         using var browser = new Browser(output);
         browser.Open(seed.Api);
         browser.Until("the form is there", _ => browser.Find("#job-submit").Displayed);

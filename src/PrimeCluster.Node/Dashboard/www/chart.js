@@ -57,7 +57,7 @@ export function lineChart(svg, { series, from, to, height = 220, colourOf, empty
     parts.push(`<text class="axis" x="${left - 6}" y="${yy}" dy="0.32em" text-anchor="end">${max > 0 ? compact(v) : ''}</text>`);
   }
   const span = to - from;
-  const tickEvery = [10e3, 30e3, 60e3, 120e3, 300e3, 600e3, 1800e3, 3600e3].find((t) => span / t <= 6) ?? 7200e3;
+  const tickEvery = [1e3, 2e3, 5e3, 10e3, 30e3, 60e3, 120e3, 300e3, 600e3, 1800e3, 3600e3].find((t) => span / t <= 6) ?? 7200e3;
   for (let t = Math.ceil(from / tickEvery) * tickEvery; t <= to; t += tickEvery) {
     const xx = x(t).toFixed(1);
     parts.push(`<line class="tick" x1="${xx}" x2="${xx}" y1="${top + plotH}" y2="${top + plotH + 4}"/>`);

@@ -60,6 +60,7 @@ export function clusterView() {
   );
 
   let seen = { cluster: -1, throughput: -1, jobs: -1 };
+  let seenMembers = null;
   let first = true;
   let drawnAt = 0;
 
@@ -151,9 +152,13 @@ export function clusterView() {
         setText(tiles.members.value, String(store.members.length));
         setText(tiles.workers.value, `${totals.busy ?? 0} / ${totals.workers ?? 0}`);
       }
-      if (v.throughput !== seen.throughput || v.cluster !== seen.cluster) {
+      // Busy counts change with every batch; the sparklines and colours only with throughput or membership.
+      const memberSet = store.members.map((m) => m.address).join(' ');
+      if (v.throughput !== seen.throughput || memberSet !== seenMembers) {
+        seenMembers = memberSet;
         recolour();
-        for (const row of rows.children) setText(row.cells2.rate, rate(memberRate(store.members.find((m) => m.address === row.dataset.member) ?? {})));
+        const byAddress = new Map(store.members.map((m) => [m.address, m]));
+        for (const row of rows.children) setText(row.cells2.rate, rate(memberRate(byAddress.get(row.dataset.member) ?? {})));
         const last = store.throughput[store.throughput.length - 1];
         setText(tiles.rate.value, rate(last ? Object.values(last.nodes).reduce((sum, x) => sum + x, 0) : store.members.reduce((sum, m) => sum + memberRate(m), 0)));
         drawSparks(now);
