@@ -15,15 +15,18 @@ public sealed class DashboardSpecs(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task The_page_should_show_the_cluster_and_its_jobs_without_console_errors()
     {
-        var seed = await _nodes.StartLoneSeedAsync();
+        var seed = await _nodes.StartLoneSeedAsync(("WORKERS", "2"));
         var id = await DashboardNodes.SubmitAsync(seed, """{"from": 1, "til": 200000, "algorithm": "sieve"}""");
+        var running = await DashboardNodes.SubmitAsync(seed, """{"from": 1, "til": 3000000}""");
         using var browser = new Browser(output);
 
         browser.Open(seed.Api);
 
         browser.Until("the seed is listed as a member", _ => browser.FindAll($"tr[data-member='{seed.Address}']").Count == 1);
-        browser.Until("the job is listed, done", _ => browser.Find($"tr[data-job-id='{id}'] .state").Text == "done");
-        browser.Until("the page follows the cluster", _ => browser.Find("#connection").GetDomAttribute("data-mode") is "live" or "polling");
+        browser.Until("the sieve job is listed, done", _ => browser.Find($"tr[data-job-id='{id}'] .state").Text == "done");
+        browser.Until("the trial job runs", _ => browser.Find($"tr[data-job-id='{running}'] .state").Text == "running");
+        browser.Until("the page follows the cluster's events", _ => browser.Find("#connection").GetDomAttribute("data-mode") == "live");
+        browser.Until("the throughput chart draws the seed", _ => browser.FindAll("svg.chart path.line").Count > 0 && browser.Find($"tr[data-member='{seed.Address}'] .rate").Text != "–");
         browser.Screenshot("cluster-and-jobs");
         Assert.Single(browser.FindAll("#members tr"));
         Assert.Empty(browser.ConsoleErrors());
