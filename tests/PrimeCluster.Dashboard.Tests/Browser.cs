@@ -83,8 +83,11 @@ public sealed class Browser : IDisposable
     public IReadOnlyList<string> ConsoleErrors() =>
         Driver.Manage().Logs.GetLog(LogType.Browser).Where(e => e.Level >= LogLevel.Severe).Select(e => e.Message).ToList();
 
-    /// <summary>Saves the page as NAME.png in the test output folder, and in PRIMECLUSTER_SCREENSHOTS when set.</summary>
-    public void Screenshot(string name)
+    /// <summary>
+    /// Saves the page as NAME.png in the test output folder, and, for the documentation's shots, in
+    /// PRIMECLUSTER_SCREENSHOTS when set.
+    /// </summary>
+    public void Screenshot(string name, bool documentation = true)
     {
         // On a laptop the whole page, not only what the window shows: the viewport grows to the page's height for the
         // shot. A phone's shot is its screen.
@@ -102,7 +105,7 @@ public sealed class Browser : IDisposable
             Driver.ExecuteCdpCommand("Emulation.clearDeviceMetricsOverride", []);
         }
 
-        foreach (var folder in ScreenshotFolders())
+        foreach (var folder in ScreenshotFolders(documentation))
         {
             Directory.CreateDirectory(folder);
             var path = Path.Combine(folder, $"{name}.png");
@@ -117,10 +120,10 @@ public sealed class Browser : IDisposable
         Driver.Dispose();
     }
 
-    private static IEnumerable<string> ScreenshotFolders()
+    private static IEnumerable<string> ScreenshotFolders(bool documentation)
     {
         yield return Path.Combine(AppContext.BaseDirectory, "screenshots");
-        if (Environment.GetEnvironmentVariable("PRIMECLUSTER_SCREENSHOTS") is { Length: > 0 } extra)
+        if (documentation && Environment.GetEnvironmentVariable("PRIMECLUSTER_SCREENSHOTS") is { Length: > 0 } extra)
         {
             // A relative folder is the repository's (docs/images), wherever the test host runs.
             yield return Path.IsPathRooted(extra) ? extra : Path.Combine(RepositoryRoot(), extra);

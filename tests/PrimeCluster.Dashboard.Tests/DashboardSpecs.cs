@@ -68,12 +68,14 @@ public sealed class DashboardSpecs(ITestOutputHelper output) : IDisposable
         var link = browser.Until("the node accepted the job", _ => browser.Find("#job-outcome a"));
         link.Click();
 
+        double Progress() => double.Parse(browser.Find(".job [role=progressbar]").GetDomAttribute("aria-valuenow")!, CultureInfo.InvariantCulture);
         var seen = new SortedSet<double>();
         browser.Until("the job is done", _ =>
         {
-            seen.Add(double.Parse(browser.Find(".job [role=progressbar]").GetDomAttribute("aria-valuenow")!, CultureInfo.InvariantCulture));
+            seen.Add(Progress());
             return browser.Find(".job .state").Text == "done";
         });
+        seen.Add(Progress());
         browser.Until("the result is shown", _ => browser.Find("#result-checks").Displayed);
         browser.Until("the timeline or its note is drawn", _ => browser.FindAll("svg.timeline rect.batch").Count > 0 || browser.Find(".panel .empty-note").Text.Length > 0);
         browser.Screenshot("job");

@@ -67,7 +67,7 @@ public sealed class ResponsivenessSpecs(ITestOutputHelper output) : IAsyncDispos
         browser.Until("the jobs submitted while the page is open are listed", _ => Count(browser, "#jobs tr") == Jobs + JobsWhileOpen, Bound);
         browser.Until("the newest job shows done", _ => browser.Find($"tr[data-job-id='{ids[^1]}'] .state").Text == "done", Bound);
         var longTasks = ((IEnumerable<object>)browser.Script("return window.__longTasks;")!).Select(t => Convert.ToDouble(t, CultureInfo.InvariantCulture)).ToList();
-        browser.Screenshot("many-jobs-and-members");
+        browser.Screenshot("many-jobs-and-members", documentation: false);
 
         var figures = string.Create(
             CultureInfo.InvariantCulture,
