@@ -129,7 +129,7 @@ export function jobView(id) {
   const drawRate = (now) => {
     if (!job?.started_at) return;
     const from = Date.parse(job.started_at) - 1000;
-    const to = job.finished_at ? Date.parse(job.finished_at) + 1000 : now;
+    const to = job.finished_at ? Date.parse(job.finished_at) + 2000 : now;
     let points = totalThroughput(from, to);
     let note = 'Checks per second of all nodes together, as the seed sampled them each second.';
     if (points.length === 0 && jobRate.length > 0) {
