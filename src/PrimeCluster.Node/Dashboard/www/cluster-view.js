@@ -1,6 +1,6 @@
 // The cluster: a summary, every member with its workers and checks/s, and the throughput of the last 15 minutes.
 import { lineChart, palette, sparkline } from './chart.js';
-import { h, keyed, s, setAttr, setClass, setText } from './dom.js';
+import { h, keyed, panel, s, setAttr, setClass, setText } from './dom.js';
 import { rate, shortAddress } from './format.js';
 import { memberRate, store, throughputSeries } from './store.js';
 
@@ -40,24 +40,11 @@ export function clusterView() {
     rows,
   );
   const empty = h('p', { class: 'empty-note', text: 'No members yet: the cluster is forming.' });
-  const cluster = h(
-    'section',
-    { class: 'panel cluster', 'aria-labelledby': 'cluster-title' },
-    h('h2', { id: 'cluster-title', text: 'Cluster' }),
-    summary,
-    h('div', { class: 'table-wrap' }, table),
-    empty,
-  );
+  const cluster = panel('cluster', 'Cluster', summary, h('div', { class: 'table-wrap' }, table), empty);
 
   const chart = s('svg', { class: 'chart', role: 'img', 'aria-labelledby': 'throughput-title' });
   const legend = h('ul', { class: 'legend' });
-  const throughput = h(
-    'section',
-    { class: 'panel throughput', 'aria-labelledby': 'throughput-title' },
-    h('h2', { id: 'throughput-title', text: 'Throughput, last 15 minutes, by node' }),
-    chart,
-    legend,
-  );
+  const throughput = panel('throughput', 'Throughput, last 15 minutes, by node', chart, legend);
 
   let seen = { cluster: -1, throughput: -1, jobs: -1 };
   let seenMembers = null;

@@ -16,6 +16,12 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
+/** A panel of the page: a section named by its heading, the heading's id being `${name}-title`. */
+export function panel(name, title, ...children) {
+  const id = `${name}-title`;
+  return h('section', { class: `panel ${name}`, 'aria-labelledby': id }, h('h2', { id, text: title }), ...children);
+}
+
 export function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }

@@ -2,7 +2,7 @@
 // throughput over the job.
 import { request } from './api.js';
 import { lineChart } from './chart.js';
-import { h, s, setAttr, setClass, setText } from './dom.js';
+import { h, panel, s, setAttr, setClass, setText } from './dom.js';
 import { actorName, duration, exact, rate, shortAddress, time } from './format.js';
 import { cancelButton, elapsedMs, eta, finished, progressBar } from './job-figures.js';
 import { follow } from './sse.js';
@@ -36,22 +36,8 @@ export function jobView(id) {
     facts,
     result,
   );
-  const stream = h(
-    'section',
-    { class: 'panel', 'aria-labelledby': 'timeline-title' },
-    h('h2', { id: 'timeline-title', text: 'Batches, by worker' }),
-    legend,
-    h('div', { class: 'timeline-wrap' }, timeline),
-    timelineNote,
-    detail,
-  );
-  const throughput = h(
-    'section',
-    { class: 'panel', 'aria-labelledby': 'job-rate-title' },
-    h('h2', { id: 'job-rate-title', text: 'Cluster throughput over the job' }),
-    rateChart,
-    rateNote,
-  );
+  const stream = panel('timeline', 'Batches, by worker', legend, h('div', { class: 'timeline-wrap' }, timeline), timelineNote, detail);
+  const throughput = panel('job-rate', 'Cluster throughput over the job', rateChart, rateNote);
 
   let job = store.jobs.get(id) ?? null;
   const batches = new Map();
