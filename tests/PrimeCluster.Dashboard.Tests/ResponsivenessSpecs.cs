@@ -14,7 +14,7 @@ namespace PrimeCluster.Dashboard.Tests;
 /// unreachable.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ResponsivenessSpecs(ITestOutputHelper output) : IAsyncDisposable
+public sealed class ResponsivenessSpecs(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Members = 50;
     private const int Jobs = 200;
@@ -81,7 +81,9 @@ public sealed class ResponsivenessSpecs(ITestOutputHelper output) : IAsyncDispos
         Assert.Equal(Members, Count(browser, "#members tr"));
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         _nodes.Dispose();
         await Task.WhenAll(_members.Select(m => m.DisposeAsync().AsTask()));
