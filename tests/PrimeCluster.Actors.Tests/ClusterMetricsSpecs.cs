@@ -37,8 +37,8 @@ public sealed class ClusterMetricsSpecs : IAsyncLifetime
         var range = new NumberRange(1, 400_000);
 
         // Two jobs at once, so that the counts are those of both and nothing of either is counted twice.
-        var first = await seed.Client.SubmitAsync(new JobSpec(range, algorithm, SplitStrategy.Balanced, Batches: 40));
-        var second = await seed.Client.SubmitAsync(new JobSpec(new NumberRange(1, 100_000), algorithm, SplitStrategy.Balanced, Batches: 24));
+        var first = (await seed.Client.SubmitAsync(new JobSpec(range, algorithm, SplitStrategy.Balanced, Batches: 40))).Id;
+        var second = (await seed.Client.SubmitAsync(new JobSpec(new NumberRange(1, 100_000), algorithm, SplitStrategy.Balanced, Batches: 24))).Id;
         var views = new[] { await seed.Client.AwaitAsync(first), await seed.Client.AwaitAsync(second) };
 
         Assert.All(views, v => Assert.Equal(JobState.Done, v!.State));
@@ -84,7 +84,7 @@ public sealed class ClusterMetricsSpecs : IAsyncLifetime
         await Until.UpAsync(seed, 1);
 
         // No worker in the cluster: the job waits in the queue until it is cancelled.
-        var id = await seed.Client.SubmitAsync(new JobSpec(new NumberRange(1, 1000)));
+        var id = (await seed.Client.SubmitAsync(new JobSpec(new NumberRange(1, 1000)))).Id;
         Assert.Equal(1, _metrics.Observe("primecluster.jobs", "state=queued"));
         Assert.Equal(0, _metrics.Observe("primecluster.jobs", "state=running"));
         Assert.Equal(1, _metrics.Observe("primecluster.members", "status=up"));
