@@ -18,8 +18,8 @@ namespace PrimeCluster.Actors.Diagnostics;
 /// on the node whose worker computed them. Jobs, batches and workers are counted here, for the life of the process
 /// (one process is one node; nodes that share a process add up), and observed at each scrape: every series exists
 /// from the start, at 0, so that a rate over the first job is right, and an exporter started after the actors misses
-/// nothing. Checks and durations are measured as they happen, each on its own: a process's sum of checks soon passes
-/// 2^53, beyond which a double no longer tells one job's checks exactly.
+/// nothing. Checks and durations are measured as they happen: a listener sees each job's checks on their own, exact,
+/// where a process's running sum of them soon passes 2^53 and a double no longer tells one job's share exactly.
 /// </remarks>
 public static class ClusterMetrics
 {
@@ -50,6 +50,8 @@ public static class ClusterMetrics
     private static readonly long[] Verified = new long[Algorithms.Length];
     private static readonly long[] Mismatches = new long[Algorithms.Length];
     private static readonly long[] Returned = new long[Algorithms.Length * Returns.Length];
+
+    /// <summary>By state: the jobs not finished now (a gauge), and those that finished, ever (a counter).</summary>
     private static readonly long[] Jobs = new long[States.Length];
 
     private static readonly ConcurrentDictionary<ActorSystem, bool> Systems = new();
