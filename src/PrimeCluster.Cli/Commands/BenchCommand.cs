@@ -10,7 +10,8 @@ namespace PrimeCluster.Cli.Commands;
 
 /// <summary>
 /// <c>primecluster bench</c>: the article's benchmark table, [1, 1K] to [1, 100K] by trial division, on a running
-/// cluster or on an embedded one; each range is run several times and the fastest run is shown.
+/// cluster or on an embedded one; each range is run several times and the fastest run is shown. With <c>--chart</c>
+/// it also draws the article's comparison chart: PrimeCluster's rows beside the article's Python and Rust figures.
 /// </summary>
 public static class BenchCommand
 {
@@ -21,13 +22,26 @@ public static class BenchCommand
         var embedded = new Option<bool>("--embedded", "-e") { Description = "Run on a one-node cluster in this process instead of a running cluster." };
         var workers = new Option<string?>("--workers", "-w") { Description = "Workers of the embedded cluster (default one per core).", HelpName = "N" };
         var repeat = new Option<string?>("--repeat", "-r") { Description = "Runs of each range; the fastest is shown (default 3).", HelpName = "N" };
-        var command = new Command("bench", "The classic benchmark table: trial division over [1, 1K] ... [1, 100K], ms and checks/s.");
+        var chart = new Option<string?>("--chart")
+        {
+            Description = $"Also draw the article's chart into FILE ({BenchChart.Extensions}): ms and checks/s per range beside the article's Python and Rust figures; with --embedded the table runs twice, with 1 worker and with all.",
+            HelpName = "FILE",
+        };
+        var command = new Command("bench", "The classic benchmark table: trial division over [1, 1K] ... [1, 100K], ms and checks/s; --chart draws it beside the article's Python and Rust.");
         remote.AddTo(command);
         command.Options.Add(embedded);
         command.Options.Add(workers);
         command.Options.Add(repeat);
+        command.Options.Add(chart);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // A chart that could not be written is refused before minutes of benchmarking, not after.
+            var chartPath = parse.GetValue(chart);
+            if (chartPath is not null)
+            {
+                CheckChartPath(chartPath);
+            }
+
             var runs = (int)InputParser.Count("--repeat", parse.GetValue(repeat) ?? "3", 100);
             var workerText = parse.GetValue(workers);
             if (parse.GetValue(embedded) && remote.GivenFor(parse) is { } option)
@@ -41,14 +55,33 @@ public static class BenchCommand
             }
 
             var workerCount = workerText is null ? Environment.ProcessorCount : (int)InputParser.Count("--workers", workerText, RunCommand.MaxWorkers);
+            var cores = Format.Count(Environment.ProcessorCount, "core");
             var results = new List<ResultReport>();
+            var measured = new List<BenchSeries>();
+            string where;
             if (parse.GetValue(embedded))
             {
-                await using var cluster = await context.StartCluster(workerCount, cancellationToken).ConfigureAwait(false);
-                foreach (var til in Tils)
+                // The chart shows what one core does and what all of them do together.
+                int[] passes = chartPath is null || workerCount == 1 ? [workerCount] : [1, workerCount];
+                if (passes.Length > 1)
                 {
-                    results.Add(await BestAsync(til, runs, async spec => ResultReport.Of(await cluster.Runner.RunAsync(spec, null, cancellationToken).ConfigureAwait(false)), context).ConfigureAwait(false));
+                    await context.Error.WriteLineAsync($"bench: --chart runs the table twice, on an embedded cluster of 1 worker, then of {workerCount} workers ({cores} here).").ConfigureAwait(false);
                 }
+
+                foreach (var pass in passes)
+                {
+                    await using var cluster = await context.StartCluster(pass, cancellationToken).ConfigureAwait(false);
+                    var rows = new List<ResultReport>();
+                    foreach (var til in Tils)
+                    {
+                        rows.Add(await BestAsync(til, runs, async spec => ResultReport.Of(await cluster.Runner.RunAsync(spec, null, cancellationToken).ConfigureAwait(false)), context).ConfigureAwait(false));
+                    }
+
+                    results.AddRange(rows);
+                    measured.Add(SeriesOf($"PrimeCluster, {Format.Count(pass, "worker")}", rows));
+                }
+
+                where = $"on this machine's {cores}";
             }
             else
             {
@@ -62,6 +95,11 @@ public static class BenchCommand
                         return job.State == JobStates.Done ? ResultReport.Of(job) : throw new InvalidOperationException($"benchmark job {job.Id} {job.State}: {job.Error}");
                     }, context).ConfigureAwait(false));
                 }
+
+                // Workers may come and go between the ranges: the series names every count the rows had.
+                var workersSeen = string.Join(" to ", results.Select(r => r.Workers).Distinct().Order());
+                measured.Add(SeriesOf($"PrimeCluster cluster, {workersSeen} {(results.All(r => r.Workers == 1) ? "worker" : "workers")}", results));
+                where = $"on the cluster at {client.Url} (this machine: {cores})";
             }
 
             if (parse.GetValue(remote.Json))
@@ -73,11 +111,53 @@ public static class BenchCommand
                 ResultReport.WriteTable(context.Out, results);
             }
 
+            if (chartPath is not null)
+            {
+                var heading = $"Trial division over [1, 1K] ... [1, 100K]: PrimeCluster {where} against the article's Python and Rust\n"
+                    + $"Python and Rust: the article's figures as published, from its author's machine. PrimeCluster: measured {(parse.GetValue(embedded) ? "here" : "on that cluster")}, {(runs == 1 ? "one run" : $"the fastest of {runs} runs")} per range.";
+                return await WriteChartAsync(chartPath, heading, [.. ArticleFigures.Series, .. measured], context).ConfigureAwait(false);
+            }
+
             return ExitCodes.Done;
         });
 
         return command;
     }
+
+    /// <summary>Refuses a chart of another format than the ones drawn, or in a folder that does not exist.</summary>
+    private static void CheckChartPath(string path)
+    {
+        if (BenchChart.FormatOf(path) is null)
+        {
+            throw new UsageException($"--chart draws {BenchChart.Extensions}, chosen by the file's extension, not '{Path.GetFileName(path)}'.");
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw new UsageException($"--chart: no folder '{Path.GetDirectoryName(path)}' to write '{Path.GetFileName(path)}' in.");
+        }
+    }
+
+    private static async Task<int> WriteChartAsync(string path, string heading, IReadOnlyList<BenchSeries> series, CliContext context)
+    {
+        try
+        {
+            BenchChart.Save(path, heading, series);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The table is out already; only the chart is missing.
+            await context.Error.WriteLineAsync($"primecluster: --chart: cannot write '{path}': {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+
+        await context.Error.WriteLineAsync($"bench: chart written to {path}").ConfigureAwait(false);
+        return ExitCodes.Done;
+    }
+
+    private static BenchSeries SeriesOf(string name, IEnumerable<ResultReport> rows) =>
+        new(name, rows.Select(r => new BenchPoint(r.Til, r.ElapsedMs, r.ChecksPerSecond)).ToList());
 
     private static async Task<ResultReport> BestAsync(ulong til, int runs, Func<JobSpec, Task<ResultReport>> run, CliContext context)
     {
