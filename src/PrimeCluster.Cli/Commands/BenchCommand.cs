@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using PrimeCluster.Cli.Client;
 using PrimeCluster.Cli.Input;
 using PrimeCluster.Cli.Output;
 using PrimeCluster.Contracts;
@@ -55,73 +56,86 @@ public static class BenchCommand
             }
 
             var workerCount = workerText is null ? Environment.ProcessorCount : (int)InputParser.Count("--workers", workerText, RunCommand.MaxWorkers);
-            var cores = Format.Count(Environment.ProcessorCount, "core");
-            var results = new List<ResultReport>();
-            var measured = new List<BenchSeries>();
-            string where;
+            Measured measured;
             if (parse.GetValue(embedded))
             {
-                // The chart shows what one core does and what all of them do together.
-                int[] passes = chartPath is null || workerCount == 1 ? [workerCount] : [1, workerCount];
-                if (passes.Length > 1)
-                {
-                    await context.Error.WriteLineAsync($"bench: --chart runs the table twice, on an embedded cluster of 1 worker, then of {workerCount} workers ({cores} here).").ConfigureAwait(false);
-                }
-
-                foreach (var pass in passes)
-                {
-                    await using var cluster = await context.StartCluster(pass, cancellationToken).ConfigureAwait(false);
-                    var rows = new List<ResultReport>();
-                    foreach (var til in Tils)
-                    {
-                        rows.Add(await BestAsync(til, runs, async spec => ResultReport.Of(await cluster.Runner.RunAsync(spec, null, cancellationToken).ConfigureAwait(false)), context).ConfigureAwait(false));
-                    }
-
-                    results.AddRange(rows);
-                    measured.Add(SeriesOf($"PrimeCluster, {Format.Count(pass, "worker")}", rows));
-                }
-
-                where = $"on this machine's {cores}";
+                measured = await MeasureEmbeddedAsync(workerCount, runs, chartPath is not null, context, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 using var client = remote.Connect(parse, context);
-                foreach (var til in Tils)
-                {
-                    results.Add(await BestAsync(til, runs, async spec =>
-                    {
-                        var request = new JobRequest(spec.Range.From, spec.Range.Til, "trial", "balanced", null);
-                        var job = await JobFollower.FollowAsync(client, await client.SubmitAsync(request, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
-                        return job.State == JobStates.Done ? ResultReport.Of(job) : throw new InvalidOperationException($"benchmark job {job.Id} {job.State}: {job.Error}");
-                    }, context).ConfigureAwait(false));
-                }
-
-                // Workers may come and go between the ranges: the series names every count the rows had.
-                var workersSeen = string.Join(" to ", results.Select(r => r.Workers).Distinct().Order());
-                measured.Add(SeriesOf($"PrimeCluster cluster, {workersSeen} {(results.All(r => r.Workers == 1) ? "worker" : "workers")}", results));
-                where = $"on the cluster at {client.Url} (this machine: {cores})";
+                measured = await MeasureClusterAsync(client, runs, context, cancellationToken).ConfigureAwait(false);
             }
 
             if (parse.GetValue(remote.Json))
             {
-                await context.Out.WriteLineAsync(JsonSerializer.Serialize(results, ApiJson.Options)).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(JsonSerializer.Serialize(measured.Rows, ApiJson.Options)).ConfigureAwait(false);
             }
             else
             {
-                ResultReport.WriteTable(context.Out, results);
+                ResultReport.WriteTable(context.Out, measured.Rows);
             }
 
             if (chartPath is not null)
             {
-                var heading = $"Trial division over [1, 1K] ... [1, 100K]: PrimeCluster {where} against the article's Python and Rust\n"
-                    + $"Python and Rust: the article's figures as published, from its author's machine. PrimeCluster: measured {(parse.GetValue(embedded) ? "here" : "on that cluster")}, {(runs == 1 ? "one run" : $"the fastest of {runs} runs")} per range.";
-                return await WriteChartAsync(chartPath, heading, [.. ArticleFigures.Series, .. measured], context).ConfigureAwait(false);
+                var heading = $"Trial division over [1, 1K] ... [1, 100K]: PrimeCluster {measured.Where} against the article's Python and Rust\n"
+                    + $"Python and Rust: the article's figures as published, from its author's machine. PrimeCluster: measured {measured.Here}, {(runs == 1 ? "one run" : $"the fastest of {runs} runs")} per range.";
+                return await WriteChartAsync(chartPath, heading, [.. ArticleFigures.Series, .. measured.Series], context).ConfigureAwait(false);
             }
 
             return ExitCodes.Done;
         });
 
         return command;
+    }
+
+    /// <summary>
+    /// The table on embedded clusters: with a chart, once with 1 worker and once with <paramref name="workers"/>, so
+    /// that it shows what one core does and what all of them do together.
+    /// </summary>
+    private static async Task<Measured> MeasureEmbeddedAsync(int workers, int runs, bool charting, CliContext context, CancellationToken cancellationToken)
+    {
+        var cores = Format.Count(Environment.ProcessorCount, "core");
+        int[] passes = charting && workers > 1 ? [1, workers] : [workers];
+        if (passes.Length > 1)
+        {
+            await context.Error.WriteLineAsync($"bench: --chart runs the table twice, on an embedded cluster of 1 worker, then of {workers} workers ({cores} here).").ConfigureAwait(false);
+        }
+
+        var measured = new Measured([], [], $"on this machine's {cores}", "here");
+        foreach (var pass in passes)
+        {
+            await using var cluster = await context.StartCluster(pass, cancellationToken).ConfigureAwait(false);
+            var rows = new List<ResultReport>();
+            foreach (var til in Tils)
+            {
+                rows.Add(await BestAsync(til, runs, async spec => ResultReport.Of(await cluster.Runner.RunAsync(spec, null, cancellationToken).ConfigureAwait(false)), context).ConfigureAwait(false));
+            }
+
+            measured.Rows.AddRange(rows);
+            measured.Series.Add(SeriesOf($"PrimeCluster, {Format.Count(pass, "worker")}", rows));
+        }
+
+        return measured;
+    }
+
+    private static async Task<Measured> MeasureClusterAsync(ClusterClient client, int runs, CliContext context, CancellationToken cancellationToken)
+    {
+        var rows = new List<ResultReport>();
+        foreach (var til in Tils)
+        {
+            rows.Add(await BestAsync(til, runs, async spec =>
+            {
+                var request = new JobRequest(spec.Range.From, spec.Range.Til, "trial", "balanced", null);
+                var job = await JobFollower.FollowAsync(client, await client.SubmitAsync(request, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
+                return job.State == JobStates.Done ? ResultReport.Of(job) : throw new InvalidOperationException($"benchmark job {job.Id} {job.State}: {job.Error}");
+            }, context).ConfigureAwait(false));
+        }
+
+        // Workers may come and go between the ranges: the line names every count the rows had.
+        var workers = rows.Select(r => r.Workers).Distinct().Order().ToList();
+        var name = $"PrimeCluster cluster, {string.Join(" to ", workers)} {(workers is [1] ? "worker" : "workers")}";
+        return new Measured(rows, [SeriesOf(name, rows)], $"on the cluster at {client.Url} (this machine: {Format.Count(Environment.ProcessorCount, "core")})", "on that cluster");
     }
 
     /// <summary>Refuses a chart of another format than the ones drawn, or in a folder that does not exist.</summary>
@@ -155,6 +169,9 @@ public static class BenchCommand
         await context.Error.WriteLineAsync($"bench: chart written to {path}").ConfigureAwait(false);
         return ExitCodes.Done;
     }
+
+    /// <summary>What a bench measured: the table's rows, the chart's lines, and where, for the chart's heading.</summary>
+    private sealed record Measured(List<ResultReport> Rows, List<BenchSeries> Series, string Where, string Here);
 
     private static BenchSeries SeriesOf(string name, IEnumerable<ResultReport> rows) =>
         new(name, rows.Select(r => new BenchPoint(r.Til, r.ElapsedMs, r.ChecksPerSecond)).ToList());
