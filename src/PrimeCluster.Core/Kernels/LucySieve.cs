@@ -53,7 +53,8 @@ internal sealed class LucySieve
         _nAsDouble = n;
         _root = IntegerMath.ISqrt(n);
         _cores = cores;
-        _parallel = new ParallelOptions { MaxDegreeOfParallelism = cores, CancellationToken = cancellationToken };
+        // The thread pool, not the caller's scheduler: a worker's dedicated compute threads would leave the parts queued.
+        _parallel = new ParallelOptions { MaxDegreeOfParallelism = cores, CancellationToken = cancellationToken, TaskScheduler = TaskScheduler.Default };
         var half = (int)((_root + 1) / 2);
         _small = new ulong[2 * half];
         _large = new ulong[2 * half];

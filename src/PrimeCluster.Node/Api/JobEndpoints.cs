@@ -5,6 +5,7 @@ using PrimeCluster.Actors.Messages;
 using PrimeCluster.Contracts;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
+using PrimeCluster.Core.Kernels;
 using PrimeCluster.Core.Planning;
 
 namespace PrimeCluster.Node.Api;
@@ -91,6 +92,11 @@ internal static class JobEndpoints
 
         Names.TryParse(job.Algorithm, out Algorithm algorithm);
         Names.TryParse(job.Split, out SplitStrategy split);
+        if (algorithm == Algorithm.Formula && job.Til > FormulaKernel.MaxTil)
+        {
+            return ApiResults.BadRequest(new ErrorResource($"til must be at most {FormulaKernel.MaxTil} ({FormulaKernel.MaxTilText}) with algorithm formula; algorithm sieve counts any range", "til"));
+        }
+
         var spec = new JobSpec(new NumberRange(job.From, job.Til), algorithm, split, job.Batches);
         try
         {
