@@ -5,9 +5,24 @@ public sealed record ClusterResource(string Self, string? Leader, IReadOnlyList<
 
 /// <summary>
 /// One node: its address, roles and membership status, its worker actors and how many of them hold batches, how many
-/// wrong tallies it has reported (over all jobs), and how many of its workers a running job has excluded for one.
+/// wrong tallies it has reported (over all jobs), how many of its workers a running job has excluded for one, the
+/// checks per second its results carried over the last second (on <c>GET /events</c>; 0 on <c>GET /cluster</c>), and
+/// whether the coordinator runs on it (the oldest seed).
 /// </summary>
-public sealed record MemberResource(string Address, IReadOnlyList<string> Roles, string Status, bool Reachable, int Workers, int Busy, int Mismatches = 0, int Excluded = 0);
+public sealed record MemberResource(
+    string Address,
+    IReadOnlyList<string> Roles,
+    string Status,
+    bool Reachable,
+    int Workers,
+    int Busy,
+    int Mismatches = 0,
+    int Excluded = 0,
+    double ChecksPerSecond = 0,
+    bool Coordinator = false);
+
+/// <summary>Each node's checks per second over the second before <c>at</c>, by member address; nodes that counted nothing are left out.</summary>
+public sealed record ThroughputResource(DateTimeOffset At, IReadOnlyDictionary<string, double> Nodes);
 
 public sealed record ClusterTotals(int Members, int Workers, int Busy);
 

@@ -7,10 +7,11 @@ using PrimeCluster.Actors.Logging;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Kernels;
 using PrimeCluster.Node.Api;
+using PrimeCluster.Node.Dashboard;
 
 namespace PrimeCluster.Node;
 
-/// <summary>A node: its actor system under Akka.Hosting, the job API on seeds, and /healthz on every node.</summary>
+/// <summary>A node: its actor system under Akka.Hosting, the job API and the dashboard on seeds, and /healthz on every node.</summary>
 public static class NodeHost
 {
     /// <summary>The category of what the node host itself logs.</summary>
@@ -78,6 +79,7 @@ public static class NodeHost
         {
             app.MapJobApi();
             app.MapClusterApi();
+            app.MapDashboard();
         }
         else
         {

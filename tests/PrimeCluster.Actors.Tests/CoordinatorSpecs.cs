@@ -65,6 +65,67 @@ public sealed class CoordinatorSpecs : TestKit
     }
 
     [Fact]
+    public async Task A_cluster_subscriber_should_get_the_picture_then_jobs_workers_and_throughput_as_they_move()
+    {
+        var earlier = await SubmitAsync(new JobSpec(new NumberRange(0, 10_000), Batches: 2));
+        var watcher = CreateTestProbe();
+        var worker = CreateTestProbe();
+        _coordinator.Tell(new MonitoringProtocol.SubscribeToCluster(watcher.Ref));
+
+        Assert.Equal([earlier], (await watcher.ExpectMsgAsync<JobList>()).Jobs.Select(j => j.Id));
+        Assert.Empty((await watcher.ExpectMsgAsync<MonitoringProtocol.Activity>()).Nodes);
+        Assert.Empty((await watcher.ExpectMsgAsync<MonitoringProtocol.ThroughputHistory>()).Samples);
+
+        var id = await SubmitAsync(new JobSpec(new NumberRange(0, 50_000), Batches: 6));
+        var first = await RequestAsync(worker, slots: 2);
+        await watcher.FishForMessageAsync<MonitoringProtocol.Activity>(a => a.Nodes.Any(n => n.Workers == 1 && n.Busy == 1), TimeSpan.FromSeconds(5));
+        Complete(first!, worker);
+        await ComputeAllAsync(worker);
+
+        await watcher.FishForMessageAsync(m => m is JobView { State: JobState.Done } view && view.Id == id, TimeSpan.FromSeconds(10));
+        var sample = await watcher.FishForMessageAsync<MonitoringProtocol.ThroughputSample>(s => s.Nodes.Count > 0, TimeSpan.FromSeconds(5));
+        Assert.Equal(Akka.Cluster.Cluster.Get(Sys).SelfAddress, sample.Nodes.Single().Node);
+
+        // Subscribing again changes nothing but a word.
+        _coordinator.Tell(new MonitoringProtocol.SubscribeToCluster(watcher.Ref));
+        await watcher.FishForMessageAsync(m => m is MonitoringProtocol.StillSubscribed, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_job_subscriber_with_batches_should_see_each_hand_out_counted()
+    {
+        var id = await SubmitAsync(new JobSpec(new NumberRange(0, 50_000), Batches: 5));
+        var watcher = CreateTestProbe();
+        var worker = CreateTestProbe();
+        _coordinator.Tell(new SubscribeToJob(id, watcher.Ref, Batches: true));
+        var snapshot = await watcher.FishForMessageAsync<MonitoringProtocol.BatchTimeline>(_ => true, TimeSpan.FromSeconds(5));
+        Assert.True(snapshot.Snapshot);
+        Assert.Empty(snapshot.Batches);
+
+        await ComputeAllAsync(worker);
+
+        var outcomes = new Dictionary<long, MonitoringProtocol.BatchOutcome>();
+        await watcher.FishForMessageAsync(
+            m =>
+            {
+                foreach (var record in (m as MonitoringProtocol.BatchTimeline)?.Batches ?? [])
+                {
+                    outcomes[record.Index] = record.Outcome;
+                }
+
+                return m is JobView { State: JobState.Done };
+            },
+            TimeSpan.FromSeconds(10));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => ((long)i, MonitoringProtocol.BatchOutcome.Counted)), outcomes.OrderBy(o => o.Key).Select(o => (o.Key, o.Value)));
+
+        // Later, the finished job's timeline comes before its view.
+        var late = CreateTestProbe();
+        _coordinator.Tell(new SubscribeToJob(id, late.Ref, Batches: true));
+        Assert.Equal(5, (await late.ExpectMsgAsync<MonitoringProtocol.BatchTimeline>()).Batches.Count);
+        Assert.Equal(JobState.Done, (await late.ExpectMsgAsync<JobView>()).State);
+    }
+
+    [Fact]
     public async Task Coordinator_should_share_workers_fairly_between_running_jobs()
     {
         var first = await SubmitAsync(new JobSpec(new NumberRange(0, 100_000), Batches: 20));

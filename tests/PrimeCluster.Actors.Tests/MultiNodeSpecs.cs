@@ -41,7 +41,7 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         await Until.UpAsync(seed, 3);
         var range = new NumberRange(1, 1_200_000);
 
-        var id = await seed.Client.SubmitAsync(new JobSpec(range, Batches: 60));
+        var id = (await seed.Client.SubmitAsync(new JobSpec(range, Batches: 60))).Id;
         await Until.TrueAsync(async () => (await seed.Client.WorkersAsync()).Any(w => w.Node == doomed.Address && w.Batches > 0));
         await doomed.System.Terminate();
 
@@ -59,7 +59,7 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         Start("worker", seed: seed);
         await Until.WorkersAsync(seed, 1);
         var range = new NumberRange(1, 1_000_000);
-        var id = await seed.Client.SubmitAsync(new JobSpec(range, Batches: 80));
+        var id = (await seed.Client.SubmitAsync(new JobSpec(range, Batches: 80))).Id;
         await Until.TrueAsync(async () => (await seed.Client.GetAsync(id))!.BatchesDone > 0);
 
         var newcomer = Start("worker", seed: seed);
@@ -82,7 +82,7 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         var range = new NumberRange(1, 1_000_000);
 
         // Long enough (about a second of two cores) to see the worker holding batches before it is cut off.
-        var id = await seed.Client.SubmitAsync(new JobSpec(range, Batches: 24));
+        var id = (await seed.Client.SubmitAsync(new JobSpec(range, Batches: 24))).Id;
         await Until.TrueAsync(async () => (await seed.Client.WorkersAsync()).Any(w => w.Node == cut.Address && w.Batches > 0));
         foreach (var other in new[] { seed, survivor })
         {
@@ -112,7 +112,7 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         await Until.UpAsync(other, 4);
         var range = new NumberRange(1, 1_000_000);
 
-        var id = await other.Client.SubmitAsync(new JobSpec(range, Batches: 60));
+        var id = (await other.Client.SubmitAsync(new JobSpec(range, Batches: 60))).Id;
         await Until.TrueAsync(async () => (await other.Client.GetAsync(id))!.BatchesDone >= 3);
         var before = await other.Client.GetAsync(id);
 

@@ -7,6 +7,7 @@ using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
 using static PrimeCluster.Actors.Messages.ClusterProtocol;
 using static PrimeCluster.Actors.Messages.JobProtocol;
+using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 using static PrimeCluster.Actors.Messages.WorkProtocol;
 
 namespace PrimeCluster.Actors.Tests;
@@ -104,6 +105,10 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
         JobList l => $"{l.More} {string.Join(",", l.Jobs)}",
         WorkerList w => $"{string.Join(",", w.Workers)} {string.Join(",", w.Mismatches)}",
         JobCheckpoint c => $"{c with { Done = [] }} {string.Join(",", c.Done)}",
+        Activity a => string.Join(",", a.Nodes),
+        ThroughputSample t => $"{t.At:O} {string.Join(",", t.Nodes)}",
+        ThroughputHistory h => string.Join(";", h.Samples.Select(t => $"{t.At:O} {string.Join(",", t.Nodes)}")),
+        BatchTimeline b => $"{b.Id} {b.Snapshot} {string.Join(",", b.Batches)}",
         _ => message.ToString()!,
     };
 
@@ -133,12 +138,23 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             new SubmitJob(Spec with { Batches = 0 }),
             new SubmitJob(new JobSpec(new NumberRange(0, 0))),
             new SubmitJob(new JobSpec(new NumberRange(0, 10_000_000_000_000), Algorithm.Formula, Batches: 8)),
-            new JobAccepted(id),
+            new JobAccepted(view),
             new JobRejected("batches must be from 1 to 100000000.", JobRejection.InvalidPlan),
             new JobRejected("this trial job performs about 279T checks", JobRejection.OverCostLimit),
             new GetJob(id),
             new AwaitJob(id),
             new SubscribeToJob(id, actor),
+            new SubscribeToJob(id, actor, Batches: true),
+            new EstimateJob(Spec),
+            new JobEstimate(long.MaxValue, 64, 1.5e10, TimeSpan.FromHours(1)),
+            new SubscribeToCluster(actor),
+            StillSubscribed.Instance,
+            new Activity([new NodeActivity(worker.Node, 4, 2, 1, 1), new NodeActivity(Address.Parse("akka.ssl.tcp://primecluster@host-2:4054"), 0, 0, 0, 0)]),
+            new Activity([]),
+            new ThroughputSample(now, [new NodeThroughput(worker.Node, 1.25e10)]),
+            new ThroughputHistory([new ThroughputSample(now, []), new ThroughputSample(now.AddSeconds(1), [new NodeThroughput(worker.Node, 0.5)])]),
+            new BatchTimeline(id, [new BatchRecord(long.MaxValue, new NumberRange(0, ulong.MaxValue), "/user/worker-0", worker.Node, now, null, BatchOutcome.Running), new BatchRecord(3, new NumberRange(5, 9), "/user/worker-1", worker.Node, now, now.AddSeconds(1), BatchOutcome.LateCopy)], Snapshot: true),
+            new BatchTimeline(id, [], Snapshot: false),
             new CancelJob(id),
             new JobNotFound(id),
             new GetJobs(100),

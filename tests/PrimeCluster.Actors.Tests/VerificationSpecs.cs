@@ -34,7 +34,7 @@ public sealed class VerificationSpecs : IAsyncLifetime
         var log = WarningsOf(seed);
         var range = algorithm == Algorithm.Trial ? new NumberRange(1, 600_000) : new NumberRange(1, 20_000_000);
 
-        var id = await seed.Client.SubmitAsync(new JobSpec(range, algorithm, Batches: 300));
+        var id = (await seed.Client.SubmitAsync(new JobSpec(range, algorithm, Batches: 300))).Id;
         var view = await seed.Client.AwaitAsync(id).WaitAsync(Until.Bound);
 
         Assert.True(liar.Lies > 0, "the liar should have lied");
@@ -61,7 +61,7 @@ public sealed class VerificationSpecs : IAsyncLifetime
         var log = WarningsOf(seed);
         var range = new NumberRange(1, 20_000_000);
 
-        var id = await seed.Client.SubmitAsync(new JobSpec(range, Algorithm.Sieve, Batches: 200));
+        var id = (await seed.Client.SubmitAsync(new JobSpec(range, Algorithm.Sieve, Batches: 200))).Id;
         await Until.TrueAsync(async () => (await seed.Client.WorkerListAsync()).Workers.Any(w => w.Node == lying.Address && w.Excluded)
             || (await seed.Client.GetAsync(id))!.State.IsFinished());
         Assert.False((await seed.Client.GetAsync(id))!.State.IsFinished(), "the job ended before the liar was caught");
@@ -81,7 +81,7 @@ public sealed class VerificationSpecs : IAsyncLifetime
     {
         // The liar answers at once and is caught on its first batch; the honest worker takes a while over the rest.
         var (seed, _, lying) = await StartClusterAsync(LyingKernel.Instant(Algorithm.Trial));
-        var id = await seed.Client.SubmitAsync(new JobSpec(new NumberRange(1, 1_500_000), Batches: 40));
+        var id = (await seed.Client.SubmitAsync(new JobSpec(new NumberRange(1, 1_500_000), Batches: 40))).Id;
 
         await Until.TrueAsync(async () => (await seed.Client.WorkerListAsync()).Workers.Any(w => w.Node == lying.Address && w.Excluded)
             || (await seed.Client.GetAsync(id))!.State.IsFinished());
@@ -100,11 +100,11 @@ public sealed class VerificationSpecs : IAsyncLifetime
         var (seed, honest, lying) = await StartClusterAsync(LyingKernel.Instant(Algorithm.Trial), "primecluster.verify.mismatches-before-down = 2");
         var range = new NumberRange(1, 300_000);
 
-        var first = await seed.Client.AwaitAsync(await seed.Client.SubmitAsync(new JobSpec(range, Batches: 30))).WaitAsync(Until.Bound);
+        var first = await seed.Client.AwaitAsync((await seed.Client.SubmitAsync(new JobSpec(range, Batches: 30))).Id).WaitAsync(Until.Bound);
         Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), first!.Result);
         Assert.Equal(MemberUp(seed, lying), true);
 
-        var second = await seed.Client.AwaitAsync(await seed.Client.SubmitAsync(new JobSpec(range, Batches: 30))).WaitAsync(Until.Bound);
+        var second = await seed.Client.AwaitAsync((await seed.Client.SubmitAsync(new JobSpec(range, Batches: 30))).Id).WaitAsync(Until.Bound);
         Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), second!.Result);
 
         await lying.System.WhenTerminated.WaitAsync(Until.Bound);
@@ -126,7 +126,7 @@ public sealed class VerificationSpecs : IAsyncLifetime
                      new JobSpec(new NumberRange(ulong.MaxValue - 3_000, ulong.MaxValue), Algorithm.Sieve, Batches: 20),
                  })
         {
-            var view = await seed.Client.AwaitAsync(await seed.Client.SubmitAsync(spec)).WaitAsync(Until.Bound);
+            var view = await seed.Client.AwaitAsync((await seed.Client.SubmitAsync(spec)).Id).WaitAsync(Until.Bound);
             Assert.Equal(SieveKernel.Instance.Count(spec.Range.From, spec.Range.Til), view!.Result);
         }
 

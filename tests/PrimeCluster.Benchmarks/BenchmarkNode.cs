@@ -24,15 +24,19 @@ internal sealed class BenchmarkNode : IAsyncDisposable
 
     public string Seed { get; }
 
+    /// <summary>The node's API.</summary>
+    public HttpClient Http => _http;
+
     public int ProcessId => _process.Id;
 
     /// <param name="environment">Settings beyond roles, ports and seeds, as environment variables.</param>
-    public static BenchmarkNode Start(string roles, string? seed, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="nodeDll">The build of the node to run; this one's unless given.</param>
+    public static BenchmarkNode Start(string roles, string? seed, IReadOnlyDictionary<string, string>? environment = null, string? nodeDll = null)
     {
         var port = FreePort();
         var api = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "primecluster-node.dll"));
+        start.ArgumentList.Add(nodeDll ?? Path.Combine(AppContext.BaseDirectory, "primecluster-node.dll"));
         start.Environment["CLUSTER_ROLES"] = roles;
         start.Environment["CLUSTER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
         start.Environment["API_URL"] = api.ToString().TrimEnd('/');

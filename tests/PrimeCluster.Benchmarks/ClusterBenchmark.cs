@@ -8,17 +8,26 @@ namespace PrimeCluster.Benchmarks;
 /// <summary>
 /// The cluster's own figures, on this machine, in one run: a seed and two worker processes (one worker actor each)
 /// against one core running the kernel in this process; a job of 100,000 small batches; and each node's memory at rest.
-/// With TLS off and on, two such clusters run at once and take turns, job by job, so that both see the same machine.
+/// With TLS off and on, or this build and another, two such clusters run at once and take turns, job by job, so that
+/// both see the same machine.
 /// </summary>
 public static class ClusterBenchmark
 {
     private const int Repetitions = 7;
 
-    /// <param name="tlsModes">Whether each cluster runs mutual TLS on its cluster transport; one cluster per entry.</param>
-    public static async Task<int> RunAsync(TextWriter report, IReadOnlyList<bool> tlsModes)
+    /// <summary>The clusters of a run, TLS off and on as asked, of this build.</summary>
+    public static IReadOnlyList<ClusterSetup> WithTls(IReadOnlyList<bool> tlsModes) =>
+        [.. tlsModes.Select(tls => new ClusterSetup(tls, null, tls ? "TLS on: " : tlsModes.Count > 1 ? "TLS off: " : string.Empty))];
+
+    /// <summary>Two clusters: one of another build's node, one of this build's.</summary>
+    public static IReadOnlyList<ClusterSetup> AgainstBaseline(string baselineDll) =>
+        [new(false, baselineDll, "baseline: "), new(false, null, "this build: ")];
+
+    public static async Task<int> RunAsync(TextWriter report, IReadOnlyList<ClusterSetup> setups)
     {
         ArgumentNullException.ThrowIfNull(report);
-        ArgumentNullException.ThrowIfNull(tlsModes);
+        ArgumentNullException.ThrowIfNull(setups);
+        var tlsModes = setups.Select(s => s.Tls).ToList();
         var single = SingleCoreTrialRate();
         report.WriteLine(Inv($"one core, trial [1, 300000], in process: best {single.Best / 1e9:F2} G checks/s, median {single.Median / 1e9:F2} G checks/s"));
 
@@ -26,9 +35,9 @@ public static class ClusterBenchmark
         var clusters = new List<Cluster>();
         try
         {
-            foreach (var tls in tlsModes)
+            foreach (var setup in setups)
             {
-                clusters.Add(await Cluster.StartAsync(tls ? certificates!.Environment(certificates.Node) : [], tls ? "TLS on: " : tlsModes.Count > 1 ? "TLS off: " : string.Empty));
+                clusters.Add(await Cluster.StartAsync(setup.Tls ? certificates!.Environment(certificates.Node) : [], setup.NodeDll, setup.Label));
             }
 
             await Task.Delay(TimeSpan.FromSeconds(5));
@@ -134,10 +143,10 @@ public static class ClusterBenchmark
         /// <summary>What the cluster's lines start with, when there are several.</summary>
         public string Label { get; } = label;
 
-        public static async Task<Cluster> StartAsync(IReadOnlyDictionary<string, string> tls, string label)
+        public static async Task<Cluster> StartAsync(IReadOnlyDictionary<string, string> tls, string? nodeDll, string label)
         {
-            var seed = BenchmarkNode.Start("seed", null, tls);
-            var cluster = new Cluster(seed, BenchmarkNode.Start("worker", seed.Seed, tls), BenchmarkNode.Start("worker", seed.Seed, tls), label);
+            var seed = BenchmarkNode.Start("seed", null, tls, nodeDll);
+            var cluster = new Cluster(seed, BenchmarkNode.Start("worker", seed.Seed, tls, nodeDll), BenchmarkNode.Start("worker", seed.Seed, tls, nodeDll), label);
             await seed.WaitForWorkersAsync(2);
             return cluster;
         }
@@ -153,3 +162,6 @@ public static class ClusterBenchmark
         }
     }
 }
+
+/// <summary>One cluster of a run: whether it runs mutual TLS, the node build it runs (this one's when null), and its label.</summary>
+public sealed record ClusterSetup(bool Tls, string? NodeDll, string Label);

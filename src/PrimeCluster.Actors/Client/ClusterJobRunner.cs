@@ -41,7 +41,7 @@ public sealed class ClusterJobRunner(CoordinatorClient client, IActorRefFactory 
     private async Task<JobOutcome> RunToEndAsync(JobSpec spec, Func<JobId, CancellationToken, Task<JobView?>> finish, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var id = await client.SubmitAsync(spec, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var id = (await client.SubmitAsync(spec, cancellationToken: cancellationToken).ConfigureAwait(false)).Id;
         try
         {
             var result = await finish(id, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"The coordinator lost job {id}.");

@@ -16,11 +16,20 @@ public sealed class CoordinatorClient(IActorRef coordinator, TimeSpan timeout)
     {
     }
 
-    /// <summary>Submits a job; throws <see cref="JobRejectedException"/> when the coordinator refuses it.</summary>
-    public async Task<JobId> SubmitAsync(JobSpec spec, bool acceptCost = false, CancellationToken cancellationToken = default) =>
+    /// <summary>Submits a job and returns it as accepted; throws <see cref="JobRejectedException"/> when the coordinator refuses it.</summary>
+    public async Task<JobView> SubmitAsync(JobSpec spec, bool acceptCost = false, CancellationToken cancellationToken = default) =>
         await coordinator.Ask<object>(new SubmitJob(spec, acceptCost), timeout, cancellationToken).ConfigureAwait(false) switch
         {
-            JobAccepted accepted => accepted.Id,
+            JobAccepted accepted => accepted.View,
+            JobRejected rejected => throw new JobRejectedException(rejected.Reason, rejected.Why),
+            var other => throw Unexpected(other),
+        };
+
+    /// <summary>What a job would take, without submitting it; throws <see cref="JobRejectedException"/> when it cannot be cut as asked.</summary>
+    public async Task<JobEstimate> EstimateAsync(JobSpec spec, CancellationToken cancellationToken = default) =>
+        await coordinator.Ask<object>(new EstimateJob(spec), timeout, cancellationToken).ConfigureAwait(false) switch
+        {
+            JobEstimate estimate => estimate,
             JobRejected rejected => throw new JobRejectedException(rejected.Reason, rejected.Why),
             var other => throw Unexpected(other),
         };
@@ -38,23 +47,52 @@ public sealed class CoordinatorClient(IActorRef coordinator, TimeSpan timeout)
     /// runs in <paramref name="actors"/> and stops when the enumeration ends. Throws <see cref="InvalidOperationException"/>
     /// when the coordinator does not know the job.
     /// </summary>
-    public async IAsyncEnumerable<JobView> FollowAsync(JobId id, IActorRefFactory actors, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<JobView> FollowAsync(JobId id, IActorRefFactory actors, CancellationToken cancellationToken = default)
+    {
+        // Only the newest view matters to a reader that falls behind; the finished one is the last written.
+        var views = Channel.CreateBounded<object>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
+        return ReadAsync(actors, JobSubscriber.Props(coordinator, id, batches: false, views.Writer), views.Reader, cancellationToken).Cast<JobView>();
+    }
+
+    /// <summary>
+    /// As <see cref="FollowAsync"/>, with the job's batch hand-outs as <see cref="MonitoringProtocol.BatchTimeline"/>s:
+    /// those it keeps at once, then those that change.
+    /// </summary>
+    public IAsyncEnumerable<object> FollowWithBatchesAsync(JobId id, IActorRefFactory actors, CancellationToken cancellationToken = default)
+    {
+        var events = Backlog();
+        return ReadAsync(actors, JobSubscriber.Props(coordinator, id, batches: true, events.Writer), events.Reader, cancellationToken);
+    }
+
+    /// <summary>
+    /// The cluster's live picture, as the coordinator pushes it (<see cref="MonitoringProtocol.SubscribeToCluster"/>),
+    /// with <see cref="MonitoringProtocol.MembersChanged"/> whenever this node sees the members change; until cancelled.
+    /// </summary>
+    public IAsyncEnumerable<object> WatchClusterAsync(IActorRefFactory actors, CancellationToken cancellationToken = default)
+    {
+        var events = Backlog();
+        return ReadAsync(actors, ClusterSubscriber.Props(coordinator, events.Writer), events.Reader, cancellationToken);
+    }
+
+    /// <summary>Everything pushed, in order; bounded all the same, so that a reader that stops cannot fill the node's memory.</summary>
+    private static Channel<object> Backlog() =>
+        Channel.CreateBounded<object>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
+
+    /// <summary>Starts the subscriber and yields what it writes to <paramref name="reader"/>, stopping it at the end.</summary>
+    private static async IAsyncEnumerable<object> ReadAsync(IActorRefFactory actors, Props subscriber, ChannelReader<object> reader, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actors);
-
-        // Only the newest view matters to a reader that falls behind; the finished one is the last written.
-        var views = Channel.CreateBounded<JobView>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
-        var subscriber = actors.ActorOf(JobSubscriber.Props(coordinator, id, views.Writer));
+        var actor = actors.ActorOf(subscriber);
         try
         {
-            await foreach (var view in views.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var message in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return view;
+                yield return message;
             }
         }
         finally
         {
-            subscriber.Tell(PoisonPill.Instance);
+            actor.Tell(PoisonPill.Instance);
         }
     }
 

@@ -9,7 +9,8 @@ namespace PrimeCluster.Actors.Client;
 /// Subscribes to a job at the coordinator and writes the views it pushes to a channel, which it completes with the
 /// finished view; stopping it ends the subscription. A running job is reported several times a second, so a quiet
 /// spell means the coordinator may have moved to another seed, which knows no subscribers: it subscribes again there
-/// (the coordinator keeps a subscriber once, however often it asks).
+/// (the coordinator keeps a subscriber once, however often it asks). With batches, it also writes the job's
+/// <see cref="MonitoringProtocol.BatchTimeline"/>s.
 /// </summary>
 internal sealed class JobSubscriber : ReceiveActor, IWithTimers
 {
@@ -17,12 +18,14 @@ internal sealed class JobSubscriber : ReceiveActor, IWithTimers
 
     private readonly IActorRef _coordinator;
     private readonly JobId _id;
-    private readonly ChannelWriter<JobView> _views;
+    private readonly bool _batches;
+    private readonly ChannelWriter<object> _views;
 
-    public JobSubscriber(IActorRef coordinator, JobId id, ChannelWriter<JobView> views)
+    public JobSubscriber(IActorRef coordinator, JobId id, bool batches, ChannelWriter<object> views)
     {
         _coordinator = coordinator;
         _id = id;
+        _batches = batches;
         _views = views;
         Receive<JobView>(view =>
         {
@@ -33,6 +36,7 @@ internal sealed class JobSubscriber : ReceiveActor, IWithTimers
                 Context.Stop(Self);
             }
         });
+        Receive<MonitoringProtocol.BatchTimeline>(timeline => _views.TryWrite(timeline));
         Receive<Quiet>(_ => Subscribe());
         Receive<JobNotFound>(_ =>
         {
@@ -43,8 +47,8 @@ internal sealed class JobSubscriber : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef coordinator, JobId id, ChannelWriter<JobView> views) =>
-        Akka.Actor.Props.Create(() => new JobSubscriber(coordinator, id, views));
+    public static Props Props(IActorRef coordinator, JobId id, bool batches, ChannelWriter<object> views) =>
+        Akka.Actor.Props.Create(() => new JobSubscriber(coordinator, id, batches, views));
 
     protected override void PreStart() => Subscribe();
 
@@ -52,7 +56,7 @@ internal sealed class JobSubscriber : ReceiveActor, IWithTimers
 
     private void Subscribe()
     {
-        _coordinator.Tell(new SubscribeToJob(_id, Self));
+        _coordinator.Tell(new SubscribeToJob(_id, Self, _batches));
         Timers.StartSingleTimer(Quiet.Instance, Quiet.Instance, QuietLimit);
     }
 

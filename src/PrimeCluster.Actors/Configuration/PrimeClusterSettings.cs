@@ -31,7 +31,7 @@ public sealed record PrimeClusterSettings(
             BatchesPerWorker: Math.Max(1, section.GetInt("jobs.batches-per-worker", 8)),
             MaxBatchDuration: section.GetTimeSpan("jobs.max-batch-duration", TimeSpan.FromMilliseconds(250)),
             MaxAttempts: Math.Max(1, section.GetInt("jobs.max-attempts", 3)),
-            ProgressInterval: section.GetTimeSpan("jobs.progress-interval", TimeSpan.FromMilliseconds(200)),
+            ProgressInterval: section.GetTimeSpan("jobs.progress-interval", TimeSpan.FromMilliseconds(150)),
             Checkpoints: section.GetBoolean("jobs.checkpoints", true),
             BackupCopies: section.GetBoolean("jobs.backup-copies", true),
             History: Math.Max(1, section.GetInt("jobs.history", 1000)),

@@ -5,9 +5,11 @@ using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
 using PrimeCluster.Core.Planning;
 using static PrimeCluster.Actors.Messages.ClusterProtocol;
 using static PrimeCluster.Actors.Messages.JobProtocol;
+using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 using static PrimeCluster.Actors.Messages.WorkProtocol;
 
 namespace PrimeCluster.Actors.Coordination;
@@ -36,6 +38,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private readonly Dictionary<string, JobCheckpoint> _recovered = [];
     private readonly TallyVerifier _verifier = new();
 
+    /// <summary>The newest jobs a dashboard gets at once, and the finished jobs whose batch timelines are kept.</summary>
+    private const int NewestJobs = 200;
+    private const int KeptTimelines = 20;
+
+    /// <summary>Pushes the cluster's live picture to those who watch it.</summary>
+    private readonly IActorRef _monitor;
+
     /// <summary>Wrong tallies reported by each node, over all jobs.</summary>
     private readonly Dictionary<Address, int> _mismatches = [];
     private int _bucketsToRead = JobJournal.BucketCount;
@@ -50,6 +59,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         _settings = settings;
         _time = time;
         _sharedAt = time.GetTimestamp();
+        _monitor = Context.ActorOf(ClusterMonitor.Props(), "monitor");
         if (settings.Checkpoints)
         {
             _journal = new JobJournal(Context.System);
@@ -123,6 +133,16 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private void Ready()
     {
         Receive<SubmitJob>(Submit);
+        Receive<EstimateJob>(estimate =>
+        {
+            if (PlanFor(estimate.Spec, out var plan) is { } rejected)
+            {
+                Sender.Tell(rejected);
+                return;
+            }
+
+            Sender.Tell(new JobEstimate(plan.Count, _cores, TrialPace(estimate.Spec.Range), _settings.CostLimit));
+        });
         Receive<RequestWork>(request =>
         {
             Register(request.Worker, request.Cores);
@@ -158,6 +178,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             {
                 entry.View = updated.Checkpoint.View;
                 Save(updated.Checkpoint);
+                _monitor.Tell(entry.View);
                 foreach (var subscriber in entry.Subscribers)
                 {
                     subscriber.Tell(entry.View);
@@ -169,6 +190,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         Receive<GetJob>(get => Sender.Tell(_jobs.TryGetValue(get.Id, out var entry) ? entry.View : new JobNotFound(get.Id)));
         Receive<AwaitJob>(wait => ReplyWhenFinished(wait.Id, Sender));
         Receive<SubscribeToJob>(Subscribe);
+        Receive<SubscribeToCluster>(subscribe => _monitor.Tell(new ClusterMonitor.Subscribe(subscribe.Subscriber, Newest(NewestJobs))));
         Receive<CancelJob>(cancel =>
         {
             if (_jobs.TryGetValue(cancel.Id, out var entry) && entry.Actor is not null)
@@ -191,7 +213,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
             if (response.Request is Accepting accepting)
             {
-                accepting.ReplyTo.Tell(new JobAccepted(accepting.Id));
+                accepting.ReplyTo.Tell(new JobAccepted(accepting.View));
             }
         });
     }
@@ -224,7 +246,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
             // The workers register again as they ask this coordinator for work: until then it knows none.
             view = view with { Workers = _workers.Count };
-            var actor = Context.ActorOf(JobActor.Props(checkpoint with { View = view }, plan, _settings, _verifier), $"job-{view.Id}");
+            var actor = Context.ActorOf(JobActor.Props(checkpoint with { View = view }, plan, _settings, _verifier, _monitor), $"job-{view.Id}");
             Context.Watch(actor);
 
             // Its core-seconds before the move are not known: it tells nothing of the cluster's pace.
@@ -240,19 +262,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private void Submit(SubmitJob submit)
     {
         var id = JobId.New();
-        var workers = Math.Max(1, _workers.Count);
-        BatchPlan plan;
-        try
+        if (PlanFor(submit.Spec, out var plan) is { } rejected)
         {
-            plan = submit.Spec.Plan(workers, new PlanOptions
-            {
-                BatchesPerWorker = _settings.BatchesPerWorker,
-                MaxBatchDuration = _settings.MaxBatchDuration,
-            });
-        }
-        catch (ArgumentException e)
-        {
-            Sender.Tell(new JobRejected(e.Message, JobRejection.InvalidPlan));
+            Sender.Tell(rejected);
             return;
         }
 
@@ -268,7 +280,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
 
         var start = JobCheckpoint.Start(id, submit.Spec, plan, DateTimeOffset.UtcNow, _workers.Count);
-        var actor = Context.ActorOf(JobActor.Props(start, plan, _settings, _verifier), $"job-{id}");
+        var actor = Context.ActorOf(JobActor.Props(start, plan, _settings, _verifier, _monitor), $"job-{id}");
         Context.Watch(actor);
         var view = start.View;
 
@@ -277,10 +289,30 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         // Every plan has a batch to hand out, so the job is ready for workers at once.
         _jobs[id] = new JobEntry(actor, view) { Waiting = true };
         _running.Add(id);
-        _log.Info("Job {0} accepted: {1} {2}, {3} batches for {4} workers", id, Names.Of(submit.Spec.Algorithm), submit.Spec.Range, plan.Count, workers);
+        _log.Info("Job {0} accepted: {1} {2}, {3} batches for {4} workers", id, Names.Of(submit.Spec.Algorithm), submit.Spec.Range, plan.Count, plan.Options.Workers);
+        _monitor.Tell(view);
 
         // Accepted once the seeds hold it (or the write timed out and gossip will take it there).
-        Save(start, new Accepting(id, Sender));
+        Save(start, new Accepting(view, Sender));
+    }
+
+    /// <summary>The job's plan for the cluster's workers now, or why the range cannot be cut as asked.</summary>
+    private JobRejected? PlanFor(JobSpec spec, out BatchPlan plan)
+    {
+        try
+        {
+            plan = spec.Plan(Math.Max(1, _workers.Count), new PlanOptions
+            {
+                BatchesPerWorker = _settings.BatchesPerWorker,
+                MaxBatchDuration = _settings.MaxBatchDuration,
+            });
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            plan = null!;
+            return new JobRejected(e.Message, JobRejection.InvalidPlan);
+        }
     }
 
     /// <summary>
@@ -313,6 +345,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             Context.Watch(worker);
             _log.Info("Worker {0} registered ({1} in all)", worker.Path, _workers.Count);
             TellAvailableWorkers();
+            TellRoster();
         }
     }
 
@@ -392,7 +425,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         ShareCores();
         entry.Actor = null;
         entry.View = finished.View;
+        entry.Timeline = finished.Timeline;
         entry.Excluded.Clear();
+        _monitor.Tell(finished.View);
+        TellRoster();
         _running.Remove(id);
         // A finished job is never resumed, so its plan is never cut again.
         Save(new JobCheckpoint(finished.View, _settings.BatchesPerWorker, _settings.MaxBatchDuration, PlanFingerprint: 0, [], PlanWorkers: 0));
@@ -405,6 +441,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         entry.Subscribers.Clear();
         _finished.Enqueue(id);
         ForgetOldJobs();
+        if (_finished.Count > KeptTimelines)
+        {
+            _jobs[_finished.ElementAt(_finished.Count - 1 - KeptTimelines)].Timeline = null;
+        }
     }
 
     /// <summary>
@@ -435,6 +475,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         TellAvailableWorkers();
 
         var count = _mismatches[node] = _mismatches.GetValueOrDefault(node) + 1;
+        TellRoster();
         if (count < _settings.MismatchesBeforeDown)
         {
             _log.Warning("Node {0} has reported {1} wrong tallies; at {2} it is downed", node, count, _settings.MismatchesBeforeDown);
@@ -459,6 +500,11 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
     }
 
+    private void TellRoster() => _monitor.Tell(new ClusterMonitor.Roster(
+        _workers.Keys.ToList(),
+        new Dictionary<Address, int>(_mismatches),
+        _running.SelectMany(id => _jobs[id].Excluded).ToHashSet()));
+
     /// <summary>
     /// The job's view as last reported goes to the subscriber at once; a running job's, again whenever it moves. The
     /// view the job last reported is current: a job reports whenever it moves, so nothing need be asked of it (nor
@@ -477,7 +523,17 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             Context.Watch(subscribe.Subscriber);
         }
 
+        // A finished job's timeline goes first: its view ends the subscription.
+        if (subscribe.Batches && entry.Actor is null)
+        {
+            subscribe.Subscriber.Tell(entry.Timeline ?? new BatchTimeline(entry.View.Id, [], Snapshot: true));
+        }
+
         subscribe.Subscriber.Tell(entry.View);
+        if (subscribe.Batches && entry.Actor is not null)
+        {
+            entry.Actor.Tell(new JobControl.WatchBatches(subscribe.Subscriber));
+        }
     }
 
     private void ReplyWhenFinished(JobId id, IActorRef replyTo)
@@ -505,6 +561,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             CountCores();
             _idle.Remove(terminated.ActorRef);
             _log.Info("Worker {0} is gone ({1} left)", terminated.ActorRef.Path, _workers.Count);
+            TellRoster();
             foreach (var id in _running)
             {
                 _jobs[id].Actor?.Tell(new JobControl.WorkerLost(terminated.ActorRef));
@@ -569,12 +626,20 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
     }
 
+    private List<JobView> NewestFirst() => _jobs.Values.Select(e => e.View)
+        .OrderByDescending(v => v.SubmittedAt)
+        .ThenBy(v => v.Id.Value, StringComparer.Ordinal)
+        .ToList();
+
+    private JobList Newest(int limit)
+    {
+        var newestFirst = NewestFirst();
+        return new JobList([.. newestFirst.Take(limit)], More: newestFirst.Count > limit);
+    }
+
     private void ListJobs(GetJobs get)
     {
-        var newestFirst = _jobs.Values.Select(e => e.View)
-            .OrderByDescending(v => v.SubmittedAt)
-            .ThenBy(v => v.Id.Value, StringComparer.Ordinal)
-            .ToList();
+        var newestFirst = NewestFirst();
         var start = 0;
         if (get.Before is { } before)
         {
@@ -600,12 +665,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
         else
         {
-            accepting?.ReplyTo.Tell(new JobAccepted(accepting.Id));
+            accepting?.ReplyTo.Tell(new JobAccepted(accepting.View));
         }
     }
 
     /// <summary>A submitter waiting for its job to be written to the seeds.</summary>
-    private sealed record Accepting(JobId Id, IActorRef ReplyTo);
+    private sealed record Accepting(JobView View, IActorRef ReplyTo);
 
     private sealed class JobEntry(IActorRef? actor, JobView view)
     {
@@ -623,6 +688,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
         /// <summary>Workers the job excluded for a wrong tally: their requests go to other jobs.</summary>
         public HashSet<IActorRef> Excluded { get; } = [];
+
+        /// <summary>A finished job's last batch hand-outs; kept for the newest few.</summary>
+        public BatchTimeline? Timeline { get; set; }
 
         /// <summary>The cores the job has had, in core-seconds; null when not known from its start (a job resumed here).</summary>
         public double? CoreSeconds { get; set; } = 0;

@@ -40,8 +40,20 @@ internal static class JobControl
     /// <summary>Progress, as a checkpoint the coordinator keeps where another seed can resume from it.</summary>
     public sealed record Updated(JobCheckpoint Checkpoint) : INoSerializationVerificationNeeded;
 
-    /// <summary>The job is over; its actor answers offers with nothing left until the coordinator stops it.</summary>
-    public sealed record Finished(JobView View) : INoSerializationVerificationNeeded;
+    /// <summary>
+    /// The job is over; its actor answers offers with nothing left until the coordinator stops it.
+    /// <paramref name="Timeline"/>: its last batch hand-outs, for those who look at the job later.
+    /// </summary>
+    public sealed record Finished(JobView View, MonitoringProtocol.BatchTimeline? Timeline = null) : INoSerializationVerificationNeeded;
+
+    /// <summary>Sends the subscriber the job's batch hand-outs now, and those that change at every progress tick.</summary>
+    public sealed record WatchBatches(IActorRef Subscriber) : INoSerializationVerificationNeeded;
+
+    /// <summary>
+    /// What the job's workers did since the job last said: the checks each node's results carried, and the batches
+    /// each worker holds now.
+    /// </summary>
+    public sealed record Activity(JobId JobId, IReadOnlyDictionary<Address, UInt128> Checks, IReadOnlyDictionary<IActorRef, int> Held) : INoSerializationVerificationNeeded;
 
     public sealed class GetHeld : INoSerializationVerificationNeeded
     {

@@ -8,6 +8,7 @@ using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
 using PrimeCluster.Core.Kernels;
 using PrimeCluster.Core.Planning;
+using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 using static PrimeCluster.Actors.Messages.WorkProtocol;
 
 namespace PrimeCluster.Actors.Jobs;
@@ -39,6 +40,17 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private readonly Stopwatch _clock = new();
     private readonly TallyVerifier _verifier;
     private readonly CancellationTokenSource _verification = new();
+    private readonly HandOutLog<IActorRef> _handOuts = new();
+
+    /// <summary>Who follows the job's batches: told of each change at every progress tick.</summary>
+    private readonly HashSet<IActorRef> _batchWatchers = [];
+
+    /// <summary>Where the job's activity goes: the checks each node's results carried, and the batches each worker holds.</summary>
+    private readonly IActorRef _monitor;
+
+    /// <summary>The checks each node's results carried since the last report of activity.</summary>
+    private readonly Dictionary<Address, UInt128> _checksByNode = [];
+    private IReadOnlyDictionary<IActorRef, int> _reportedHeld = new Dictionary<IActorRef, int>();
 
     /// <summary>Workers that have asked this job for work and are not known to be gone: who could give a second opinion.</summary>
     private readonly HashSet<IActorRef> _askers = [];
@@ -67,8 +79,10 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     /// <param name="start">Where the job starts: a new job's checkpoint has nothing done; a resumed one's, what was.</param>
     /// <param name="plan">The plan <paramref name="start"/> was taken of.</param>
     /// <param name="verifier">Computes the true tallies of batches whose results are checked.</param>
-    public JobActor(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier)
+    /// <param name="monitor">Told of the job's <see cref="JobControl.Activity"/>; nobody unless given.</param>
+    public JobActor(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier, IActorRef? monitor = null)
     {
+        _monitor = monitor ?? ActorRefs.Nobody;
         var view = start.View;
         _id = view.Id;
         _spec = view.Spec;
@@ -105,7 +119,14 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             _estimatedChecks = exact.Checks;
             _estimateIsExact = true;
         });
-        Receive<ReportProgress>(_ => ReportIfChanged());
+        Receive<ReportProgress>(_ =>
+        {
+            ReportIfChanged();
+            ReportActivity();
+            TellBatchWatchers();
+        });
+        Receive<JobControl.WatchBatches>(watch => WatchBatches(watch.Subscriber));
+        Receive<Terminated>(terminated => Unwatch(terminated.ActorRef));
 
         // Reported at the next tick: workers joining by the hundred make one report, not a hundred checkpoints.
         Receive<JobControl.AvailableWorkers>(available => _availableWorkers = available.Count);
@@ -113,8 +134,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier) =>
-        Akka.Actor.Props.Create(() => new JobActor(start, plan, settings, verifier));
+    public static Props Props(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier, IActorRef? monitor = null) =>
+        Akka.Actor.Props.Create(() => new JobActor(start, plan, settings, verifier, monitor));
 
     protected override void PreStart()
     {
@@ -177,8 +198,10 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
         _clock.Start();
 
+        var handedOutAt = DateTime.UtcNow;
         if (offer.Backup)
         {
+            _handOuts.HandedOut(indices[0], offer.Worker, handedOutAt, copy: true);
             _ledger.IsRaced(indices[0], offer.Worker, out var holder);
             var why = Overdue(indices[0]) ? "is late with" : "waits behind another batch with";
             _log.Info("Job {0}: batch {1} {2} {3}; a copy goes to {4}", _id, indices[0], why, holder?.Path, offer.Worker.Path);
@@ -189,6 +212,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             foreach (var index in indices)
             {
                 _handedOutAt[index] = now;
+                _handOuts.HandedOut(index, offer.Worker, handedOutAt, copy: false);
             }
         }
 
@@ -200,6 +224,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void Completed(BatchesCompleted completed)
     {
         var worker = completed.Worker;
+        var now = DateTime.UtcNow;
         Dictionary<IActorRef, List<long>>? drops = null;
         List<long>? toVerify = null;
         foreach (var result in completed.Results)
@@ -208,6 +233,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             var reported = _ledger.Report(result.Index, worker, result.Tally, CheckFor(worker, result));
             if (reported.Outcome == ReportOutcome.Ignored)
             {
+                _handOuts.Ended(result.Index, worker, BatchOutcome.LostRace, now);
                 _log.Debug("Job {0}: batch {1} from {2} ignored: counted already, reported twice, or from an excluded worker", _id, result.Index, worker);
                 continue;
             }
@@ -229,12 +255,15 @@ public sealed class JobActor : ReceiveActor, IWithTimers
                 _averageOut = double.IsNaN(_averageOut) ? seconds : (0.8 * _averageOut) + (0.2 * seconds);
             }
 
+            _handOuts.Ended(result.Index, worker, reported.Outcome == ReportOutcome.Wrong ? BatchOutcome.Wrong : BatchOutcome.Counted, now);
             switch (reported.Outcome)
             {
                 case ReportOutcome.Counted:
+                    Counted(worker, result.Tally);
                     Count(result.Index, reported.Tally, reported.Others, ref drops);
                     break;
                 case ReportOutcome.Verify:
+                    Counted(worker, result.Tally);
                     (toVerify ??= []).Add(result.Index);
                     break;
                 case ReportOutcome.Wrong:
@@ -321,6 +350,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _soFar += tally;
         foreach (var other in others)
         {
+            _handOuts.Ended(index, other, BatchOutcome.LostRace, DateTime.UtcNow);
             drops ??= [];
             drops.TryAdd(other, []);
             drops[other].Add(index);
@@ -385,6 +415,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private BatchLedger<IActorRef>.Exclusion Exclude(IActorRef worker)
     {
         var excluded = _ledger.Exclude(worker);
+        _handOuts.EndAll(worker, BatchOutcome.HandedBack, DateTime.UtcNow);
         _soFar -= excluded.Uncounted;
         worker.Tell(new CancelWork(_id));
         if (excluded.Reopened > 0)
@@ -417,6 +448,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             return;
         }
 
+        _handOuts.Ended(failed.Index, failed.Worker, BatchOutcome.Failed, DateTime.UtcNow);
         _log.Warning("Job {0}: batch {1} failed on {2} ({3} of {4} attempts): {5}", _id, failed.Index, failed.Worker, failures, _settings.MaxAttempts, failed.Error);
         if (failures >= _settings.MaxAttempts)
         {
@@ -429,9 +461,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Returned(BatchesReturned returned)
     {
+        var now = DateTime.UtcNow;
         foreach (var index in returned.Indices)
         {
             _ledger.Return(index, returned.Worker);
+            _handOuts.Ended(index, returned.Worker, BatchOutcome.HandedBack, now);
         }
 
         if (returned.Indices.Count > 0)
@@ -446,6 +480,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void Requeue(IActorRef worker, string why)
     {
         var count = _ledger.ReturnAllHeldBy(worker);
+        _handOuts.EndAll(worker, BatchOutcome.HandedBack, DateTime.UtcNow);
         if (count > 0)
         {
             _log.Info("Job {0}: worker {1} {2}; its {3} batches go back to the queue", _id, worker.Path, why, count);
@@ -464,7 +499,12 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
         var view = View(finishedAt: DateTimeOffset.UtcNow, error);
         _log.Info("Job {0} {1}: {2} {3} in {4:F1} ms", _id, state.Name(), _spec.Range, _soFar, view.Elapsed.TotalMilliseconds);
-        Context.Parent.Tell(new JobControl.Finished(view));
+
+        // Copies still out lost the race to the batches' counted results; a cancelled or failed job hands all back.
+        _handOuts.EndAll(null, state == JobState.Done ? BatchOutcome.LostRace : BatchOutcome.HandedBack, DateTime.UtcNow);
+        ReportActivity();
+        TellBatchWatchers();
+        Context.Parent.Tell(new JobControl.Finished(view, Timeline(snapshot: true)));
         Timers.CancelAll();
         Become(Over);
     }
@@ -496,6 +536,70 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private bool QueuedBehindAnother(long index) =>
         _handedOutAt.TryGetValue(index, out var handedOutAt)
         && _ledger.HeldAlongside(index).Any(other => _handedOutAt.TryGetValue(other, out var before) && (before < handedOutAt || (before == handedOutAt && other < index)));
+
+    /// <summary>The checks a worker's result carried, for its node's throughput.</summary>
+    private void Counted(IActorRef worker, Tally tally)
+    {
+        var node = NodeAddress.Of(worker, Context.System);
+        _checksByNode[node] = _checksByNode.GetValueOrDefault(node) + tally.CheckCount;
+    }
+
+    /// <summary>Tells the monitor what the job's workers did since the last tick, when there is anything new.</summary>
+    private void ReportActivity()
+    {
+        var held = _ledger.Holders.ToDictionary(w => w, _ledger.HeldBy);
+        if (_checksByNode.Count == 0 && held.Count == _reportedHeld.Count && held.All(h => _reportedHeld.TryGetValue(h.Key, out var before) && before == h.Value))
+        {
+            return;
+        }
+
+        _monitor.Tell(new JobControl.Activity(_id, new Dictionary<Address, UInt128>(_checksByNode), held));
+        _checksByNode.Clear();
+        _reportedHeld = held;
+    }
+
+    private void WatchBatches(IActorRef subscriber)
+    {
+        if (!_batchWatchers.Add(subscriber))
+        {
+            return;
+        }
+
+        Context.Watch(subscriber);
+        _handOuts.Tracking = true;
+        subscriber.Tell(Timeline(snapshot: true));
+    }
+
+    private void Unwatch(IActorRef subscriber)
+    {
+        _batchWatchers.Remove(subscriber);
+        _handOuts.Tracking = _batchWatchers.Count > 0;
+    }
+
+    private void TellBatchWatchers()
+    {
+        if (_batchWatchers.Count > 0 && Timeline(snapshot: false) is { Batches.Count: > 0 } changes)
+        {
+            foreach (var watcher in _batchWatchers)
+            {
+                watcher.Tell(changes);
+            }
+        }
+    }
+
+    private BatchTimeline Timeline(bool snapshot)
+    {
+        var system = Context.System;
+        BatchRecord Record(HandOutLog<IActorRef>.HandOut h) => new(
+            h.Index,
+            _plan[h.Index].Range,
+            h.Worker.Path.ToStringWithoutAddress(),
+            NodeAddress.Of(h.Worker, system),
+            h.HandedOutAt,
+            h.FinishedAt,
+            h.Outcome);
+        return new BatchTimeline(_id, snapshot ? _handOuts.Snapshot(Record) : _handOuts.TakeChanges(Record), snapshot);
+    }
 
     private void AnnounceWaiting()
     {

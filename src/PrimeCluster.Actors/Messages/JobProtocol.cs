@@ -12,7 +12,11 @@ public static class JobProtocol
     /// </summary>
     public sealed record SubmitJob(JobSpec Spec, bool AcceptCost = false) : IClusterMessage;
 
-    public sealed record JobAccepted(JobId Id) : IClusterMessage;
+    /// <summary>The job is taken, as it stands at once: a submitter needs not ask for it again.</summary>
+    public sealed record JobAccepted(JobView View) : IClusterMessage
+    {
+        public JobId Id => View.Id;
+    }
 
     public sealed record JobRejected(string Reason, JobRejection Why) : IClusterMessage;
 
@@ -25,6 +29,19 @@ public static class JobProtocol
         OverCostLimit,
     }
 
+    /// <summary>
+    /// What a job would take, without submitting it: answered with <see cref="JobEstimate"/>, or
+    /// <see cref="JobRejected"/> when the range cannot be cut as asked.
+    /// </summary>
+    public sealed record EstimateJob(JobSpec Spec) : IClusterMessage;
+
+    /// <summary>
+    /// The batches the job would be cut into now, the cores the cluster's workers compute on, its pace for trial
+    /// division on the job's range (checks per second), and the cost limit over which a trial job is refused unless
+    /// accepted (zero: none).
+    /// </summary>
+    public sealed record JobEstimate(long Batches, int Cores, double TrialChecksPerSecond, TimeSpan CostLimit) : IClusterMessage;
+
     public sealed record GetJob(JobId Id) : IClusterMessage;
 
     /// <summary>Answered with the job's final <see cref="JobView"/> once it has finished (at once if it already has).</summary>
@@ -34,9 +51,10 @@ public static class JobProtocol
     /// Sends <paramref name="Subscriber"/> the job's view whenever it moves (its progress, the workers that can take its
     /// batches), from now to the finished view, which ends the subscription; <see cref="JobNotFound"/> when the coordinator
     /// does not know the job. A subscriber that stops is forgotten, and a coordinator that starts on another seed knows
-    /// no subscribers.
+    /// no subscribers. With <paramref name="Batches"/>, also the job's batch hand-outs
+    /// (<see cref="MonitoringProtocol.BatchTimeline"/>): those it keeps at once, then those that change.
     /// </summary>
-    public sealed record SubscribeToJob(JobId Id, IActorRef Subscriber) : IClusterMessage;
+    public sealed record SubscribeToJob(JobId Id, IActorRef Subscriber, bool Batches = false) : IClusterMessage;
 
     public sealed record CancelJob(JobId Id) : IClusterMessage;
 

@@ -6,6 +6,7 @@ using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
 using static PrimeCluster.Actors.Messages.ClusterProtocol;
 using static PrimeCluster.Actors.Messages.JobProtocol;
+using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 using static PrimeCluster.Actors.Messages.WorkProtocol;
 
 namespace PrimeCluster.Actors.Serialization;
@@ -47,6 +48,14 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         WorkerView => "WV",
         WorkerList => "WL",
         JobCheckpoint => "JC",
+        EstimateJob => "EJ",
+        JobEstimate => "JE",
+        SubscribeToCluster => "SC",
+        StillSubscribed => "SS",
+        Activity => "AC",
+        ThroughputSample => "TS",
+        ThroughputHistory => "TH",
+        BatchTimeline => "BT",
         _ => throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(ProtocolSerializer)}", nameof(o)),
     };
 
@@ -76,11 +85,11 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "CW" => new CancelWork(ReadJobId(r)),
             "DB" => new DropBatches(ReadJobId(r), ReadList(r, r.ReadInt64)),
             "SJ" => new SubmitJob(ReadSpec(r), r.ReadBoolean()),
-            "JA" => new JobAccepted(ReadJobId(r)),
+            "JA" => new JobAccepted(ReadView(r)),
             "JR" => new JobRejected(r.ReadString(), (JobRejection)r.ReadByte()),
             "GJ" => new GetJob(ReadJobId(r)),
             "AJ" => new AwaitJob(ReadJobId(r)),
-            "SB" => new SubscribeToJob(ReadJobId(r), ReadRef(r)),
+            "SB" => new SubscribeToJob(ReadJobId(r), ReadRef(r), r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean()),
             "CJ" => new CancelJob(ReadJobId(r)),
             "NF" => new JobNotFound(ReadJobId(r)),
             "GL" => new GetJobs(r.ReadInt32(), r.ReadBoolean() ? ReadJobId(r) : null),
@@ -90,6 +99,14 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "WV" => ReadWorker(r),
             "WL" => new WorkerList(ReadList(r, () => ReadWorker(r)), ReadList(r, () => new NodeMismatches(Address.Parse(r.ReadString()), r.ReadInt32()))),
             "JC" => ReadCheckpoint(r),
+            "EJ" => new EstimateJob(ReadSpec(r)),
+            "JE" => new JobEstimate(r.ReadInt64(), r.ReadInt32(), r.ReadDouble(), TimeSpan.FromTicks(r.ReadInt64())),
+            "SC" => new SubscribeToCluster(ReadRef(r)),
+            "SS" => StillSubscribed.Instance,
+            "AC" => new Activity(ReadList(r, () => new NodeActivity(ReadAddress(r), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()))),
+            "TS" => ReadSample(r),
+            "TH" => new ThroughputHistory(ReadList(r, () => ReadSample(r))),
+            "BT" => new BatchTimeline(ReadJobId(r), ReadList(r, () => ReadBatchRecord(r)), r.ReadBoolean()),
             _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(ProtocolSerializer)}"),
         };
     }
@@ -162,7 +179,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 w.Write(m.AcceptCost);
                 break;
             case JobAccepted m:
-                w.Write(m.Id.Value);
+                WriteView(w, m.View);
                 break;
             case JobRejected m:
                 w.Write(m.Reason);
@@ -177,6 +194,51 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             case SubscribeToJob m:
                 w.Write(m.Id.Value);
                 WriteRef(w, m.Subscriber);
+                w.Write(m.Batches);
+                break;
+            case EstimateJob m:
+                WriteSpec(w, m.Spec);
+                break;
+            case JobEstimate m:
+                w.Write(m.Batches);
+                w.Write(m.Cores);
+                w.Write(m.TrialChecksPerSecond);
+                w.Write(m.CostLimit.Ticks);
+                break;
+            case SubscribeToCluster m:
+                WriteRef(w, m.Subscriber);
+                break;
+            case StillSubscribed:
+                break;
+            case Activity m:
+                WriteList(w, m.Nodes, n =>
+                {
+                    w.Write(n.Node.ToString());
+                    w.Write(n.Workers);
+                    w.Write(n.Busy);
+                    w.Write(n.Mismatches);
+                    w.Write(n.Excluded);
+                });
+                break;
+            case ThroughputSample m:
+                WriteSample(w, m);
+                break;
+            case ThroughputHistory m:
+                WriteList(w, m.Samples, s => WriteSample(w, s));
+                break;
+            case BatchTimeline m:
+                w.Write(m.Id.Value);
+                WriteList(w, m.Batches, b =>
+                {
+                    w.Write(b.Index);
+                    WriteRange(w, b.Range);
+                    w.Write(b.Worker);
+                    w.Write(b.Node.ToString());
+                    w.Write(b.HandedOutAt.UtcTicks);
+                    WriteOptionalTime(w, b.FinishedAt);
+                    w.Write((byte)b.Outcome);
+                });
+                w.Write(m.Snapshot);
                 break;
             case CancelJob m:
                 w.Write(m.Id.Value);
@@ -361,6 +423,30 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     }
 
     private static DateTimeOffset? ReadOptionalTime(BinaryReader r) => r.ReadBoolean() ? new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero) : null;
+
+    private static Address ReadAddress(BinaryReader r) => Address.Parse(r.ReadString());
+
+    private static void WriteSample(BinaryWriter w, ThroughputSample sample)
+    {
+        w.Write(sample.At.UtcTicks);
+        WriteList(w, sample.Nodes, n =>
+        {
+            w.Write(n.Node.ToString());
+            w.Write(n.ChecksPerSecond);
+        });
+    }
+
+    private static ThroughputSample ReadSample(BinaryReader r) =>
+        new(new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero), ReadList(r, () => new NodeThroughput(ReadAddress(r), r.ReadDouble())));
+
+    private static BatchRecord ReadBatchRecord(BinaryReader r) => new(
+        r.ReadInt64(),
+        ReadRange(r),
+        r.ReadString(),
+        ReadAddress(r),
+        new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero),
+        ReadOptionalTime(r),
+        (BatchOutcome)r.ReadByte());
 
     private static void WriteWorker(BinaryWriter w, WorkerView v)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Text;
@@ -94,39 +95,44 @@ public sealed class ClusterClient : IDisposable
     {
         using var response = await SendRawAsync(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(id)}/events", null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        while (true)
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var events = SseParser.Create(stream).EnumerateAsync(silence.Token).GetAsyncEnumerator(silence.Token);
+        try
         {
-            string? line;
-            silence.CancelAfter(SilenceLimit);
-            try
+            while (true)
             {
-                line = await reader.ReadLineAsync(silence.Token).ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                yield break;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new ClusterUnreachableException(Url, FormattableString.Invariant($"its event stream sent nothing for {SilenceLimit.TotalSeconds:0.#} s, not even a keep-alive"), null);
-            }
-
-            if (line is null)
-            {
-                yield break;
-            }
-
-            if (line.StartsWith("data: ", StringComparison.Ordinal)
-                && JsonSerializer.Deserialize<JobResource>(line["data: ".Length..], ApiJson.Options) is { } job)
-            {
-                yield return job;
-                if (job.IsFinished)
+                silence.CancelAfter(SilenceLimit);
+                try
+                {
+                    if (!await events.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (IOException)
                 {
                     yield break;
                 }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new ClusterUnreachableException(Url, FormattableString.Invariant($"its event stream sent nothing for {SilenceLimit.TotalSeconds:0.#} s, not even a keep-alive"), null);
+                }
+
+                if (events.Current.EventType is JobEvents.Progress or JobEvents.Result
+                    && JsonSerializer.Deserialize<JobResource>(events.Current.Data, ApiJson.Options) is { } job)
+                {
+                    yield return job;
+                    if (job.IsFinished)
+                    {
+                        yield break;
+                    }
+                }
             }
+        }
+        finally
+        {
+            await events.DisposeAsync().ConfigureAwait(false);
         }
     }
 

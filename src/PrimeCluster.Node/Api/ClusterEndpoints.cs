@@ -2,7 +2,11 @@ using Akka.Actor;
 using Akka.Cluster;
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Configuration;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using PrimeCluster.Actors.Messages;
 using PrimeCluster.Contracts;
+using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 
 namespace PrimeCluster.Node.Api;
 
@@ -21,7 +25,7 @@ internal static class ClusterEndpoints
             var state = cluster.State;
             var seedReachable = state.Members.Any(m => m.Status == MemberStatus.Up && m.HasRole(ClusterConfig.SeedRole) && !state.Unreachable.Contains(m));
             var status = member != MemberStatus.Up ? "starting" : seedReachable ? "up" : "no-seed";
-            return ApiResults.Json(new HealthResource(status, Name(member)), status == "up" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            return ApiResults.Json(new HealthResource(status, ClusterResources.Name(member)), status == "up" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
 
     /// <summary>
@@ -30,36 +34,60 @@ internal static class ClusterEndpoints
     /// </summary>
     public static void MapNotASeed(this IEndpointRouteBuilder app)
     {
-        foreach (var pattern in new[] { "/jobs", "/jobs/{**rest}", "/cluster" })
+        foreach (var pattern in new[] { "/jobs", "/jobs/{**rest}", "/cluster", "/events" })
         {
             app.Map(pattern, () => ApiResults.NotASeed());
         }
     }
 
-    public static void MapClusterApi(this IEndpointRouteBuilder app) =>
+    public static void MapClusterApi(this IEndpointRouteBuilder app)
+    {
         app.MapGet("/cluster", async (ActorSystem system, CoordinatorClient client, CancellationToken ct) =>
         {
-            var cluster = Cluster.Get(system);
-            var state = cluster.State;
             var list = await client.WorkerListAsync(ct);
-            var members = state.Members
-                .Select(m =>
+            var activity = list.Workers.Select(w => w.Node).Union(list.Mismatches.Select(m => m.Node))
+                .Select(node =>
                 {
-                    var own = list.Workers.Where(w => w.Node == m.Address).ToList();
-                    return new MemberResource(
-                        m.Address.ToString(),
-                        m.Roles.Order(StringComparer.Ordinal).ToList(),
-                        Name(m.Status),
-                        !state.Unreachable.Contains(m),
-                        own.Count,
-                        own.Count(w => w.Batches > 0),
-                        list.Mismatches.Where(n => n.Node == m.Address).Sum(n => n.Count),
-                        own.Count(w => w.Excluded));
+                    var own = list.Workers.Where(w => w.Node == node).ToList();
+                    return new NodeActivity(node, own.Count, own.Count(w => w.Batches > 0), list.Mismatches.Where(n => n.Node == node).Sum(n => n.Count), own.Count(w => w.Excluded));
                 })
                 .ToList();
-            var totals = new ClusterTotals(members.Count, members.Sum(m => m.Workers), members.Sum(m => m.Busy));
-            return ApiResults.Json(new ClusterResource(cluster.SelfAddress.ToString(), state.Leader?.ToString(), members, totals));
+            return ApiResults.Json(ClusterResources.From(system, activity));
         });
+        app.MapGet("/events", (ActorSystem system, CoordinatorClient client, CancellationToken ct) =>
+            TypedResults.ServerSentEvents(EventStream.WithKeepAlive(ClusterEventsAsync(system, client, ct), ct)));
+    }
 
-    private static string Name(MemberStatus status) => status.ToString().ToLowerInvariant();
+    /// <summary>The cluster's live picture as server-sent events (<see cref="ClusterEvents"/>), as the coordinator pushes it.</summary>
+    private static async IAsyncEnumerable<SseItem<string>> ClusterEventsAsync(ActorSystem system, CoordinatorClient client, [EnumeratorCancellation] CancellationToken ct)
+    {
+        IReadOnlyList<NodeActivity> activity = [];
+        ThroughputSample? throughput = null;
+        await foreach (var pushed in client.WatchClusterAsync(system, ct).ConfigureAwait(false))
+        {
+            switch (pushed)
+            {
+                case JobProtocol.JobList jobs:
+                    yield return EventStream.Item(ClusterEvents.Jobs, jobs.Jobs.Select(JobResources.From).ToList());
+                    break;
+                case JobView view:
+                    yield return EventStream.Item(ClusterEvents.Job, JobResources.From(view));
+                    break;
+                case Activity now:
+                    activity = now.Nodes;
+                    yield return EventStream.Item(ClusterEvents.Cluster, ClusterResources.From(system, activity, throughput));
+                    break;
+                case MembersChanged:
+                    yield return EventStream.Item(ClusterEvents.Cluster, ClusterResources.From(system, activity, throughput));
+                    break;
+                case ThroughputSample sample:
+                    throughput = sample;
+                    yield return EventStream.Item(ClusterEvents.Throughput, ClusterResources.From(sample));
+                    break;
+                case ThroughputHistory history:
+                    yield return EventStream.Item(ClusterEvents.ThroughputHistory, history.Samples.Select(ClusterResources.From).ToList());
+                    break;
+            }
+        }
+    }
 }

@@ -1,5 +1,5 @@
-using System.Text;
-using System.Text.Json;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Contracts;
@@ -7,14 +7,13 @@ using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
 using PrimeCluster.Core.Kernels;
 using PrimeCluster.Core.Planning;
+using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 
 namespace PrimeCluster.Node.Api;
 
 /// <summary>The job API of seed nodes: submit, list, follow and cancel jobs.</summary>
 internal static class JobEndpoints
 {
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
-
     /// <summary>Jobs in a page of <c>GET /jobs</c> unless the request says how many.</summary>
     private const int DefaultPage = 100;
 
@@ -22,6 +21,7 @@ internal static class JobEndpoints
     {
         var jobs = app.MapGroup("/jobs");
         jobs.MapPost(string.Empty, SubmitAsync);
+        jobs.MapPost("/estimate", EstimateAsync);
         jobs.MapGet(string.Empty, ListAsync);
         jobs.MapGet("/{id}", async (string id, CoordinatorClient client, CancellationToken ct) =>
             JobId.TryParse(id, out var jobId) && await client.GetAsync(jobId, ct) is { } view
@@ -72,41 +72,16 @@ internal static class JobEndpoints
 
     private static async Task<IResult> SubmitAsync(HttpRequest request, CoordinatorClient client, CancellationToken ct)
     {
-        // A JSON body only: a web page can send a form or text/plain anywhere without asking, but not JSON.
-        if (!request.HasJsonContentType())
+        var (job, spec, refusal) = await ReadJobAsync(request, ct);
+        if (refusal is not null)
         {
-            return ApiResults.Json(new ErrorResource("the body must be JSON, sent with Content-Type: application/json", "body"), StatusCodes.Status415UnsupportedMediaType);
+            return refusal;
         }
 
-        var body = await ReadLimitedAsync(request.Body, JobRequest.MaxBodyBytes, ct);
-        if (body is null)
-        {
-            return ApiResults.BadRequest(new ErrorResource($"the body is larger than {JobRequest.MaxBodyBytes} bytes", "body"));
-        }
-
-        var job = JobRequest.Parse(body, PlanOptions.MaxBatches, out var error);
-        if (job is null)
-        {
-            return ApiResults.BadRequest(error!);
-        }
-
-        Names.TryParse(job.Algorithm, out Algorithm algorithm);
-        Names.TryParse(job.Split, out SplitStrategy split);
-        if (algorithm == Algorithm.Formula && job.Til > FormulaKernel.MaxTil)
-        {
-            return ApiResults.BadRequest(new ErrorResource($"til must be at most {FormulaKernel.MaxTil} ({FormulaKernel.MaxTilText}) with algorithm formula; algorithm sieve counts any range", "til"));
-        }
-
-        var spec = new JobSpec(new NumberRange(job.From, job.Til), algorithm, split, job.Batches);
         try
         {
-            var id = await client.SubmitAsync(spec, job.AcceptCost, ct);
-            if (await client.GetAsync(id, ct) is not { } view)
-            {
-                return ApiResults.Unavailable($"job {id} was accepted but the coordinator no longer knows it");
-            }
-
-            return new WithHeader(ApiResults.Json(JobResources.From(view), StatusCodes.Status202Accepted), "Location", $"/jobs/{id}");
+            var view = await client.SubmitAsync(spec!, job!.AcceptCost, ct);
+            return new WithHeader(ApiResults.Json(JobResources.From(view), StatusCodes.Status202Accepted), "Location", $"/jobs/{view.Id}");
         }
         catch (JobRejectedException e)
         {
@@ -115,88 +90,164 @@ internal static class JobEndpoints
     }
 
     /// <summary>
-    /// Server-sent events: a <c>progress</c> event whenever the job moves, as the coordinator pushes it, then one
-    /// <c>result</c> event; a keep-alive comment after every quiet spell of <see cref="KeepAlive"/>.
+    /// What the job in the body would take, as the cluster's cost guard weighs it, without submitting it: the checks
+    /// (exact where the sieve counts them in a blink), the time at the cluster's pace now, and whether a trial job is
+    /// over the cluster's cost limit.
     /// </summary>
-    private static async Task StreamEventsAsync(string id, HttpContext context, CoordinatorClient client, Akka.Actor.ActorSystem actors)
+    private static async Task<IResult> EstimateAsync(HttpRequest request, CoordinatorClient client, CancellationToken ct)
     {
-        var ct = context.RequestAborted;
-        if (!JobId.TryParse(id, out var jobId) || await client.GetAsync(jobId, ct) is not { } view)
+        var (_, spec, refusal) = await ReadJobAsync(request, ct);
+        if (refusal is not null)
         {
-            await ApiResults.NotFound(id).ExecuteAsync(context);
-            return;
+            return refusal;
         }
 
-        context.Response.ContentType = "text/event-stream";
-        context.Response.Headers.CacheControl = "no-cache";
-        string? last = null;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var views = client.FollowAsync(jobId, actors, stop.Token).GetAsyncEnumerator(stop.Token);
-        var next = NextAsync(views);
+        JobProtocol.JobEstimate estimate;
+        try
+        {
+            estimate = await client.EstimateAsync(spec!, ct);
+        }
+        catch (JobRejectedException e)
+        {
+            return ApiResults.BadRequest(new ErrorResource(e.Message, "batches"));
+        }
+
+        return ApiResults.Json(await Task.Run(() => JobCosts.Estimate(spec!, estimate), ct));
+    }
+
+    /// <summary>The job in a request's body, or the answer that refuses it.</summary>
+    private static async Task<(JobRequest? Job, JobSpec? Spec, IResult? Refusal)> ReadJobAsync(HttpRequest request, CancellationToken ct)
+    {
+        // A JSON body only: a web page can send a form or text/plain anywhere without asking, but not JSON.
+        if (!request.HasJsonContentType())
+        {
+            return (null, null, ApiResults.Json(new ErrorResource("the body must be JSON, sent with Content-Type: application/json", "body"), StatusCodes.Status415UnsupportedMediaType));
+        }
+
+        var body = await ReadLimitedAsync(request.Body, JobRequest.MaxBodyBytes, ct);
+        if (body is null)
+        {
+            return (null, null, ApiResults.BadRequest(new ErrorResource($"the body is larger than {JobRequest.MaxBodyBytes} bytes", "body")));
+        }
+
+        var job = JobRequest.Parse(body, PlanOptions.MaxBatches, out var error);
+        if (job is null)
+        {
+            return (null, null, ApiResults.BadRequest(error!));
+        }
+
+        Names.TryParse(job.Algorithm, out Algorithm algorithm);
+        Names.TryParse(job.Split, out SplitStrategy split);
+        if (algorithm == Algorithm.Formula && job.Til > FormulaKernel.MaxTil)
+        {
+            return (null, null, ApiResults.BadRequest(new ErrorResource($"til must be at most {FormulaKernel.MaxTil} ({FormulaKernel.MaxTilText}) with algorithm formula; algorithm sieve counts any range", "til")));
+        }
+
+        return (job, new JobSpec(new NumberRange(job.From, job.Til), algorithm, split, job.Batches), null);
+    }
+
+    /// <summary>
+    /// Server-sent events: a <c>progress</c> event whenever the job moves, as the coordinator pushes it, then one
+    /// <c>result</c> event; a keep-alive after every quiet spell. With <c>?batches=true</c>, also a <c>batches</c>
+    /// event with the batch hand-outs the job keeps, then a <c>batch</c> event for each that changes.
+    /// </summary>
+    private static async Task<IResult> StreamEventsAsync(string id, HttpRequest request, CoordinatorClient client, Akka.Actor.ActorSystem actors, CancellationToken ct)
+    {
+        var batches = request.Query["batches"] == "true";
+        return JobId.TryParse(id, out var jobId) && await client.GetAsync(jobId, ct) is { } view
+            ? TypedResults.ServerSentEvents(EventStream.WithKeepAlive(JobEventsAsync(view, batches, client, actors, ct), ct))
+            : ApiResults.NotFound(id);
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> JobEventsAsync(JobView view, bool batches, CoordinatorClient client, Akka.Actor.ActorSystem actors, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var resource = JobResources.From(view);
+        if (resource.IsFinished && !batches)
+        {
+            yield return EventStream.Item(JobEvents.Result, resource);
+            yield break;
+        }
+
+        // A finished job's batches come before its result, which ends the stream.
+        if (!resource.IsFinished)
+        {
+            yield return EventStream.Item(JobEvents.Progress, resource);
+        }
+
+        var last = resource;
+        var pushed = batches ? client.FollowWithBatchesAsync(view.Id, actors, ct) : (IAsyncEnumerable<object>)client.FollowAsync(view.Id, actors, ct);
+        await foreach (var message in ToTheEndAsync(view, pushed, ct).ConfigureAwait(false))
+        {
+            if (message is BatchTimeline timeline)
+            {
+                if (timeline.Snapshot)
+                {
+                    yield return EventStream.Item(JobEvents.Batches, timeline.Batches.Select(JobResources.From).ToList());
+                }
+                else
+                {
+                    foreach (var record in timeline.Batches)
+                    {
+                        yield return EventStream.Item(JobEvents.Batch, JobResources.From(record));
+                    }
+                }
+
+                continue;
+            }
+
+            resource = JobResources.From((JobView)message);
+            if (resource.IsFinished)
+            {
+                yield return EventStream.Item(JobEvents.Result, resource);
+                yield break;
+            }
+
+            if (resource != last)
+            {
+                yield return EventStream.Item(JobEvents.Progress, resource);
+                last = resource;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the coordinator pushes; when the subscription ends without a finished view, the coordinator no longer knows
+    /// the job, which ends as failed.
+    /// </summary>
+    private static async IAsyncEnumerable<object> ToTheEndAsync(JobView view, IAsyncEnumerable<object> pushed, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var messages = pushed.GetAsyncEnumerator(ct);
         try
         {
             while (true)
             {
-                var resource = JobResources.From(view);
-                var json = JsonSerializer.Serialize(resource, ApiJson.Options);
-                if (resource.IsFinished)
+                try
                 {
-                    await WriteEventAsync(context.Response, "result", json, ct);
-                    return;
-                }
-
-                if (json != last)
-                {
-                    await WriteEventAsync(context.Response, "progress", json, ct);
-                    last = json;
-                }
-
-                JobView? pushed;
-                while (true)
-                {
-                    try
+                    if (!await messages.MoveNextAsync().ConfigureAwait(false))
                     {
-                        pushed = await next.WaitAsync(KeepAlive, ct);
                         break;
                     }
-                    catch (TimeoutException)
-                    {
-                        await context.Response.WriteAsync(": keep-alive\n\n", ct);
-                        await context.Response.Body.FlushAsync(ct);
-                    }
+                }
+                catch (InvalidOperationException)
+                {
+                    break;
                 }
 
-                // The subscription ends without a finished view only when the coordinator no longer knows the job.
-                view = pushed ?? view with { State = JobState.Failed, Error = "the coordinator no longer knows this job" };
-                next = NextAsync(views);
+                yield return messages.Current;
+                if (messages.Current is JobView { State: var state } && state.IsFinished())
+                {
+                    yield break;
+                }
+
+                view = messages.Current as JobView ?? view;
             }
         }
         finally
         {
-            // The subscriber stops once the read in flight has ended; an enumerator cannot be disposed during one.
-            await stop.CancelAsync();
-            await next.ContinueWith(_ => { }, TaskScheduler.Default);
-            await views.DisposeAsync();
+            await messages.DisposeAsync().ConfigureAwait(false);
         }
-    }
 
-    /// <summary>The next view pushed, or null when the subscription ended without one.</summary>
-    private static async Task<JobView?> NextAsync(IAsyncEnumerator<JobView> views)
-    {
-        try
-        {
-            return await views.MoveNextAsync() ? views.Current : null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task WriteEventAsync(HttpResponse response, string name, string json, CancellationToken ct)
-    {
-        await response.WriteAsync($"event: {name}\ndata: {json}\n\n", Encoding.UTF8, ct);
-        await response.Body.FlushAsync(ct);
+        yield return view with { State = JobState.Failed, Error = "the coordinator no longer knows this job" };
     }
 
     /// <summary>The body, or null when it is longer than <paramref name="limit"/>: a huge body is refused, not read.</summary>

@@ -30,4 +30,23 @@ internal static class JobResources
             Math.Round(view.ChecksPerSecond),
             view.Error);
     }
+
+    public static BatchResource From(MonitoringProtocol.BatchRecord record) => new(
+        record.Index,
+        record.Range.From,
+        record.Range.Til,
+        record.Worker,
+        record.Node.ToString(),
+        record.HandedOutAt,
+        record.FinishedAt,
+        record.Outcome switch
+        {
+            MonitoringProtocol.BatchOutcome.Running => BatchOutcomes.Running,
+            MonitoringProtocol.BatchOutcome.Counted => BatchOutcomes.Counted,
+            MonitoringProtocol.BatchOutcome.LateCopy => BatchOutcomes.LateCopy,
+            MonitoringProtocol.BatchOutcome.LostRace => BatchOutcomes.LostRace,
+            MonitoringProtocol.BatchOutcome.HandedBack => BatchOutcomes.HandedBack,
+            MonitoringProtocol.BatchOutcome.Failed => BatchOutcomes.Failed,
+            _ => BatchOutcomes.Wrong,
+        });
 }

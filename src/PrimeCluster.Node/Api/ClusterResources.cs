@@ -1,0 +1,44 @@
+using Akka.Actor;
+using Akka.Cluster;
+using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Contracts;
+using static PrimeCluster.Actors.Messages.MonitoringProtocol;
+
+namespace PrimeCluster.Node.Api;
+
+/// <summary>The cluster as the API shows it: this node's view of the members, with the coordinator's of their workers.</summary>
+internal static class ClusterResources
+{
+    public static ClusterResource From(ActorSystem system, IReadOnlyList<NodeActivity> activity, ThroughputSample? throughput = null)
+    {
+        var cluster = Cluster.Get(system);
+        var state = cluster.State;
+
+        // The coordinator is a cluster singleton: it runs on the oldest member with the seed role.
+        var coordinator = state.Members.Where(m => m.Status == MemberStatus.Up && m.HasRole(ClusterConfig.SeedRole)).OrderBy(m => m, Member.AgeOrdering).FirstOrDefault();
+        var members = state.Members
+            .Select(m =>
+            {
+                var own = activity.FirstOrDefault(a => a.Node == m.Address);
+                return new MemberResource(
+                    m.Address.ToString(),
+                    m.Roles.Order(StringComparer.Ordinal).ToList(),
+                    Name(m.Status),
+                    !state.Unreachable.Contains(m),
+                    own?.Workers ?? 0,
+                    own?.Busy ?? 0,
+                    own?.Mismatches ?? 0,
+                    own?.Excluded ?? 0,
+                    Math.Round(throughput?.Nodes.FirstOrDefault(n => n.Node == m.Address)?.ChecksPerSecond ?? 0),
+                    m.Equals(coordinator));
+            })
+            .ToList();
+        var totals = new ClusterTotals(members.Count, members.Sum(m => m.Workers), members.Sum(m => m.Busy));
+        return new ClusterResource(cluster.SelfAddress.ToString(), state.Leader?.ToString(), members, totals);
+    }
+
+    public static ThroughputResource From(ThroughputSample sample) =>
+        new(sample.At, sample.Nodes.ToDictionary(n => n.Node.ToString(), n => Math.Round(n.ChecksPerSecond)));
+
+    public static string Name(MemberStatus status) => status.ToString().ToLowerInvariant();
+}
