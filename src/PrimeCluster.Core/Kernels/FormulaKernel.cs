@@ -10,10 +10,11 @@ namespace PrimeCluster.Core.Kernels;
 public sealed class FormulaKernel : IPrimeKernel
 {
     /// <summary>
-    /// The largest til counted. F(10^13) takes about 2 s on one core of this project's 2-core machine and 50 MB, and
-    /// the tests check a window at this top against the sieve in seconds. The method holds further (the floor of n / d
-    /// in one double division is exact below 2^53, the cached base primes reach sqrt til to 4.5 * 10^15), but a
-    /// formula job is one batch on one machine, and F grows: 10^14 took 12 s and 0.2 GB, 10^15 a minute and 0.65 GB.
+    /// The largest til counted. F(10^13) takes about 2 s on one core of this project's 2-core machine and 65 MB of
+    /// tables, and the tests check a window at this top against the sieve in seconds. The method holds further (the
+    /// floor of n / d in one double division is exact below 2^53, the cached base primes reach sqrt til to 4.5 * 10^15),
+    /// but a formula job is one batch on one machine, and F grows: 10^14 took 12 s and 0.27 GB resident, 10^15 67 s
+    /// and 0.72 GB.
     /// </summary>
     public const ulong MaxTil = 10_000_000_000_000;
 
@@ -47,7 +48,7 @@ public sealed class FormulaKernel : IPrimeKernel
             throw new ArgumentOutOfRangeException(nameof(til), til, $"The formula counts up to til = {MaxTil} ({MaxTilText}).");
         }
 
-        // A range narrow for its numbers costs less to sieve than the two values of F: [10^13, 10^13 + 10^6] is one.
+        // A range narrow for its numbers costs less to sieve than the two values of F: [10^12, 10^12 + 10^6] is one.
         var range = new NumberRange(lo, til);
         if (CostModel.EstimateSeconds(range, Algorithm.Sieve) < CostModel.FormulaSeconds(range))
         {
