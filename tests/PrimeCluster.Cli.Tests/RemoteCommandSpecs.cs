@@ -160,7 +160,7 @@ public sealed class RemoteCommandSpecs(NodeFixture fixture) : IClassFixture<Node
         var refused = await CliRun.InvokeAsync(_environment, "submit", "1", "100000000");
         Assert.Equal(ExitCodes.Usage, refused.ExitCode);
         Assert.Empty(refused.Out);
-        Assert.Contains("--algorithm sieve", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("--algorithm formula", refused.Error, StringComparison.Ordinal);
         Assert.Contains("--yes", refused.Error, StringComparison.Ordinal);
 
         var declined = await CliRun.InvokeAsync(_environment, "n\n", CancellationToken.None, "submit", "1", "100000000");
