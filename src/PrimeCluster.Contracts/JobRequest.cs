@@ -72,7 +72,7 @@ public sealed record JobRequest(ulong From, ulong Til, string Algorithm, string 
 
         var algorithm = "trial";
         var split = "balanced";
-        if (!TryChoice(root, "algorithm", ["trial", "sieve"], ref algorithm, out error) || !TryChoice(root, "split", ["balanced", "starmap"], ref split, out error))
+        if (!TryChoice(root, "algorithm", ["trial", "sieve", "formula"], ref algorithm, out error) || !TryChoice(root, "split", ["balanced", "starmap"], ref split, out error))
         {
             return null;
         }

@@ -1,6 +1,6 @@
 namespace PrimeCluster.Core;
 
-/// <summary>How a range is counted. Both give the same tally.</summary>
+/// <summary>How a range is counted. All give the same tally.</summary>
 public enum Algorithm
 {
     /// <summary>The article's trial division: every check is performed.</summary>
@@ -8,6 +8,9 @@ public enum Algorithm
 
     /// <summary>A segmented sieve that derives the checks without performing them.</summary>
     Sieve,
+
+    /// <summary>Prime counting and prime sums over the values floor(til / k): time below linear in the range.</summary>
+    Formula,
 }
 
 /// <summary>How a range is cut into batches.</summary>
@@ -27,6 +30,7 @@ public static class Names
     {
         Algorithm.Trial => "trial",
         Algorithm.Sieve => "sieve",
+        Algorithm.Formula => "formula",
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, null),
     };
 
@@ -43,6 +47,7 @@ public static class Names
         {
             case "trial": algorithm = Algorithm.Trial; return true;
             case "sieve": algorithm = Algorithm.Sieve; return true;
+            case "formula": algorithm = Algorithm.Formula; return true;
             default: algorithm = default; return false;
         }
     }

@@ -48,6 +48,34 @@ public sealed class CoordinatorSpecs : TestKit
     }
 
     [Fact]
+    public async Task Coordinator_should_hand_a_formula_job_out_as_one_batch_whatever_count_was_asked()
+    {
+        var range = new NumberRange(1, 10_000_000_000);
+        var id = await SubmitAsync(new JobSpec(range, Algorithm.Formula, Batches: 8));
+        var worker = CreateTestProbe();
+
+        var assignment = await RequestAsync(worker, slots: 4);
+        Complete(assignment!, worker);
+
+        Assert.Equal([new BatchWork(0, range)], assignment!.Batches);
+        _coordinator.Tell(new AwaitJob(id));
+        var view = await ExpectMsgAsync<JobView>(TimeSpan.FromSeconds(10));
+        Assert.Equal(JobState.Done, view.State);
+        Assert.Equal(1, view.BatchCount);
+        Assert.Equal(new Tally(455_052_511, 2_220_827_921_972_188_447), view.Result);
+    }
+
+    [Fact]
+    public async Task Coordinator_should_refuse_a_formula_job_beyond_the_formulas_top()
+    {
+        _coordinator.Tell(new SubmitJob(new JobSpec(new NumberRange(0, FormulaKernel.MaxTil + 1), Algorithm.Formula)));
+
+        var refused = await ExpectMsgAsync<JobRejected>();
+        Assert.Equal(JobRejection.InvalidPlan, refused.Why);
+        Assert.Contains(FormulaKernel.MaxTilText, refused.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_cluster_subscriber_should_get_the_picture_then_jobs_workers_and_throughput_as_they_move()
     {
         var earlier = await SubmitAsync(new JobSpec(new NumberRange(0, 10_000), Batches: 2));
@@ -318,7 +346,7 @@ public sealed class CoordinatorSpecs : TestKit
         _coordinator.Tell(new SubmitJob(huge));
         var refused = await ExpectMsgAsync<JobRejected>();
         Assert.Equal(JobRejection.OverCostLimit, refused.Why);
-        Assert.Contains("--algorithm sieve", refused.Reason, StringComparison.Ordinal);
+        Assert.Contains("--algorithm formula", refused.Reason, StringComparison.Ordinal);
         Assert.Contains("1 h 00 min", refused.Reason, StringComparison.Ordinal);
 
         _coordinator.Tell(new SubmitJob(huge with { Algorithm = Algorithm.Sieve }));

@@ -55,6 +55,19 @@ public sealed class WorkerActorSpecs : TestKit
     }
 
     [Fact]
+    public async Task Worker_should_count_a_formula_batch_on_every_core_from_its_one_compute_thread()
+    {
+        await _coordinator.ExpectMsgAsync<RequestWork>(WarmUpAllowance);
+        var id = JobId.New();
+
+        // Wide enough that the formula splits its steps across cores, which its compute thread alone cannot run.
+        _worker.Tell(new WorkAssignment(id, _job.Ref, Algorithm.Formula, [new BatchWork(0, new NumberRange(0, 30_000_000_000))]));
+
+        var completed = await _job.ExpectMsgAsync<BatchesCompleted>(TimeSpan.FromSeconds(60));
+        Assert.Equal([new BatchResult(0, new Tally(1_300_005_926, UInt128.Parse("19056871068975661420")))], completed.Results);
+    }
+
+    [Fact]
     public async Task Worker_should_count_with_the_kernels_it_is_handed()
     {
         var liar = LyingKernel.Instant(Algorithm.Sieve);

@@ -50,15 +50,17 @@ public sealed class ProgressViewSpecs
         Assert.EndsWith($"{ending}\n", line, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_trial_job_should_show_its_rate_of_checks_and_a_sieve_job_none_since_it_performs_none()
+    [Theory]
+    [InlineData("sieve")]
+    [InlineData("formula")]
+    public void A_trial_job_should_show_its_rate_of_checks_and_a_job_that_derives_its_checks_none(string algorithm)
     {
         var trial = Shown(terminal: false, StandInSeed.Job(JobStates.Running, batchesDone: 4));
-        var sieve = Shown(terminal: false, StandInSeed.Job(JobStates.Running, batchesDone: 4) with { Algorithm = "sieve" });
+        var derived = Shown(terminal: false, StandInSeed.Job(JobStates.Running, batchesDone: 4) with { Algorithm = algorithm });
 
         Assert.Contains(" checks/s  ", trial, StringComparison.Ordinal);
-        Assert.DoesNotContain("/s", sieve, StringComparison.Ordinal);
-        Assert.Contains("4/16 batches  ETA ", sieve, StringComparison.Ordinal);
+        Assert.DoesNotContain("/s", derived, StringComparison.Ordinal);
+        Assert.Contains("4/16 batches  ETA ", derived, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Xml.Linq;
 using PrimeCluster.Cli.Commands;
 using PrimeCluster.Core.Kernels;
 using PrimeCluster.Testing;
@@ -130,12 +131,36 @@ public sealed class RemoteCommandSpecs(NodeFixture fixture) : IClassFixture<Node
     }
 
     [Fact]
+    public async Task Bench_with_a_chart_should_draw_the_clusters_row_beside_the_article()
+    {
+        var folder = Directory.CreateTempSubdirectory("primecluster-chart-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "cluster.svg");
+
+            var run = await CliRun.InvokeAsync(_environment, "bench", "--repeat", "1", "--chart", path);
+
+            Assert.Equal(ExitCodes.Done, run.ExitCode);
+            Assert.DoesNotContain("twice", run.Error, StringComparison.Ordinal);
+            var texts = XDocument.Load(path).Descendants(XName.Get("text", "http://www.w3.org/2000/svg")).Select(t => t.Value.Trim()).ToList();
+            Assert.Contains("Python (article)", texts);
+            Assert.Contains("Rust (article)", texts);
+            Assert.Contains("PrimeCluster cluster, 2 workers", texts);
+            Assert.Contains(texts, t => t.Contains($"on the cluster at {fixture.Node.Api}", StringComparison.Ordinal));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_trial_job_of_hours_should_need_confirmation()
     {
         var refused = await CliRun.InvokeAsync(_environment, "submit", "1", "100000000");
         Assert.Equal(ExitCodes.Usage, refused.ExitCode);
         Assert.Empty(refused.Out);
-        Assert.Contains("--algorithm sieve", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("--algorithm formula", refused.Error, StringComparison.Ordinal);
         Assert.Contains("--yes", refused.Error, StringComparison.Ordinal);
 
         var declined = await CliRun.InvokeAsync(_environment, "n\n", CancellationToken.None, "submit", "1", "100000000");

@@ -19,10 +19,12 @@ public sealed class ResultReportSpecs
         Assert.EndsWith("  2.00G numbers/s", lines[2], StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_sieve_row_alone_should_be_headed_numbers_per_second()
+    [Theory]
+    [InlineData("sieve")]
+    [InlineData("formula")]
+    public void A_row_of_an_algorithm_that_derives_its_checks_should_be_headed_numbers_per_second(string algorithm)
     {
-        var lines = Write(Sieve);
+        var lines = Write(Sieve with { Algorithm = algorithm });
 
         Assert.EndsWith("  numbers/s", lines[0], StringComparison.Ordinal);
         Assert.EndsWith("  2.00G", lines[1], StringComparison.Ordinal);

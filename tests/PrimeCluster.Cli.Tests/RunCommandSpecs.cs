@@ -36,6 +36,7 @@ public sealed class RunCommandSpecs
     [InlineData("primecluster: --batches 1000: [1, 100] holds only 100 numbers, so the job has 100 batches.", 100, "run", "1", "100", "-b", "1000", "--json")]
     [InlineData("primecluster: --batches 6: --split starmap cuts [1, 10] into equal widths, so the job has 5 batches.", 5, "run", "1", "10", "--split", "starmap", "-b", "6", "--json")]
     [InlineData("", 10, "run", "1", "100", "-b", "10", "--json")]
+    [InlineData("primecluster: --batches 8: --algorithm formula counts [0, 10000000000] whole, so the job has 1 batch.", 1, "run", "0", "10000000000", "--algorithm", "formula", "-b", "8", "--json")]
     public async Task Batches_the_range_cannot_have_should_be_said_in_one_line_on_stderr(string said, long batches, params string[] args)
     {
         var run = await CliRun.InvokeAsync(args);
@@ -65,6 +66,21 @@ public sealed class RunCommandSpecs
         Assert.Equal(8, root.GetProperty("batches").GetInt64());
         Assert.True(root.GetProperty("elapsed_ms").GetDouble() > 0);
         Assert.True(root.GetProperty("checks_per_second").GetDouble() > 0);
+        Assert.Empty(run.Error);
+    }
+
+    [Fact]
+    public async Task Run_of_the_formula_should_give_the_exact_tuple_of_a_range_beyond_64_bits_of_checks()
+    {
+        var run = await CliRun.InvokeAsync("run", "1", "100000000000", "--algorithm", "formula", "--json");
+
+        Assert.Equal(ExitCodes.Done, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var root = json.RootElement;
+        Assert.Equal(4_118_054_813UL, root.GetProperty("prime_count").GetUInt64());
+        Assert.Equal("201467219457774791525", root.GetProperty("check_count").GetRawText());
+        Assert.Equal("formula", root.GetProperty("algorithm").GetString());
+        Assert.Equal(1, root.GetProperty("batches").GetInt64());
         Assert.Empty(run.Error);
     }
 
@@ -129,7 +145,9 @@ public sealed class RunCommandSpecs
     [InlineData("--batches must be written without separators: 1000, not '1,000'.", "run", "0", "10", "-b", "1,000")]
     [InlineData("FROM must be a whole number", "run", "1,00", "10")]
     [InlineData("ID is required: primecluster watch ID.", "watch")]
-    [InlineData("--algorithm", "run", "0", "10", "--algorithm", "fast")]
+    [InlineData("--algorithm must be trial, sieve or formula, not 'fast'.", "run", "0", "10", "--algorithm", "fast")]
+    [InlineData("TIL must be at most 10000000000000 (10^13) with --algorithm formula, got 10000000000001", "run", "0", "10000000000001", "--algorithm", "formula")]
+    [InlineData("TIL must be at most 10000000000000 (10^13) with --algorithm formula", "submit", "0", "18446744073709551615", "-a", "formula")]
     [InlineData("--split", "run", "0", "10", "--split", "random")]
     [InlineData("--batches", "run", "0", "10", "--batches", "0")]
     [InlineData("--batches", "run", "0", "10", "--batches", "1000000000000")]

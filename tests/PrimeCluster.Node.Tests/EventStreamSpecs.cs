@@ -104,6 +104,22 @@ public sealed class EventStreamSpecs(SeedNodeFixture fixture) : IClassFixture<Se
         Assert.Equal("from", JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("field").GetString());
     }
 
+    [Fact]
+    public async Task The_estimate_of_a_formula_job_should_be_one_batch_of_seconds_and_refuse_a_til_beyond_the_formulas_top()
+    {
+        var top = await _node.PostJsonAsync("/jobs/estimate", """{"from": 0, "til": 10000000000000, "algorithm": "formula", "batches": 8}""");
+        var beyond = await _node.PostJsonAsync("/jobs/estimate", """{"from": 0, "til": 10000000000001, "algorithm": "formula"}""");
+
+        Assert.Equal(HttpStatusCode.OK, top.StatusCode);
+        var estimate = JsonDocument.Parse(await top.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(1, estimate.GetProperty("batches").GetInt64());
+        Assert.False(estimate.GetProperty("over_limit").GetBoolean());
+        Assert.InRange(estimate.GetProperty("seconds").GetDouble(), 0.01, 60);
+
+        Assert.Equal(HttpStatusCode.BadRequest, beyond.StatusCode);
+        Assert.Equal("til", JsonDocument.Parse(await beyond.Content.ReadAsStringAsync()).RootElement.GetProperty("field").GetString());
+    }
+
     private static JsonElement Json(SseItem<string> item) => JsonDocument.Parse(item.Data).RootElement;
 
     private async Task<string> SubmitAsync(string body)

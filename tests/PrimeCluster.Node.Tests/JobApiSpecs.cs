@@ -40,6 +40,21 @@ public sealed class JobApiSpecs(SeedNodeFixture fixture) : IClassFixture<SeedNod
         Assert.Equal(3, job.GetProperty("batches").GetInt64());
     }
 
+    [Fact]
+    public async Task A_formula_job_should_be_one_batch_whatever_count_was_asked_and_end_with_the_exact_tuple()
+    {
+        var response = await _node.PostJsonAsync("/jobs", """{"from": 0, "til": "100000000000", "algorithm": "formula", "batches": 8}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var job = await WaitForFinishedAsync(accepted.RootElement.GetProperty("id").GetString()!);
+        Assert.Equal("done", job.GetProperty("state").GetString());
+        Assert.Equal("formula", job.GetProperty("algorithm").GetString());
+        Assert.Equal(1, job.GetProperty("batches").GetInt64());
+        Assert.Equal("4118054813", job.GetProperty("prime_count").GetRawText());
+        Assert.Equal("201467219457774791525", job.GetProperty("check_count").GetRawText());
+    }
+
     [Theory]
     [InlineData("""{"til": 5}""", "from")]
     [InlineData("""{"from": 0}""", "til")]
@@ -50,6 +65,7 @@ public sealed class JobApiSpecs(SeedNodeFixture fixture) : IClassFixture<SeedNod
     [InlineData("""{"from": 0, "til": 18446744073709551616}""", "til")]
     [InlineData("""{"from": 9, "til": 5}""", "from")]
     [InlineData("""{"from": 0, "til": 5, "algorithm": "magic"}""", "algorithm")]
+    [InlineData("""{"from": 0, "til": 10000000000001, "algorithm": "formula"}""", "til")]
     [InlineData("""{"from": 0, "til": 5, "split": 3}""", "split")]
     [InlineData("""{"from": 0, "til": 5, "batches": 0}""", "batches")]
     [InlineData("""{"from": 0, "til": 5, "batches": 100000000000}""", "batches")]

@@ -20,11 +20,11 @@ namespace PrimeCluster.Actors.Jobs;
 /// reports are checkpoints, from which a coordinator on another node resumes the job if this one's node is lost.
 /// </summary>
 /// <remarks>
-/// No tally counts on trust. A trial result counts once the sieve, on this node, gives the same; a sieve result,
-/// which costs as much to check as to compute, is checked at random: held back until another worker's count of the
-/// batch agrees, and when the two differ, this node computes it to settle which is wrong. A worker with a wrong tally
-/// is excluded from the job, the tallies it had counted unchecked are taken back and their batches counted again, and
-/// the coordinator is told of its node. Only a worker a batch was handed to may report it.
+/// No tally counts on trust. A trial result counts once the sieve, on this node, gives the same; a sieve or formula
+/// result, which costs as much to check as to compute, is checked at random: held back until another worker's count
+/// of the batch agrees, and when the two differ, this node computes it to settle which is wrong. A worker with a wrong
+/// tally is excluded from the job, the tallies it had counted unchecked are taken back and their batches counted
+/// again, and the coordinator is told of its node. Only a worker a batch was handed to may report it.
 /// </remarks>
 public sealed class JobActor : ReceiveActor, IWithTimers
 {
@@ -324,7 +324,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void Verify(IReadOnlyList<long> indices)
     {
         var ranges = indices.Select(i => _plan[i].Range).ToList();
-        _verifier.CountAsync(ranges, _verification.Token).PipeTo(Self, success: truths => new Verified(indices, truths), failure: e => new VerificationFailed(e));
+        _verifier.CountAsync(ranges, _spec.Algorithm, _verification.Token).PipeTo(Self, success: truths => new Verified(indices, truths), failure: e => new VerificationFailed(e));
     }
 
     private void Settle(Verified verified)

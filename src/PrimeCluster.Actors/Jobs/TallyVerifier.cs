@@ -4,8 +4,9 @@ using PrimeCluster.Core.Kernels;
 namespace PrimeCluster.Actors.Jobs;
 
 /// <summary>
-/// True tallies of batches, by the sieve, on a thread of its own on the coordinator's node: results are checked
-/// without holding up the actors' thread pool, and a trial batch costs a tiny fraction of what it cost its worker.
+/// True tallies of batches, by the sieve (by the formula for the formula's batches, which the sieve would take hours
+/// over), driven from a thread of its own on the coordinator's node: results are checked without holding up the
+/// actors' thread pool, and a trial batch costs a tiny fraction of what it cost its worker.
 /// </summary>
 /// <remarks>
 /// The thread sleeps as soon as it has nothing to do. Behind a blocking collection it spun first: verifying the batches
@@ -23,15 +24,17 @@ public sealed class TallyVerifier : IDisposable
     }
 
     /// <summary>The tallies of <paramref name="ranges"/>, in order; continuations run on the thread pool, not here.</summary>
-    public Task<IReadOnlyList<Tally>> CountAsync(IReadOnlyList<NumberRange> ranges, CancellationToken cancellationToken)
+    /// <param name="algorithm">How the batches were counted, which decides how they are checked.</param>
+    public Task<IReadOnlyList<Tally>> CountAsync(IReadOnlyList<NumberRange> ranges, Algorithm algorithm, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ranges);
+        IPrimeKernel kernel = algorithm == Algorithm.Formula ? FormulaKernel.Instance : SieveKernel.Instance;
         var result = new TaskCompletionSource<IReadOnlyList<Tally>>(TaskCreationOptions.RunContinuationsAsynchronously);
         void Verify()
         {
             try
             {
-                result.TrySetResult(ranges.Select(range => SieveKernel.Instance.Count(range.From, range.Til, cancellationToken)).ToList());
+                result.TrySetResult(ranges.Select(range => kernel.Count(range.From, range.Til, cancellationToken)).ToList());
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using PrimeCluster.Cli.Input;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
+using PrimeCluster.Core.Kernels;
 using PrimeCluster.Core.Planning;
 
 namespace PrimeCluster.Cli.Commands;
@@ -15,9 +16,9 @@ public sealed class JobOptions
 
     public Option<string> Algorithm { get; } = new("--algorithm", "-a")
     {
-        Description = "trial (every check performed) or sieve (same answer, checks derived).",
+        Description = $"trial (every check performed), sieve (same answer, checks derived) or formula (same answer, in time below linear; TIL up to {FormulaKernel.MaxTilText}, one batch).",
         DefaultValueFactory = _ => "trial",
-        HelpName = "trial|sieve",
+        HelpName = "trial|sieve|formula",
     };
 
     public Option<string> Split { get; } = new("--split")
@@ -56,6 +57,11 @@ public sealed class JobOptions
     {
         var range = InputParser.Range(parse.GetValue(From), parse.GetValue(Til));
         var algorithm = InputParser.Algorithm(parse.GetValue(Algorithm)!);
+        if (algorithm == Core.Algorithm.Formula && range.Til > FormulaKernel.MaxTil)
+        {
+            throw new UsageException($"TIL must be at most {FormulaKernel.MaxTil} ({FormulaKernel.MaxTilText}) with --algorithm formula, got {range.Til}; --algorithm sieve counts any range.");
+        }
+
         var split = InputParser.Split(parse.GetValue(Split)!);
         var batchesText = parse.GetValue(Batches);
         long? batches = batchesText is null ? null : InputParser.Count("--batches", batchesText, PlanOptions.MaxBatches);
@@ -71,7 +77,9 @@ public sealed class JobOptions
         }
 
         var range = $"[{spec.Range.From}, {spec.Range.Til}]";
-        var why = (ulong)asked > spec.Range.Width ? $"{range} holds only {Format.Count((long)spec.Range.Width, "number")}" : $"--split starmap cuts {range} into equal widths";
+        var why = spec.Algorithm == Core.Algorithm.Formula ? $"--algorithm formula counts {range} whole"
+            : (ulong)asked > spec.Range.Width ? $"{range} holds only {Format.Count((long)spec.Range.Width, "number")}"
+            : $"--split starmap cuts {range} into equal widths";
         await error.WriteLineAsync($"primecluster: --batches {asked}: {why}, so the job has {Format.Count(planned, "batch", "batches")}.").ConfigureAwait(false);
     }
 

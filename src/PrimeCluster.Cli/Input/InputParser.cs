@@ -73,7 +73,7 @@ public static partial class InputParser
     public static Algorithm Algorithm(string text) =>
         Names.TryParse(text, out Algorithm algorithm)
             ? algorithm
-            : throw new UsageException($"--algorithm must be trial or sieve, not '{text}'.");
+            : throw new UsageException($"--algorithm must be trial, sieve or formula, not '{text}'.");
 
     public static SplitStrategy Split(string text) =>
         Names.TryParse(text, out SplitStrategy split)

@@ -34,14 +34,14 @@ public sealed class ProgressView(TextWriter error, bool terminal)
     {
         ArgumentNullException.ThrowIfNull(job);
         var progress = job.Progress;
-        Show(new Snapshot(job.Id, job.State, job.Algorithm == Names.Of(Algorithm.Sieve), job.IsFinished, progress.Fraction, progress.ChecksDone, progress.ChecksTotal, progress.ChecksTotalExact, progress.BatchesDone, progress.BatchesTotal, job.ElapsedMs / 1000, job.Workers));
+        Show(new Snapshot(job.Id, job.State, job.Algorithm != Names.Of(Algorithm.Trial), job.IsFinished, progress.Fraction, progress.ChecksDone, progress.ChecksTotal, progress.ChecksTotalExact, progress.BatchesDone, progress.BatchesTotal, job.ElapsedMs / 1000, job.Workers));
     }
 
     /// <summary>A job of the cluster in this process, as its coordinator pushes it.</summary>
     public void Show(JobView job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        Show(new Snapshot(job.Id.Value, job.State.Name(), job.Spec.Algorithm == Algorithm.Sieve, job.State.IsFinished(), job.Fraction, job.SoFar.CheckCount, job.ChecksTotal, job.ChecksTotalIsExact, job.BatchesDone, job.BatchCount, job.Elapsed.TotalSeconds, job.Workers));
+        Show(new Snapshot(job.Id.Value, job.State.Name(), job.Spec.Algorithm != Algorithm.Trial, job.State.IsFinished(), job.Fraction, job.SoFar.CheckCount, job.ChecksTotal, job.ChecksTotalIsExact, job.BatchesDone, job.BatchCount, job.Elapsed.TotalSeconds, job.Workers));
     }
 
     /// <summary>Removes the redrawn line, so that what follows starts on a clean line.</summary>
@@ -107,8 +107,8 @@ public sealed class ProgressView(TextWriter error, bool terminal)
         var eta = job.IsFinished ? "done" : rate > 0 ? $"ETA {Format.Duration(remaining / rate)}" : "ETA unknown";
         var total = job.ChecksTotalExact ? Format.Scaled((double)job.ChecksTotal) : $"~{Format.Scaled((double)job.ChecksTotal)}";
 
-        // The sieve derives its checks without performing them: a rate of checks would mean nothing.
-        var checksPerSecond = job.Sieve ? string.Empty : $"{Format.Rate(rate)} checks/s  ";
+        // The sieve and the formula derive their checks without performing them: a rate of checks would mean nothing.
+        var checksPerSecond = job.ChecksDerived ? string.Empty : $"{Format.Rate(rate)} checks/s  ";
         return string.Create(
             CultureInfo.InvariantCulture,
             $"{fraction * 100,3:0}%  {Format.Scaled((double)job.ChecksDone)}/{total} checks  {job.BatchesDone}/{job.BatchesTotal} batches  {checksPerSecond}{eta}  {Workers(job.Workers)}");
@@ -120,7 +120,7 @@ public sealed class ProgressView(TextWriter error, bool terminal)
     private sealed record Snapshot(
         string Id,
         string State,
-        bool Sieve,
+        bool ChecksDerived,
         bool IsFinished,
         double Fraction,
         UInt128 ChecksDone,

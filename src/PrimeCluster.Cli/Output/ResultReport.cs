@@ -78,9 +78,9 @@ public sealed record ResultReport(
         table.WriteTo(writer);
     }
 
-    /// <summary>What the job did per second: checks by trial division; numbers by the sieve, which performs no checks.</summary>
+    /// <summary>What the job did per second: checks by trial division; numbers by the sieve and the formula, which perform no checks.</summary>
     private (double PerSecond, string Unit) Rate() =>
-        Algorithm == Names.Of(Core.Algorithm.Sieve)
+        Algorithm != Names.Of(Core.Algorithm.Trial)
             ? (ElapsedMs > 0 ? (double)((UInt128)Til - From + 1) / (ElapsedMs / 1000) : 0, "numbers/s")
             : (ChecksPerSecond, ChecksUnit);
 

@@ -16,10 +16,11 @@ public static class WarmUp
             _ = BatchPlanner.Plan(new NumberRange(0, 1 << 20), new PlanOptions { Algorithm = algorithm }).Count();
         }
 
-        // One small range per lane width of trial division, and one through the sieve.
+        // One small range per lane width of trial division, one through the sieve and one through the formula.
         TrialDivisionKernel.Instance.Count(TrialDivisionKernel.ScalarBelow, TrialDivisionKernel.ScalarBelow + 64);
         TrialDivisionKernel.Instance.Count(SingleLanes.ExactBelow, SingleLanes.ExactBelow + 16);
         SieveKernel.Instance.Count(0, 1 << 20);
+        FormulaKernel.Instance.Count(0, 1 << 24);
         return true;
     });
 

@@ -18,6 +18,7 @@ public static class PrimeKernels
     {
         Algorithm.Trial => TrialDivisionKernel.Instance,
         Algorithm.Sieve => SieveKernel.Instance,
+        Algorithm.Formula => FormulaKernel.Instance,
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, null),
     };
 }

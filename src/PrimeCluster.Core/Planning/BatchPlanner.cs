@@ -1,3 +1,5 @@
+using PrimeCluster.Core.Kernels;
+
 namespace PrimeCluster.Core.Planning;
 
 /// <summary>Cuts a range into contiguous batches whose union is the range, every number in exactly one batch.</summary>
@@ -16,12 +18,31 @@ public static class BatchPlanner
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.Algorithm == Algorithm.Formula)
+        {
+            return PlanFormula(range, options);
+        }
+
         return options.Split switch
         {
             SplitStrategy.Starmap => PlanStarmap(range, options),
             SplitStrategy.Balanced => PlanBalanced(range, options),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Split, "unknown split strategy"),
         };
+    }
+
+    /// <summary>
+    /// The formula counts a range as F(til) - F(from - 1), each F on every core of its machine: cut into batches, the
+    /// range would cost one pair of F per batch. One batch, whatever count or split was asked.
+    /// </summary>
+    private static BatchPlan PlanFormula(NumberRange range, PlanOptions options)
+    {
+        if (range.Til > FormulaKernel.MaxTil)
+        {
+            throw new ArgumentOutOfRangeException(nameof(range), range.Til, $"til must be at most {FormulaKernel.MaxTil} ({FormulaKernel.MaxTilText}) with the formula.");
+        }
+
+        return new BatchPlan(range, options, 1, _ => 0);
     }
 
     /// <summary>The article's split: ceil(width / k) numbers per batch, the last one ending at til.</summary>

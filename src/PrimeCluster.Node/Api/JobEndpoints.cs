@@ -5,6 +5,7 @@ using PrimeCluster.Actors.Messages;
 using PrimeCluster.Contracts;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
+using PrimeCluster.Core.Kernels;
 using PrimeCluster.Core.Planning;
 using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 
@@ -137,6 +138,11 @@ internal static class JobEndpoints
 
         Names.TryParse(job.Algorithm, out Algorithm algorithm);
         Names.TryParse(job.Split, out SplitStrategy split);
+        if (algorithm == Algorithm.Formula && job.Til > FormulaKernel.MaxTil)
+        {
+            return (null, null, ApiResults.BadRequest(new ErrorResource($"til must be at most {FormulaKernel.MaxTil} ({FormulaKernel.MaxTilText}) with algorithm formula; algorithm sieve counts any range", "til")));
+        }
+
         return (job, new JobSpec(new NumberRange(job.From, job.Til), algorithm, split, job.Batches), null);
     }
 

@@ -9,6 +9,7 @@ public sealed class SieveKernelSpecs
     [Theory]
     [MemberData(nameof(KnownValues.Small), MemberType = typeof(KnownValues))]
     [MemberData(nameof(KnownValues.Edges), MemberType = typeof(KnownValues))]
+    [MemberData(nameof(KnownValues.Top), MemberType = typeof(KnownValues))]
     public void Count_should_match_the_published_values(ulong from, ulong til, ulong primes, string checks)
     {
         Assert.Equal(new Tally(primes, UInt128.Parse(checks)), Kernel.Count(from, til));

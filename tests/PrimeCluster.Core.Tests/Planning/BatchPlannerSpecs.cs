@@ -24,7 +24,7 @@ public sealed class BatchPlannerSpecs
         var range = new NumberRange(from, til);
         foreach (var split in Enum.GetValues<SplitStrategy>())
         {
-            foreach (var algorithm in Enum.GetValues<Algorithm>())
+            foreach (var algorithm in Enum.GetValues<Algorithm>().Where(a => a != Algorithm.Formula || til <= FormulaKernel.MaxTil))
             {
                 foreach (var batches in new long?[] { null, 1, 3, 64, 1_000 })
                 {
@@ -218,6 +218,29 @@ public sealed class BatchPlannerSpecs
 
         Assert.Equal(5, plan.Count);
         AssertCovers(new NumberRange(10, 14), plan);
+    }
+
+    [Theory]
+    [InlineData(SplitStrategy.Balanced, null)]
+    [InlineData(SplitStrategy.Balanced, 8L)]
+    [InlineData(SplitStrategy.Starmap, null)]
+    [InlineData(SplitStrategy.Starmap, 1_000L)]
+    public void A_formula_job_should_be_one_batch_whatever_count_or_split_was_asked(SplitStrategy split, long? batches)
+    {
+        var range = new NumberRange(5, FormulaKernel.MaxTil);
+
+        var plan = new PrimeCluster.Core.Execution.JobSpec(range, Algorithm.Formula, split, batches).Plan(workers: 16);
+
+        Assert.Equal([new Batch(0, range)], plan);
+    }
+
+    [Fact]
+    public void A_formula_job_beyond_the_formulas_top_should_be_refused()
+    {
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(
+            () => BatchPlanner.Plan(new NumberRange(0, FormulaKernel.MaxTil + 1), new PlanOptions { Algorithm = Algorithm.Formula }));
+
+        Assert.Contains(FormulaKernel.MaxTilText, refused.Message, StringComparison.Ordinal);
     }
 
     [Theory]

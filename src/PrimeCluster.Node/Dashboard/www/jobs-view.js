@@ -23,7 +23,7 @@ function submitForm() {
   const fields = {
     from: field('From', h('input', { id: 'job-from', name: 'from', inputmode: 'numeric', autocomplete: 'off', required: true, value: '1' })),
     til: field('Til', h('input', { id: 'job-til', name: 'til', inputmode: 'numeric', autocomplete: 'off', required: true, value: '300000' })),
-    algorithm: field('Algorithm', h('select', { id: 'job-algorithm', name: 'algorithm' }, h('option', { value: 'trial', text: 'trial' }), h('option', { value: 'sieve', text: 'sieve' }))),
+    algorithm: field('Algorithm', h('select', { id: 'job-algorithm', name: 'algorithm' }, h('option', { value: 'trial', text: 'trial' }), h('option', { value: 'sieve', text: 'sieve' }), h('option', { value: 'formula', text: 'formula' }))),
     split: field('Split', h('select', { id: 'job-split', name: 'split' }, h('option', { value: 'balanced', text: 'balanced' }), h('option', { value: 'starmap', text: 'starmap' }))),
     batches: field('Batches', h('input', { id: 'job-batches', name: 'batches', inputmode: 'numeric', autocomplete: 'off', placeholder: 'auto' })),
   };
