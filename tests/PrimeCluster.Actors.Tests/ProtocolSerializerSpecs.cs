@@ -48,6 +48,18 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
         Assert.True(serializer.ToBinary(message).Length < 120, "a completion should cost about a hundred bytes");
     }
 
+    [Fact]
+    public void An_algorithm_no_build_writes_should_be_refused_at_the_wire()
+    {
+        // As a node that lies could send: a count of checks for an algorithm that does not exist.
+        var message = new ChecksCounted(new JobId("abcdefghij"), Algorithm.Trial, 42);
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        var bytes = serializer.ToBinary(message);
+        bytes["abcdefghij".Length + 1] = 200;
+
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => Sys.Serialization.Deserialize(bytes, serializer.Identifier, "CK"));
+    }
+
     [Theory]
     [InlineData(10_000_000)]
     [InlineData(-1)]

@@ -77,7 +77,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         return manifest switch
         {
             "RW" => new RequestWork(ReadRef(r), r.ReadInt32(), r.ReadInt32(), ReadCores(r)),
-            "WA" => new WorkAssignment(ReadJobId(r), ReadRef(r), (Algorithm)r.ReadByte(), ReadList(r, () => new BatchWork(r.ReadInt64(), ReadRange(r)))),
+            "WA" => new WorkAssignment(ReadJobId(r), ReadRef(r), ReadEnum<Algorithm>(r), ReadList(r, () => new BatchWork(r.ReadInt64(), ReadRange(r)))),
             "BC" => new BatchesCompleted(ReadJobId(r), ReadList(r, () => new BatchResult(r.ReadInt64(), ReadTally(r))), ReadRef(r), r.ReadInt32(), r.ReadInt32()),
             "NW" => NoWorkNow.Instance,
             "BF" => new BatchFailed(ReadJobId(r), r.ReadInt64(), r.ReadString(), ReadRef(r)),
@@ -85,10 +85,10 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             "BA" => new BatchesReturnAcknowledged(ReadJobId(r)),
             "CW" => new CancelWork(ReadJobId(r)),
             "DB" => new DropBatches(ReadJobId(r), ReadList(r, r.ReadInt64)),
-            "CK" => new ChecksCounted(ReadJobId(r), (Algorithm)r.ReadByte(), ReadUInt128(r)),
+            "CK" => new ChecksCounted(ReadJobId(r), ReadEnum<Algorithm>(r), ReadUInt128(r)),
             "SJ" => new SubmitJob(ReadSpec(r), r.ReadBoolean()),
             "JA" => new JobAccepted(ReadView(r)),
-            "JR" => new JobRejected(r.ReadString(), (JobRejection)r.ReadByte()),
+            "JR" => new JobRejected(r.ReadString(), ReadEnum<JobRejection>(r)),
             "GJ" => new GetJob(ReadJobId(r)),
             "AJ" => new AwaitJob(ReadJobId(r)),
             "SB" => new SubscribeToJob(ReadJobId(r), ReadRef(r), r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean()),
@@ -362,8 +362,8 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     private static JobSpec ReadSpec(BinaryReader r)
     {
         var range = ReadRange(r);
-        var algorithm = (Algorithm)r.ReadByte();
-        var split = (SplitStrategy)r.ReadByte();
+        var algorithm = ReadEnum<Algorithm>(r);
+        var split = ReadEnum<SplitStrategy>(r);
         var hasBatches = r.ReadBoolean();
         var batches = r.ReadInt64();
         return new JobSpec(range, algorithm, split, hasBatches ? batches : null);
@@ -394,7 +394,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     private static JobView ReadView(BinaryReader r) => new(
         ReadJobId(r),
         ReadSpec(r),
-        (JobState)r.ReadByte(),
+        ReadEnum<JobState>(r),
         r.ReadInt64(),
         r.ReadInt64(),
         ReadTally(r),
@@ -431,6 +431,17 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
 
     private static DateTimeOffset? ReadOptionalTime(BinaryReader r) => r.ReadBoolean() ? new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero) : null;
 
+    /// <summary>
+    /// A named value of <typeparamref name="T"/>, or the message is refused here: a byte no build writes would otherwise
+    /// fail whatever actor first names it.
+    /// </summary>
+    private static T ReadEnum<T>(BinaryReader r)
+        where T : struct, Enum
+    {
+        var value = (T)Enum.ToObject(typeof(T), r.ReadByte());
+        return Enum.IsDefined(value) ? value : throw new System.Runtime.Serialization.SerializationException($"{value} is not a {typeof(T).Name}");
+    }
+
     private static Address ReadAddress(BinaryReader r) => Address.Parse(r.ReadString());
 
     private static void WriteSample(BinaryWriter w, ThroughputSample sample)
@@ -453,7 +464,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         ReadAddress(r),
         new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero),
         ReadOptionalTime(r),
-        (BatchOutcome)r.ReadByte());
+        ReadEnum<BatchOutcome>(r));
 
     private static void WriteWorker(BinaryWriter w, WorkerView v)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -19,15 +20,27 @@ internal static class EventStream
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var items = source.GetAsyncEnumerator(stop.Token);
         var next = items.MoveNextAsync().AsTask();
+
+        // One timer for each quiet spell, not one for each event: a job's batches come by the thousand.
+        var lastSent = Stopwatch.GetTimestamp();
+        var quiet = Task.Delay(KeepAlive.Interval, cancellationToken);
         try
         {
             while (true)
             {
-                var quiet = await Task.WhenAny(next, Task.Delay(KeepAlive.Interval, cancellationToken)).ConfigureAwait(false) != next;
-                cancellationToken.ThrowIfCancellationRequested();
-                if (quiet)
+                if (await Task.WhenAny(next, quiet).ConfigureAwait(false) == quiet)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var silent = Stopwatch.GetElapsedTime(lastSent);
+                    if (silent < KeepAlive.Interval)
+                    {
+                        quiet = Task.Delay(KeepAlive.Interval - silent, cancellationToken);
+                        continue;
+                    }
+
                     yield return new SseItem<string>(string.Empty, KeepAlive.Event);
+                    lastSent = Stopwatch.GetTimestamp();
+                    quiet = Task.Delay(KeepAlive.Interval, cancellationToken);
                     continue;
                 }
 
@@ -37,6 +50,7 @@ internal static class EventStream
                 }
 
                 yield return items.Current;
+                lastSent = Stopwatch.GetTimestamp();
                 next = items.MoveNextAsync().AsTask();
             }
         }
