@@ -86,6 +86,15 @@ public static class ClusterConfig
         };
     }
 
+    /// <summary>A node alone in its process, seed and worker with <paramref name="workers"/> worker actors (<see cref="NodeConfiguration.Standalone"/>).</summary>
+    public static NodeConfiguration BuildStandalone(int workers) =>
+        Build(new NodeSettings
+        {
+            Roles = $"{SeedRole},{WorkerRole}",
+            Seeds = string.Empty,
+            Workers = workers.ToString(CultureInfo.InvariantCulture),
+        }) with { Standalone = true };
+
     /// <summary>
     /// What <c>primecluster-node --healthcheck</c> needs to ask its node: the API's URL and token, and over https the
     /// cluster's CA to check the node's certificate by. A probe runs every few seconds, so it reads nothing more (no
