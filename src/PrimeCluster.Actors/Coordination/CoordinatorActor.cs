@@ -26,17 +26,14 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PrimeClusterSettings _settings;
-    private readonly Dictionary<JobId, JobEntry> _jobs = [];
-    /// <summary>Finished jobs, oldest first: the first to be forgotten beyond the history's bound.</summary>
-    private readonly Queue<JobId> _finished = new();
+    private readonly JobTable _jobs;
     private readonly WorkerPool<IActorRef> _pool;
     private readonly JobJournal? _journal;
     private readonly Dictionary<string, JobCheckpoint> _recovered = [];
     private readonly TallyVerifier _verifier = new();
 
-    /// <summary>The newest jobs a dashboard gets at once, and the finished jobs whose batch timelines are kept.</summary>
+    /// <summary>The newest jobs a dashboard gets at once.</summary>
     private const int NewestJobs = 200;
-    private const int KeptTimelines = 20;
 
     /// <summary>Pushes the cluster's live picture to those who watch it.</summary>
     private readonly IActorRef _monitor;
@@ -48,6 +45,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     public CoordinatorActor(PrimeClusterSettings settings, TimeProvider time)
     {
         _settings = settings;
+        _jobs = new JobTable(settings.History);
         var system = Context.System;
         _pool = new WorkerPool<IActorRef>(time, settings.BackupCopies, worker => NodeAddress.Of(worker, system).Host ?? string.Empty);
         _monitor = Context.ActorOf(ClusterMonitor.Props(), "monitor");
@@ -82,7 +80,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     {
         _verifier.Dispose();
         ClusterMetrics.WorkersRegistered(-_pool.Workers.Count);
-        foreach (var entry in _jobs.Values)
+        foreach (var entry in _jobs.Entries)
         {
             ClusterMetrics.JobMoved(entry.View.State, to: null);
         }
@@ -182,7 +180,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         Receive<GetJob>(get => Sender.Tell(_jobs.TryGetValue(get.Id, out var entry) ? entry.View : new JobNotFound(get.Id)));
         Receive<AwaitJob>(wait => ReplyWhenFinished(wait.Id, Sender));
         Receive<SubscribeToJob>(Subscribe);
-        Receive<SubscribeToCluster>(subscribe => _monitor.Tell(new ClusterMonitor.Subscribe(subscribe.Subscriber, Newest(NewestJobs))));
+        Receive<SubscribeToCluster>(subscribe => _monitor.Tell(new ClusterMonitor.Subscribe(subscribe.Subscriber, _jobs.Newest(NewestJobs))));
         Receive<CancelJob>(cancel =>
         {
             if (_jobs.TryGetValue(cancel.Id, out var entry) && entry.Actor is not null)
@@ -218,8 +216,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             var view = checkpoint.View;
             if (view.State.IsFinished())
             {
-                _jobs[view.Id] = new JobEntry(null, view);
-                _finished.Enqueue(view.Id);
+                _jobs.Add(new JobEntry(null, view));
                 continue;
             }
 
@@ -230,7 +227,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             }
             catch (InvalidOperationException e)
             {
-                _jobs[view.Id] = new JobEntry(null, view);
+                _jobs.Add(new JobEntry(null, view));
                 _log.Error("Job {0} cannot be resumed: {1}", view.Id, e.Message);
                 Finished(new JobControl.Finished(view with { State = JobState.Failed, FinishedAt = DateTimeOffset.UtcNow, Error = $"the job could not be resumed: {e.Message}" }));
                 continue;
@@ -243,7 +240,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
             // Its core-seconds before the move are not known: it tells nothing of the cluster's pace.
             _pool.Start(view.Id, resumed: true);
-            _jobs[view.Id] = new JobEntry(actor, view);
+            _jobs.Add(new JobEntry(actor, view));
             _log.Info("Job {0} resumed from its checkpoint: {1} of {2} batches done, {3} so far", view.Id, view.BatchesDone, view.BatchCount, view.SoFar);
         }
 
@@ -276,7 +273,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         var view = start.View;
 
         _pool.Start(id);
-        _jobs[id] = new JobEntry(actor, view);
+        _jobs.Add(new JobEntry(actor, view));
         _log.Info("Job {0} accepted: {1} {2}, {3} batches for {4} workers", id, Names.Of(submit.Spec.Algorithm), submit.Spec.Range, plan.Count, plan.Options.Workers);
         _monitor.Tell(view);
 
@@ -309,7 +306,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     /// </summary>
     private double TrialPace(NumberRange range)
     {
-        var runs = _jobs.Values
+        var runs = _jobs.Entries
             .Where(e => e.CoreSeconds > 0 && e.View.State == JobState.Done && e.View.Spec.Algorithm == Algorithm.Trial)
             .OrderByDescending(e => e.View.FinishedAt)
             .Select(e => new TrialRun(e.View.Spec.Range, (double)e.View.SoFar.CheckCount, e.CoreSeconds!.Value));
@@ -384,12 +381,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
         entry.Awaiters.Clear();
         entry.Subscribers.Clear();
-        _finished.Enqueue(id);
+        _jobs.Ended(id);
         ForgetOldJobs();
-        if (_finished.Count > KeptTimelines)
-        {
-            _jobs[_finished.ElementAt(_finished.Count - 1 - KeptTimelines)].Timeline = null;
-        }
     }
 
     /// <summary>
@@ -518,7 +511,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             _jobs[id].Subscribers.Remove(terminated.ActorRef);
         }
 
-        var crashed = _jobs.Values.FirstOrDefault(e => Equals(e.Actor, terminated.ActorRef));
+        var crashed = _jobs.Entries.FirstOrDefault(e => Equals(e.Actor, terminated.ActorRef));
         if (crashed is not null)
         {
             _log.Error("Job {0} stopped unexpectedly; it fails", crashed.View.Id);
@@ -560,42 +553,27 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     /// <summary>Keeps the newest finished jobs up to the history's bound, however long a running job keeps going.</summary>
     private void ForgetOldJobs()
     {
-        while (_finished.Count > _settings.History)
+        foreach (var forgotten in _jobs.ForgetOldJobs())
         {
-            var forgotten = _finished.Dequeue();
-            _jobs.Remove(forgotten);
             _journal?.Forget(forgotten, Self);
         }
     }
 
-    private List<JobView> NewestFirst() => _jobs.Values.Select(e => e.View)
-        .OrderByDescending(v => v.SubmittedAt)
-        .ThenBy(v => v.Id.Value, StringComparer.Ordinal)
-        .ToList();
-
-    private JobList Newest(int limit)
-    {
-        var newestFirst = NewestFirst();
-        return new JobList([.. newestFirst.Take(limit)], More: newestFirst.Count > limit);
-    }
-
     private void ListJobs(GetJobs get)
     {
-        var newestFirst = NewestFirst();
-        var start = 0;
-        if (get.Before is { } before)
-        {
-            start = newestFirst.FindIndex(v => v.Id == before) + 1;
-            if (start == 0)
-            {
-                Sender.Tell(new JobNotFound(before));
-                return;
-            }
-        }
-
         var limit = Math.Clamp(get.Limit, 1, GetJobs.MaxLimit);
-        var page = newestFirst.Skip(start).Take(limit).ToList();
-        Sender.Tell(new JobList(page, More: start + page.Count < newestFirst.Count));
+        if (get.Before is not { } before)
+        {
+            Sender.Tell(_jobs.Newest(limit));
+        }
+        else if (_jobs.NextPage(before, limit) is { } page)
+        {
+            Sender.Tell(page);
+        }
+        else
+        {
+            Sender.Tell(new JobNotFound(before));
+        }
     }
 
     /// <summary>Writes a checkpoint to the seeds; with none to write to, a submitter is answered at once.</summary>
@@ -613,37 +591,4 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     /// <summary>A submitter waiting for its job to be written to the seeds.</summary>
     private sealed record Accepting(JobView View, IActorRef ReplyTo);
-
-    private sealed class JobEntry(IActorRef? actor, JobView view)
-    {
-        public IActorRef? Actor { get; set; } = actor;
-
-        /// <summary>The job's view; its state, as it changes, in the node's metrics.</summary>
-        public JobView View
-        {
-            get;
-            set
-            {
-                ClusterMetrics.JobMoved(field.State, value.State);
-                field = value;
-            }
-        } = Appeared(view);
-
-        public List<IActorRef> Awaiters { get; } = [];
-
-        /// <summary>Told the job's view whenever it moves, and the finished one; each once, however often it asked.</summary>
-        public HashSet<IActorRef> Subscribers { get; } = [];
-
-        /// <summary>A finished job's last batch hand-outs; kept for the newest few.</summary>
-        public BatchTimeline? Timeline { get; set; }
-
-        /// <summary>A finished job's cores while it ran, in core-seconds; null when not known from its start (a job resumed here).</summary>
-        public double? CoreSeconds { get; set; }
-
-        private static JobView Appeared(JobView view)
-        {
-            ClusterMetrics.JobMoved(from: null, view.State);
-            return view;
-        }
-    }
 }
