@@ -16,8 +16,9 @@ using static PrimeCluster.Actors.Messages.WorkProtocol;
 namespace PrimeCluster.Actors.Coordination;
 
 /// <summary>
-/// The cluster singleton that accepts jobs, keeps the job table and runs one <see cref="JobActor"/> per job.
-/// Workers ask it for work; it passes each request to the running jobs in turn, so concurrent jobs share the workers.
+/// The cluster singleton that accepts jobs and runs one <see cref="JobActor"/> per job, kept in its <see cref="JobTable"/>
+/// with the newest finished. Workers ask it for work; its <see cref="WorkerPool{TWorker}"/> decides which running job
+/// each request goes to, in turn, so concurrent jobs share the workers, and the coordinator tells the actors.
 /// Every job's checkpoints are replicated to the other seeds: a coordinator starting after its predecessor's node was
 /// lost first reads them back and resumes the jobs that were running. With checkpoints off (a cluster in one process,
 /// where no other seed could take over) it keeps its jobs to itself.
