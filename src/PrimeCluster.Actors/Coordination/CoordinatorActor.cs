@@ -36,7 +36,6 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     /// <summary>Workers told "nothing now", with the room they asked for: served as soon as a job has batches.</summary>
     private readonly Dictionary<IActorRef, int> _idle = [];
     private readonly JobJournal? _journal;
-    private readonly Dictionary<string, JobCheckpoint> _recovered = [];
     private readonly TallyVerifier _verifier = new();
 
     /// <summary>The newest jobs a dashboard gets at once, and the finished jobs whose batch timelines are kept.</summary>
@@ -48,7 +47,6 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     /// <summary>Wrong tallies reported by each node, over all jobs.</summary>
     private readonly Dictionary<Address, int> _mismatches = [];
-    private int _bucketsToRead = JobJournal.BucketCount;
     private int _turn;
 
     /// <summary>The cores the registered workers compute on, and when running jobs were last given their share of them.</summary>
@@ -84,7 +82,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     protected override void PreStart()
     {
         _log.Info("Coordinator running on this node{0}", _journal is null ? string.Empty : "; reading the job checkpoints the seeds hold");
-        _journal?.LoadAll(Self, local: false);
+        _journal?.Recover(Context);
     }
 
     /// <summary>After the job actors, which use the verifier, have stopped.</summary>
@@ -101,42 +99,16 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     /// <summary>A job actor that throws has lost count; it stops, and its job fails rather than restart from nothing.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    /// <summary>Reads the checkpoints the seeds hold before taking any request.</summary>
+    /// <summary>Waits for the checkpoints the seeds hold before taking any request.</summary>
     private void Recovering()
     {
-        Receive<GetSuccess>(got =>
+        Receive<JobJournal.Recovered>(recovered =>
         {
-            if (got.Data is LWWDictionary<string, JobCheckpoint> jobs)
-            {
-                foreach (var (id, checkpoint) in jobs.Entries)
-                {
-                    _recovered[id] = checkpoint;
-                }
-            }
-
-            BucketRead();
-        });
-        Receive<NotFound>(_ => BucketRead());
-        Receive<GetFailure>(failed =>
-        {
-            // No majority of the seeds answered in time: what this seed holds is the best there is.
-            _log.Warning("The seeds did not answer for job bucket {0} in time; resuming from this node's copy", failed.Request);
-            _journal!.Load((int)failed.Request, Self, local: true);
+            Resume(recovered.Checkpoints);
+            Become(Ready);
+            Stash.UnstashAll();
         });
         ReceiveAny(_ => Stash.Stash());
-    }
-
-    private void BucketRead()
-    {
-        if (--_bucketsToRead > 0)
-        {
-            return;
-        }
-
-        Resume(_recovered.Values);
-        _recovered.Clear();
-        Become(Ready);
-        Stash.UnstashAll();
     }
 
     private void Ready()
