@@ -132,10 +132,11 @@ public sealed class ClusterConfigSpecs
     }
 
     [Fact]
-    public void A_worker_or_a_seed_at_a_port_picked_at_random_should_keep_no_journal_unless_told_where()
+    public void A_worker_a_seed_told_none_or_one_at_a_port_picked_at_random_should_keep_no_journal_on_disk()
     {
         Assert.Null(ClusterConfig.Build(new NodeSettings { Roles = "worker", Seeds = "akka.tcp://primecluster@seed-1:4053", DataDir = "/var/lib/primecluster" }).DataDir);
         Assert.Null(ClusterConfig.Build(new NodeSettings { Port = "0" }).DataDir);
+        Assert.Null(ClusterConfig.Build(new NodeSettings { Port = "4100", DataDir = "none" }).DataDir);
         Assert.Equal("/var/lib/primecluster", ClusterConfig.Build(new NodeSettings { Port = "0", DataDir = "/var/lib/primecluster" }).DataDir);
     }
 

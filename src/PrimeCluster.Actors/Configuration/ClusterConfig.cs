@@ -19,6 +19,9 @@ public static class ClusterConfig
     public const string WorkerRole = "worker";
     public const int MaxWorkers = 1024;
 
+    /// <summary>DATA_DIR's value for a seed that keeps its job journal in memory only, as a throwaway cluster may.</summary>
+    public const string NoDataDir = "none";
+
     private static readonly string[] KnownRoles = [SeedRole, WorkerRole];
 
     /// <summary>The built-in cluster.hocon, the repository's file compiled into this assembly.</summary>
@@ -92,11 +95,17 @@ public static class ClusterConfig
     /// <summary>
     /// Where a seed keeps its job journal: DATA_DIR, else primecluster.data-dir, else a directory of its own per
     /// cluster port under the user's data directory, so that seeds on one machine never share a store. A seed at a
-    /// port picked at random (0) has no place that a restart would find again: it keeps none unless told one.
+    /// port picked at random (0) has no place that a restart would find again: it keeps none unless told one; nor one
+    /// told <see cref="NoDataDir"/>.
     /// </summary>
     private static string? DataDirectory(NodeSettings settings, Config baseConfig, int port)
     {
         var configured = settings.DataDir ?? Blank(baseConfig.GetString("primecluster.data-dir", string.Empty));
+        if (string.Equals(configured, NoDataDir, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
         if (configured is not null)
         {
             try

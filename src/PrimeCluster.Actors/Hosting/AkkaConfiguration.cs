@@ -96,7 +96,7 @@ public static class AkkaConfiguration
             var replicator = DistributedData.Get(system).Replicator;
             if (store is null)
             {
-                log.Warning("Job journal in memory only (no DATA_DIR, and no fixed cluster port to name a default by): losing every seed loses the jobs");
+                log.Warning("Job journal in memory only (DATA_DIR is none, or unset with the cluster port picked at random): losing every seed loses the jobs");
                 return;
             }
 
