@@ -40,8 +40,11 @@ internal sealed class JobJournal(ActorSystem system)
 
     private static LWWDictionaryKey<string, JobCheckpoint> KeyFor(JobId id) => Key(BucketOf(id));
 
-    /// <summary>Every job's checkpoint the journal held, running or finished, as read back at the coordinator's start.</summary>
-    public sealed record Recovered(IReadOnlyList<JobCheckpoint> Checkpoints);
+    /// <summary>
+    /// Every job's checkpoint the journal held, running or finished, as read back at the coordinator's start; from
+    /// the journal's reader to the coordinator, its parent, never between nodes.
+    /// </summary>
+    public sealed record Recovered(IReadOnlyList<JobCheckpoint> Checkpoints) : INoSerializationVerificationNeeded;
 
     /// <summary>A hash that is the same in every process, unlike <see cref="string.GetHashCode()"/>.</summary>
     private static int BucketOf(JobId id)
