@@ -656,17 +656,19 @@ scenario_journal() {
 }
 
 scenario_down() {
-  local id t_down t_done workers line name code at bad=""
+  local id t_down t_done workers seeds line name code at bad=""
   id=$(submit_detached 1 3000000)
   wait_until "job $id has batches done" 60 has_progress seed-1 "$id"
   workers=$(docker compose ps -q worker)
+  # The seeds' containers now: those of an earlier down and up (the journal scenario) are gone.
+  seeds=$(docker compose ps -q seed-1 seed-2 seed-3)
   t_down=$(now)
   docker compose down
   t_done=$(now)
   project_up=0
   sleep 1
   log "  down took $(seconds_since "$t_down" "$t_done") s"
-  for c in $workers $(awk '$2 == "die" && $4 ~ /^seed-/ { print $3 }' "$work/events.log" | sort -u); do
+  for c in $workers $seeds; do
     line=$(awk -v id="$c" -v t="$t_down" '$2 == "die" && $3 == id && $1 / 1e9 >= t { l = $0 } END { print l }' "$work/events.log")
     [[ -n $line ]] || { bad+=" ${c:0:12}: no exit seen"; continue; }
     read -r at _ _ name code <<< "$line"
