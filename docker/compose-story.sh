@@ -55,6 +55,7 @@ work=$(mktemp -d -t primecluster-compose.XXXXXX)
 dockerd_pid=""
 events_pid=""
 project_up=0
+project_made=0     # set once the project was up: its volumes (the seeds' journals, the CA) are removed at the end
 outcome=running
 current=""
 declare -a summary=() figures=()
@@ -136,8 +137,8 @@ cleanup() {
     [[ $project_up -eq 1 ]] && print_logs
   fi
   command docker rm -f "${intruders[@]}" > /dev/null 2>&1
-  if [[ $project_up -eq 1 ]]; then
-    [[ -n ${COMPOSE_STORY_KEEP_LOGS:-} ]] && keep_logs
+  [[ $project_up -eq 1 && -n ${COMPOSE_STORY_KEEP_LOGS:-} ]] && keep_logs
+  if [[ $project_made -eq 1 ]]; then
     docker compose --profile client down --volumes --remove-orphans --timeout 10 > "$work/down.log" 2>&1 \
       || cat "$work/down.log" >&2
   fi
@@ -365,6 +366,7 @@ scenario_up() {
     fi
   done
   project_up=1
+  project_made=1
   local t0 t1 built previous rebuilt
   previous=$(docker image inspect --format '{{.Id}}' primecluster:local 2> /dev/null || true)
   t0=$(now)
