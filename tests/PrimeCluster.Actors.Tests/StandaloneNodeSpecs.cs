@@ -15,6 +15,7 @@ public sealed class StandaloneNodeSpecs
         var node = ClusterConfig.BuildStandalone(3);
 
         Assert.True(node.Standalone);
+        Assert.Null(node.DataDir);
         Assert.Equal([ClusterConfig.SeedRole, ClusterConfig.WorkerRole], node.Roles);
         Assert.Equal(3, PrimeClusterSettings.From(node.Hocon).WorkersPerNode);
     }
