@@ -92,6 +92,17 @@ public static class ClusterConfig
         };
     }
 
+    /// <summary>A node alone in its process, seed and worker with <paramref name="workers"/> worker actors (<see cref="NodeConfiguration.Standalone"/>).</summary>
+    public static NodeConfiguration BuildStandalone(int workers) =>
+        Build(new NodeSettings
+        {
+            Roles = $"{SeedRole},{WorkerRole}",
+            Seeds = string.Empty,
+            Port = "0",
+            DataDir = NoDataDir,
+            Workers = workers.ToString(CultureInfo.InvariantCulture),
+        }) with { Standalone = true };
+
     /// <summary>
     /// Where a seed keeps its job journal: DATA_DIR, else primecluster.data-dir, else a directory of its own per
     /// cluster port under the user's data directory, so that seeds on one machine never share a store. A seed at a

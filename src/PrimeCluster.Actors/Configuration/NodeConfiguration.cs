@@ -29,6 +29,13 @@ public sealed record NodeConfiguration
     /// <summary>The node's certificate and the cluster's CA; null when the cluster transport runs without TLS.</summary>
     public ClusterTls? Tls { get; init; }
 
+    /// <summary>
+    /// A node alone in its process that no other node will join (the embedded cluster of <c>primecluster run</c>): the
+    /// same coordinator, job and worker actors on a local actor system, without a cluster port, a cluster to join or
+    /// checkpoints; it starts in a fraction of the time. The addresses and seeds above are then unused.
+    /// </summary>
+    public bool Standalone { get; init; }
+
     /// <summary>Where this seed keeps its job journal on disk; null on a worker, or a seed that keeps it in memory only.</summary>
     public string? DataDir { get; init; }
 

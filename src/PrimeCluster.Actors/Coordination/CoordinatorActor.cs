@@ -365,12 +365,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     /// </summary>
     private void Mismatch(JobControl.Mismatch mismatch)
     {
-        var cluster = Akka.Cluster.Cluster.Get(Context.System);
+        var self = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
         var node = NodeAddress.Of(mismatch.Worker, Context.System);
 
         // Another node's workers share its build and hardware: none of them is trusted by any running job any more,
         // and what they counted unchecked there is counted again. On this node, the one that checks, only the worker.
-        var suspects = node == cluster.SelfAddress
+        var suspects = node == self
             ? [mismatch.Worker]
             : _pool.Workers.Where(w => NodeAddress.Of(w, Context.System) == node).Append(mismatch.Worker).Distinct().ToList();
         foreach (var id in _pool.Running)
@@ -392,14 +392,14 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         {
             _log.Warning("Node {0} has reported {1} wrong tallies; at {2} it is downed", node, count, _settings.MismatchesBeforeDown);
         }
-        else if (node == cluster.SelfAddress)
+        else if (node == self)
         {
             _log.Error("Node {0}, the coordinator's own, has reported {1} wrong tallies; its workers are excluded job by job, but it is not downed", node, count);
         }
         else
         {
             _log.Warning("Node {0} has reported {1} wrong tallies: downing it", node, count);
-            cluster.Down(node);
+            Akka.Cluster.Cluster.Get(Context.System).Down(node);
         }
     }
 

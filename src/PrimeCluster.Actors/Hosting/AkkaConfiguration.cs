@@ -35,28 +35,21 @@ public static class AkkaConfiguration
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(node);
         var settings = PrimeClusterSettings.From(node.Hocon);
-        var singleton = new ClusterSingletonOptions { Role = ClusterConfig.SeedRole };
-
         builder
             .AddHocon(node.Hocon, HoconAddMode.Append)
             .WithPrimeClusterLogging(node.Hocon)
-            .WithRemoting(RemoteOptions(node))
-            .WithClustering(new ClusterOptions { Roles = [.. node.Roles], SeedNodes = [.. node.Seeds] })
             .WithProtocolSerializer();
 
-        if (node.HasRole(ClusterConfig.SeedRole))
+        if (node.Standalone)
         {
-            // Every seed keeps a replica of the job checkpoints, whether or not it holds the coordinator now.
-            if (settings.Checkpoints)
-            {
-                WithJournal(builder, node.DataDir);
-            }
-
-            builder.WithSingleton<CoordinatorKey>(CoordinatorName, CoordinatorActor.Props(settings), singleton);
+            // Nothing else will join: the coordinator is a plain actor, reached directly, and there are no seeds to
+            // replicate checkpoints to.
+            settings = settings with { Checkpoints = false };
+            builder.WithActors((system, registry) => registry.Register<CoordinatorKey>(system.ActorOf(CoordinatorActor.Props(settings), CoordinatorName)));
         }
         else
         {
-            builder.WithSingletonProxy<CoordinatorKey>(CoordinatorName, singleton);
+            AddClustering(builder, node, settings);
         }
 
         if (node.HasRole(ClusterConfig.WorkerRole))
@@ -64,18 +57,7 @@ public static class AkkaConfiguration
             builder.WithActors((system, registry) => StartWorkers(system, registry.Get<CoordinatorKey>(), settings, kernels));
         }
 
-        // With no seed-nodes configured, a seed forms a cluster of its own, at whatever port it was given.
-        return builder.WithActors((system, _) =>
-        {
-            system.ActorOf(MembershipLog.Props(), "membership-log");
-            MembershipLog.LogStopping(system);
-            ClusterMetrics.Observe(system);
-            if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0)
-            {
-                var cluster = Akka.Cluster.Cluster.Get(system);
-                cluster.Join(cluster.SelfAddress);
-            }
-        });
+        return node.Standalone ? builder : builder.WithActors((system, _) => JoinCluster(system));
     }
 
     /// <summary>
@@ -138,6 +120,43 @@ public static class AkkaConfiguration
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.WithCustomSerializer(ProtocolSerializer.Alias, [typeof(IClusterMessage)], system => new ProtocolSerializer(system));
+    }
+
+    /// <summary>Remoting, the cluster, and the coordinator as its singleton on the seed role.</summary>
+    private static void AddClustering(AkkaConfigurationBuilder builder, NodeConfiguration node, PrimeClusterSettings settings)
+    {
+        var singleton = new ClusterSingletonOptions { Role = ClusterConfig.SeedRole };
+        builder
+            .WithRemoting(RemoteOptions(node))
+            .WithClustering(new ClusterOptions { Roles = [.. node.Roles], SeedNodes = [.. node.Seeds] });
+
+        if (node.HasRole(ClusterConfig.SeedRole))
+        {
+            // Every seed keeps a replica of the job checkpoints, whether or not it holds the coordinator now.
+            if (settings.Checkpoints)
+            {
+                WithJournal(builder, node.DataDir);
+            }
+
+            builder.WithSingleton<CoordinatorKey>(CoordinatorName, CoordinatorActor.Props(settings), singleton);
+        }
+        else
+        {
+            builder.WithSingletonProxy<CoordinatorKey>(CoordinatorName, singleton);
+        }
+    }
+
+    /// <summary>The membership log and metrics; with no seed-nodes configured, a seed forms a cluster of its own, at whatever port it was given.</summary>
+    private static void JoinCluster(ActorSystem system)
+    {
+        system.ActorOf(MembershipLog.Props(), "membership-log");
+        MembershipLog.LogStopping(system);
+        ClusterMetrics.Observe(system);
+        if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0)
+        {
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            cluster.Join(cluster.SelfAddress);
+        }
     }
 
     private static RemoteOptions RemoteOptions(NodeConfiguration node)

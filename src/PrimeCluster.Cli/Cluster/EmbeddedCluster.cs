@@ -4,16 +4,20 @@ using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Hosting;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
+using PrimeCluster.Core.Planning;
 
 namespace PrimeCluster.Cli.Cluster;
 
 /// <summary>
-/// A one-node cluster in this process, on loopback, with the coordinator and local workers: jobs run through the same
-/// actors as on a real cluster.
+/// A one-node cluster in this process, with the coordinator and local workers: jobs run through the same actors as on a
+/// real cluster. Nothing else joins it, so it runs them on a local actor system, with no cluster port, no joining and no
+/// leaving (<see cref="NodeConfiguration.Standalone"/>): it is ready in a fraction of the time a cluster node takes.
 /// </summary>
 public sealed class EmbeddedCluster : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly NumberRange WarmUpRange = new(4_000, 60_000);
 
     private readonly ClusterNodeHost _node;
 
@@ -31,30 +35,16 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>Starts the node and returns once all its workers have registered with the coordinator.</summary>
     public static async Task<EmbeddedCluster> StartAsync(int workers, CancellationToken cancellationToken)
     {
-        var node = ClusterConfig.Build(new NodeSettings
-            {
-                BindHost = "127.0.0.1",
-                PublicHost = "127.0.0.1",
-                Port = "0",
-                Seeds = string.Empty,
-                Roles = $"{ClusterConfig.SeedRole},{ClusterConfig.WorkerRole}",
-                Workers = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            })
+        var node = ClusterConfig.BuildStandalone(workers)
             .WithHocon(ConfigurationFactory.ParseString("""
                 # Results go to stdout; only errors are logged, to stderr.
                 akka.loglevel = ERROR
                 akka.stdout-loglevel = OFF
-                # No other seed could take a job over: nothing to checkpoint.
-                primecluster.jobs.checkpoints = off
                 # The command line asks before a costly job itself.
                 primecluster.jobs.cost-limit = 0
                 # Nothing to hand back once the job is over: stop at once.
                 akka.coordinated-shutdown.run-by-actor-system-terminate = off
                 akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
-                # A one-node cluster starts sooner when its leader moves it to Up, and its workers find the coordinator,
-                # on a shorter tick than a cluster of many nodes needs (half a second saved at start on average).
-                akka.cluster.leader-actions-interval = 100ms
-                akka.cluster.singleton-proxy.singleton-identification-interval = 100ms
                 """));
 
         var host = await ClusterNodeHost.StartAsync(node, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -68,12 +58,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 await Task.Delay(20, timeout.Token).ConfigureAwait(false);
             }
 
-            var cluster = new EmbeddedCluster(host, client, workers);
-
-            // One small job through every actor first, so that the user's job runs on compiled code, as on a node
-            // that has been up a while.
-            await cluster.Runner.RunAsync(new JobSpec(new NumberRange(4_000, 60_000), Batches: 4 * workers), null, timeout.Token).ConfigureAwait(false);
-            return cluster;
+            return new EmbeddedCluster(host, client, workers);
         }
         catch
         {
@@ -81,6 +66,23 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Whether a job takes long enough for <see cref="WarmUpAsync"/> to matter to its figures: longer than the warm-up
+    /// job, on one core. A shorter job's time is mostly the first run of the code anyway, and the warm-up would double it.
+    /// </summary>
+    public static bool WarmsUpFor(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return CostModel.EstimateSeconds(spec.Range, spec.Algorithm) > CostModel.EstimateSeconds(WarmUpRange, Algorithm.Trial);
+    }
+
+    /// <summary>
+    /// One small job through every actor, so that the jobs after it run on compiled code, as on a node that has been up
+    /// a while.
+    /// </summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken) =>
+        Runner.RunAsync(new JobSpec(WarmUpRange, Batches: 4 * Runner.Workers), null, cancellationToken);
 
     public ValueTask DisposeAsync() => _node.DisposeAsync();
 }

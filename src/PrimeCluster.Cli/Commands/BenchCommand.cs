@@ -106,6 +106,7 @@ public static class BenchCommand
         foreach (var pass in passes)
         {
             await using var cluster = await context.StartCluster(pass, cancellationToken).ConfigureAwait(false);
+            await cluster.WarmUpAsync(cancellationToken).ConfigureAwait(false);
             var rows = new List<ResultReport>();
             foreach (var til in Tils)
             {

@@ -27,6 +27,13 @@ public static class CostGuard
         }
 
         var pace = ClusterPace.ChecksPerSecond(spec.Range, Math.Min(workers, Environment.ProcessorCount), []);
+
+        // No number costs TIL checks or more: a range within the limit at that bound needs no closer count.
+        if ((double)spec.Range.Width * spec.Range.Til / pace <= Limit.TotalSeconds)
+        {
+            return Task.FromResult(true);
+        }
+
         var cost = TrialCost.Of(spec.Range, pace, ExactWithin);
         return cost.Seconds <= Limit.TotalSeconds ? Task.FromResult(true) : ConfirmAsync(cost.Describe(), context);
     }

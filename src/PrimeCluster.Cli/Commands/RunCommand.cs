@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PrimeCluster.Cli.Cluster;
 using PrimeCluster.Cli.Input;
 using PrimeCluster.Cli.Output;
 using PrimeCluster.Core.Planning;
@@ -50,6 +51,11 @@ public static class RunCommand
             try
             {
                 await using var cluster = await context.StartCluster(workerCount, cancellationToken).ConfigureAwait(false);
+                if (EmbeddedCluster.WarmsUpFor(spec))
+                {
+                    await cluster.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 var outcome = view is null
                     ? await cluster.Runner.RunAsync(spec, progress: null, cancellationToken).ConfigureAwait(false)
                     : await cluster.Runner.RunWatchingAsync(spec, view.Show, cancellationToken).ConfigureAwait(false);
