@@ -73,6 +73,7 @@ internal static class Presieve
     }
 
     /// <summary>Copies, or ands, the pattern's flags from the segment's place in its period onto the segment.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Lay(byte[] pattern, Span<byte> segment, ulong segmentStart, bool copy)
     {
         var offset = (int)(segmentStart % (ulong)pattern.Length);
@@ -94,6 +95,7 @@ internal static class Presieve
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void And(ReadOnlySpan<byte> source, Span<byte> target)
     {
         ref var from = ref MemoryMarshal.GetReference(source);

@@ -35,6 +35,11 @@ internal sealed class WheelSieve
     }
 
     /// <summary>The tally of the numbers coprime to 30 in the range, but for multiples of the presieved primes.</summary>
+    /// <remarks>
+    /// The per-segment methods are compiled fully optimized at once: in a process that has just started, tiered
+    /// compilation would keep them at tier 0 through a job's first batches.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tally Count(CancellationToken cancellationToken)
     {
         var firstIndex = Wheel.IndexAtOrAfter(_lo);
@@ -109,6 +114,7 @@ internal sealed class WheelSieve
     }
 
     /// <summary>Unstruck numbers are the primes: each costs n - 2 checks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tally CountSurvivors(Span<byte> segment, ulong segmentStart)
     {
         var (count, cycles, residues, counted) = Avx2.IsSupported ? CountBlocks(segment) : (0UL, 0UL, 0UL, 0);
