@@ -11,7 +11,7 @@ namespace PrimeCluster.Core.Kernels;
 /// </summary>
 internal static class Presieve
 {
-    /// <summary>Each pattern repeats every product-of-its-primes cycles of the wheel; three short ones fit in L2.</summary>
+    /// <summary>Each pattern repeats every product-of-its-primes cycles of the wheel; three short ones (613 KB) fit in L2.</summary>
     private static readonly uint[][] PatternPrimes = [[7, 11, 13, 17], [19, 23, 29], [31, 37, 41]];
 
     private static readonly uint[] Primes = [2, 3, 5, .. PatternPrimes.SelectMany(primes => primes)];
@@ -24,10 +24,19 @@ internal static class Presieve
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill(Span<byte> segment, ulong segmentStart)
     {
-        Lay(Patterns[0], segment, segmentStart, copy: true);
-        for (var k = 1; k < Patterns.Length; k++)
+        var (first, second, third) = (Patterns[0], Patterns[1], Patterns[2]);
+        var a = (int)(segmentStart % (ulong)first.Length);
+        var b = (int)(segmentStart % (ulong)second.Length);
+        var c = (int)(segmentStart % (ulong)third.Length);
+        while (!segment.IsEmpty)
         {
-            Lay(Patterns[k], segment, segmentStart, copy: false);
+            // A piece over which none of the three patterns starts its period again.
+            var piece = Math.Min(Math.Min(segment.Length, first.Length - a), Math.Min(second.Length - b, third.Length - c));
+            And(first.AsSpan(a, piece), second.AsSpan(b, piece), third.AsSpan(c, piece), segment[..piece]);
+            segment = segment[piece..];
+            a = (a + piece) % first.Length;
+            b = (b + piece) % second.Length;
+            c = (c + piece) % third.Length;
         }
     }
 
@@ -72,43 +81,23 @@ internal static class Presieve
         return count;
     }
 
-    /// <summary>Copies, or ands, the pattern's flags from the segment's place in its period onto the segment.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Lay(byte[] pattern, Span<byte> segment, ulong segmentStart, bool copy)
+    private static void And(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third, Span<byte> target)
     {
-        var offset = (int)(segmentStart % (ulong)pattern.Length);
-        while (!segment.IsEmpty)
-        {
-            var piece = Math.Min(segment.Length, pattern.Length - offset);
-            var source = pattern.AsSpan(offset, piece);
-            if (copy)
-            {
-                source.CopyTo(segment);
-            }
-            else
-            {
-                And(source, segment[..piece]);
-            }
-
-            segment = segment[piece..];
-            offset = 0;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void And(ReadOnlySpan<byte> source, Span<byte> target)
-    {
-        ref var from = ref MemoryMarshal.GetReference(source);
+        ref var x = ref MemoryMarshal.GetReference(first);
+        ref var y = ref MemoryMarshal.GetReference(second);
+        ref var z = ref MemoryMarshal.GetReference(third);
         ref var to = ref MemoryMarshal.GetReference(target);
         var i = 0;
         for (; i + Vector256<byte>.Count <= target.Length; i += Vector256<byte>.Count)
         {
-            (Vector256.LoadUnsafe(ref from, (nuint)i) & Vector256.LoadUnsafe(ref to, (nuint)i)).StoreUnsafe(ref to, (nuint)i);
+            var flags = Vector256.LoadUnsafe(ref x, (nuint)i) & Vector256.LoadUnsafe(ref y, (nuint)i) & Vector256.LoadUnsafe(ref z, (nuint)i);
+            flags.StoreUnsafe(ref to, (nuint)i);
         }
 
         for (; i < target.Length; i++)
         {
-            Unsafe.Add(ref to, i) &= Unsafe.Add(ref from, i);
+            Unsafe.Add(ref to, i) = (byte)(Unsafe.Add(ref x, i) & Unsafe.Add(ref y, i) & Unsafe.Add(ref z, i));
         }
     }
 
