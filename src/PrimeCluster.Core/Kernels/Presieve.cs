@@ -101,15 +101,24 @@ internal static class Presieve
         }
     }
 
-    /// <summary>Flags for one period of wheel indices: 1 where the number has none of the primes as a factor.</summary>
+    /// <summary>
+    /// Flags for one period of wheel indices: 1 where the number has none of the primes as a factor. Each prime's
+    /// multiples are struck where the wheel puts them, so building the patterns costs little at start-up.
+    /// </summary>
     private static byte[] CreatePattern(uint[] primes)
     {
         var period = primes.Aggregate(8, (product, p) => product * (int)p);
         var pattern = new byte[period];
-        for (var i = 0; i < period; i++)
+        pattern.AsSpan().Fill(1);
+        foreach (ulong p in primes)
         {
-            var n = Wheel.NumberAt((ulong)i);
-            pattern[i] = primes.Any(p => n % p == 0) ? (byte)0 : (byte)1;
+            for (var cycle = 0UL; cycle < (ulong)period; cycle += 8 * p)
+            {
+                for (var j = 0; j < 8; j++)
+                {
+                    pattern[cycle + Wheel.Offset(p, j)] = 0;
+                }
+            }
         }
 
         return pattern;
