@@ -10,6 +10,8 @@ using PrimeCluster.Benchmarks;
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- verify         (node processes: the CPU verification takes)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- rest --baseline OTHER/primecluster-node.dll   (a node at rest, this build beside another)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- events         (node processes: how soon a job's progress reaches its stream)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- sieve-vs-primesieve [--til N] [--rounds N] [--cli PATH/primecluster.dll] [--baseline OTHER/primecluster.dll]
+//     (the sieve beside primesieve on one thread and two, alternating; build src/PrimeCluster.Cli in Release first)
 if (args is ["cluster", ..])
 {
     IReadOnlyList<ClusterSetup>? setups = args[1..] switch
@@ -44,6 +46,28 @@ if (args is ["rest", ..])
 if (args is ["events", ..])
 {
     return await EventLatencyBenchmark.RunAsync(Console.Out);
+}
+
+if (args is ["sieve-vs-primesieve", ..])
+{
+    var options = new Dictionary<string, string>();
+    for (var i = 1; i + 1 < args.Length && args[i].StartsWith("--", StringComparison.Ordinal); i += 2)
+    {
+        options[args[i]] = args[i + 1];
+    }
+
+    if (options.Keys.Except(["--til", "--rounds", "--cli", "--baseline"]).Any() || args.Length % 2 == 0)
+    {
+        await Console.Error.WriteLineAsync("usage: sieve-vs-primesieve [--til N] [--rounds N] [--cli PATH/primecluster.dll] [--baseline OTHER/primecluster.dll]");
+        return 2;
+    }
+
+    return SieveVersusPrimesieve.Run(
+        Console.Out,
+        ulong.Parse(options.GetValueOrDefault("--til", "1000000000"), System.Globalization.CultureInfo.InvariantCulture),
+        int.Parse(options.GetValueOrDefault("--rounds", "5"), System.Globalization.CultureInfo.InvariantCulture),
+        options.GetValueOrDefault("--cli") ?? SieveVersusPrimesieve.DefaultCli(),
+        options.GetValueOrDefault("--baseline"));
 }
 
 if (args is ["verify", ..])

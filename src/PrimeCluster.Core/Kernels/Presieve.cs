@@ -1,89 +1,124 @@
-using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace PrimeCluster.Core.Kernels;
 
 /// <summary>
-/// The smallest odd primes are struck from every segment at once by copying a repeating pattern, and what they would
-/// have counted is found by inclusion-exclusion over the whole range instead of number by number.
+/// The smallest primes are never struck one multiple at a time: 2, 3 and 5 have no place in the wheel, and the next
+/// ones are struck from every segment at once by laying repeating patterns over it. What they would have counted is
+/// found by inclusion-exclusion over the whole range instead of number by number.
 /// </summary>
 internal static class Presieve
 {
-    private static readonly uint[] Primes = [3, 5, 7, 11, 13, 17];
+    /// <summary>Each pattern repeats every product-of-its-primes cycles of the wheel; three short ones (613 KB) fit in L2.</summary>
+    private static readonly uint[][] PatternPrimes = [[7, 11, 13, 17], [19, 23, 29], [31, 37, 41]];
 
-    /// <summary>Flags for odd indices j (n = 2j + 1): 1 when n has none of <see cref="Primes"/> as a factor.</summary>
-    private static readonly byte[] Pattern = CreatePattern();
+    private static readonly uint[] Primes = [2, 3, 5, .. PatternPrimes.SelectMany(primes => primes)];
+
+    private static readonly byte[][] Patterns = PatternPrimes.Select(CreatePattern).ToArray();
 
     public static uint LargestPrime => Primes[^1];
 
-    /// <summary>Sets the flags of the odd numbers at indices segmentIndex, segmentIndex + 1, ... as the pattern has them.</summary>
-    public static void Fill(Span<byte> segment, ulong segmentIndex)
+    /// <summary>Sets the flags of the segment starting at wheel index segmentStart (a cycle's first) as the patterns have them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Fill(Span<byte> segment, ulong segmentStart)
     {
-        var offset = (int)(segmentIndex % (ulong)Pattern.Length);
+        var (first, second, third) = (Patterns[0], Patterns[1], Patterns[2]);
+        var a = (int)(segmentStart % (ulong)first.Length);
+        var b = (int)(segmentStart % (ulong)second.Length);
+        var c = (int)(segmentStart % (ulong)third.Length);
         while (!segment.IsEmpty)
         {
-            var piece = Math.Min(segment.Length, Pattern.Length - offset);
-            Pattern.AsSpan(offset, piece).CopyTo(segment);
+            // A piece over which none of the three patterns starts its period again.
+            var piece = Math.Min(Math.Min(segment.Length, first.Length - a), Math.Min(second.Length - b, third.Length - c));
+            And(first.AsSpan(a, piece), second.AsSpan(b, piece), third.AsSpan(c, piece), segment[..piece]);
             segment = segment[piece..];
-            offset = 0;
+            a = (a + piece) % first.Length;
+            b = (b + piece) % second.Length;
+            c = (c + piece) % third.Length;
         }
     }
 
     /// <summary>
-    /// The tally the presieved primes account for among the odd numbers of [from, til]: each of them that lies in the
-    /// range is a prime, and each odd composite whose smallest prime factor is one of them costs that factor minus one.
+    /// The tally the presieved primes account for in [lo, til] (lo at least 2): each of them that lies in the range is a
+    /// prime, and each composite whose smallest prime factor is one of them costs that factor minus one.
     /// </summary>
-    public static Tally Tally(ulong from, ulong til)
+    public static Tally Tally(ulong lo, ulong til)
     {
         var tally = Core.Tally.Zero;
         for (var k = 0; k < Primes.Length; k++)
         {
             ulong p = Primes[k];
-            var ownMultiples = from <= p && p <= til ? 1UL : 0UL;
-            if (ownMultiples == 1)
+            var own = lo <= p && p <= til ? 1UL : 0UL;
+            if (own == 1)
             {
                 tally += new Tally(1, p - 2);
             }
 
-            // Odd multiples of p with no smaller odd prime factor: inclusion-exclusion over the smaller primes.
-            var withSpf = 0L;
-            for (var subset = 0; subset < 1 << k; subset++)
-            {
-                var modulus = p;
-                for (var i = 0; i < k; i++)
-                {
-                    if ((subset & (1 << i)) != 0)
-                    {
-                        modulus *= Primes[i];
-                    }
-                }
-
-                var multiples = (long)OddMultiples(modulus, from, til);
-                withSpf += int.IsOddInteger(BitOperations.PopCount((uint)subset)) ? -multiples : multiples;
-            }
-
-            tally += new Tally(0, (UInt128)(ulong)(withSpf - (long)ownMultiples) * (p - 1));
+            var withSpf = WithoutSmallerFactors(k, 0, p, 1, lo, til) - own;
+            tally += new Tally(0, (UInt128)(ulong)withSpf * (p - 1));
         }
 
         return tally;
     }
 
-    /// <summary>How many odd multiples of the odd number m lie in [from, til].</summary>
-    private static ulong OddMultiples(ulong m, ulong from, ulong til)
+    /// <summary>
+    /// Multiples of <paramref name="modulus"/> in [lo, til], signed, with inclusion-exclusion over the primes
+    /// Primes[next .. k - 1]; products beyond til have no multiples there and are skipped.
+    /// </summary>
+    private static Int128 WithoutSmallerFactors(int k, int next, ulong modulus, int sign, ulong lo, ulong til)
     {
-        // Odd multiples are m * k for odd k; odd k in [0, x] number (x + 1) / 2.
-        var high = til / m;
-        var low = from == 0 ? 0 : (from - 1) / m;
-        return (high + 1) / 2 - (low + 1) / 2;
+        Int128 count = sign * (Int128)(til / modulus - (lo - 1) / modulus);
+        for (var i = next; i < k; i++)
+        {
+            if (modulus <= til / Primes[i])
+            {
+                count += WithoutSmallerFactors(k, i + 1, modulus * Primes[i], -sign, lo, til);
+            }
+        }
+
+        return count;
     }
 
-    private static byte[] CreatePattern()
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void And(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third, Span<byte> target)
     {
-        var period = Primes.Aggregate(1, (product, p) => product * (int)p);
-        var pattern = new byte[period];
-        for (var j = 0; j < period; j++)
+        ref var x = ref MemoryMarshal.GetReference(first);
+        ref var y = ref MemoryMarshal.GetReference(second);
+        ref var z = ref MemoryMarshal.GetReference(third);
+        ref var to = ref MemoryMarshal.GetReference(target);
+        var i = 0;
+        for (; i + Vector256<byte>.Count <= target.Length; i += Vector256<byte>.Count)
         {
-            var n = 2L * j + 1;
-            pattern[j] = Primes.Any(p => n % p == 0) ? (byte)0 : (byte)1;
+            var flags = Vector256.LoadUnsafe(ref x, (nuint)i) & Vector256.LoadUnsafe(ref y, (nuint)i) & Vector256.LoadUnsafe(ref z, (nuint)i);
+            flags.StoreUnsafe(ref to, (nuint)i);
+        }
+
+        for (; i < target.Length; i++)
+        {
+            Unsafe.Add(ref to, i) = (byte)(Unsafe.Add(ref x, i) & Unsafe.Add(ref y, i) & Unsafe.Add(ref z, i));
+        }
+    }
+
+    /// <summary>
+    /// Flags for one period of wheel indices: 1 where the number has none of the primes as a factor. Each prime's
+    /// multiples are struck where the wheel puts them, so building the patterns costs little at start-up.
+    /// </summary>
+    private static byte[] CreatePattern(uint[] primes)
+    {
+        var period = primes.Aggregate(8, (product, p) => product * (int)p);
+        var pattern = new byte[period];
+        pattern.AsSpan().Fill(1);
+        foreach (ulong p in primes)
+        {
+            for (var cycle = 0UL; cycle < (ulong)period; cycle += 8 * p)
+            {
+                for (var j = 0; j < 8; j++)
+                {
+                    pattern[cycle + Wheel.Offset(p, j)] = 0;
+                }
+            }
         }
 
         return pattern;

@@ -66,6 +66,53 @@ public sealed class SieveKernelSpecs
         Assert.Equal(whole, sum);
     }
 
+    [Fact]
+    public void Count_should_be_exact_for_ranges_starting_and_ending_at_every_residue_mod_30()
+    {
+        // Every place in a cycle of the wheel, on both ends, including 2, 3, 5 and the presieved primes up to 41.
+        foreach (var start in new ulong[] { 0, 30, 1_000_020, 4_294_967_280 })
+        {
+            for (ulong a = 0; a < 30; a++)
+            {
+                for (ulong b = 0; b < 30; b += 7)
+                {
+                    var from = start + a;
+                    var til = start + 300 + b;
+                    Assert.True(Oracle.ClosedForm(from, til) == Kernel.Count(from, til), $"[{from}, {til}]");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Count_should_add_up_over_cuts_at_segment_boundaries()
+    {
+        // A segment holds 2^18 wheel bytes, 983,040 numbers; cut just before, at and after each of the first few.
+        const ulong segmentNumbers = 983_040;
+        const ulong til = 4 * segmentNumbers + 12_345;
+        var cuts = Enumerable.Range(1, 4).Select(k => (ulong)k).SelectMany(k => new[] { (k * segmentNumbers) - 1, k * segmentNumbers, (k * segmentNumbers) + 1, (k * segmentNumbers) + 7 }).ToList();
+
+        var sum = Tally.Zero;
+        var from = 0UL;
+        foreach (var cut in cuts.Append(til + 1))
+        {
+            sum += Kernel.Count(from, cut - 1);
+            from = cut;
+        }
+
+        Assert.Equal(Kernel.Count(0, til), sum);
+        Assert.Equal(new Tally(279_552, 530_333_043_170), sum);
+    }
+
+    [Fact]
+    public void Count_should_be_exact_across_2_pow_32()
+    {
+        const ulong two32 = 1UL << 32;
+
+        Assert.Equal(Oracle.ClosedForm(two32 - 5_000, two32 + 5_000), Kernel.Count(two32 - 5_000, two32 + 5_000));
+        Assert.Equal(Kernel.Count(two32 - 3_000_000, two32 + 3_000_000), Kernel.Count(two32 - 3_000_000, two32 - 1) + Kernel.Count(two32, two32 + 3_000_000));
+    }
+
     [Theory]
     [InlineData(1UL << 40, 300_000UL)]
     [InlineData((1UL << 52) - 150_000, 300_000UL)]
@@ -100,27 +147,80 @@ public sealed class SieveKernelSpecs
     }
 }
 
-public sealed class FirstOddMultipleSpecs
+public sealed class FirstMultipleSpecs
 {
     [Theory]
-    [InlineData(3UL, 0UL, 9UL)]
-    [InlineData(7UL, 50UL, 63UL)]
-    [InlineData(7UL, 63UL, 63UL)]
-    [InlineData(7UL, 64UL, 77UL)]
-    [InlineData(257UL, 18446744073709551615UL, 18446744073709551615UL)]
-    [InlineData(641UL, 18446744073709551000UL, 18446744073709551615UL)]
-    public void The_first_odd_multiple_at_or_after_start_should_be_found(ulong prime, ulong start, ulong expected)
+    [InlineData(7UL, 0UL, 100UL, 49UL)]
+    [InlineData(7UL, 50UL, 1000UL, 77UL)]
+    [InlineData(7UL, 77UL, 77UL, 77UL)]
+    [InlineData(43UL, 2UL, 1849UL, 1849UL)]
+    [InlineData(41UL, 18446744073709549615UL, 18446744073709551615UL, 18446744073709549673UL)]
+    [InlineData(7UL, 18446744073709551595UL, 18446744073709551615UL, 18446744073709551607UL)]
+    [InlineData(4294967291UL, 18446743073709551615UL, 18446744073709551615UL, 18446744030759878681UL)]
+    [InlineData(67108859UL, 4503599627370496UL, 9007199254740992UL, 4503599761588189UL)]
+    public void The_first_multiple_on_the_wheel_at_or_after_the_start_should_be_found(ulong prime, ulong lo, ulong til, ulong expected)
     {
-        Assert.True(SieveKernel.TryFirstOddMultiple(prime, start, out var multiple));
-        Assert.Equal(expected, multiple);
+        Assert.True(SievingPrimes.TryFirstMultiple(prime, lo, til, out var m, out var j));
+        Assert.Equal(expected, prime * Wheel.NumberAt((8 * m) + (ulong)j));
+        Assert.Equal(Wheel.IndexOf(expected), (8 * prime * m) + Wheel.Offset(prime, j));
     }
 
     [Theory]
-    [InlineData(19UL, 18446744073709551600UL)]
-    [InlineData(4294967291UL, 18446744073709551592UL)]
-    [InlineData(7UL, 18446744073709551614UL)]
-    public void No_multiple_should_be_made_up_past_2_pow_64_minus_1(ulong prime, ulong start)
+    [InlineData(43UL, 2UL, 1848UL)]
+    [InlineData(65537UL, 18446744073709551515UL, 18446744073709551615UL)]
+    [InlineData(7UL, 18446744073709551609UL, 18446744073709551615UL)]
+    public void No_multiple_should_be_made_up_past_til(ulong prime, ulong lo, ulong til)
     {
-        Assert.False(SieveKernel.TryFirstOddMultiple(prime, start, out _));
+        Assert.False(SievingPrimes.TryFirstMultiple(prime, lo, til, out _, out _));
+    }
+}
+
+public sealed class WheelSpecs
+{
+    [Fact]
+    public void Indices_should_name_the_numbers_coprime_to_30_in_order()
+    {
+        var index = 0UL;
+        for (var n = 1UL; n <= 3_000; n++)
+        {
+            if (n % 2 != 0 && n % 3 != 0 && n % 5 != 0)
+            {
+                Assert.Equal(n, Wheel.NumberAt(index));
+                Assert.Equal(index, Wheel.IndexOf(n));
+                index++;
+            }
+
+            Assert.Equal(index, Wheel.IndexAtOrAfter(n + 1));
+            Assert.Equal(index - 1, Wheel.IndexAtOrBefore(n));
+        }
+    }
+
+    [Theory]
+    [InlineData(18446744073709551615UL)]
+    [InlineData(18446744073709551614UL)]
+    [InlineData(18446744073709551557UL)]
+    public void The_last_index_should_be_found_up_to_2_pow_64_minus_1(ulong n)
+    {
+        var last = Wheel.IndexAtOrBefore(n);
+
+        Assert.True(Wheel.NumberAt(last) <= n);
+        Assert.True(n - Wheel.NumberAt(last) < 6);
+        Assert.Equal(1UL, IntegerMath.Gcd(Wheel.NumberAt(last), 30));
+    }
+
+    [Fact]
+    public void Offsets_should_place_every_multiple_of_a_prime_on_the_wheel()
+    {
+        foreach (var p in new ulong[] { 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 49_999, 1_000_003, 67_108_859 })
+        {
+            for (var m = 0UL; m < 3; m++)
+            {
+                for (var j = 0; j < 8; j++)
+                {
+                    var k = (30 * m) + Wheel.Residues[j];
+                    Assert.Equal(Wheel.IndexOf(p * k), (8 * p * m) + Wheel.Offset(p, j));
+                }
+            }
+        }
     }
 }

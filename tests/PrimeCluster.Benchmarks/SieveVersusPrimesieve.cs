@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using PrimeCluster.Core.Kernels;
+
+namespace PrimeCluster.Benchmarks;
+
+/// <summary>
+/// The sieve beside primesieve (the Debian package), on one thread and on two, alternating within each round so that
+/// both meet the same load on a shared machine: primesieve's own time (its --time, process start excluded), the sieve
+/// kernel in this process, and the job time of <c>primecluster run 0 TIL --algorithm sieve --workers 1|2</c> (the
+/// job as its result reports it, the embedded cluster's start excluded), for this build and optionally another.
+/// </summary>
+public static class SieveVersusPrimesieve
+{
+    private sealed record Row(string Name, int Threads, Func<double> Seconds);
+
+    public static int Run(TextWriter report, ulong til, int rounds, string cli, string? baselineCli)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (!File.Exists(cli))
+        {
+            report.WriteLine($"no primecluster at {cli}: dotnet build src/PrimeCluster.Cli -c Release, or pass --cli PATH/primecluster.dll");
+            return 2;
+        }
+
+        var rows = new List<Row>
+        {
+            new("primesieve -t1", 1, () => Primesieve(til, 1)),
+            new("sieve kernel, this process", 1, () => Kernel(til)),
+            new("run --workers 1", 1, () => RunJob(cli, til, 1)),
+            new("primesieve -t2", 2, () => Primesieve(til, 2)),
+            new("run --workers 2", 2, () => RunJob(cli, til, 2)),
+        };
+        if (baselineCli is not null)
+        {
+            rows.Insert(3, new("baseline: run --workers 1", 1, () => RunJob(baselineCli, til, 1)));
+            rows.Add(new("baseline: run --workers 2", 2, () => RunJob(baselineCli, til, 2)));
+        }
+
+        // Once before the rounds: the kernel's base primes and patterns, and the file cache of both programs.
+        Kernel(til);
+        RunJob(cli, 1_000_000, 1);
+        var loadBefore = LoadAverage();
+        var times = rows.ToDictionary(row => row, _ => new List<double>());
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var row in rows)
+            {
+                times[row].Add(row.Seconds());
+            }
+        }
+
+        var reference = rows.Where(row => row.Name.StartsWith("primesieve", StringComparison.Ordinal)).ToDictionary(row => row.Threads, row => Median(times[row]));
+        report.WriteLine(Inv($"[0, {til}], {rounds} rounds, each row once a round in this order; 1-minute load {loadBefore} before, {LoadAverage()} after"));
+        report.WriteLine(Inv($"{"",-28} {"threads",7} {"median ms",10} {"min ms",8} {"max ms",8} {"x primesieve",13}"));
+        foreach (var row in rows)
+        {
+            var seconds = times[row];
+            report.WriteLine(Inv($"{row.Name,-28} {row.Threads,7} {Median(seconds) * 1e3,10:F1} {seconds.Min() * 1e3,8:F1} {seconds.Max() * 1e3,8:F1} {Median(seconds) / reference[row.Threads],13:F2}"));
+        }
+
+        return 0;
+    }
+
+    /// <summary>This repository's CLI as built in Release, found from the benchmark's own output folder.</summary>
+    public static string DefaultCli()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var cli = Path.Combine(folder.FullName, "src", "PrimeCluster.Cli", "bin", "Release", "net10.0", "primecluster.dll");
+            if (File.Exists(cli))
+            {
+                return cli;
+            }
+        }
+
+        return "src/PrimeCluster.Cli/bin/Release/net10.0/primecluster.dll";
+    }
+
+    private static double Kernel(ulong til)
+    {
+        var clock = Stopwatch.StartNew();
+        _ = SieveKernel.Instance.Count(0, til);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static double Primesieve(ulong til, int threads)
+    {
+        var output = Capture("primesieve", [til.ToString(CultureInfo.InvariantCulture), "-t", threads.ToString(CultureInfo.InvariantCulture), "--time", "--no-status"]);
+        var line = output.Split('\n').Single(l => l.StartsWith("Seconds:", StringComparison.Ordinal));
+        return double.Parse(line["Seconds:".Length..], CultureInfo.InvariantCulture);
+    }
+
+    private static double RunJob(string cli, ulong til, int workers)
+    {
+        var output = Capture("dotnet", [cli, "run", "0", til.ToString(CultureInfo.InvariantCulture), "--algorithm", "sieve", "--workers", workers.ToString(CultureInfo.InvariantCulture), "--json"]);
+        using var result = JsonDocument.Parse(output);
+        return result.RootElement.GetProperty("elapsed_ms").GetDouble() / 1e3;
+    }
+
+    private static string Capture(string program, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} took over 2 minutes");
+        }
+
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {error.Result}");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
