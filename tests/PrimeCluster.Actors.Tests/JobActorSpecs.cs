@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using PrimeCluster.Actors.Configuration;
-using PrimeCluster.Actors.Coordination;
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;

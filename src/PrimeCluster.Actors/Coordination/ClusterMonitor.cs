@@ -1,4 +1,5 @@
 using Akka.Actor;
+using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
 using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 

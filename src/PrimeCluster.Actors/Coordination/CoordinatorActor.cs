@@ -16,8 +16,9 @@ using static PrimeCluster.Actors.Messages.WorkProtocol;
 namespace PrimeCluster.Actors.Coordination;
 
 /// <summary>
-/// The cluster singleton that accepts jobs, keeps the job table and runs one <see cref="JobActor"/> per job.
-/// Workers ask it for work; it passes each request to the running jobs in turn, so concurrent jobs share the workers.
+/// The cluster singleton that accepts jobs and runs one <see cref="JobActor"/> per job, kept in its <see cref="JobTable"/>
+/// with the newest finished. Workers ask it for work; its <see cref="WorkerPool{TWorker}"/> decides which running job
+/// each request goes to, in turn, so concurrent jobs share the workers, and the coordinator tells the actors.
 /// Every job's checkpoints are replicated to the other seeds: a coordinator starting after its predecessor's node was
 /// lost first reads them back and resumes the jobs that were running. With checkpoints off (a cluster in one process,
 /// where no other seed could take over) it keeps its jobs to itself.
@@ -26,22 +27,14 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PrimeClusterSettings _settings;
-    private readonly TimeProvider _time;
-    private readonly Dictionary<JobId, JobEntry> _jobs = [];
-    /// <summary>Finished jobs, oldest first: the first to be forgotten beyond the history's bound.</summary>
-    private readonly Queue<JobId> _finished = new();
-    private readonly List<JobId> _running = [];
-    /// <summary>Registered workers, with the cores their host reported (0: not said).</summary>
-    private readonly Dictionary<IActorRef, int> _workers = [];
-    /// <summary>Workers told "nothing now", with the room they asked for: served as soon as a job has batches.</summary>
-    private readonly Dictionary<IActorRef, int> _idle = [];
+    private readonly JobTable _jobs;
+    private readonly WorkerPool<IActorRef> _pool;
     private readonly JobJournal? _journal;
     private readonly Dictionary<string, JobCheckpoint> _recovered = [];
     private readonly TallyVerifier _verifier = new();
 
-    /// <summary>The newest jobs a dashboard gets at once, and the finished jobs whose batch timelines are kept.</summary>
+    /// <summary>The newest jobs a dashboard gets at once.</summary>
     private const int NewestJobs = 200;
-    private const int KeptTimelines = 20;
 
     /// <summary>Pushes the cluster's live picture to those who watch it.</summary>
     private readonly IActorRef _monitor;
@@ -49,17 +42,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     /// <summary>Wrong tallies reported by each node, over all jobs.</summary>
     private readonly Dictionary<Address, int> _mismatches = [];
     private int _bucketsToRead = JobJournal.BucketCount;
-    private int _turn;
-
-    /// <summary>The cores the registered workers compute on, and when running jobs were last given their share of them.</summary>
-    private int _cores;
-    private long _sharedAt;
 
     public CoordinatorActor(PrimeClusterSettings settings, TimeProvider time)
     {
         _settings = settings;
-        _time = time;
-        _sharedAt = time.GetTimestamp();
+        _jobs = new JobTable(settings.History);
+        var system = Context.System;
+        _pool = new WorkerPool<IActorRef>(time, settings.BackupCopies, worker => NodeAddress.Of(worker, system).Host ?? string.Empty);
         _monitor = Context.ActorOf(ClusterMonitor.Props(), "monitor");
         if (settings.Checkpoints)
         {
@@ -91,8 +80,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     protected override void PostStop()
     {
         _verifier.Dispose();
-        ClusterMetrics.WorkersRegistered(-_workers.Count);
-        foreach (var entry in _jobs.Values)
+        ClusterMetrics.WorkersRegistered(-_pool.Workers.Count);
+        foreach (var entry in _jobs.Entries)
         {
             ClusterMetrics.JobMoved(entry.View.State, to: null);
         }
@@ -150,7 +139,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
                 return;
             }
 
-            Sender.Tell(new JobEstimate(plan.Count, _cores, TrialPace(estimate.Spec.Range), _settings.CostLimit));
+            Sender.Tell(new JobEstimate(plan.Count, _pool.Cores, TrialPace(estimate.Spec.Range), _settings.CostLimit));
         });
         Receive<RequestWork>(request =>
         {
@@ -162,23 +151,16 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         });
         Receive<JobControl.NoWorkLeft>(none =>
         {
-            if (_jobs.TryGetValue(none.JobId, out var entry))
-            {
-                entry.Waiting = none.Waiting;
-            }
+            _pool.SetWaiting(none.JobId, none.Waiting);
 
             // After a backup offer only a job that has since got batches waiting is worth asking.
             Dispatch(none.Worker, none.Slots, backup: !none.Backup);
         });
         Receive<JobControl.HasWork>(has =>
         {
-            if (_jobs.TryGetValue(has.JobId, out var entry) && entry.Actor is not null)
+            if (_pool.SetWaiting(has.JobId, has.Waiting) && has.Waiting)
             {
-                entry.Waiting = has.Waiting;
-                if (has.Waiting)
-                {
-                    WakeIdleWorkers();
-                }
+                WakeIdleWorkers();
             }
         });
         Receive<JobControl.Updated>(updated =>
@@ -199,7 +181,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         Receive<GetJob>(get => Sender.Tell(_jobs.TryGetValue(get.Id, out var entry) ? entry.View : new JobNotFound(get.Id)));
         Receive<AwaitJob>(wait => ReplyWhenFinished(wait.Id, Sender));
         Receive<SubscribeToJob>(Subscribe);
-        Receive<SubscribeToCluster>(subscribe => _monitor.Tell(new ClusterMonitor.Subscribe(subscribe.Subscriber, Newest(NewestJobs))));
+        Receive<SubscribeToCluster>(subscribe => _monitor.Tell(new ClusterMonitor.Subscribe(subscribe.Subscriber, _jobs.Newest(NewestJobs))));
         Receive<CancelJob>(cancel =>
         {
             if (_jobs.TryGetValue(cancel.Id, out var entry) && entry.Actor is not null)
@@ -235,8 +217,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             var view = checkpoint.View;
             if (view.State.IsFinished())
             {
-                _jobs[view.Id] = new JobEntry(null, view);
-                _finished.Enqueue(view.Id);
+                _jobs.Add(new JobEntry(null, view));
                 continue;
             }
 
@@ -247,21 +228,20 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             }
             catch (InvalidOperationException e)
             {
-                _jobs[view.Id] = new JobEntry(null, view);
+                _jobs.Add(new JobEntry(null, view));
                 _log.Error("Job {0} cannot be resumed: {1}", view.Id, e.Message);
                 Finished(new JobControl.Finished(view with { State = JobState.Failed, FinishedAt = DateTimeOffset.UtcNow, Error = $"the job could not be resumed: {e.Message}" }));
                 continue;
             }
 
             // The workers register again as they ask this coordinator for work: until then it knows none.
-            view = view with { Workers = _workers.Count };
+            view = view with { Workers = _pool.Workers.Count };
             var actor = Context.ActorOf(JobActor.Props(checkpoint with { View = view }, plan, _settings, _verifier, _monitor), $"job-{view.Id}");
             Context.Watch(actor);
 
             // Its core-seconds before the move are not known: it tells nothing of the cluster's pace.
-            ShareCores();
-            _jobs[view.Id] = new JobEntry(actor, view) { Waiting = true, CoreSeconds = null };
-            _running.Add(view.Id);
+            _pool.Start(view.Id, resumed: true);
+            _jobs.Add(new JobEntry(actor, view));
             _log.Info("Job {0} resumed from its checkpoint: {1} of {2} batches done, {3} so far", view.Id, view.BatchesDone, view.BatchCount, view.SoFar);
         }
 
@@ -288,16 +268,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             }
         }
 
-        var start = JobCheckpoint.Start(id, submit.Spec, plan, DateTimeOffset.UtcNow, _workers.Count);
+        var start = JobCheckpoint.Start(id, submit.Spec, plan, DateTimeOffset.UtcNow, _pool.Workers.Count);
         var actor = Context.ActorOf(JobActor.Props(start, plan, _settings, _verifier, _monitor), $"job-{id}");
         Context.Watch(actor);
         var view = start.View;
 
-        ShareCores();
-
-        // Every plan has a batch to hand out, so the job is ready for workers at once.
-        _jobs[id] = new JobEntry(actor, view) { Waiting = true };
-        _running.Add(id);
+        _pool.Start(id);
+        _jobs.Add(new JobEntry(actor, view));
         _log.Info("Job {0} accepted: {1} {2}, {3} batches for {4} workers", id, Names.Of(submit.Spec.Algorithm), submit.Spec.Range, plan.Count, plan.Options.Workers);
         _monitor.Tell(view);
 
@@ -310,7 +287,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     {
         try
         {
-            plan = spec.Plan(Math.Max(1, _workers.Count), new PlanOptions
+            plan = spec.Plan(Math.Max(1, _pool.Workers.Count), new PlanOptions
             {
                 BatchesPerWorker = _settings.BatchesPerWorker,
                 MaxBatchDuration = _settings.MaxBatchDuration,
@@ -330,90 +307,48 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     /// </summary>
     private double TrialPace(NumberRange range)
     {
-        var runs = _jobs.Values
+        var runs = _jobs.Entries
             .Where(e => e.CoreSeconds > 0 && e.View.State == JobState.Done && e.View.Spec.Algorithm == Algorithm.Trial)
             .OrderByDescending(e => e.View.FinishedAt)
             .Select(e => new TrialRun(e.View.Spec.Range, (double)e.View.SoFar.CheckCount, e.CoreSeconds!.Value));
-        return ClusterPace.ChecksPerSecond(range, _cores, runs);
+        return ClusterPace.ChecksPerSecond(range, _pool.Cores, runs);
     }
 
     /// <summary>A worker asking for work is registered; the cores its host has, when it says, are noted.</summary>
     private void Register(IActorRef worker, int cores)
     {
-        var known = _workers.TryGetValue(worker, out var noted);
-        if (known && (cores == 0 || cores == noted))
+        if (!_pool.Register(worker, cores))
         {
             return;
         }
 
-        ShareCores();
-        _workers[worker] = cores;
-        CountCores();
-        if (!known)
-        {
-            Context.Watch(worker);
-            ClusterMetrics.WorkersRegistered(1);
-            _log.Info("Worker {0} registered ({1} in all)", worker.Path, _workers.Count);
-            TellAvailableWorkers();
-            TellRoster();
-        }
+        Context.Watch(worker);
+        ClusterMetrics.WorkersRegistered(1);
+        _log.Info("Worker {0} registered ({1} in all)", worker.Path, _pool.Workers.Count);
+        TellAvailableWorkers();
+        TellRoster();
     }
 
-    private void CountCores() =>
-        _cores = ClusterPace.Cores(_workers.Select(w => new WorkerHost(NodeAddress.Of(w.Key, Context.System).Host ?? string.Empty, w.Value)));
+    private void Dispatch(IActorRef worker, int slots, bool backup = true) => Pass(_pool.Dispatch(worker, slots, backup));
 
-    /// <summary>
-    /// Gives each running job its share of the cluster's cores since the last change (they share the workers in
-    /// turn): a job's core-seconds, the measure of its pace, whatever the cluster's size while it ran. Called before
-    /// the cores or the running jobs change.
-    /// </summary>
-    private void ShareCores()
-    {
-        var now = _time.GetTimestamp();
-        var seconds = _time.GetElapsedTime(_sharedAt, now).TotalSeconds;
-        _sharedAt = now;
-        foreach (var id in _running)
-        {
-            _jobs[id].CoreSeconds += _cores * seconds / _running.Count;
-        }
-    }
-
-    /// <summary>
-    /// Passes a worker's request to the next running job with waiting batches; when none has any, to the next running
-    /// job as a backup offer; or tells the worker there is nothing.
-    /// </summary>
-    private void Dispatch(IActorRef worker, int slots, bool backup = true)
-    {
-        for (var pass = 0; pass < (backup && _settings.BackupCopies ? 2 : 1); pass++)
-        {
-            for (var tried = 0; tried < _running.Count; tried++)
-            {
-                _turn = (_turn + 1) % _running.Count;
-                var entry = _jobs[_running[_turn]];
-                if ((entry.Waiting || pass == 1) && entry.Actor is not null && !entry.Excluded.Contains(worker))
-                {
-                    _idle.Remove(worker);
-                    entry.Actor.Tell(new JobControl.OfferWork(worker, slots, Backup: pass == 1));
-                    return;
-                }
-            }
-        }
-
-        _idle[worker] = slots;
-        worker.Tell(NoWorkNow.Instance);
-    }
-
-    /// <summary>
-    /// Serves the requests of idle workers at once, on their behalf: the batches reach them without another round
-    /// trip, which counts at the start of every job.
-    /// </summary>
     private void WakeIdleWorkers()
     {
-        var waiting = _idle.ToList();
-        _idle.Clear();
-        foreach (var (worker, slots) in waiting)
+        foreach (var offer in _pool.WakeIdleWorkers())
         {
-            Dispatch(worker, slots);
+            Pass(offer);
+        }
+    }
+
+    /// <summary>Passes a worker's request to the job the pool chose, or tells the worker there is nothing now.</summary>
+    private void Pass(WorkerPool<IActorRef>.Offer offer)
+    {
+        if (offer.Job is { } job)
+        {
+            _jobs[job].Actor?.Tell(new JobControl.OfferWork(offer.Worker, offer.Slots, offer.Backup));
+        }
+        else
+        {
+            offer.Worker.Tell(NoWorkNow.Instance);
         }
     }
 
@@ -432,14 +367,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             entry.Actor.Tell(PoisonPill.Instance);
         }
 
-        ShareCores();
+        entry.CoreSeconds = _pool.Stop(id);
         entry.Actor = null;
         entry.View = finished.View;
         entry.Timeline = finished.Timeline;
-        entry.Excluded.Clear();
         _monitor.Tell(finished.View);
         TellRoster();
-        _running.Remove(id);
         // A finished job is never resumed, so its plan is never cut again.
         Save(new JobCheckpoint(finished.View, _settings.BatchesPerWorker, _settings.MaxBatchDuration, PlanFingerprint: 0, [], PlanWorkers: 0));
         foreach (var awaiter in entry.Awaiters.Concat(entry.Subscribers))
@@ -449,12 +382,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
         entry.Awaiters.Clear();
         entry.Subscribers.Clear();
-        _finished.Enqueue(id);
+        _jobs.Ended(id);
         ForgetOldJobs();
-        if (_finished.Count > KeptTimelines)
-        {
-            _jobs[_finished.ElementAt(_finished.Count - 1 - KeptTimelines)].Timeline = null;
-        }
     }
 
     /// <summary>
@@ -470,14 +399,14 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         // and what they counted unchecked there is counted again. On this node, the one that checks, only the worker.
         var suspects = node == cluster.SelfAddress
             ? [mismatch.Worker]
-            : _workers.Keys.Where(w => NodeAddress.Of(w, Context.System) == node).Append(mismatch.Worker).Distinct().ToList();
-        foreach (var entry in _running.Select(id => _jobs[id]))
+            : _pool.Workers.Where(w => NodeAddress.Of(w, Context.System) == node).Append(mismatch.Worker).Distinct().ToList();
+        foreach (var id in _pool.Running)
         {
             foreach (var worker in suspects)
             {
-                if (entry.Excluded.Add(worker) && !(entry.View.Id == mismatch.JobId && worker.Equals(mismatch.Worker)))
+                if (_pool.Exclude(id, worker) && !(id == mismatch.JobId && worker.Equals(mismatch.Worker)))
                 {
-                    entry.Actor?.Tell(new JobControl.Exclude(worker));
+                    _jobs[id].Actor?.Tell(new JobControl.Exclude(worker));
                 }
             }
         }
@@ -504,16 +433,16 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     /// <summary>Tells each running job how many workers may take its batches: registered, and not excluded from it.</summary>
     private void TellAvailableWorkers()
     {
-        foreach (var entry in _running.Select(id => _jobs[id]))
+        foreach (var id in _pool.Running)
         {
-            entry.Actor?.Tell(new JobControl.AvailableWorkers(_workers.Keys.Count(w => !entry.Excluded.Contains(w))));
+            _jobs[id].Actor?.Tell(new JobControl.AvailableWorkers(_pool.AvailableTo(id)));
         }
     }
 
     private void TellRoster() => _monitor.Tell(new ClusterMonitor.Roster(
-        _workers.Keys.ToList(),
+        _pool.Workers.ToList(),
         new Dictionary<Address, int>(_mismatches),
-        _running.SelectMany(id => _jobs[id].Excluded).ToHashSet()));
+        _pool.Excluded));
 
     /// <summary>
     /// The job's view as last reported goes to the subscriber at once; a running job's, again whenever it moves. The
@@ -564,16 +493,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     private void Terminated(Terminated terminated)
     {
-        if (_workers.ContainsKey(terminated.ActorRef))
+        if (_pool.Remove(terminated.ActorRef))
         {
-            ShareCores();
-            _workers.Remove(terminated.ActorRef);
-            CountCores();
-            _idle.Remove(terminated.ActorRef);
             ClusterMetrics.WorkersRegistered(-1);
-            _log.Info("Worker {0} is gone ({1} left)", terminated.ActorRef.Path, _workers.Count);
+            _log.Info("Worker {0} is gone ({1} left)", terminated.ActorRef.Path, _pool.Workers.Count);
             TellRoster();
-            foreach (var id in _running)
+            foreach (var id in _pool.Running)
             {
                 _jobs[id].Actor?.Tell(new JobControl.WorkerLost(terminated.ActorRef));
             }
@@ -582,12 +507,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             return;
         }
 
-        foreach (var id in _running)
+        foreach (var id in _pool.Running)
         {
             _jobs[id].Subscribers.Remove(terminated.ActorRef);
         }
 
-        var crashed = _jobs.Values.FirstOrDefault(e => Equals(e.Actor, terminated.ActorRef));
+        var crashed = _jobs.Entries.FirstOrDefault(e => Equals(e.Actor, terminated.ActorRef));
         if (crashed is not null)
         {
             _log.Error("Job {0} stopped unexpectedly; it fails", crashed.View.Id);
@@ -604,9 +529,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private void ReportWorkers(IActorRef replyTo)
     {
         var system = Context.System;
-        var workers = _workers.Keys.ToList();
+        var workers = _pool.Workers.ToList();
         var mismatches = _mismatches.Select(p => new NodeMismatches(p.Key, p.Value)).ToList();
-        var jobs = _running.Select(id => _jobs[id].Actor).OfType<IActorRef>().ToList();
+        var jobs = _pool.Running.Select(id => _jobs[id].Actor).OfType<IActorRef>().ToList();
         var timeout = TimeSpan.FromSeconds(2);
         Task.WhenAll(jobs.Select(job => job.Ask<JobControl.Held>(JobControl.GetHeld.Instance, timeout).ContinueWith(
                 t => t.IsCompletedSuccessfully ? t.Result : JobControl.Held.None,
@@ -629,42 +554,27 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     /// <summary>Keeps the newest finished jobs up to the history's bound, however long a running job keeps going.</summary>
     private void ForgetOldJobs()
     {
-        while (_finished.Count > _settings.History)
+        foreach (var forgotten in _jobs.ForgetOldJobs())
         {
-            var forgotten = _finished.Dequeue();
-            _jobs.Remove(forgotten);
             _journal?.Forget(forgotten, Self);
         }
     }
 
-    private List<JobView> NewestFirst() => _jobs.Values.Select(e => e.View)
-        .OrderByDescending(v => v.SubmittedAt)
-        .ThenBy(v => v.Id.Value, StringComparer.Ordinal)
-        .ToList();
-
-    private JobList Newest(int limit)
-    {
-        var newestFirst = NewestFirst();
-        return new JobList([.. newestFirst.Take(limit)], More: newestFirst.Count > limit);
-    }
-
     private void ListJobs(GetJobs get)
     {
-        var newestFirst = NewestFirst();
-        var start = 0;
-        if (get.Before is { } before)
-        {
-            start = newestFirst.FindIndex(v => v.Id == before) + 1;
-            if (start == 0)
-            {
-                Sender.Tell(new JobNotFound(before));
-                return;
-            }
-        }
-
         var limit = Math.Clamp(get.Limit, 1, GetJobs.MaxLimit);
-        var page = newestFirst.Skip(start).Take(limit).ToList();
-        Sender.Tell(new JobList(page, More: start + page.Count < newestFirst.Count));
+        if (get.Before is not { } before)
+        {
+            Sender.Tell(_jobs.Newest(limit));
+        }
+        else if (_jobs.NextPage(before, limit) is { } page)
+        {
+            Sender.Tell(page);
+        }
+        else
+        {
+            Sender.Tell(new JobNotFound(before));
+        }
     }
 
     /// <summary>Writes a checkpoint to the seeds; with none to write to, a submitter is answered at once.</summary>
@@ -682,43 +592,4 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     /// <summary>A submitter waiting for its job to be written to the seeds.</summary>
     private sealed record Accepting(JobView View, IActorRef ReplyTo);
-
-    private sealed class JobEntry(IActorRef? actor, JobView view)
-    {
-        public IActorRef? Actor { get; set; } = actor;
-
-        /// <summary>The job's view; its state, as it changes, in the node's metrics.</summary>
-        public JobView View
-        {
-            get;
-            set
-            {
-                ClusterMetrics.JobMoved(field.State, value.State);
-                field = value;
-            }
-        } = Appeared(view);
-
-        /// <summary>The job says it has batches waiting for a worker.</summary>
-        public bool Waiting { get; set; }
-
-        public List<IActorRef> Awaiters { get; } = [];
-
-        /// <summary>Told the job's view whenever it moves, and the finished one; each once, however often it asked.</summary>
-        public HashSet<IActorRef> Subscribers { get; } = [];
-
-        /// <summary>Workers the job excluded for a wrong tally: their requests go to other jobs.</summary>
-        public HashSet<IActorRef> Excluded { get; } = [];
-
-        /// <summary>A finished job's last batch hand-outs; kept for the newest few.</summary>
-        public BatchTimeline? Timeline { get; set; }
-
-        /// <summary>The cores the job has had, in core-seconds; null when not known from its start (a job resumed here).</summary>
-        public double? CoreSeconds { get; set; } = 0;
-
-        private static JobView Appeared(JobView view)
-        {
-            ClusterMetrics.JobMoved(from: null, view.State);
-            return view;
-        }
-    }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using PrimeCluster.Actors.Configuration;
-using PrimeCluster.Actors.Coordination;
 using PrimeCluster.Actors.Diagnostics;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;

@@ -1,6 +1,6 @@
 using Akka.Actor;
 
-namespace PrimeCluster.Actors.Coordination;
+namespace PrimeCluster.Actors.Jobs;
 
 internal static class NodeAddress
 {

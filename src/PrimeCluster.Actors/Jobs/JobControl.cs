@@ -1,11 +1,13 @@
 using Akka.Actor;
-using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
 
-namespace PrimeCluster.Actors.Coordination;
+namespace PrimeCluster.Actors.Jobs;
 
-/// <summary>Between the coordinator and its job actors: always on the same node, never serialized.</summary>
+/// <summary>
+/// The job actor's protocol with the coordinator, its parent, and with the cluster monitor it tells of its activity:
+/// always on the same node, never serialized.
+/// </summary>
 internal static class JobControl
 {
     /// <summary>
