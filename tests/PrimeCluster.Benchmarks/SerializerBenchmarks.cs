@@ -6,6 +6,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Actors.Serialization;
@@ -96,7 +97,8 @@ public class SerializerBenchmarks : IDisposable
     {
         public Config()
         {
-            AddJob(Job.ShortRun);
+            // In this process: microseconds a message need no project of their own, whose build a loaded machine makes slow.
+            AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
             AddColumn(new BytesColumn());
         }
     }
@@ -104,6 +106,8 @@ public class SerializerBenchmarks : IDisposable
     /// <summary>The bytes of the message's serialized form.</summary>
     private sealed class BytesColumn : IColumn
     {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Measured = new();
+
         public string Id => nameof(BytesColumn);
 
         public string ColumnName => "Bytes";
@@ -133,13 +137,17 @@ public class SerializerBenchmarks : IDisposable
                 return "-";
             }
 
-            var (system, serializer) = Start();
-            using (system)
+            // Once per message: a new system's actor references differ in their uid's digits, so the rows would too.
+            return Measured.GetOrAdd(message, m =>
             {
-                var bytes = serializer.ToBinary(Sample(message, system)).Length;
-                system.Terminate().Wait(TimeSpan.FromSeconds(10));
-                return bytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
+                var (system, serializer) = Start();
+                using (system)
+                {
+                    var bytes = serializer.ToBinary(Sample(m, system)).Length;
+                    system.Terminate().Wait(TimeSpan.FromSeconds(10));
+                    return bytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            });
         }
     }
 }
