@@ -104,33 +104,11 @@ public class SerializerBenchmarks : IDisposable
     }
 
     /// <summary>The bytes of the message's serialized form.</summary>
-    private sealed class BytesColumn : IColumn
+    private sealed class BytesColumn() : CustomColumn("Bytes", "Bytes of the message's serialized form", UnitType.Size)
     {
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Measured = new();
 
-        public string Id => nameof(BytesColumn);
-
-        public string ColumnName => "Bytes";
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Size;
-
-        public string Legend => "Bytes of the message's serialized form";
-
-        public bool IsAvailable(Summary summary) => true;
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
         {
             if (benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == nameof(Message))?.Value is not string message)
             {
