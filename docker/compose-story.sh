@@ -13,6 +13,8 @@
 #   seed-loss   seed-3, not holding the coordinator, killed mid-job: the job and new jobs go on; exact
 #   takeover    seed-1, holding the coordinator, killed mid-job: another seed resumes it from its checkpoint and
 #               `client watch ... --cluster http://seed-2:8080` follows it to the exact end; seed-1 comes back
+#   journal     docker compose down (volumes kept) and up again with a job running: `client jobs` lists the jobs from
+#               before, and the running one resumes from the seeds' journals on disk and ends exact
 #   down        docker compose down mid-job: every node leaves and exits 0 within the grace period
 # It prints the figures README quotes (image size, time to healthy, memory and CPU at rest, requeue and takeover
 # times) and, on a failure, the containers' logs; it exits non-zero on any failure.
@@ -26,6 +28,7 @@
 # To add a scenario: write scenario_NAME (bounded waits, `fail` on any wrong answer) and add NAME to `scenarios`.
 #
 #   docker/compose-story.sh            # COMPOSE_STORY_KEEP_LOGS=DIR copies every container's log there
+#   COMPOSE_STORY_SCENARIOS="up journal down" docker/compose-story.sh   # some scenarios only, in this order; up first
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,7 +36,16 @@ cd "$root"
 # Nothing here reads a terminal: compose's run gets no stdin, whatever CI gives this script.
 exec < /dev/null
 readonly story=docker/compose-story.sh
-readonly scenarios=(up status submit intruders scale worker-kill partition seed-loss takeover down)
+readonly all_scenarios=(up status submit intruders scale worker-kill partition seed-loss takeover journal down)
+scenarios=("${all_scenarios[@]}")
+if [[ -n ${COMPOSE_STORY_SCENARIOS:-} ]]; then
+  read -r -a scenarios <<< "$COMPOSE_STORY_SCENARIOS"
+  for s in "${scenarios[@]}"; do
+    [[ " ${all_scenarios[*]} " == *" $s "* ]] || { echo "compose-story: no scenario '$s'; there are: ${all_scenarios[*]}" >&2; exit 2; }
+  done
+  [[ ${scenarios[0]} == up ]] || { echo "compose-story: COMPOSE_STORY_SCENARIOS must start with up" >&2; exit 2; }
+fi
+readonly scenarios
 
 # Containers of the intruders scenario, not of the compose project: removed by name.
 readonly intruders=(primecluster-intruder-plain primecluster-intruder-ca)
@@ -43,6 +55,7 @@ work=$(mktemp -d -t primecluster-compose.XXXXXX)
 dockerd_pid=""
 events_pid=""
 project_up=0
+project_made=0     # set once the project was up: its volumes (the seeds' journals, the CA) are removed at the end
 outcome=running
 current=""
 declare -a summary=() figures=()
@@ -124,8 +137,8 @@ cleanup() {
     [[ $project_up -eq 1 ]] && print_logs
   fi
   command docker rm -f "${intruders[@]}" > /dev/null 2>&1
-  if [[ $project_up -eq 1 ]]; then
-    [[ -n ${COMPOSE_STORY_KEEP_LOGS:-} ]] && keep_logs
+  [[ $project_up -eq 1 && -n ${COMPOSE_STORY_KEEP_LOGS:-} ]] && keep_logs
+  if [[ $project_made -eq 1 ]]; then
     docker compose --profile client down --volumes --remove-orphans --timeout 10 > "$work/down.log" 2>&1 \
       || cat "$work/down.log" >&2
   fi
@@ -231,6 +244,7 @@ is_busy() { [[ $(member "$1" "$2" busy) =~ ^[1-9] ]]; }
 workers_registered() { [[ $(api "$1" /cluster | json 'j["totals"]["workers"]') -eq $2 ]]; }
 has_progress() { [[ $(api "$1" "/jobs/$2" | json 'j["progress"]["batches_done"]') =~ ^[1-9] ]]; }
 job_state() { api "$1" "/jobs/$2" | json 'j["state"]'; }
+is_job_done() { [[ $(job_state "$1" "$2") == done ]]; }
 
 host_of() { docker inspect -f '{{.Config.Hostname}}' "$1"; }
 # cpu_ns CONTAINER: the container's CPU time so far, in nanoseconds, from its cgroup (v1 or v2).
@@ -352,6 +366,7 @@ scenario_up() {
     fi
   done
   project_up=1
+  project_made=1
   local t0 t1 built previous rebuilt
   previous=$(docker image inspect --format '{{.Id}}' primecluster:local 2> /dev/null || true)
   t0=$(now)
@@ -614,18 +629,48 @@ scenario_takeover() {
   scenario_row "seed-1 killed with $done_before batches done; $s resumed; [1, 3000000] exact; seed-1 back"
 }
 
+scenario_journal() {
+  local finished id done_before t_up t_resumed
+  finished=$(submit_detached 1 300000)
+  wait_until "job $finished is done" 120 is_job_done seed-1 "$finished"
+  id=$(submit_detached 1 3000000)
+  log "  job $id [1, 3000000] submitted"
+  wait_until "job $id has batches done" 60 has_progress seed-1 "$id"
+  done_before=$(api seed-1 "/jobs/$id" | json 'str(j["progress"]["batches_done"]) + " of " + str(j["progress"]["batches_total"])')
+  # The named volumes stay: each seed's journal with them.
+  docker compose down > "$work/journal-down.log" 2>&1 || { cat "$work/journal-down.log" >&2; fail "docker compose down failed"; }
+  log "  docker compose down with $done_before batches of job $id done"
+  t_up=$(now)
+  docker compose up -d --build --scale worker=3 > "$work/up.log" 2>&1 || { cat "$work/up.log" >&2; fail "docker compose up failed"; }
+  wait_until "seed-1 is healthy again" 180 is_healthy seed-1
+  docker compose run --rm -T client jobs > "$work/jobs.txt" 2> "$work/jobs.err" || fail "client jobs failed: $(tail -n 3 "$work/jobs.err")"
+  sed 's/^/    jobs: /' "$work/jobs.txt"
+  grep -q "^$finished .*done" "$work/jobs.txt" || fail "client jobs does not list job $finished, done before the restart"
+  grep -q "^$id " "$work/jobs.txt" || fail "client jobs does not list job $id, running before the restart"
+  docker compose run --rm --no-deps client watch "$id" > "$work/watch.txt" 2> "$work/watch.err" \
+    || fail "client watch $id after the restart failed: $(tail -n 5 "$work/watch.err")"
+  exact_table 1 3000000 "$work/watch.txt"
+  t_resumed=$(log_time seed-1 "Job $id resumed from its checkpoint") || fail "seed-1's log does not say job $id resumed from its checkpoint"
+  grep -m 1 "Job $id resumed" "$work/log-time.txt" | cut -c1-240 | sed "s/^/    seed-1: /"
+  figure "journal: up to job resumed" "$(seconds_since "$t_up" "$t_resumed") s (docker compose up to 'seed-1: Job ... resumed from its checkpoint')"
+  wait_until "all 6 nodes are healthy" 180 all_healthy 6
+  scenario_row "down and up with $done_before batches done: both jobs listed; [1, 3000000] resumed and exact"
+}
+
 scenario_down() {
-  local id t_down t_done workers line name code at bad=""
+  local id t_down t_done workers seeds line name code at bad=""
   id=$(submit_detached 1 3000000)
   wait_until "job $id has batches done" 60 has_progress seed-1 "$id"
   workers=$(docker compose ps -q worker)
+  # The seeds' containers now: those of an earlier down and up (the journal scenario) are gone.
+  seeds=$(docker compose ps -q seed-1 seed-2 seed-3)
   t_down=$(now)
   docker compose down
   t_done=$(now)
   project_up=0
   sleep 1
   log "  down took $(seconds_since "$t_down" "$t_done") s"
-  for c in $workers $(awk '$2 == "die" && $4 ~ /^seed-/ { print $3 }' "$work/events.log" | sort -u); do
+  for c in $workers $seeds; do
     line=$(awk -v id="$c" -v t="$t_down" '$2 == "die" && $3 == id && $1 / 1e9 >= t { l = $0 } END { print l }' "$work/events.log")
     [[ -n $line ]] || { bad+=" ${c:0:12}: no exit seen"; continue; }
     read -r at _ _ name code <<< "$line"

@@ -19,6 +19,7 @@ internal static class NodeCommandLine
         ("--tls-cert", "TLS_CERT", "PEM file with this node's certificate, and its key unless --tls-key is given; turns on mutual TLS on the cluster port.", (s, v) => s with { TlsCert = v }),
         ("--tls-key", "TLS_KEY", "PEM file with the private key of --tls-cert.", (s, v) => s with { TlsKey = v }),
         ("--tls-ca", "TLS_CA", "PEM certificate of the cluster's CA; required with --tls-cert.", (s, v) => s with { TlsCa = v }),
+        ("--data-dir", "DATA_DIR", "Where a seed keeps its job journal (default: a directory per cluster port under ~/.local/share/primecluster; none: in memory only).", (s, v) => s with { DataDir = v }),
         ("--config", "CLUSTER_CONFIG", "A HOCON file laid over the built-in cluster.hocon.", (s, v) => s with { ConfigFile = v }),
     ];
 

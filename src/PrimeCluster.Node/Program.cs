@@ -44,6 +44,12 @@ try
         }
 
         await app.DisposeAsync();
+        if (reason is PrimeCluster.Actors.Coordination.JournalUnreadable unreadable)
+        {
+            await Console.Error.WriteLineAsync($"primecluster-node: {unreadable.Message}");
+            return 1;
+        }
+
         if (!downed)
         {
             // Stopped by a failed TLS handshake with a peer it connected to is a failure: supervisors that restart on

@@ -117,4 +117,45 @@ public sealed class ClusterConfigSpecs
 
         Assert.Equal("CLUSTER_SEEDS", error.Setting);
     }
+
+    [Fact]
+    public void A_seed_should_keep_its_journal_in_a_directory_of_its_own_per_cluster_port_by_default()
+    {
+        var userData = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+
+        var seed = ClusterConfig.Build(new NodeSettings { Port = "4100", Roles = "seed" });
+        var other = ClusterConfig.Build(new NodeSettings { Port = "4101", Roles = "seed,worker" });
+
+        Assert.Equal(Path.Combine(userData, "primecluster", "4100"), seed.DataDir);
+        Assert.Equal(Path.Combine(userData, "primecluster", "4101"), other.DataDir);
+        Assert.Equal(seed.DataDir, seed.Hocon.GetString("primecluster.data-dir"));
+    }
+
+    [Fact]
+    public void A_worker_a_seed_told_none_or_one_at_a_port_picked_at_random_should_keep_no_journal_on_disk()
+    {
+        Assert.Null(ClusterConfig.Build(new NodeSettings { Roles = "worker", Seeds = "akka.tcp://primecluster@seed-1:4053", DataDir = "/var/lib/primecluster" }).DataDir);
+        Assert.Null(ClusterConfig.Build(new NodeSettings { Port = "0" }).DataDir);
+        Assert.Null(ClusterConfig.Build(new NodeSettings { Port = "4100", DataDir = "none" }).DataDir);
+        Assert.Equal("/var/lib/primecluster", ClusterConfig.Build(new NodeSettings { Port = "0", DataDir = "/var/lib/primecluster" }).DataDir);
+    }
+
+    [Fact]
+    public void The_data_directory_should_come_from_the_flag_over_the_environment_over_the_file()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"primecluster-test-{Guid.NewGuid():N}.hocon");
+        File.WriteAllText(file, "primecluster.data-dir = \"/from/file\"");
+        try
+        {
+            var environment = NodeSettings.FromEnvironment(new Dictionary<string, string> { ["DATA_DIR"] = "/from/environment", ["CLUSTER_CONFIG"] = file }.GetValueOrDefault);
+
+            Assert.Equal("/from/flag", ClusterConfig.Build(new NodeSettings { DataDir = "/from/flag" }.Over(environment)).DataDir);
+            Assert.Equal("/from/environment", ClusterConfig.Build(new NodeSettings().Over(environment)).DataDir);
+            Assert.Equal("/from/file", ClusterConfig.Build(new NodeSettings { ConfigFile = file }).DataDir);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

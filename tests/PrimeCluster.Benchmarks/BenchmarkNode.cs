@@ -15,9 +15,13 @@ internal sealed class BenchmarkNode : IAsyncDisposable
     private readonly Process _process;
     private readonly HttpClient _http;
 
-    private BenchmarkNode(Process process, string seed, Uri api)
+    /// <summary>The node's DATA_DIR, deleted with it.</summary>
+    private readonly string _dataDir;
+
+    private BenchmarkNode(Process process, string seed, Uri api, string dataDir)
     {
         _process = process;
+        _dataDir = dataDir;
         Seed = seed;
         _http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(2) };
     }
@@ -41,6 +45,8 @@ internal sealed class BenchmarkNode : IAsyncDisposable
         start.Environment["CLUSTER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
         start.Environment["API_URL"] = api.ToString().TrimEnd('/');
         start.Environment["WORKERS"] = "1";
+        var dataDir = Path.Combine(Path.GetTempPath(), $"primecluster-bench-{Guid.NewGuid():N}");
+        start.Environment["DATA_DIR"] = dataDir;
         if (seed is not null)
         {
             start.Environment["CLUSTER_SEEDS"] = seed;
@@ -56,7 +62,7 @@ internal sealed class BenchmarkNode : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new BenchmarkNode(process, seed ?? $"akka.tcp://primecluster@127.0.0.1:{port}", api);
+        return new BenchmarkNode(process, seed ?? $"akka.tcp://primecluster@127.0.0.1:{port}", api, dataDir);
     }
 
     public async Task WaitForWorkersAsync(int count)
@@ -155,7 +161,16 @@ internal sealed class BenchmarkNode : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (Directory.Exists(_dataDir))
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
     }
+
+    /// <summary>Bytes on disk under the node's data directory: its job journal, with its write-ahead log.</summary>
+    public long JournalBytes() => Directory.Exists(_dataDir)
+        ? new DirectoryInfo(_dataDir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length)
+        : 0;
 
     private static int FreePort()
     {

@@ -8,8 +8,8 @@ namespace PrimeCluster.Benchmarks;
 /// <summary>
 /// The cluster's own figures, on this machine, in one run: a seed and two worker processes (one worker actor each)
 /// against one core running the kernel in this process; a job of 100,000 small batches; and each node's memory at rest.
-/// With TLS off and on, or this build and another, two such clusters run at once and take turns, job by job, so that
-/// both see the same machine.
+/// With TLS off and on, the job journal in memory and on disk, or this build and another, two such clusters run at
+/// once and take turns, job by job, so that both see the same machine.
 /// </summary>
 public static class ClusterBenchmark
 {
@@ -18,6 +18,10 @@ public static class ClusterBenchmark
     /// <summary>The clusters of a run, TLS off and on as asked, of this build.</summary>
     public static IReadOnlyList<ClusterSetup> WithTls(IReadOnlyList<bool> tlsModes) =>
         [.. tlsModes.Select(tls => new ClusterSetup(tls, null, tls ? "TLS on: " : tlsModes.Count > 1 ? "TLS off: " : string.Empty))];
+
+    /// <summary>Two clusters of this build: the seed's job journal in memory only (DATA_DIR=none), and on disk.</summary>
+    public static IReadOnlyList<ClusterSetup> WithJournal() =>
+        [new(false, null, "journal in memory: ", Journal: false), new(false, null, "journal on disk: ")];
 
     /// <summary>Two clusters: one of another build's node, one of this build's.</summary>
     public static IReadOnlyList<ClusterSetup> AgainstBaseline(string baselineDll) =>
@@ -37,7 +41,8 @@ public static class ClusterBenchmark
         {
             foreach (var setup in setups)
             {
-                clusters.Add(await Cluster.StartAsync(setup.Tls ? certificates!.Environment(certificates.Node) : [], setup.NodeDll, setup.Label));
+                var environment = new Dictionary<string, string>(setup.Tls ? certificates!.Environment(certificates.Node) : []);
+                clusters.Add(await Cluster.StartAsync(environment, setup.Journal ? null : "none", setup.NodeDll, setup.Label));
             }
 
             await Task.Delay(TimeSpan.FromSeconds(5));
@@ -54,7 +59,7 @@ public static class ClusterBenchmark
                 var body = $$"""{"from": 1, "til": {{til}}}""";
                 foreach (var cluster in clusters)
                 {
-                    await cluster.Seed.RunJobAsync(body);
+                    await cluster.RunJobAsync(body);
                 }
 
                 var rates = clusters.ToDictionary(c => c, _ => new List<double>());
@@ -63,7 +68,7 @@ public static class ClusterBenchmark
                 {
                     foreach (var cluster in clusters)
                     {
-                        var job = await cluster.Seed.RunJobAsync(body);
+                        var job = await cluster.RunJobAsync(body);
                         rates[cluster].Add(job.Checks / job.ElapsedSeconds);
                     }
 
@@ -83,7 +88,7 @@ public static class ClusterBenchmark
             {
                 foreach (var cluster in clusters)
                 {
-                    var job = await cluster.Seed.RunJobAsync("""{"from": 0, "til": 100000000, "algorithm": "sieve", "batches": 100000}""");
+                    var job = await cluster.RunJobAsync("""{"from": 0, "til": 100000000, "algorithm": "sieve", "batches": 100000}""");
                     batchRates[cluster].Add(job.Batches / job.ElapsedSeconds);
                 }
             }
@@ -92,6 +97,7 @@ public static class ClusterBenchmark
             {
                 report.WriteLine(Inv($"{cluster.Label}sieve [0, 10^8] in 100000 batches across processes: {string.Join(", ", batchRates[cluster].Select(r => $"{r:F0}"))} batches/s"));
                 report.WriteLine(Inv($"{cluster.Label}memory after the jobs: {cluster.Memory()}"));
+                report.WriteLine(Inv($"{cluster.Label}journal on the seed's disk after {cluster.Jobs} jobs: {cluster.Seed.JournalBytes() / 1024.0:F0} KiB"));
             }
 
             return 0;
@@ -143,12 +149,22 @@ public static class ClusterBenchmark
         /// <summary>What the cluster's lines start with, when there are several.</summary>
         public string Label { get; } = label;
 
-        public static async Task<Cluster> StartAsync(IReadOnlyDictionary<string, string> tls, string? nodeDll, string label)
+        /// <summary>The jobs it has run.</summary>
+        public int Jobs { get; private set; }
+
+        /// <param name="dataDir">The seed's DATA_DIR; a directory of its own unless given (none: the journal in memory only).</param>
+        public static async Task<Cluster> StartAsync(IReadOnlyDictionary<string, string> tls, string? dataDir, string? nodeDll, string label)
         {
-            var seed = BenchmarkNode.Start("seed", null, tls, nodeDll);
+            var seed = BenchmarkNode.Start("seed", null, dataDir is null ? tls : new Dictionary<string, string>(tls) { ["DATA_DIR"] = dataDir }, nodeDll);
             var cluster = new Cluster(seed, BenchmarkNode.Start("worker", seed.Seed, tls, nodeDll), BenchmarkNode.Start("worker", seed.Seed, tls, nodeDll), label);
             await seed.WaitForWorkersAsync(2);
             return cluster;
+        }
+
+        public Task<JobFigures> RunJobAsync(string body)
+        {
+            Jobs++;
+            return Seed.RunJobAsync(body);
         }
 
         public string Memory() => Inv($"seed {Seed.ResidentMegabytes():F0} MB, workers {first.ResidentMegabytes():F0} MB and {second.ResidentMegabytes():F0} MB");
@@ -163,5 +179,8 @@ public static class ClusterBenchmark
     }
 }
 
-/// <summary>One cluster of a run: whether it runs mutual TLS, the node build it runs (this one's when null), and its label.</summary>
-public sealed record ClusterSetup(bool Tls, string? NodeDll, string Label);
+/// <summary>
+/// One cluster of a run: whether it runs mutual TLS, the node build it runs (this one's when null), its label, and
+/// whether its seed keeps the job journal on disk.
+/// </summary>
+public sealed record ClusterSetup(bool Tls, string? NodeDll, string Label, bool Journal = true);

@@ -6,6 +6,7 @@ using PrimeCluster.Benchmarks;
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- --filter '*SerializerBenchmarks*'   (the wire form: time per message each way, and bytes)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster        (node processes: scaling, coordinator, memory)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster --tls both   (the same with TLS off and on, side by side)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster --journal both   (the seed's job journal in memory and on disk, side by side)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster --baseline OTHER/primecluster-node.dll   (this build beside another)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- verify         (node processes: the CPU verification takes)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- rest --baseline OTHER/primecluster-node.dll   (a node at rest, this build beside another)
@@ -17,12 +18,13 @@ if (args is ["cluster", ..])
         [] or ["--tls", "off"] => ClusterBenchmark.WithTls([false]),
         ["--tls", "on"] => ClusterBenchmark.WithTls([true]),
         ["--tls", "both"] => ClusterBenchmark.WithTls([false, true]),
+        ["--journal", "both"] => ClusterBenchmark.WithJournal(),
         ["--baseline", var dll] when File.Exists(dll) => ClusterBenchmark.AgainstBaseline(dll),
         _ => null,
     };
     if (setups is null)
     {
-        await Console.Error.WriteLineAsync("usage: cluster [--tls off|on|both | --baseline PATH/primecluster-node.dll]");
+        await Console.Error.WriteLineAsync("usage: cluster [--tls off|on|both | --journal both | --baseline PATH/primecluster-node.dll]");
         return 2;
     }
 

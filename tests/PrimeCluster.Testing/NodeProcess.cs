@@ -14,11 +14,16 @@ public sealed partial class NodeProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private NodeProcess(Process process, int clusterPort, Uri api, HttpMessageHandler? handler)
+    /// <summary>Whether this process deletes <see cref="DataDir"/> when disposed: the last one started on it does.</summary>
+    private bool _ownsDataDir;
+
+    private NodeProcess(Process process, int clusterPort, Uri api, HttpMessageHandler? handler, string dataDir, bool ownsDataDir)
     {
         _process = process;
         ClusterPort = clusterPort;
         Api = api;
+        DataDir = dataDir;
+        _ownsDataDir = ownsDataDir;
         Http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = api, Timeout = TimeSpan.FromSeconds(10) };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -31,6 +36,9 @@ public sealed partial class NodeProcess : IDisposable
     public Uri Api { get; }
 
     public HttpClient Http { get; }
+
+    /// <summary>Where a seed keeps its job journal (DATA_DIR): a directory of its own, kept for a restart of it.</summary>
+    public string DataDir { get; }
 
     /// <summary>The node's address as a seed; a node with TLS speaks akka.ssl.tcp whichever of the two its seeds are written in.</summary>
     public string Address => $"akka.tcp://primecluster@127.0.0.1:{ClusterPort}";
@@ -53,7 +61,10 @@ public sealed partial class NodeProcess : IDisposable
         }
     }
 
-    /// <summary>Starts the node at free ports, or at the ports of a node that was there before (a restart).</summary>
+    /// <summary>
+    /// Starts the node at free ports with a data directory of its own, or at the ports and on the data directory of a
+    /// node that was there before (a restart). DATA_DIR in <paramref name="environment"/> wins; that one is the caller's.
+    /// </summary>
     /// <param name="https">Serve the API over https (the node's TLS_CERT), checked by <paramref name="handler"/>.</param>
     /// <param name="assembly">The primecluster-node.dll of another build; this build's by default.</param>
     public static NodeProcess Start(IReadOnlyDictionary<string, string> environment, bool https = false, HttpMessageHandler? handler = null, NodeProcess? restartOf = null, string? assembly = null)
@@ -69,17 +80,47 @@ public sealed partial class NodeProcess : IDisposable
         start.ArgumentList.Add(assembly ?? Binaries.Node);
         start.Environment["CLUSTER_PORT"] = clusterPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["API_URL"] = api.ToString().TrimEnd('/');
+        var dataDir = restartOf?.DataDir ?? Path.Combine(Path.GetTempPath(), $"primecluster-data-{Guid.NewGuid():N}");
+        start.Environment["DATA_DIR"] = dataDir;
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
-        return new NodeProcess(Process.Start(start)!, clusterPort, api, handler);
+        var owns = !environment.ContainsKey("DATA_DIR");
+        if (restartOf is not null)
+        {
+            owns &= restartOf._ownsDataDir;
+            restartOf._ownsDataDir = false;
+        }
+
+        return new NodeProcess(Process.Start(start)!, clusterPort, api, handler, environment.GetValueOrDefault("DATA_DIR", dataDir), owns);
     }
 
-    /// <summary>Runs the node with arguments and waits for it to exit, for at most 30 seconds.</summary>
-    public static Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
-        DotnetProcess.RunAsync(Binaries.Node, environment, args);
+    /// <summary>
+    /// Runs the node with arguments and waits for it to exit, for at most 30 seconds; with a data directory of its own,
+    /// deleted after, unless <paramref name="environment"/> gives DATA_DIR.
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        if (environment.ContainsKey("DATA_DIR"))
+        {
+            return await DotnetProcess.RunAsync(Binaries.Node, environment, args);
+        }
+
+        var dataDir = Path.Combine(Path.GetTempPath(), $"primecluster-data-{Guid.NewGuid():N}");
+        try
+        {
+            return await DotnetProcess.RunAsync(Binaries.Node, new Dictionary<string, string>(environment) { ["DATA_DIR"] = dataDir }, args);
+        }
+        finally
+        {
+            if (Directory.Exists(dataDir))
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+        }
+    }
 
     /// <summary>As if the machine lost power: no shutdown, no leaving.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: true);
@@ -127,6 +168,10 @@ public sealed partial class NodeProcess : IDisposable
 
         Http.Dispose();
         _process.Dispose();
+        if (_ownsDataDir && Directory.Exists(DataDir))
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
     }
 
     /// <summary>

@@ -19,6 +19,9 @@ public static class ClusterConfig
     public const string WorkerRole = "worker";
     public const int MaxWorkers = 1024;
 
+    /// <summary>DATA_DIR's value for a seed that keeps its job journal in memory only, as a throwaway cluster may.</summary>
+    public const string NoDataDir = "none";
+
     private static readonly string[] KnownRoles = [SeedRole, WorkerRole];
 
     /// <summary>The built-in cluster.hocon, the repository's file compiled into this assembly.</summary>
@@ -69,7 +72,9 @@ public static class ClusterConfig
             throw new SettingException("API_URL", $"'{apiUrl}' is https, which needs the node's certificate: set TLS_CERT and TLS_CA.");
         }
 
+        var dataDir = roles.Contains(SeedRole) ? DataDirectory(settings, baseConfig, port) : null;
         var overrides = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"primecluster.data-dir = {Quote(dataDir ?? string.Empty)}")
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.workers = {workers}")
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.api.url = {Quote(apiUrl)}")
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.api.token = {Quote(token)}")
@@ -83,7 +88,41 @@ public static class ClusterConfig
             Roles = roles,
             Seeds = seeds,
             Tls = tls,
+            DataDir = dataDir,
         };
+    }
+
+    /// <summary>
+    /// Where a seed keeps its job journal: DATA_DIR, else primecluster.data-dir, else a directory of its own per
+    /// cluster port under the user's data directory, so that seeds on one machine never share a store. A seed at a
+    /// port picked at random (0) has no place that a restart would find again: it keeps none unless told one; nor one
+    /// told <see cref="NoDataDir"/>.
+    /// </summary>
+    private static string? DataDirectory(NodeSettings settings, Config baseConfig, int port)
+    {
+        var configured = settings.DataDir ?? Blank(baseConfig.GetString("primecluster.data-dir", string.Empty));
+        if (string.Equals(configured, NoDataDir, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (configured is not null)
+        {
+            try
+            {
+                return Path.GetFullPath(configured);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                throw new SettingException("DATA_DIR", $"'{configured}' is not a directory path: {e.Message}");
+            }
+        }
+
+        // $XDG_DATA_HOME, else ~/.local/share on Linux; %LOCALAPPDATA% on Windows.
+        var userData = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+        return port == 0 || string.IsNullOrEmpty(userData)
+            ? null
+            : Path.Combine(userData, SystemName, port.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>

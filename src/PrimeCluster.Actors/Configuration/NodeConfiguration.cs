@@ -29,6 +29,9 @@ public sealed record NodeConfiguration
     /// <summary>The node's certificate and the cluster's CA; null when the cluster transport runs without TLS.</summary>
     public ClusterTls? Tls { get; init; }
 
+    /// <summary>Where this seed keeps its job journal on disk; null on a worker, or a seed that keeps it in memory only.</summary>
+    public string? DataDir { get; init; }
+
     /// <summary>The Akka protocol of this node's addresses: akka.ssl.tcp with TLS, akka.tcp without.</summary>
     public string Protocol => ClusterConfig.ProtocolFor(Tls is not null);
 

@@ -42,6 +42,9 @@ public sealed record NodeSettings
     /// <summary>TLS_CA, --tls-ca: PEM certificate of the cluster's CA, which every node's certificate must be signed by.</summary>
     public string? TlsCa { get; init; }
 
+    /// <summary>DATA_DIR, --data-dir: where a seed keeps its job journal on disk.</summary>
+    public string? DataDir { get; init; }
+
     /// <summary>Settings from environment variables; flags given later win (see <see cref="Over"/>).</summary>
     public static NodeSettings FromEnvironment(Func<string, string?> variable) => new()
     {
@@ -57,6 +60,7 @@ public sealed record NodeSettings
         TlsCert = Blank(variable("TLS_CERT")),
         TlsKey = Blank(variable("TLS_KEY")),
         TlsCa = Blank(variable("TLS_CA")),
+        DataDir = Blank(variable("DATA_DIR")),
     };
 
     /// <summary>These settings, with every setting <paramref name="lower"/> has and this one lacks.</summary>
@@ -74,6 +78,7 @@ public sealed record NodeSettings
         TlsCert = TlsCert ?? lower.TlsCert,
         TlsKey = TlsKey ?? lower.TlsKey,
         TlsCa = TlsCa ?? lower.TlsCa,
+        DataDir = DataDir ?? lower.DataDir,
     };
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

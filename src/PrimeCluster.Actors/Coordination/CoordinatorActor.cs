@@ -19,8 +19,9 @@ namespace PrimeCluster.Actors.Coordination;
 /// The cluster singleton that accepts jobs and runs one <see cref="JobActor"/> per job, kept in its <see cref="JobTable"/>
 /// with the newest finished. Workers ask it for work; its <see cref="WorkerPool{TWorker}"/> decides which running job
 /// each request goes to, in turn, so concurrent jobs share the workers, and the coordinator tells the actors.
-/// Every job's checkpoints are replicated to the other seeds: a coordinator starting after its predecessor's node was
-/// lost first reads them back and resumes the jobs that were running. With checkpoints off (a cluster in one process,
+/// Every job's checkpoints are replicated to the other seeds, and kept on each seed's disk: a coordinator starting after
+/// its predecessor's node was lost, or after every seed stopped, first has the journal read them back and resumes the
+/// jobs that were running. With checkpoints off (a cluster in one process,
 /// where no other seed could take over) it keeps its jobs to itself.
 /// </summary>
 public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
@@ -30,7 +31,6 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private readonly JobTable _jobs;
     private readonly WorkerPool<IActorRef> _pool;
     private readonly JobJournal? _journal;
-    private readonly Dictionary<string, JobCheckpoint> _recovered = [];
     private readonly TallyVerifier _verifier = new();
 
     /// <summary>The newest jobs a dashboard gets at once.</summary>
@@ -41,7 +41,6 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     /// <summary>Wrong tallies reported by each node, over all jobs.</summary>
     private readonly Dictionary<Address, int> _mismatches = [];
-    private int _bucketsToRead = JobJournal.BucketCount;
 
     public CoordinatorActor(PrimeClusterSettings settings, TimeProvider time)
     {
@@ -73,7 +72,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     protected override void PreStart()
     {
         _log.Info("Coordinator running on this node{0}", _journal is null ? string.Empty : "; reading the job checkpoints the seeds hold");
-        _journal?.LoadAll(Self, local: false);
+        _journal?.Recover(Context);
     }
 
     /// <summary>After the job actors, which use the verifier, have stopped.</summary>
@@ -90,42 +89,16 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     /// <summary>A job actor that throws has lost count; it stops, and its job fails rather than restart from nothing.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    /// <summary>Reads the checkpoints the seeds hold before taking any request.</summary>
+    /// <summary>Waits for the checkpoints the seeds hold before taking any request.</summary>
     private void Recovering()
     {
-        Receive<GetSuccess>(got =>
+        Receive<JobJournal.Recovered>(recovered =>
         {
-            if (got.Data is LWWDictionary<string, JobCheckpoint> jobs)
-            {
-                foreach (var (id, checkpoint) in jobs.Entries)
-                {
-                    _recovered[id] = checkpoint;
-                }
-            }
-
-            BucketRead();
-        });
-        Receive<NotFound>(_ => BucketRead());
-        Receive<GetFailure>(failed =>
-        {
-            // No majority of the seeds answered in time: what this seed holds is the best there is.
-            _log.Warning("The seeds did not answer for job bucket {0} in time; resuming from this node's copy", failed.Request);
-            _journal!.Load((int)failed.Request, Self, local: true);
+            Resume(recovered.Checkpoints);
+            Become(Ready);
+            Stash.UnstashAll();
         });
         ReceiveAny(_ => Stash.Stash());
-    }
-
-    private void BucketRead()
-    {
-        if (--_bucketsToRead > 0)
-        {
-            return;
-        }
-
-        Resume(_recovered.Values);
-        _recovered.Clear();
-        Become(Ready);
-        Stash.UnstashAll();
     }
 
     private void Ready()

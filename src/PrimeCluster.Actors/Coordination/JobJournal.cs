@@ -29,22 +29,22 @@ internal sealed class JobJournal(ActorSystem system)
         Dsl.Update(KeyFor(id), LWWDictionary<string, JobCheckpoint>.Empty, WriteLocal.Instance, jobs => jobs.Remove(_self, id.Value)),
         sender);
 
-    /// <summary>Asks for every bucket; each answer carries its bucket number as the request.</summary>
-    public void LoadAll(IActorRef sender, bool local)
-    {
-        for (var bucket = 0; bucket < BucketCount; bucket++)
-        {
-            Load(bucket, sender, local);
-        }
-    }
+    /// <summary>
+    /// Reads every job back, from a majority of the seeds (from this one's copy where they do not answer in time), and
+    /// tells the caller <see cref="Recovered"/>, once.
+    /// </summary>
+    public void Recover(IActorContext context) => context.ActorOf(JournalReader.Props(_replicator, Timeout), "journal-reader");
 
-    public void Load(int bucket, IActorRef sender, bool local) => _replicator.Tell(
-        Dsl.Get(Key(bucket), local ? ReadLocal.Instance : new ReadMajority(Timeout), bucket),
-        sender);
+    /// <summary>A Distributed Data key of the journal; <see cref="JournalStore.DurableKeys"/> keeps them on disk.</summary>
+    internal static LWWDictionaryKey<string, JobCheckpoint> Key(int bucket) => new($"primecluster-jobs-{bucket}");
 
     private static LWWDictionaryKey<string, JobCheckpoint> KeyFor(JobId id) => Key(BucketOf(id));
 
-    private static LWWDictionaryKey<string, JobCheckpoint> Key(int bucket) => new($"primecluster-jobs-{bucket}");
+    /// <summary>
+    /// Every job's checkpoint the journal held, running or finished, as read back at the coordinator's start; from
+    /// the journal's reader to the coordinator, its parent, never between nodes.
+    /// </summary>
+    public sealed record Recovered(IReadOnlyList<JobCheckpoint> Checkpoints) : INoSerializationVerificationNeeded;
 
     /// <summary>A hash that is the same in every process, unlike <see cref="string.GetHashCode()"/>.</summary>
     private static int BucketOf(JobId id)

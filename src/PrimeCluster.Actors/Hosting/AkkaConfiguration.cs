@@ -49,7 +49,7 @@ public static class AkkaConfiguration
             // Every seed keeps a replica of the job checkpoints, whether or not it holds the coordinator now.
             if (settings.Checkpoints)
             {
-                builder.WithActors((system, _) => DistributedData.Get(system));
+                WithJournal(builder, node.DataDir);
             }
 
             builder.WithSingleton<CoordinatorKey>(CoordinatorName, CoordinatorActor.Props(settings), singleton);
@@ -75,6 +75,34 @@ public static class AkkaConfiguration
                 var cluster = Akka.Cluster.Cluster.Get(system);
                 cluster.Join(cluster.SelfAddress);
             }
+        });
+    }
+
+    /// <summary>
+    /// Starts the seed's replica of the job journal: on disk in <paramref name="dataDir"/> (opened and checked here,
+    /// before the actor system reads it), or in memory only without one.
+    /// </summary>
+    private static void WithJournal(AkkaConfigurationBuilder builder, string? dataDir)
+    {
+        var store = dataDir is null ? null : JournalStore.Open(dataDir);
+        if (store is not null)
+        {
+            builder.AddHocon(store.Hocon(), HoconAddMode.Prepend);
+        }
+
+        builder.WithActors((system, _) =>
+        {
+            var log = Akka.Event.Logging.GetLogger(system, typeof(JobJournal));
+            var replicator = DistributedData.Get(system).Replicator;
+            if (store is null)
+            {
+                log.Warning("Job journal in memory only (DATA_DIR is none, or unset with the cluster port picked at random): losing every seed loses the jobs");
+                return;
+            }
+
+            system.RegisterOnTermination(store.Dispose);
+            system.ActorOf(JournalGuard.Props(replicator, store), "journal-guard");
+            log.Info("Job journal on disk: {0}", store.File);
         });
     }
 
