@@ -1,10 +1,14 @@
 using Akka.Actor;
+using System.Globalization;
+using System.Runtime.Serialization;
 using Akka.TestKit.Xunit2;
+using Google.Protobuf;
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Actors.Serialization;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
+using Proto = PrimeCluster.Actors.Serialization.Proto;
 using static PrimeCluster.Actors.Messages.ClusterProtocol;
 using static PrimeCluster.Actors.Messages.JobProtocol;
 using static PrimeCluster.Actors.Messages.MonitoringProtocol;
@@ -52,12 +56,18 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
     public void An_algorithm_no_build_writes_should_be_refused_at_the_wire()
     {
         // As a node that lies could send: a count of checks for an algorithm that does not exist.
-        var message = new ChecksCounted(new JobId("abcdefghij"), Algorithm.Trial, 42);
-        var serializer = Sys.Serialization.FindSerializerFor(message);
-        var bytes = serializer.ToBinary(message);
-        bytes["abcdefghij".Length + 1] = 200;
+        var bytes = new Proto.ChecksCounted { JobId = "abcdefghij", Algorithm = (Proto.Algorithm)200, ChecksLow = 42 }.ToByteArray();
 
-        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => Sys.Serialization.Deserialize(bytes, serializer.Identifier, "CK"));
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes, "CK"));
+    }
+
+    [Fact]
+    public void An_enum_number_beyond_its_byte_should_be_refused_rather_than_wrapped()
+    {
+        // 256 would wrap onto InvalidPlan, 0, in a byte.
+        var bytes = new Proto.JobRejected { Reason = "no", Why = (Proto.JobRejection)256 }.ToByteArray();
+
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes, "JR"));
     }
 
     [Theory]
@@ -65,31 +75,29 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
     [InlineData(-1)]
     public void A_list_longer_than_its_message_should_be_refused_before_room_is_made_for_it(int count)
     {
-        // As a node that lies could send: a completion of ten million results, or of -1, in a few bytes.
-        using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream))
+        // As a node that lies could send: a completion whose results claim ten million bytes, or -1, in a few bytes.
+        var bytes = Written(o =>
         {
-            w.Write("abcdefghij");
-            w.Write7BitEncodedInt(count);
-            w.Write(0L);
-        }
-
-        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerForType(typeof(BatchesCompleted));
+            o.WriteTag(Proto.BatchesCompleted.JobIdFieldNumber, WireFormat.WireType.LengthDelimited);
+            o.WriteString("abcdefghij");
+            o.WriteTag(Proto.BatchesCompleted.ResultsFieldNumber, WireFormat.WireType.LengthDelimited);
+            o.WriteInt32(count);
+            o.WriteFixed64(0);
+        });
         var allocated = GC.GetAllocatedBytesForCurrentThread();
 
-        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(stream.ToArray(), "BC"));
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes, "BC"));
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 1_000_000, "nothing near the claimed count should be allocated");
     }
 
     [Fact]
-    public void A_checkpoint_of_a_seed_that_wrote_no_plan_workers_should_read_the_views_workers_as_the_plans()
+    public void A_checkpoint_without_plan_workers_should_read_the_views_workers_as_the_plans()
     {
-        // Such a seed wrote the same fields up to the done batches, and the workers the plan was cut for as the view's.
         var checkpoint = All(TestActor).OfType<JobCheckpoint>().First();
-        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerFor(checkpoint);
-        var bytes = serializer.ToBinary(checkpoint);
+        var proto = Proto.JobCheckpoint.Parser.ParseFrom(Serializer.ToBinary(checkpoint));
+        proto.ClearPlanWorkers();
 
-        var earlier = (JobCheckpoint)serializer.FromBinary(bytes[..^sizeof(int)], "JC");
+        var earlier = (JobCheckpoint)Serializer.FromBinary(proto.ToByteArray(), "JC");
 
         Assert.Equal(checkpoint.View.Workers, earlier.PlanWorkers);
         Assert.Equal(Describe(checkpoint with { PlanWorkers = checkpoint.View.Workers }), Describe(earlier));
@@ -98,13 +106,176 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
     [Fact]
     public void A_work_request_of_a_worker_that_does_not_say_its_cores_should_read_as_not_said()
     {
-        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerForType(typeof(RequestWork));
-        var bytes = serializer.ToBinary(new RequestWork(TestActor, 3, 1, Cores: 64));
+        var proto = Proto.RequestWork.Parser.ParseFrom(Serializer.ToBinary(new RequestWork(TestActor, 3, 1, Cores: 64)));
+        proto.Cores = 0;
 
-        // As the version before sends it: without the last field, one byte for 64.
-        var back = (RequestWork)serializer.FromBinary(bytes[..^1], "RW");
+        var back = (RequestWork)Serializer.FromBinary(proto.ToByteArray(), "RW");
 
         Assert.Equal(new RequestWork(TestActor, 3, 1, Cores: 0), back);
+    }
+
+    [Fact]
+    public void Fields_a_newer_build_adds_should_be_skipped()
+    {
+        var message = new BatchesCompleted(new JobId("abcdefghij"), [new BatchResult(7, Huge)], TestActor, Slots: 2, InFlight: 1);
+
+        // A newer build's fields, numbered after every field this one knows, at the top and inside a result.
+        var result = Written(o =>
+        {
+            o.WriteRawMessage(new Proto.BatchResult { Index = 7, PrimeCount = ulong.MaxValue, CheckCountLow = ulong.MaxValue, CheckCountHigh = ulong.MaxValue });
+            o.WriteTag(15, WireFormat.WireType.Fixed64);
+            o.WriteDouble(0.25);
+        });
+        var bytes = Written(o =>
+        {
+            o.WriteTag(99, WireFormat.WireType.LengthDelimited);
+            o.WriteString("a field of a newer build");
+            o.WriteRawMessage(Proto.BatchesCompleted.Parser.ParseFrom(Serializer.ToBinary(message with { Results = [] })));
+            o.WriteTag(Proto.BatchesCompleted.ResultsFieldNumber, WireFormat.WireType.LengthDelimited);
+            o.WriteBytes(ByteString.CopyFrom(result));
+            o.WriteTag(100, WireFormat.WireType.Varint);
+            o.WriteUInt64(123456789);
+        });
+
+        var back = (BatchesCompleted)Serializer.FromBinary(bytes, "BC");
+
+        Assert.Equal(Describe(message), Describe(back));
+    }
+
+    [Fact]
+    public void A_field_left_out_should_read_as_the_default_its_schema_states()
+    {
+        // Each message with only its required parts written: the rest reads as the schema's comments say.
+        var worker = Akka.Serialization.Serialization.SerializedActorPath(TestActor);
+        var node = Address.Parse("akka.tcp://primecluster@10.0.0.7:4053");
+        (string Manifest, IMessage Written, object Expected)[] cases =
+        [
+            ("BC", new Proto.BatchesCompleted { JobId = "abcdefghij", Worker = worker }, new BatchesCompleted(new JobId("abcdefghij"), [], TestActor, Slots: 0, InFlight: 0)),
+            ("SB", new Proto.SubscribeToJob { Id = "abcdefghij", Subscriber = worker }, new SubscribeToJob(new JobId("abcdefghij"), TestActor, Batches: false)),
+            ("GL", new Proto.GetJobs(), new GetJobs(0, Before: null)),
+            ("SJ", new Proto.SubmitJob { Spec = new Proto.JobSpec { Range = new Proto.NumberRange() } }, new SubmitJob(new JobSpec(new NumberRange(0, 0), Algorithm.Trial, SplitStrategy.Balanced, Batches: null), AcceptCost: false)),
+            ("WV", new Proto.WorkerView { Node = node.ToString() }, new WorkerView(node, "", 0, Excluded: false)),
+            ("BT", new Proto.BatchTimeline(), new BatchTimeline(new JobId(""), [], Snapshot: false)),
+            ("JE", new Proto.JobEstimate(), new JobEstimate(0, 0, 0, CostLimit: TimeSpan.Zero)),
+        ];
+
+        foreach (var (manifest, written, expected) in cases)
+        {
+            Assert.Equal(Describe(expected), Describe(Serializer.FromBinary(written.ToByteArray(), manifest)));
+        }
+    }
+
+    [Fact]
+    public void A_view_left_without_its_tally_or_times_should_read_as_nothing_counted_and_not_started()
+    {
+        var proto = new Proto.JobView { Id = "abcdefghij", Spec = new Proto.JobSpec { Range = new Proto.NumberRange { From = 1, Til = 9 } }, SubmittedAt = 1 };
+
+        var view = (JobView)Serializer.FromBinary(proto.ToByteArray(), "JV");
+
+        Assert.Equal(new JobView(new JobId("abcdefghij"), new JobSpec(new NumberRange(1, 9)), JobState.Queued, 0, 0, Tally.Zero, 0, false, 0, new DateTimeOffset(1, TimeSpan.Zero), null, null, TimeSpan.Zero, null), view);
+    }
+
+    [Fact]
+    public void A_checkpoint_written_by_the_schema_should_read_back_as_the_job_it_holds()
+    {
+        // As a store holds it, written field by field from the schema alone.
+        var submitted = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        var stored = new Proto.JobCheckpoint
+        {
+            View = new Proto.JobView
+            {
+                Id = "k2m9x7pqrs",
+                Spec = new Proto.JobSpec { Range = new Proto.NumberRange { From = 1, Til = 300_000 }, Split = Proto.SplitStrategy.Balanced },
+                State = Proto.JobState.Running,
+                BatchesDone = 3,
+                BatchCount = 16,
+                SoFar = new Proto.Tally { PrimeCount = 1229, CheckCountLow = 1, CheckCountHigh = 2 },
+                EstimatedChecksLow = 3_712_902_177,
+                Workers = 2,
+                SubmittedAt = submitted.UtcTicks,
+                StartedAt = submitted.AddSeconds(1).UtcTicks,
+                Elapsed = TimeSpan.FromSeconds(2).Ticks,
+            },
+            BatchesPerWorker = 8,
+            MaxBatchDuration = TimeSpan.FromMilliseconds(250).Ticks,
+            PlanFingerprint = 0xfeedfacecafebeef,
+            Done = { new Proto.BatchSpan { First = 0, Last = 1 }, new Proto.BatchSpan { First = 4, Last = 4 } },
+            PlanWorkers = 2,
+        };
+
+        var back = (JobCheckpoint)Serializer.FromBinary(stored.ToByteArray(), "JC");
+
+        var view = new JobView(
+            new JobId("k2m9x7pqrs"),
+            new JobSpec(new NumberRange(1, 300_000)),
+            JobState.Running,
+            3,
+            16,
+            new Tally(1229, new UInt128(2, 1)),
+            3_712_902_177,
+            false,
+            2,
+            submitted,
+            submitted.AddSeconds(1),
+            null,
+            TimeSpan.FromSeconds(2),
+            null);
+        Assert.Equal(Describe(new JobCheckpoint(view, 8, TimeSpan.FromMilliseconds(250), 0xfeedfacecafebeef, [new BatchSpan(0, 1), new BatchSpan(4, 4)], 2)), Describe(back));
+    }
+
+    [Fact]
+    public void A_part_every_build_writes_should_be_refused_when_missing()
+    {
+        var bytes = new Proto.WorkAssignment
+        {
+            JobId = "abcdefghij",
+            Job = Akka.Serialization.Serialization.SerializedActorPath(TestActor),
+            Batches = { new Proto.BatchWork { Index = 3 } },
+        }.ToByteArray();
+
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes, "WA"));
+    }
+
+    [Fact]
+    public void A_range_whose_start_exceeds_its_end_should_be_refused_at_the_wire()
+    {
+        var bytes = new Proto.EstimateJob { Spec = new Proto.JobSpec { Range = new Proto.NumberRange { From = 9, Til = 1 } } }.ToByteArray();
+
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes, "EJ"));
+    }
+
+    [Fact]
+    public void Bytes_that_are_no_message_should_be_refused()
+    {
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary([0x0A, 0x61, 0x62], "BC"));
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary([], "XX"));
+    }
+
+    [Theory]
+    [InlineData(typeof(Algorithm), typeof(Proto.Algorithm))]
+    [InlineData(typeof(SplitStrategy), typeof(Proto.SplitStrategy))]
+    [InlineData(typeof(JobState), typeof(Proto.JobState))]
+    [InlineData(typeof(JobRejection), typeof(Proto.JobRejection))]
+    [InlineData(typeof(BatchOutcome), typeof(Proto.BatchOutcome))]
+    public void Every_enum_value_should_have_its_number_and_name_in_the_schema(Type ours, Type schemas)
+    {
+        var expected = Enum.GetValues(ours).Cast<object>().Select(v => $"{Convert.ToInt32(v, CultureInfo.InvariantCulture)} {v}");
+        var actual = Enum.GetValues(schemas).Cast<object>().Select(v => $"{Convert.ToInt32(v, CultureInfo.InvariantCulture)} {v}");
+
+        Assert.Equal(expected, actual);
+    }
+
+    private ProtocolSerializer Serializer => (ProtocolSerializer)Sys.Serialization.FindSerializerForType(typeof(IClusterMessage));
+
+    private static byte[] Written(Action<CodedOutputStream> write)
+    {
+        using var stream = new MemoryStream();
+        using (var output = new CodedOutputStream(stream))
+        {
+            write(output);
+        }
+
+        return stream.ToArray();
     }
 
     /// <summary>Records compare lists by reference; their printed form compares them by content.</summary>

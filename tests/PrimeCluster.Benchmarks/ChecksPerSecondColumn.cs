@@ -6,31 +6,10 @@ using PrimeCluster.Core.Kernels;
 namespace PrimeCluster.Benchmarks;
 
 /// <summary>The article's figure of merit: checks per second, from the exact check count of the benchmark's range.</summary>
-public sealed class ChecksPerSecondColumn : IColumn
+public sealed class ChecksPerSecondColumn()
+    : CustomColumn("Checks/s", "Checks of the article's trial division per second (derived for the sieve)", UnitType.Dimensionless)
 {
-    public string Id => nameof(ChecksPerSecondColumn);
-
-    public string ColumnName => "Checks/s";
-
-    public bool AlwaysShow => true;
-
-    public ColumnCategory Category => ColumnCategory.Custom;
-
-    public int PriorityInCategory => 0;
-
-    public bool IsNumeric => true;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend => "Checks of the article's trial division per second (derived for the sieve)";
-
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         var report = summary[benchmarkCase];
         var range = benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Range")?.Value as string;

@@ -18,11 +18,14 @@ public sealed class ProcessCluster(ITestOutputHelper output, string hocon) : IDi
     public NodeProcess Start(params (string Name, string Value)[] environment) => Start(null, environment);
 
     /// <summary>Starts a node; given <paramref name="restartOf"/>, at that node's ports.</summary>
-    public NodeProcess Start(NodeProcess? restartOf, params (string Name, string Value)[] environment)
+    public NodeProcess Start(NodeProcess? restartOf, params (string Name, string Value)[] environment) => StartBuild(null, restartOf, environment);
+
+    /// <summary>Starts a node of the build whose primecluster-node.dll is <paramref name="assembly"/>; this build's when null.</summary>
+    public NodeProcess StartBuild(string? assembly, NodeProcess? restartOf, params (string Name, string Value)[] environment)
     {
         var variables = environment.ToDictionary(e => e.Name, e => e.Value);
         variables["CLUSTER_CONFIG"] = _config;
-        var node = NodeProcess.Start(variables, restartOf: restartOf);
+        var node = NodeProcess.Start(variables, restartOf: restartOf, assembly: assembly);
         _nodes.Add(node);
         return node;
     }

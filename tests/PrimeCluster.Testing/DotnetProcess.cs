@@ -2,18 +2,22 @@ using System.Diagnostics;
 
 namespace PrimeCluster.Testing;
 
-/// <summary>Runs a built .NET program to its end, as a user would from a shell, for at most 30 seconds.</summary>
+/// <summary>Runs a built .NET program, or any program, to its end, as a user would from a shell, for a bounded time.</summary>
 public static class DotnetProcess
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string assembly, IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>Runs <paramref name="assembly"/> with dotnet for at most 30 seconds.</summary>
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string assembly, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunProgramAsync("dotnet", [assembly, .. args], environment, TimeSpan.FromSeconds(30));
+
+    /// <summary>Runs <paramref name="program"/> for at most <paramref name="bound"/>; past it, the program is killed and the wait cancelled.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunProgramAsync(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, TimeSpan bound)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(assembly);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -25,7 +29,7 @@ public static class DotnetProcess
         }
 
         using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(bound);
         try
         {
             var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);

@@ -66,7 +66,8 @@ public sealed partial class NodeProcess : IDisposable
     /// node that was there before (a restart). DATA_DIR in <paramref name="environment"/> wins; that one is the caller's.
     /// </summary>
     /// <param name="https">Serve the API over https (the node's TLS_CERT), checked by <paramref name="handler"/>.</param>
-    public static NodeProcess Start(IReadOnlyDictionary<string, string> environment, bool https = false, HttpMessageHandler? handler = null, NodeProcess? restartOf = null)
+    /// <param name="assembly">The primecluster-node.dll of another build; this build's by default.</param>
+    public static NodeProcess Start(IReadOnlyDictionary<string, string> environment, bool https = false, HttpMessageHandler? handler = null, NodeProcess? restartOf = null, string? assembly = null)
     {
         var clusterPort = restartOf?.ClusterPort ?? FreePort();
         var api = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{restartOf?.Api.Port ?? FreePort()}");
@@ -76,7 +77,7 @@ public sealed partial class NodeProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Binaries.Node);
+        start.ArgumentList.Add(assembly ?? Binaries.Node);
         start.Environment["CLUSTER_PORT"] = clusterPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["API_URL"] = api.ToString().TrimEnd('/');
         var dataDir = restartOf?.DataDir ?? Path.Combine(Path.GetTempPath(), $"primecluster-data-{Guid.NewGuid():N}");

@@ -1,478 +1,192 @@
+using System.Collections.Frozen;
+using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
+using Google.Protobuf;
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
-using PrimeCluster.Core.Execution;
 using static PrimeCluster.Actors.Messages.ClusterProtocol;
 using static PrimeCluster.Actors.Messages.JobProtocol;
 using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 using static PrimeCluster.Actors.Messages.WorkProtocol;
+using static PrimeCluster.Actors.Serialization.ProtoForms;
 
 namespace PrimeCluster.Actors.Serialization;
 
 /// <summary>
-/// A compact binary form for every <see cref="IClusterMessage"/>: a short manifest names the message, fields follow in
-/// a fixed order, 128-bit counts as two 64-bit halves so they stay exact, actor references as their serialized paths.
+/// Every <see cref="IClusterMessage"/> as a protobuf message of its own (Serialization/protocol.proto), named by a short
+/// manifest. Fields are numbered, so a build reads what a newer one writes: it skips fields it does not know and reads
+/// those missing as their stated defaults. The same form is the job checkpoints' stored form.
 /// </summary>
 public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     /// <summary>The name it is registered by (Akka.Hosting's WithCustomSerializer).</summary>
     public const string Alias = "primecluster";
 
-    public override int Identifier => 7919;
+    /// <summary>
+    /// 7927, the prime after 7919, which named the positional format before: a node of that format receiving this one
+    /// refuses it as an unknown serializer rather than misread it.
+    /// </summary>
+    public const int FormatIdentifier = 7927;
 
-    public override string Manifest(object o) => o switch
-    {
-        RequestWork => "RW",
-        WorkAssignment => "WA",
-        BatchesCompleted => "BC",
-        NoWorkNow => "NW",
-        BatchFailed => "BF",
-        BatchesReturned => "BR",
-        BatchesReturnAcknowledged => "BA",
-        CancelWork => "CW",
-        DropBatches => "DB",
-        ChecksCounted => "CK",
-        SubmitJob => "SJ",
-        JobAccepted => "JA",
-        JobRejected => "JR",
-        GetJob => "GJ",
-        AwaitJob => "AJ",
-        SubscribeToJob => "SB",
-        CancelJob => "CJ",
-        JobNotFound => "NF",
-        GetJobs => "GL",
-        JobList => "JL",
-        JobView => "JV",
-        GetWorkers => "GW",
-        WorkerView => "WV",
-        WorkerList => "WL",
-        JobCheckpoint => "JC",
-        EstimateJob => "EJ",
-        JobEstimate => "JE",
-        SubscribeToCluster => "SC",
-        StillSubscribed => "SS",
-        Activity => "AC",
-        ThroughputSample => "TS",
-        ThroughputHistory => "TH",
-        BatchTimeline => "BT",
-        _ => throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(ProtocolSerializer)}", nameof(o)),
-    };
+    /// <summary>Each message once: its manifest, its schema's message, and the way there and back.</summary>
+    private static readonly Format[] Formats =
+    [
+        Format.Of<RequestWork, Proto.RequestWork>(
+            "RW",
+            (s, m) => new() { Worker = s.PathOf(m.Worker), Slots = m.Slots, InFlight = m.InFlight, Cores = m.Cores },
+            (s, p) => new(s.RefAt(p.Worker), p.Slots, p.InFlight, p.Cores)),
+        Format.Of<NoWorkNow, Proto.NoWorkNow>("NW", (_, _) => new(), (_, _) => NoWorkNow.Instance),
+        Format.Of<WorkAssignment, Proto.WorkAssignment>(
+            "WA",
+            (s, m) => new() { JobId = m.JobId.Value, Job = s.PathOf(m.Job), Algorithm = (Proto.Algorithm)m.Algorithm, Batches = { m.Batches.Select(b => new Proto.BatchWork { Index = b.Index, Range = ToProto(b.Range) }) } },
+            (s, p) => new(new JobId(p.JobId), s.RefAt(p.Job), Defined<Algorithm>(p.Algorithm), [.. p.Batches.Select(b => new BatchWork(b.Index, FromProto(Required(b.Range))))])),
+        Format.Of<BatchesCompleted, Proto.BatchesCompleted>(
+            "BC",
+            (s, m) => new() { JobId = m.JobId.Value, Results = { m.Results.Select(ToProto) }, Worker = s.PathOf(m.Worker), Slots = m.Slots, InFlight = m.InFlight },
+            (s, p) => new(new JobId(p.JobId), [.. p.Results.Select(FromProto)], s.RefAt(p.Worker), p.Slots, p.InFlight)),
+        Format.Of<BatchFailed, Proto.BatchFailed>(
+            "BF",
+            (s, m) => new() { JobId = m.JobId.Value, Index = m.Index, Error = m.Error, Worker = s.PathOf(m.Worker) },
+            (s, p) => new(new JobId(p.JobId), p.Index, p.Error, s.RefAt(p.Worker))),
+        Format.Of<BatchesReturned, Proto.BatchesReturned>(
+            "BR",
+            (s, m) => new() { JobId = m.JobId.Value, Indices = { m.Indices }, Worker = s.PathOf(m.Worker) },
+            (s, p) => new(new JobId(p.JobId), [.. p.Indices], s.RefAt(p.Worker))),
+        Format.Of<BatchesReturnAcknowledged, Proto.BatchesReturnAcknowledged>("BA", (_, m) => new() { JobId = m.JobId.Value }, (_, p) => new(new JobId(p.JobId))),
+        Format.Of<CancelWork, Proto.CancelWork>("CW", (_, m) => new() { JobId = m.JobId.Value }, (_, p) => new(new JobId(p.JobId))),
+        Format.Of<DropBatches, Proto.DropBatches>(
+            "DB",
+            (_, m) => new() { JobId = m.JobId.Value, Indices = { m.Indices } },
+            (_, p) => new(new JobId(p.JobId), [.. p.Indices])),
+        Format.Of<ChecksCounted, Proto.ChecksCounted>(
+            "CK",
+            (_, m) => new() { JobId = m.JobId.Value, Algorithm = (Proto.Algorithm)m.Algorithm, ChecksLow = Low(m.Checks), ChecksHigh = High(m.Checks) },
+            (_, p) => new(new JobId(p.JobId), Defined<Algorithm>(p.Algorithm), new UInt128(p.ChecksHigh, p.ChecksLow))),
+        Format.Of<SubmitJob, Proto.SubmitJob>(
+            "SJ",
+            (_, m) => new() { Spec = ToProto(m.Spec), AcceptCost = m.AcceptCost },
+            (_, p) => new(FromProto(Required(p.Spec)), p.AcceptCost)),
+        Format.Of<JobAccepted, Proto.JobAccepted>("JA", (_, m) => new() { View = ToProto(m.View) }, (_, p) => new(FromProto(Required(p.View)))),
+        Format.Of<JobRejected, Proto.JobRejected>(
+            "JR",
+            (_, m) => new() { Reason = m.Reason, Why = (Proto.JobRejection)m.Why },
+            (_, p) => new(p.Reason, Defined<JobRejection>(p.Why))),
+        Format.Of<GetJob, Proto.GetJob>("GJ", (_, m) => new() { Id = m.Id.Value }, (_, p) => new(new JobId(p.Id))),
+        Format.Of<AwaitJob, Proto.AwaitJob>("AJ", (_, m) => new() { Id = m.Id.Value }, (_, p) => new(new JobId(p.Id))),
+        Format.Of<SubscribeToJob, Proto.SubscribeToJob>(
+            "SB",
+            (s, m) => new() { Id = m.Id.Value, Subscriber = s.PathOf(m.Subscriber), Batches = m.Batches },
+            (s, p) => new(new JobId(p.Id), s.RefAt(p.Subscriber), p.Batches)),
+        Format.Of<CancelJob, Proto.CancelJob>("CJ", (_, m) => new() { Id = m.Id.Value }, (_, p) => new(new JobId(p.Id))),
+        Format.Of<JobNotFound, Proto.JobNotFound>("NF", (_, m) => new() { Id = m.Id.Value }, (_, p) => new(new JobId(p.Id))),
+        Format.Of<GetJobs, Proto.GetJobs>(
+            "GL",
+            (_, m) => m.Before is { } before ? new() { Limit = m.Limit, Before = before.Value } : new() { Limit = m.Limit },
+            (_, p) => new(p.Limit, p.HasBefore ? new JobId(p.Before) : null)),
+        Format.Of<JobList, Proto.JobList>(
+            "JL",
+            (_, m) => new() { Jobs = { m.Jobs.Select(ToProto) }, More = m.More },
+            (_, p) => new([.. p.Jobs.Select(FromProto)], p.More)),
+        Format.Of<JobView, Proto.JobView>("JV", (_, m) => ToProto(m), (_, p) => FromProto(p)),
+        Format.Of<GetWorkers, Proto.GetWorkers>("GW", (_, _) => new(), (_, _) => GetWorkers.Instance),
+        Format.Of<WorkerView, Proto.WorkerView>("WV", (_, m) => ToProto(m), (_, p) => FromProto(p)),
+        Format.Of<WorkerList, Proto.WorkerList>(
+            "WL",
+            (_, m) => new()
+            {
+                Workers = { m.Workers.Select(ToProto) },
+                Mismatches = { m.Mismatches.Select(n => new Proto.NodeMismatches { Node = n.Node.ToString(), Count = n.Count }) },
+            },
+            (_, p) => new([.. p.Workers.Select(FromProto)], [.. p.Mismatches.Select(n => new NodeMismatches(AddressOf(n.Node), n.Count))])),
+        Format.Of<JobCheckpoint, Proto.JobCheckpoint>("JC", (_, m) => ToProto(m), (_, p) => FromProto(p)),
+        Format.Of<EstimateJob, Proto.EstimateJob>("EJ", (_, m) => new() { Spec = ToProto(m.Spec) }, (_, p) => new(FromProto(Required(p.Spec)))),
+        Format.Of<JobEstimate, Proto.JobEstimate>(
+            "JE",
+            (_, m) => new() { Batches = m.Batches, Cores = m.Cores, TrialChecksPerSecond = m.TrialChecksPerSecond, CostLimit = m.CostLimit.Ticks },
+            (_, p) => new(p.Batches, p.Cores, p.TrialChecksPerSecond, TimeSpan.FromTicks(p.CostLimit))),
+        Format.Of<SubscribeToCluster, Proto.SubscribeToCluster>("SC", (s, m) => new() { Subscriber = s.PathOf(m.Subscriber) }, (s, p) => new(s.RefAt(p.Subscriber))),
+        Format.Of<StillSubscribed, Proto.StillSubscribed>("SS", (_, _) => new(), (_, _) => StillSubscribed.Instance),
+        Format.Of<Activity, Proto.Activity>(
+            "AC",
+            (_, m) => new() { Nodes = { m.Nodes.Select(n => new Proto.NodeActivity { Node = n.Node.ToString(), Workers = n.Workers, Busy = n.Busy, Mismatches = n.Mismatches, Excluded = n.Excluded }) } },
+            (_, p) => new([.. p.Nodes.Select(n => new NodeActivity(AddressOf(n.Node), n.Workers, n.Busy, n.Mismatches, n.Excluded))])),
+        Format.Of<ThroughputSample, Proto.ThroughputSample>("TS", (_, m) => ToProto(m), (_, p) => FromProto(p)),
+        Format.Of<ThroughputHistory, Proto.ThroughputHistory>(
+            "TH",
+            (_, m) => new() { Samples = { m.Samples.Select(ToProto) } },
+            (_, p) => new([.. p.Samples.Select(FromProto)])),
+        Format.Of<BatchTimeline, Proto.BatchTimeline>(
+            "BT",
+            (_, m) => new() { Id = m.Id.Value, Batches = { m.Batches.Select(ToProto) }, Snapshot = m.Snapshot },
+            (_, p) => new(new JobId(p.Id), [.. p.Batches.Select(FromProto)], p.Snapshot)),
+    ];
 
-    public override byte[] ToBinary(object obj)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream))
-        {
-            Write(w, obj);
-        }
+    private static readonly FrozenDictionary<Type, Format> ByType = Formats.ToFrozenDictionary(f => f.Type);
 
-        return stream.ToArray();
-    }
+    private static readonly FrozenDictionary<string, Format> ByManifest = Formats.ToFrozenDictionary(f => f.Manifest);
+
+    public override int Identifier => FormatIdentifier;
+
+    public override string Manifest(object o) => FormatOf(o).Manifest;
+
+    public override byte[] ToBinary(object obj) => FormatOf(obj).ToProto(this, obj).ToByteArray();
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        using var r = new BinaryReader(new MemoryStream(bytes));
-        return manifest switch
+        if (!ByManifest.TryGetValue(manifest, out var format))
         {
-            "RW" => new RequestWork(ReadRef(r), r.ReadInt32(), r.ReadInt32(), ReadCores(r)),
-            "WA" => new WorkAssignment(ReadJobId(r), ReadRef(r), ReadEnum<Algorithm>(r), ReadList(r, () => new BatchWork(r.ReadInt64(), ReadRange(r)))),
-            "BC" => new BatchesCompleted(ReadJobId(r), ReadList(r, () => new BatchResult(r.ReadInt64(), ReadTally(r))), ReadRef(r), r.ReadInt32(), r.ReadInt32()),
-            "NW" => NoWorkNow.Instance,
-            "BF" => new BatchFailed(ReadJobId(r), r.ReadInt64(), r.ReadString(), ReadRef(r)),
-            "BR" => new BatchesReturned(ReadJobId(r), ReadList(r, r.ReadInt64), ReadRef(r)),
-            "BA" => new BatchesReturnAcknowledged(ReadJobId(r)),
-            "CW" => new CancelWork(ReadJobId(r)),
-            "DB" => new DropBatches(ReadJobId(r), ReadList(r, r.ReadInt64)),
-            "CK" => new ChecksCounted(ReadJobId(r), ReadEnum<Algorithm>(r), ReadUInt128(r)),
-            "SJ" => new SubmitJob(ReadSpec(r), r.ReadBoolean()),
-            "JA" => new JobAccepted(ReadView(r)),
-            "JR" => new JobRejected(r.ReadString(), ReadEnum<JobRejection>(r)),
-            "GJ" => new GetJob(ReadJobId(r)),
-            "AJ" => new AwaitJob(ReadJobId(r)),
-            "SB" => new SubscribeToJob(ReadJobId(r), ReadRef(r), r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean()),
-            "CJ" => new CancelJob(ReadJobId(r)),
-            "NF" => new JobNotFound(ReadJobId(r)),
-            "GL" => new GetJobs(r.ReadInt32(), r.ReadBoolean() ? ReadJobId(r) : null),
-            "JL" => new JobList(ReadList(r, () => ReadView(r)), r.ReadBoolean()),
-            "JV" => ReadView(r),
-            "GW" => GetWorkers.Instance,
-            "WV" => ReadWorker(r),
-            "WL" => new WorkerList(ReadList(r, () => ReadWorker(r)), ReadList(r, () => new NodeMismatches(Address.Parse(r.ReadString()), r.ReadInt32()))),
-            "JC" => ReadCheckpoint(r),
-            "EJ" => new EstimateJob(ReadSpec(r)),
-            "JE" => new JobEstimate(r.ReadInt64(), r.ReadInt32(), r.ReadDouble(), TimeSpan.FromTicks(r.ReadInt64())),
-            "SC" => new SubscribeToCluster(ReadRef(r)),
-            "SS" => StillSubscribed.Instance,
-            "AC" => new Activity(ReadList(r, () => new NodeActivity(ReadAddress(r), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()))),
-            "TS" => ReadSample(r),
-            "TH" => new ThroughputHistory(ReadList(r, () => ReadSample(r))),
-            "BT" => new BatchTimeline(ReadJobId(r), ReadList(r, () => ReadBatchRecord(r)), r.ReadBoolean()),
-            _ => throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(ProtocolSerializer)}"),
-        };
-    }
+            throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(ProtocolSerializer)}");
+        }
 
-    private void Write(BinaryWriter w, object message)
-    {
-        switch (message)
+        try
         {
-            case RequestWork m:
-                WriteRef(w, m.Worker);
-                w.Write(m.Slots);
-                w.Write(m.InFlight);
-                w.Write7BitEncodedInt(m.Cores);
-                break;
-            case WorkAssignment m:
-                w.Write(m.JobId.Value);
-                WriteRef(w, m.Job);
-                w.Write((byte)m.Algorithm);
-                WriteList(w, m.Batches, b =>
-                {
-                    w.Write(b.Index);
-                    WriteRange(w, b.Range);
-                });
-                break;
-            case BatchesCompleted m:
-                w.Write(m.JobId.Value);
-                WriteList(w, m.Results, result =>
-                {
-                    w.Write(result.Index);
-                    WriteTally(w, result.Tally);
-                });
-                WriteRef(w, m.Worker);
-                w.Write(m.Slots);
-                w.Write(m.InFlight);
-                break;
-            case NoWorkNow or GetWorkers:
-                break;
-            case GetJobs m:
-                w.Write(m.Limit);
-                w.Write(m.Before.HasValue);
-                if (m.Before is { } before)
-                {
-                    w.Write(before.Value);
-                }
-
-                break;
-            case BatchFailed m:
-                w.Write(m.JobId.Value);
-                w.Write(m.Index);
-                w.Write(m.Error);
-                WriteRef(w, m.Worker);
-                break;
-            case BatchesReturned m:
-                w.Write(m.JobId.Value);
-                WriteList(w, m.Indices, w.Write);
-                WriteRef(w, m.Worker);
-                break;
-            case BatchesReturnAcknowledged m:
-                w.Write(m.JobId.Value);
-                break;
-            case CancelWork m:
-                w.Write(m.JobId.Value);
-                break;
-            case DropBatches m:
-                w.Write(m.JobId.Value);
-                WriteList(w, m.Indices, w.Write);
-                break;
-            case ChecksCounted m:
-                w.Write(m.JobId.Value);
-                w.Write((byte)m.Algorithm);
-                WriteUInt128(w, m.Checks);
-                break;
-            case SubmitJob m:
-                WriteSpec(w, m.Spec);
-                w.Write(m.AcceptCost);
-                break;
-            case JobAccepted m:
-                WriteView(w, m.View);
-                break;
-            case JobRejected m:
-                w.Write(m.Reason);
-                w.Write((byte)m.Why);
-                break;
-            case GetJob m:
-                w.Write(m.Id.Value);
-                break;
-            case AwaitJob m:
-                w.Write(m.Id.Value);
-                break;
-            case SubscribeToJob m:
-                w.Write(m.Id.Value);
-                WriteRef(w, m.Subscriber);
-                w.Write(m.Batches);
-                break;
-            case EstimateJob m:
-                WriteSpec(w, m.Spec);
-                break;
-            case JobEstimate m:
-                w.Write(m.Batches);
-                w.Write(m.Cores);
-                w.Write(m.TrialChecksPerSecond);
-                w.Write(m.CostLimit.Ticks);
-                break;
-            case SubscribeToCluster m:
-                WriteRef(w, m.Subscriber);
-                break;
-            case StillSubscribed:
-                break;
-            case Activity m:
-                WriteList(w, m.Nodes, n =>
-                {
-                    w.Write(n.Node.ToString());
-                    w.Write(n.Workers);
-                    w.Write(n.Busy);
-                    w.Write(n.Mismatches);
-                    w.Write(n.Excluded);
-                });
-                break;
-            case ThroughputSample m:
-                WriteSample(w, m);
-                break;
-            case ThroughputHistory m:
-                WriteList(w, m.Samples, s => WriteSample(w, s));
-                break;
-            case BatchTimeline m:
-                w.Write(m.Id.Value);
-                WriteList(w, m.Batches, b =>
-                {
-                    w.Write(b.Index);
-                    WriteRange(w, b.Range);
-                    w.Write(b.Worker);
-                    w.Write(b.Node.ToString());
-                    w.Write(b.HandedOutAt.UtcTicks);
-                    WriteOptionalTime(w, b.FinishedAt);
-                    w.Write((byte)b.Outcome);
-                });
-                w.Write(m.Snapshot);
-                break;
-            case CancelJob m:
-                w.Write(m.Id.Value);
-                break;
-            case JobNotFound m:
-                w.Write(m.Id.Value);
-                break;
-            case JobList m:
-                WriteList(w, m.Jobs, v => WriteView(w, v));
-                w.Write(m.More);
-                break;
-            case JobView m:
-                WriteView(w, m);
-                break;
-            case WorkerView m:
-                WriteWorker(w, m);
-                break;
-            case WorkerList m:
-                WriteList(w, m.Workers, v => WriteWorker(w, v));
-                WriteList(w, m.Mismatches, n =>
-                {
-                    w.Write(n.Node.ToString());
-                    w.Write(n.Count);
-                });
-                break;
-            case JobCheckpoint m:
-                WriteView(w, m.View);
-                w.Write(m.BatchesPerWorker);
-                w.Write(m.MaxBatchDuration.Ticks);
-                w.Write(m.PlanFingerprint);
-                WriteList(w, m.Done, span =>
-                {
-                    w.Write(span.First);
-                    w.Write(span.Last);
-                });
-                w.Write(m.PlanWorkers);
-                break;
-            default:
-                throw new ArgumentException($"{message.GetType()} cannot be serialized by {nameof(ProtocolSerializer)}", nameof(message));
+            return format.FromBinary(this, bytes);
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException or FormatException)
+        {
+            // Bytes that are no message of the schema, or a value the message's own type refuses (a range whose from
+            // exceeds its til): refused here rather than by whatever actor first used it.
+            throw new SerializationException($"a '{manifest}' message that cannot be read: {e.Message}", e);
         }
     }
 
-    private static void WriteList<T>(BinaryWriter w, IReadOnlyList<T> items, Action<T> write)
+    private static Format FormatOf(object message) => ByType.TryGetValue(message.GetType(), out var format)
+        ? format
+        : throw new ArgumentException($"{message.GetType()} has no manifest in {nameof(ProtocolSerializer)}", nameof(message));
+
+    private string PathOf(IActorRef actor) => Akka.Serialization.Serialization.SerializedActorPath(actor);
+
+    private IActorRef RefAt(string path) => path.Length > 0
+        ? system.Provider.ResolveActorRef(path)
+        : throw new SerializationException("a message without the actor it names");
+
+    /// <summary>One message type's form. Adding a message is one entry in <see cref="Formats"/> and one in the schema.</summary>
+    private abstract class Format(Type type, string manifest)
     {
-        w.Write7BitEncodedInt(items.Count);
-        foreach (var item in items)
+        public Type Type { get; } = type;
+
+        public string Manifest { get; } = manifest;
+
+        public static Format Of<TMessage, TProto>(string manifest, Func<ProtocolSerializer, TMessage, TProto> toProto, Func<ProtocolSerializer, TProto, TMessage> fromProto)
+            where TMessage : notnull
+            where TProto : IMessage<TProto>, new() => new Typed<TMessage, TProto>(manifest, toProto, fromProto);
+
+        public abstract IMessage ToProto(ProtocolSerializer serializer, object message);
+
+        public abstract object FromBinary(ProtocolSerializer serializer, byte[] bytes);
+
+        private sealed class Typed<TMessage, TProto>(string manifest, Func<ProtocolSerializer, TMessage, TProto> toProto, Func<ProtocolSerializer, TProto, TMessage> fromProto)
+            : Format(typeof(TMessage), manifest)
+            where TMessage : notnull
+            where TProto : IMessage<TProto>, new()
         {
-            write(item);
+            private readonly MessageParser<TProto> parser = new(() => new TProto());
+
+            public override IMessage ToProto(ProtocolSerializer serializer, object message) => toProto(serializer, (TMessage)message);
+
+            public override object FromBinary(ProtocolSerializer serializer, byte[] bytes) => fromProto(serializer, parser.ParseFrom(bytes));
         }
     }
-
-    private static List<T> ReadList<T>(BinaryReader r, Func<T> read)
-    {
-        var count = r.Read7BitEncodedInt();
-
-        // Every item takes a byte at least: a count the message cannot hold is refused before room is made for it.
-        var left = r.BaseStream.Length - r.BaseStream.Position;
-        if (count < 0 || count > left)
-        {
-            throw new System.Runtime.Serialization.SerializationException($"a list of {count} items cannot fit in the {left} bytes left of the message");
-        }
-
-        var items = new List<T>(count);
-        for (var i = 0; i < count; i++)
-        {
-            items.Add(read());
-        }
-
-        return items;
-    }
-
-    private void WriteRef(BinaryWriter w, IActorRef actor) => w.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));
-
-    private IActorRef ReadRef(BinaryReader r) => system.Provider.ResolveActorRef(r.ReadString());
-
-    private static JobId ReadJobId(BinaryReader r) => new(r.ReadString());
-
-    /// <summary>A worker of the version before says nothing of its cores: read as not said.</summary>
-    private static int ReadCores(BinaryReader r) => r.BaseStream.Position < r.BaseStream.Length ? r.Read7BitEncodedInt() : 0;
-
-    private static void WriteUInt128(BinaryWriter w, UInt128 value)
-    {
-        w.Write((ulong)(value >> 64));
-        w.Write((ulong)value);
-    }
-
-    private static UInt128 ReadUInt128(BinaryReader r) => new(r.ReadUInt64(), r.ReadUInt64());
-
-    private static void WriteTally(BinaryWriter w, Tally tally)
-    {
-        w.Write(tally.PrimeCount);
-        WriteUInt128(w, tally.CheckCount);
-    }
-
-    private static Tally ReadTally(BinaryReader r) => new(r.ReadUInt64(), ReadUInt128(r));
-
-    private static void WriteRange(BinaryWriter w, NumberRange range)
-    {
-        w.Write(range.From);
-        w.Write(range.Til);
-    }
-
-    private static NumberRange ReadRange(BinaryReader r) => new(r.ReadUInt64(), r.ReadUInt64());
-
-    private static void WriteSpec(BinaryWriter w, JobSpec spec)
-    {
-        WriteRange(w, spec.Range);
-        w.Write((byte)spec.Algorithm);
-        w.Write((byte)spec.Split);
-        w.Write(spec.Batches.HasValue);
-        w.Write(spec.Batches.GetValueOrDefault());
-    }
-
-    private static JobSpec ReadSpec(BinaryReader r)
-    {
-        var range = ReadRange(r);
-        var algorithm = ReadEnum<Algorithm>(r);
-        var split = ReadEnum<SplitStrategy>(r);
-        var hasBatches = r.ReadBoolean();
-        var batches = r.ReadInt64();
-        return new JobSpec(range, algorithm, split, hasBatches ? batches : null);
-    }
-
-    private static void WriteView(BinaryWriter w, JobView v)
-    {
-        w.Write(v.Id.Value);
-        WriteSpec(w, v.Spec);
-        w.Write((byte)v.State);
-        w.Write(v.BatchesDone);
-        w.Write(v.BatchCount);
-        WriteTally(w, v.SoFar);
-        WriteUInt128(w, v.EstimatedChecks);
-        w.Write(v.EstimateIsExact);
-        w.Write(v.Workers);
-        w.Write(v.SubmittedAt.UtcTicks);
-        WriteOptionalTime(w, v.StartedAt);
-        WriteOptionalTime(w, v.FinishedAt);
-        w.Write(v.Elapsed.Ticks);
-        w.Write(v.Error is not null);
-        if (v.Error is not null)
-        {
-            w.Write(v.Error);
-        }
-    }
-
-    private static JobView ReadView(BinaryReader r) => new(
-        ReadJobId(r),
-        ReadSpec(r),
-        ReadEnum<JobState>(r),
-        r.ReadInt64(),
-        r.ReadInt64(),
-        ReadTally(r),
-        ReadUInt128(r),
-        r.ReadBoolean(),
-        r.ReadInt32(),
-        new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero),
-        ReadOptionalTime(r),
-        ReadOptionalTime(r),
-        TimeSpan.FromTicks(r.ReadInt64()),
-        r.ReadBoolean() ? r.ReadString() : null);
-
-    private static JobCheckpoint ReadCheckpoint(BinaryReader r)
-    {
-        var view = ReadView(r);
-        var batchesPerWorker = r.ReadInt32();
-        var maxBatchDuration = TimeSpan.FromTicks(r.ReadInt64());
-        var fingerprint = r.ReadUInt64();
-        var done = ReadList(r, () => new BatchSpan(r.ReadInt64(), r.ReadInt64()));
-
-        // A seed of an earlier version writes no plan workers: its view's workers are the ones the plan was cut for.
-        var planWorkers = r.BaseStream.Position < r.BaseStream.Length ? r.ReadInt32() : view.Workers;
-        return new JobCheckpoint(view, batchesPerWorker, maxBatchDuration, fingerprint, done, planWorkers);
-    }
-
-    private static void WriteOptionalTime(BinaryWriter w, DateTimeOffset? time)
-    {
-        w.Write(time.HasValue);
-        if (time.HasValue)
-        {
-            w.Write(time.Value.UtcTicks);
-        }
-    }
-
-    private static DateTimeOffset? ReadOptionalTime(BinaryReader r) => r.ReadBoolean() ? new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero) : null;
-
-    /// <summary>
-    /// A named value of <typeparamref name="T"/>, or the message is refused here: a byte no build writes would otherwise
-    /// fail whatever actor first names it.
-    /// </summary>
-    private static T ReadEnum<T>(BinaryReader r)
-        where T : struct, Enum
-    {
-        var value = (T)Enum.ToObject(typeof(T), r.ReadByte());
-        return Enum.IsDefined(value) ? value : throw new System.Runtime.Serialization.SerializationException($"{value} is not a {typeof(T).Name}");
-    }
-
-    private static Address ReadAddress(BinaryReader r) => Address.Parse(r.ReadString());
-
-    private static void WriteSample(BinaryWriter w, ThroughputSample sample)
-    {
-        w.Write(sample.At.UtcTicks);
-        WriteList(w, sample.Nodes, n =>
-        {
-            w.Write(n.Node.ToString());
-            w.Write(n.ChecksPerSecond);
-        });
-    }
-
-    private static ThroughputSample ReadSample(BinaryReader r) =>
-        new(new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero), ReadList(r, () => new NodeThroughput(ReadAddress(r), r.ReadDouble())));
-
-    private static BatchRecord ReadBatchRecord(BinaryReader r) => new(
-        r.ReadInt64(),
-        ReadRange(r),
-        r.ReadString(),
-        ReadAddress(r),
-        new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero),
-        ReadOptionalTime(r),
-        ReadEnum<BatchOutcome>(r));
-
-    private static void WriteWorker(BinaryWriter w, WorkerView v)
-    {
-        w.Write(v.Node.ToString());
-        w.Write(v.Path);
-        w.Write(v.Batches);
-        w.Write(v.Excluded);
-    }
-
-    private static WorkerView ReadWorker(BinaryReader r) => new(Address.Parse(r.ReadString()), r.ReadString(), r.ReadInt32(), r.ReadBoolean());
 }
