@@ -51,8 +51,8 @@ internal sealed class SievingPrimes
         var index = Wheel.IndexAtOrAfter(k);
         m = index >> 3;
         j = (int)(index & 7);
-        var kOnWheel = Wheel.NumberAt(index);
-        return kOnWheel <= til / p;
+        // p k <= til, multiplied rather than divided: this runs for every base prime at every batch's start.
+        return Math.BigMul(Wheel.NumberAt(index), p, out var multiple) == 0 && multiple <= til;
     }
 
     /// <summary>
