@@ -360,6 +360,12 @@ scenario_up() {
       fail "a container named $name exists already (another compose project?); remove it first"
     fi
   done
+  # A journal left by an earlier run would be read back (and one of another build's format stops its seed).
+  for name in seed-1-data seed-2-data seed-3-data; do
+    if docker volume inspect "${COMPOSE_PROJECT_NAME}_$name" > /dev/null 2>&1; then
+      fail "a volume ${COMPOSE_PROJECT_NAME}_$name exists already (an earlier run's journal?); remove it first: docker compose down --volumes"
+    fi
+  done
   for port in 8080 8081 8082; do
     if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/"; then
       fail "127.0.0.1:$port is taken; the compose file publishes the seeds' APIs there"
