@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using PrimeCluster.Actors.Security;
 using PrimeCluster.Contracts;
 
@@ -51,15 +52,15 @@ public sealed class ClusterClient : IDisposable
     internal TimeSpan SilenceLimit { get; init; } = TimeSpan.FromSeconds(40);
 
     public Task<JobResource> SubmitAsync(JobRequest request, CancellationToken cancellationToken) =>
-        SendAsync<JobResource>(HttpMethod.Post, "/jobs", JsonSerializer.Serialize(request, ApiJson.Options), cancellationToken);
+        SendAsync(HttpMethod.Post, "/jobs", JsonSerializer.Serialize(request, ApiJson.Types.JobRequest), ApiJson.Types.JobResource, cancellationToken);
 
     /// <summary>The job, or null when the cluster does not know it.</summary>
     public Task<JobResource?> GetJobAsync(string id, CancellationToken cancellationToken) =>
-        SendOrNotFoundAsync<JobResource>(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(id)}", cancellationToken);
+        SendOrNotFoundAsync(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(id)}", ApiJson.Types.JobResource, cancellationToken);
 
     /// <summary>Cancels the job and returns it as it ended, or null when the cluster does not know it.</summary>
     public Task<JobResource?> CancelAsync(string id, CancellationToken cancellationToken) =>
-        SendOrNotFoundAsync<JobResource>(HttpMethod.Delete, $"/jobs/{Uri.EscapeDataString(id)}", cancellationToken);
+        SendOrNotFoundAsync(HttpMethod.Delete, $"/jobs/{Uri.EscapeDataString(id)}", ApiJson.Types.JobResource, cancellationToken);
 
     /// <summary>
     /// A page of jobs, newest first: up to <paramref name="limit"/>, after the job <paramref name="before"/> when given.
@@ -70,7 +71,7 @@ public sealed class ClusterClient : IDisposable
         var path = FormattableString.Invariant($"/jobs?limit={limit}") + (before is null ? string.Empty : $"&before={Uri.EscapeDataString(before)}");
         using var response = await SendRawAsync(HttpMethod.Get, path, null, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        var jobs = await ReadAsync<List<JobResource>>(response, cancellationToken).ConfigureAwait(false);
+        var jobs = await ReadAsync(response, ApiJson.Types.ListJobResource, cancellationToken).ConfigureAwait(false);
         return new JobPage(jobs, NextBefore(response));
     }
 
@@ -85,7 +86,7 @@ public sealed class ClusterClient : IDisposable
             : null;
 
     public Task<ClusterResource> ClusterAsync(CancellationToken cancellationToken) =>
-        SendAsync<ClusterResource>(HttpMethod.Get, "/cluster", null, cancellationToken);
+        SendAsync(HttpMethod.Get, "/cluster", null, ApiJson.Types.ClusterResource, cancellationToken);
 
     /// <summary>
     /// The job as it moves, from the server-sent events of <c>/jobs/{id}/events</c>, ending with it finished.
@@ -120,7 +121,7 @@ public sealed class ClusterClient : IDisposable
                 }
 
                 if (events.Current.EventType is JobEvents.Progress or JobEvents.Result
-                    && JsonSerializer.Deserialize<JobResource>(events.Current.Data, ApiJson.Options) is { } job)
+                    && JsonSerializer.Deserialize(events.Current.Data, ApiJson.Types.JobResource) is { } job)
                 {
                     yield return job;
                     if (job.IsFinished)
@@ -149,7 +150,7 @@ public sealed class ClusterClient : IDisposable
         return sockets;
     }
 
-    private async Task<T?> SendOrNotFoundAsync<T>(HttpMethod method, string path, CancellationToken cancellationToken)
+    private async Task<T?> SendOrNotFoundAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class
     {
         using var response = await SendRawAsync(method, path, null, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
@@ -160,14 +161,14 @@ public sealed class ClusterClient : IDisposable
             return refusal is { Status: HttpStatusCode.NotFound, Error.Field: UnknownJobField } ? null : throw refusal;
         }
 
-        return await ReadAsync<T>(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, type, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, string? json, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, string? json, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         using var response = await SendRawAsync(method, path, json, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        return await ReadAsync<T>(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, type, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, string? json, HttpCompletionOption completion, CancellationToken cancellationToken)
@@ -200,11 +201,11 @@ public sealed class ClusterClient : IDisposable
         }
     }
 
-    private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken).ConfigureAwait(false)
+            return await response.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false)
                 ?? throw new ClusterUnreachableException(Url, "it answered with an empty body", null);
         }
         catch (JsonException e)
@@ -226,7 +227,7 @@ public sealed class ClusterClient : IDisposable
         ErrorResource? error = null;
         try
         {
-            error = await response.Content.ReadFromJsonAsync<ErrorResource>(ApiJson.Options, cancellationToken).ConfigureAwait(false);
+            error = await response.Content.ReadFromJsonAsync(ApiJson.Types.ErrorResource, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException)
         {

@@ -69,7 +69,7 @@ public static class BenchCommand
 
             if (parse.GetValue(remote.Json))
             {
-                await context.Out.WriteLineAsync(JsonSerializer.Serialize(measured.Rows, ApiJson.Options)).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(JsonSerializer.Serialize(measured.Rows, CliJson.Types.ListResultReport)).ConfigureAwait(false);
             }
             else
             {

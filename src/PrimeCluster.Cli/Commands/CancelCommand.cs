@@ -21,7 +21,7 @@ public static class CancelCommand
             var job = await client.CancelAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw JobIdArgument.Unknown(jobId, client);
             if (parse.GetValue(remote.Json))
             {
-                await context.Out.WriteLineAsync(JsonSerializer.Serialize(job, ApiJson.Options)).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(JsonSerializer.Serialize(job, ApiJson.Types.JobResource)).ConfigureAwait(false);
             }
             else
             {

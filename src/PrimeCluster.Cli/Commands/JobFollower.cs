@@ -112,7 +112,7 @@ internal static class JobFollower
     {
         if (json)
         {
-            context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(job, ApiJson.Options));
+            context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(job, ApiJson.Types.JobResource));
         }
 
         switch (job.State)

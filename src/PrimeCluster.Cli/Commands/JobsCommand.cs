@@ -55,7 +55,7 @@ public static class JobsCommand
 
             if (parse.GetValue(remote.Json))
             {
-                await context.Out.WriteLineAsync(JsonSerializer.Serialize(jobs, ApiJson.Options)).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(JsonSerializer.Serialize(jobs, ApiJson.Types.ListJobResource)).ConfigureAwait(false);
             }
             else
             {

@@ -22,7 +22,7 @@ public static class StatusCommand
             var cluster = await client.ClusterAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(remote.Json))
             {
-                await context.Out.WriteLineAsync(JsonSerializer.Serialize(cluster, ApiJson.Options)).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(JsonSerializer.Serialize(cluster, ApiJson.Types.ClusterResource)).ConfigureAwait(false);
                 return ExitCodes.Done;
             }
 

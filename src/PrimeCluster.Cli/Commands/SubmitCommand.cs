@@ -48,7 +48,7 @@ public static class SubmitCommand
             var next = remote.Next(parse);
             if (parse.GetValue(detach))
             {
-                await context.Out.WriteLineAsync(json ? System.Text.Json.JsonSerializer.Serialize(submitted, ApiJson.Options) : submitted.Id).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(json ? System.Text.Json.JsonSerializer.Serialize(submitted, ApiJson.Types.JobResource) : submitted.Id).ConfigureAwait(false);
                 await context.Error.WriteLineAsync($"primecluster: job {submitted.Id} submitted; follow it with: {next.Watch(submitted.Id)}").ConfigureAwait(false);
                 return ExitCodes.Done;
             }

@@ -44,7 +44,7 @@ public sealed record ResultReport(
         job.ElapsedMs,
         job.ChecksPerSecond);
 
-    public void WriteJson(TextWriter writer) => writer.WriteLine(JsonSerializer.Serialize(this, ApiJson.Options));
+    public void WriteJson(TextWriter writer) => writer.WriteLine(JsonSerializer.Serialize(this, CliJson.Types.ResultReport));
 
     public static void WriteTable(TextWriter writer, IEnumerable<ResultReport> reports)
     {

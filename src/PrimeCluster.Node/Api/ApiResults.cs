@@ -5,7 +5,7 @@ namespace PrimeCluster.Node.Api;
 /// <summary>Every answer is JSON in the API's one style.</summary>
 internal static class ApiResults
 {
-    public static IResult Json(object value, int status = StatusCodes.Status200OK) => Results.Json(value, ApiJson.Options, statusCode: status);
+    public static IResult Json<T>(T value, int status = StatusCodes.Status200OK) => Results.Json(value, ApiJson.Options, statusCode: status);
 
     public static IResult BadRequest(ErrorResource error) => Json(error, StatusCodes.Status400BadRequest);
 
