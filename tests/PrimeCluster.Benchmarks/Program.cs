@@ -11,7 +11,7 @@ using PrimeCluster.Benchmarks;
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- verify         (node processes: the CPU verification takes)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- rest --baseline OTHER/primecluster-node.dll   (a node at rest, this build beside another)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- events         (node processes: how soon a job's progress reaches its stream)
-// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- sieve-vs-primesieve [--til N] [--rounds N] [--cli PATH/primecluster.dll] [--baseline OTHER/primecluster.dll]
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- sieve-vs-primesieve [--til N] [--rounds N] [--cli PATH/primecluster.dll|PATH/primecluster] [--baseline OTHER/primecluster.dll|OTHER/primecluster]
 //     (the sieve beside primesieve on one thread and two, alternating; build src/PrimeCluster.Cli in Release first)
 if (args is ["cluster", ..])
 {
@@ -59,7 +59,7 @@ if (args is ["sieve-vs-primesieve", ..])
 
     if (options.Keys.Except(["--til", "--rounds", "--cli", "--baseline"]).Any() || args.Length % 2 == 0)
     {
-        await Console.Error.WriteLineAsync("usage: sieve-vs-primesieve [--til N] [--rounds N] [--cli PATH/primecluster.dll] [--baseline OTHER/primecluster.dll]");
+        await Console.Error.WriteLineAsync("usage: sieve-vs-primesieve [--til N] [--rounds N] [--cli PATH/primecluster.dll|PATH/primecluster] [--baseline OTHER/primecluster.dll|OTHER/primecluster]");
         return 2;
     }
 

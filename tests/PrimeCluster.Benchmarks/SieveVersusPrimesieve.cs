@@ -94,7 +94,10 @@ public static class SieveVersusPrimesieve
 
     private static double RunJob(string cli, ulong til, int workers)
     {
-        var output = Capture("dotnet", [cli, "run", "0", til.ToString(CultureInfo.InvariantCulture), "--algorithm", "sieve", "--workers", workers.ToString(CultureInfo.InvariantCulture), "--json"]);
+        string[] arguments = ["run", "0", til.ToString(CultureInfo.InvariantCulture), "--algorithm", "sieve", "--workers", workers.ToString(CultureInfo.InvariantCulture), "--json"];
+
+        // An assembly runs on dotnet; a natively compiled client is a program of its own.
+        var output = cli.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? Capture("dotnet", [cli, .. arguments]) : Capture(cli, arguments);
         using var result = JsonDocument.Parse(output);
         return result.RootElement.GetProperty("elapsed_ms").GetDouble() / 1e3;
     }

@@ -10,18 +10,27 @@ public static class Binaries
 
     public static string Cli => Find("PrimeCluster.Cli", "primecluster.dll");
 
+    /// <summary>The checkout these tests were built from: the folder of PrimeCluster.sln, or null outside one.</summary>
+    public static string? Repository
+    {
+        get
+        {
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "PrimeCluster.sln")))
+            {
+                root = root.Parent;
+            }
+
+            return root?.FullName;
+        }
+    }
+
     private static string Find(string project, string file)
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = output.Name;
         var configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PrimeCluster.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var path = root is null ? file : Path.Combine(root.FullName, "src", project, "bin", configuration, framework, file);
+        var path = Repository is not { } root ? file : Path.Combine(root, "src", project, "bin", configuration, framework, file);
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build {project} ({configuration}) first: {path} is missing.", path);
     }
 }

@@ -1,4 +1,6 @@
 using Akka.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -18,6 +20,9 @@ public static class NodeLogging
     public static ILoggingBuilder AddPrimeClusterConsole(this ILoggingBuilder logging, LogLevel minimum, bool standardError)
     {
         ArgumentNullException.ThrowIfNull(logging);
+
+        // The formatter takes no options: registered as it is, with nothing bound from configuration by reflection.
+        logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, LogLineFormatter>());
         return logging
             .ClearProviders()
             .SetMinimumLevel(minimum)
@@ -25,8 +30,7 @@ public static class NodeLogging
             {
                 console.FormatterName = LogLineFormatter.FormatterName;
                 console.LogToStandardErrorThreshold = standardError ? LogLevel.Trace : LogLevel.None;
-            })
-            .AddConsoleFormatter<LogLineFormatter, ConsoleFormatterOptions>();
+            });
     }
 
     /// <summary>The level <c>akka.loglevel</c> sets, for the host's logging.</summary>

@@ -70,11 +70,12 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>
     /// Whether a job takes long enough for <see cref="WarmUpAsync"/> to matter to its figures: longer than the warm-up
     /// job, on one core. A shorter job's time is mostly the first run of the code anyway, and the warm-up would double it.
+    /// A natively compiled client has no first run to hide.
     /// </summary>
     public static bool WarmsUpFor(JobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return CostModel.EstimateSeconds(spec.Range, spec.Algorithm) > CostModel.EstimateSeconds(WarmUpRange, Algorithm.Trial);
+        return WarmUp.IsNeeded && CostModel.EstimateSeconds(spec.Range, spec.Algorithm) > CostModel.EstimateSeconds(WarmUpRange, Algorithm.Trial);
     }
 
     /// <summary>

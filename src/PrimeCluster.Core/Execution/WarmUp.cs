@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using PrimeCluster.Core.Kernels;
 using PrimeCluster.Core.Planning;
 
@@ -9,6 +10,9 @@ namespace PrimeCluster.Core.Execution;
 /// </summary>
 public static class WarmUp
 {
+    /// <summary>The switch a natively compiled program turns off: its code is compiled before it starts.</summary>
+    public const string NeededSwitch = "PrimeCluster.Core.Execution.WarmUp.IsNeeded";
+
     private static readonly Lazy<bool> Done = new(() =>
     {
         foreach (var algorithm in Enum.GetValues<Algorithm>())
@@ -24,5 +28,18 @@ public static class WarmUp
         return true;
     });
 
-    public static void EnsureDone() => _ = Done.Value;
+    /// <summary>
+    /// Whether code is compiled as it first runs (just in time), which the warm-up is for. Natively compiled, there is
+    /// nothing to compile, and the warm-up would be most of a small job's time.
+    /// </summary>
+    [FeatureSwitchDefinition(NeededSwitch)]
+    public static bool IsNeeded => !AppContext.TryGetSwitch(NeededSwitch, out var needed) || needed;
+
+    public static void EnsureDone()
+    {
+        if (IsNeeded)
+        {
+            _ = Done.Value;
+        }
+    }
 }
