@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
 using PrimeCluster.Core.Kernels;
 
 namespace PrimeCluster.Benchmarks;
@@ -30,6 +32,7 @@ public static class SieveVersusPrimesieve
             new("sieve kernel, this process", 1, () => Kernel(til)),
             new("run --workers 1", 1, () => RunJob(cli, til, 1)),
             new("primesieve -t2", 2, () => Primesieve(til, 2)),
+            new("bare threads, run's batches", 2, () => KernelOnThreads(til, 2)),
             new("run --workers 2", 2, () => RunJob(cli, til, 2)),
         };
         if (baselineCli is not null)
@@ -84,6 +87,13 @@ public static class SieveVersusPrimesieve
         _ = SieveKernel.Instance.Count(0, til);
         return clock.Elapsed.TotalSeconds;
     }
+
+    /// <summary>
+    /// The machine's own ceiling for the job on <paramref name="threads"/> threads: the batches run plans for as many
+    /// workers, pulled by bare threads from one shared plan (<see cref="LocalJobRunner"/>), no actors.
+    /// </summary>
+    private static double KernelOnThreads(ulong til, int threads) =>
+        new LocalJobRunner(threads).RunAsync(new JobSpec(new NumberRange(0, til), Algorithm.Sieve)).GetAwaiter().GetResult().Elapsed.TotalSeconds;
 
     private static double Primesieve(ulong til, int threads)
     {
