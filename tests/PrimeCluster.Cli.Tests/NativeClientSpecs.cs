@@ -112,7 +112,10 @@ public sealed class NativeClient : IDisposable
         var (exitCode, stdout, stderr) = DotnetProcess.RunProgramAsync(
             "dotnet",
             ["publish", Path.Combine(repository, "src", "PrimeCluster.Cli"), "-c", "Release", "--use-current-runtime", "-p:PublishAot=true",
-                "--artifacts-path", Path.Combine(_folder, "artifacts"), "-o", Path.Combine(_folder, "out")],
+                "--artifacts-path", Path.Combine(_folder, "artifacts"), "-o", Path.Combine(_folder, "out"),
+
+                // No build servers left running after the tests.
+                "-nodeReuse:false", "-p:UseSharedCompilation=false"],
             new Dictionary<string, string>(),
             PublishBound).GetAwaiter().GetResult();
         if (exitCode != 0 || !File.Exists(Program))
