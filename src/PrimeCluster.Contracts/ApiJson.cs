@@ -15,6 +15,12 @@ public static class ApiJson
 
     public static JsonSerializerOptions Options => Types.Options;
 
+    /// <summary>
+    /// For reading what another process sent: a field the resource requires that is missing, or null where the
+    /// resource has no null, is refused as bad JSON rather than left null for the reader to trip over.
+    /// </summary>
+    public static readonly ApiJsonContext Received = new(Strict(Style()));
+
     /// <summary>The style, for a generated context of another program's own types.</summary>
     public static JsonSerializerOptions Style() => new(JsonSerializerDefaults.Web)
     {
@@ -24,6 +30,13 @@ public static class ApiJson
         // Answers are JSON documents, never embedded in HTML: quotes in messages stay readable.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    private static JsonSerializerOptions Strict(JsonSerializerOptions options)
+    {
+        options.RespectNullableAnnotations = true;
+        options.RespectRequiredConstructorParameters = true;
+        return options;
+    }
 }
 
 /// <summary>Every resource of the API; <see cref="ApiJson.Types"/> has them in the API's style.</summary>

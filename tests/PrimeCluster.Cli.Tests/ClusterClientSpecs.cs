@@ -66,6 +66,47 @@ public sealed class ClusterClientSpecs
     }
 
     /// <summary>Answers every request with one status and body.</summary>
+    [Theory]
+    [InlineData("{}", "Self")]
+    [InlineData("""{"self": "a", "leader": null, "members": null, "totals": {"members": 0, "workers": 0, "busy": 0}}""", "Members")]
+    [InlineData("""{"self": "a", "leader": null, "members": [{"address": null, "roles": [], "status": "up", "reachable": true, "workers": 1, "busy": 0}], "totals": {"members": 1, "workers": 1, "busy": 0}}""", "Address")]
+    public async Task A_cluster_answer_missing_what_it_must_hold_should_be_no_seeds_answer(string body, string named)
+    {
+        using var client = new ClusterClient(Url, token: null, new Answering(HttpStatusCode.OK, body));
+
+        var refused = await Assert.ThrowsAsync<ClusterUnreachableException>(() => client.ClusterAsync(CancellationToken.None));
+
+        Assert.StartsWith("it does not answer like a PrimeCluster seed (", refused.Reason, StringComparison.Ordinal);
+        Assert.Contains(named, refused.Reason, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_job_answer_without_its_progress_should_be_no_seeds_answer()
+    {
+        var job = System.Text.Json.JsonSerializer.Serialize(StandInSeed.Job(JobStates.Running, batchesDone: 3), ApiJson.Options).Replace("\"progress\":", "\"progress_\":", StringComparison.Ordinal);
+        using var client = new ClusterClient(Url, token: null, new Answering(HttpStatusCode.OK, job));
+
+        var refused = await Assert.ThrowsAsync<ClusterUnreachableException>(() => client.GetJobAsync(StandInSeed.JobId, CancellationToken.None));
+
+        Assert.Contains("progress", refused.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_job_event_that_is_no_job_should_end_the_following_as_no_seeds_answer()
+    {
+        using var client = new ClusterClient(Url, token: null, new Answering(HttpStatusCode.OK, "event: progress\ndata: {\"id\": \"abcdefghij\"}\n\n"));
+
+        var refused = await Assert.ThrowsAsync<ClusterUnreachableException>(async () =>
+        {
+            await foreach (var job in client.FollowAsync(StandInSeed.JobId, CancellationToken.None))
+            {
+                Assert.Fail($"no job should be read from the event, but {job} was");
+            }
+        });
+
+        Assert.StartsWith("it does not answer like a PrimeCluster seed (", refused.Reason, StringComparison.Ordinal);
+    }
+
     private sealed class Answering(HttpStatusCode status, string body) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>

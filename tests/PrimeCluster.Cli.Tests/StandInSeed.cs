@@ -49,14 +49,18 @@ internal sealed class StandInSeed : IAsyncDisposable
             done ? 9592 : null, done ? 455_189_150 : null, 2, now, now, done ? now : null, 30, 1.5e10, null);
     }
 
-    public static async Task JsonAsync(HttpListenerContext context, int status, object body)
+    public static Task JsonAsync(HttpListenerContext context, int status, object body) =>
+        RawJsonAsync(context, status, JsonSerializer.Serialize(body, ApiJson.Options));
+
+    /// <summary>Answers with this text as the JSON body, whatever it holds.</summary>
+    public static async Task RawJsonAsync(HttpListenerContext context, int status, string json)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
 
         // No idle connection for the client to reuse after the seed dies: a killed process leaves none.
         context.Response.KeepAlive = false;
-        await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body, ApiJson.Options)));
+        await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(json));
         context.Response.Close();
     }
 

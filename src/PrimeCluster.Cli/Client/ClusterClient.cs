@@ -52,15 +52,15 @@ public sealed class ClusterClient : IDisposable
     internal TimeSpan SilenceLimit { get; init; } = TimeSpan.FromSeconds(40);
 
     public Task<JobResource> SubmitAsync(JobRequest request, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, "/jobs", JsonSerializer.Serialize(request, ApiJson.Types.JobRequest), ApiJson.Types.JobResource, cancellationToken);
+        SendAsync(HttpMethod.Post, "/jobs", JsonSerializer.Serialize(request, ApiJson.Types.JobRequest), ApiJson.Received.JobResource, cancellationToken);
 
     /// <summary>The job, or null when the cluster does not know it.</summary>
     public Task<JobResource?> GetJobAsync(string id, CancellationToken cancellationToken) =>
-        SendOrNotFoundAsync(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(id)}", ApiJson.Types.JobResource, cancellationToken);
+        SendOrNotFoundAsync(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(id)}", ApiJson.Received.JobResource, cancellationToken);
 
     /// <summary>Cancels the job and returns it as it ended, or null when the cluster does not know it.</summary>
     public Task<JobResource?> CancelAsync(string id, CancellationToken cancellationToken) =>
-        SendOrNotFoundAsync(HttpMethod.Delete, $"/jobs/{Uri.EscapeDataString(id)}", ApiJson.Types.JobResource, cancellationToken);
+        SendOrNotFoundAsync(HttpMethod.Delete, $"/jobs/{Uri.EscapeDataString(id)}", ApiJson.Received.JobResource, cancellationToken);
 
     /// <summary>
     /// A page of jobs, newest first: up to <paramref name="limit"/>, after the job <paramref name="before"/> when given.
@@ -71,7 +71,7 @@ public sealed class ClusterClient : IDisposable
         var path = FormattableString.Invariant($"/jobs?limit={limit}") + (before is null ? string.Empty : $"&before={Uri.EscapeDataString(before)}");
         using var response = await SendRawAsync(HttpMethod.Get, path, null, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        var jobs = await ReadAsync(response, ApiJson.Types.ListJobResource, cancellationToken).ConfigureAwait(false);
+        var jobs = await ReadAsync(response, ApiJson.Received.ListJobResource, cancellationToken).ConfigureAwait(false);
         return new JobPage(jobs, NextBefore(response));
     }
 
@@ -86,7 +86,7 @@ public sealed class ClusterClient : IDisposable
             : null;
 
     public Task<ClusterResource> ClusterAsync(CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Get, "/cluster", null, ApiJson.Types.ClusterResource, cancellationToken);
+        SendAsync(HttpMethod.Get, "/cluster", null, ApiJson.Received.ClusterResource, cancellationToken);
 
     /// <summary>
     /// The job as it moves, from the server-sent events of <c>/jobs/{id}/events</c>, ending with it finished.
@@ -121,7 +121,7 @@ public sealed class ClusterClient : IDisposable
                 }
 
                 if (events.Current.EventType is JobEvents.Progress or JobEvents.Result
-                    && JsonSerializer.Deserialize(events.Current.Data, ApiJson.Types.JobResource) is { } job)
+                    && ReadEvent(events.Current.Data) is { } job)
                 {
                     yield return job;
                     if (job.IsFinished)
@@ -210,9 +210,23 @@ public sealed class ClusterClient : IDisposable
         }
         catch (JsonException e)
         {
-            throw new ClusterUnreachableException(Url, $"it does not answer like a PrimeCluster seed ({e.Message})", e);
+            throw NotASeed(e);
         }
     }
+
+    private JobResource? ReadEvent(string data)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(data, ApiJson.Received.JobResource);
+        }
+        catch (JsonException e)
+        {
+            throw NotASeed(e);
+        }
+    }
+
+    private ClusterUnreachableException NotASeed(JsonException e) => new(Url, $"it does not answer like a PrimeCluster seed ({e.Message})", e);
 
     private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -227,7 +241,7 @@ public sealed class ClusterClient : IDisposable
         ErrorResource? error = null;
         try
         {
-            error = await response.Content.ReadFromJsonAsync(ApiJson.Types.ErrorResource, cancellationToken).ConfigureAwait(false);
+            error = await response.Content.ReadFromJsonAsync(ApiJson.Received.ErrorResource, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException)
         {
