@@ -99,8 +99,11 @@ public sealed class DashboardSpecs(ITestOutputHelper output) : IDisposable
 
         var worker = _nodes.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
 
-        var row = browser.Until("the worker appears", _ => browser.Find($"tr[data-member='{worker.Address}']"));
-        browser.Until("the worker is up with its worker actor", _ => row.FindElement(By.CssSelector(".workers")).Text == "0 busy, 1 idle" && row.FindElement(By.CssSelector(".status")).Text == "up");
+        var row = $"tr[data-member='{worker.Address}']";
+        browser.Until("the worker appears", _ => browser.Find(row));
+
+        // Found again at each look: a member that drops out of one snapshot of the list comes back as a new row.
+        browser.Until("the worker is up with its worker actor", _ => browser.Find($"{row} .workers").Text == "0 busy, 1 idle" && browser.Find($"{row} .status").Text == "up");
         Assert.Equal(2, browser.FindAll("#members tr").Count);
     }
 
