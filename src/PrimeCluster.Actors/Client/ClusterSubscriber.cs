@@ -25,8 +25,11 @@ internal sealed class ClusterSubscriber : ReceiveActor, IWithTimers
         _events = events;
         Receive<Renew>(_ => _coordinator.Tell(new SubscribeToCluster(Self)));
         Receive<StillSubscribed>(_ => { });
-        Receive<ClusterEvent.CurrentClusterState>(_ => _events.TryWrite(MembersChanged.Instance));
-        Receive<ClusterEvent.IClusterDomainEvent>(_ => _events.TryWrite(MembersChanged.Instance));
+        Receive<ClusterEvent.CurrentClusterState>(state => _events.TryWrite(new MembersChanged(state)));
+
+        // The event alone, not the node's read view (Cluster.State), which its own subscriber may update after this
+        // one: the publisher answers with a state that holds every event it has published.
+        Receive<ClusterEvent.IClusterDomainEvent>(_ => Cluster.Get(Context.System).SendCurrentClusterState(Self));
         ReceiveAny(message => _events.TryWrite(message));
     }
 

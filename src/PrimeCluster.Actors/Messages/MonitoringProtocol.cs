@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using PrimeCluster.Core;
 
 namespace PrimeCluster.Actors.Messages;
@@ -31,15 +32,11 @@ public static class MonitoringProtocol
     /// <summary>The workers by node.</summary>
     public sealed record Activity(IReadOnlyList<NodeActivity> Nodes) : IClusterMessage;
 
-    /// <summary>Local, from a subscriber to its reader: this node's view of the cluster's members changed.</summary>
-    public sealed class MembersChanged
-    {
-        public static readonly MembersChanged Instance = new();
-
-        private MembersChanged()
-        {
-        }
-    }
+    /// <summary>
+    /// Local, from a subscriber to its reader: this node's view of the cluster's members changed, and what it is now,
+    /// as the cluster's event publisher has it once the change is published.
+    /// </summary>
+    public sealed record MembersChanged(ClusterEvent.CurrentClusterState State);
 
     public sealed record NodeThroughput(Address Node, double ChecksPerSecond);
 

@@ -63,6 +63,7 @@ internal static class ClusterEndpoints
     {
         IReadOnlyList<NodeActivity> activity = [];
         ThroughputSample? throughput = null;
+        ClusterEvent.CurrentClusterState? members = null;
         await foreach (var pushed in client.WatchClusterAsync(system, ct).ConfigureAwait(false))
         {
             switch (pushed)
@@ -75,10 +76,11 @@ internal static class ClusterEndpoints
                     break;
                 case Activity now:
                     activity = now.Nodes;
-                    yield return EventStream.Item(ClusterEvents.Cluster, ClusterResources.From(system, activity, throughput));
+                    yield return EventStream.Item(ClusterEvents.Cluster, ClusterResources.From(system, activity, throughput, members));
                     break;
-                case MembersChanged:
-                    yield return EventStream.Item(ClusterEvents.Cluster, ClusterResources.From(system, activity, throughput));
+                case MembersChanged changed:
+                    members = changed.State;
+                    yield return EventStream.Item(ClusterEvents.Cluster, ClusterResources.From(system, activity, throughput, members));
                     break;
                 case ThroughputSample sample:
                     throughput = sample;

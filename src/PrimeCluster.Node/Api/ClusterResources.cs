@@ -9,10 +9,11 @@ namespace PrimeCluster.Node.Api;
 /// <summary>The cluster as the API shows it: this node's view of the members, with the coordinator's of their workers.</summary>
 internal static class ClusterResources
 {
-    public static ClusterResource From(ActorSystem system, IReadOnlyList<NodeActivity> activity, ThroughputSample? throughput = null)
+    /// <param name="state">The members as this node sees them: its read view (<see cref="Cluster.State"/>) when null.</param>
+    public static ClusterResource From(ActorSystem system, IReadOnlyList<NodeActivity> activity, ThroughputSample? throughput = null, ClusterEvent.CurrentClusterState? state = null)
     {
         var cluster = Cluster.Get(system);
-        var state = cluster.State;
+        state ??= cluster.State;
 
         // The coordinator is a cluster singleton: it runs on the oldest member with the seed role.
         var coordinator = state.Members.Where(m => m.Status == MemberStatus.Up && m.HasRole(ClusterConfig.SeedRole)).OrderBy(m => m, Member.AgeOrdering).FirstOrDefault();
