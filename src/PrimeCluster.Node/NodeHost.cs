@@ -45,7 +45,11 @@ public static class NodeHost
         builder.Services.AddNodeMetrics();
         builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka.AddPrimeCluster(node, kernels));
         builder.Services.AddSingleton(services => new CoordinatorClient(services.GetRequiredService<IRequiredActor<CoordinatorKey>>().ActorRef));
-        if (token.Length == 0)
+        if (token.Length > 0)
+        {
+            builder.Services.AddApiToken(token);
+        }
+        else
         {
             builder.Services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(filter => filter.AllowedHosts = [.. ApiHosts.Allowed(new Uri(apiUrl), node.PublicHost)]);
         }
@@ -55,7 +59,8 @@ public static class NodeHost
         app.UseMiddleware<ApiErrorMiddleware>();
         if (token.Length > 0)
         {
-            app.UseMiddleware<BearerTokenMiddleware>(token);
+            app.UseAuthentication();
+            app.UseAuthorization();
         }
         else
         {
