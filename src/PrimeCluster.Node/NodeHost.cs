@@ -8,6 +8,7 @@ using PrimeCluster.Core;
 using PrimeCluster.Core.Kernels;
 using PrimeCluster.Node.Api;
 using PrimeCluster.Node.Dashboard;
+using PrimeCluster.Node.Streams;
 
 namespace PrimeCluster.Node;
 
@@ -45,6 +46,8 @@ public static class NodeHost
         builder.Services.AddNodeMetrics();
         builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka.AddPrimeCluster(node, kernels));
         builder.Services.AddSingleton(services => new CoordinatorClient(services.GetRequiredService<IRequiredActor<CoordinatorKey>>().ActorRef));
+        builder.Services.AddSingleton<EventFeeds>();
+        EventStreamLimits.From(node.Hocon).AddTo(builder.Services);
         if (token.Length > 0)
         {
             builder.Services.AddApiToken(token);
@@ -71,6 +74,9 @@ public static class NodeHost
                 log.LogWarning("The API listens on {Url} without API_TOKEN: anyone who can reach it can submit and cancel jobs", apiUrl);
             }
         }
+
+        // After the token: a client that may not read streams holds none of their permits.
+        app.UseRateLimiter();
 
         if (node.Tls is null && !IsLoopback(node.BindHost))
         {
