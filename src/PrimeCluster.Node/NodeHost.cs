@@ -42,8 +42,12 @@ public static class NodeHost
         // ("Now listening on", "Application started") would repeat what the node's lines say.
         builder.Logging.AddPrimeClusterConsole(NodeLogging.HostLevel(node.Hocon), standardError: false);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // Every unhealthy answer of /healthz, as often as a probe asks: what changed is logged once where it changed.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddNodeMetrics();
+        builder.Services.AddNodeHealth();
         builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka.AddPrimeCluster(node, kernels));
         builder.Services.AddSingleton(services => new CoordinatorClient(services.GetRequiredService<IRequiredActor<CoordinatorKey>>().ActorRef));
         builder.Services.AddSingleton<EventFeeds>();

@@ -8,24 +8,9 @@ using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 
 namespace PrimeCluster.Node.Api;
 
-/// <summary>The node's health on every node, the cluster's members on seeds, and a pointer to the seeds on other nodes.</summary>
+/// <summary>The cluster's members on seeds, and a pointer to the seeds on other nodes.</summary>
 internal static class ClusterEndpoints
 {
-    /// <summary>
-    /// Healthy once the node is Up and can reach a seed, where the coordinator runs: a node cut off from every seed
-    /// counts for nobody (<c>no-seed</c>) until it has joined again.
-    /// </summary>
-    public static void MapHealth(this IEndpointRouteBuilder app) =>
-        app.MapGet("/healthz", (ActorSystem system) =>
-        {
-            var cluster = Cluster.Get(system);
-            var member = cluster.SelfMember.Status;
-            var state = cluster.State;
-            var seedReachable = state.Members.Any(m => m.Status == MemberStatus.Up && m.HasRole(ClusterConfig.SeedRole) && !state.Unreachable.Contains(m));
-            var status = member != MemberStatus.Up ? "starting" : seedReachable ? "up" : "no-seed";
-            return ApiResults.Json(new HealthResource(status, ClusterResources.Name(member)), status == "up" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
-
     /// <summary>
     /// On a node without the seed role, the seeds' routes answer <see cref="ApiResults.NotASeed"/>: a client pointed at
     /// a worker's URL can say so, where a bare 404 would read as an unknown job.

@@ -1,4 +1,5 @@
 using PrimeCluster.Actors.Client;
+using PrimeCluster.Actors.Coordination;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Contracts;
 using PrimeCluster.Core;
@@ -68,12 +69,18 @@ internal static class JobEndpoints
             : result;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, CoordinatorClient client, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(HttpRequest request, CoordinatorClient client, Akka.Actor.ActorSystem actors, CancellationToken ct)
     {
         var (job, spec, refusal) = await ReadJobAsync(request, ct);
         if (refusal is not null)
         {
             return refusal;
+        }
+
+        // A job accepted now would not survive a restart of every seed: refused until the journal writes again.
+        if (JournalHealth.Get(actors).Failure is { } failure)
+        {
+            return ApiResults.Unavailable($"this seed cannot keep new jobs: {failure}");
         }
 
         try
