@@ -12,6 +12,9 @@ namespace PrimeCluster.Node.Streams;
 /// </summary>
 internal sealed class EventStreamResult(EventReader reader) : IResult
 {
+    /// <summary>Bytes written to the response between two flushes.</summary>
+    private const int Slice = 16 * 1024;
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
@@ -36,9 +39,24 @@ internal sealed class EventStreamResult(EventReader reader) : IResult
             while (true)
             {
                 var wrote = false;
+                var unflushed = 0;
                 while (reader.Blocks.TryRead(out var block))
                 {
-                    body.Write(block.Bytes.Span);
+                    // In slices, each flushed before the next, which waits while the client is behind: the server's
+                    // buffer for the stream stays at a slice and its own limit, not a copy of every block queued.
+                    for (var bytes = block.Bytes; bytes.Length > 0;)
+                    {
+                        var slice = bytes[..Math.Min(Slice - unflushed, bytes.Length)];
+                        body.Write(slice.Span);
+                        bytes = bytes[slice.Length..];
+                        unflushed += slice.Length;
+                        if (unflushed == Slice)
+                        {
+                            await body.FlushAsync(stop.Token).ConfigureAwait(false);
+                            unflushed = 0;
+                        }
+                    }
+
                     wrote = true;
                 }
 
