@@ -116,6 +116,107 @@ public sealed class EventStreamLimitSpecs
         await UntilAsync(async () => await MetricAsync(node, "primecluster_api_event_feeds") == 0);
     }
 
+    [Fact]
+    public async Task Eight_hundred_streams_during_a_long_job_should_be_served_to_the_nodes_limit_and_leave_the_job_exact()
+    {
+        await using var node = await NodeUnderTest.StartAsync(workers: 8, kernels: PacedKernel.Source(TimeSpan.FromMilliseconds(5)));
+        await node.WaitUntilUpAsync();
+        var submitted = await node.PostJsonAsync("/jobs", """{"from": 1, "til": 2000000, "algorithm": "sieve", "batches": 20000}""");
+        var id = JsonDocument.Parse(await submitted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        await UntilAsync(async () => JsonDocument.Parse(await node.Http.GetStringAsync($"/jobs/{id}")).RootElement.GetProperty("progress").GetProperty("batches_done").GetInt64() > 1000);
+
+        // 600 clients that read nothing past their status line and 200 that read to the end, each from an address of
+        // its own, half on the cluster's stream and half on the job's with batches.
+        using var timeout = new CancellationTokenSource(Bound);
+        var paths = new[] { "/events", $"/jobs/{id}/events?batches=true" };
+        var idle = new List<Socket>();
+        var readers = new List<Task<(HttpStatusCode Status, string? Last)>>();
+        var statuses = new List<string>();
+        try
+        {
+            for (var i = 0; i < 800; i++)
+            {
+                if (i % 4 == 3)
+                {
+                    readers.Add(ReadFromAsync(LoopbackClients.Address(i), node.Api, paths[i / 4 % 2], timeout.Token));
+                    continue;
+                }
+
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+                idle.Add(socket);
+                socket.Bind(new IPEndPoint(LoopbackClients.Address(i), 0));
+                await socket.ConnectAsync(IPAddress.Loopback, node.Api.Port);
+                await socket.SendAsync(Encoding.ASCII.GetBytes($"GET {paths[i % 2]} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+                var head = new byte[12];
+                statuses.Add(Encoding.ASCII.GetString(head, 0, await socket.ReceiveAsync(head, timeout.Token)));
+            }
+
+            // The seed serves its API meanwhile, and every client that read to the end got the job's result or the
+            // cluster's picture, or was refused.
+            Assert.Equal(HttpStatusCode.OK, (await node.Http.GetAsync("/cluster")).StatusCode);
+            var read = await Task.WhenAll(readers);
+            var served = statuses.Count(s => s.EndsWith("200", StringComparison.Ordinal)) + read.Count(r => r.Status == HttpStatusCode.OK);
+            Assert.InRange(served, 1, 512);
+            Assert.Equal(800 - served, statuses.Count(s => s.EndsWith("503", StringComparison.Ordinal)) + read.Count(r => r.Status == HttpStatusCode.ServiceUnavailable));
+            Assert.All(read.Where(r => r.Status == HttpStatusCode.OK), r => Assert.NotNull(r.Last));
+            await UntilAsync(async () => JsonDocument.Parse(await node.Http.GetStringAsync($"/jobs/{id}")).RootElement.GetProperty("state").GetString() == "done");
+            var job = JsonDocument.Parse(await node.Http.GetStringAsync($"/jobs/{id}")).RootElement;
+            Assert.Equal(SieveKernel.Instance.Count(1, 2_000_000).CheckCount.ToString(), job.GetProperty("check_count").GetRawText());
+        }
+        finally
+        {
+            foreach (var socket in idle)
+            {
+                socket.Dispose();
+            }
+        }
+
+        // Nothing is left of them: the node serves streams again, from one client up to its share.
+        await UntilAsync(async () => await MetricAsync(node, "primecluster_api_event_streams") == 0 && await MetricAsync(node, "primecluster_api_event_feeds") == 0);
+        var again = new List<HttpResponseMessage>();
+        try
+        {
+            for (var i = 0; i < 33; i++)
+            {
+                again.Add(await OpenAsync(node.Http, "/events"));
+            }
+
+            Assert.Equal(32, again.Count(r => r.StatusCode == HttpStatusCode.OK));
+            Assert.Equal(HttpStatusCode.TooManyRequests, again[^1].StatusCode);
+        }
+        finally
+        {
+            foreach (var response in again)
+            {
+                response.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A client of its own address that reads its stream to the end: its status, and its last event's name.</summary>
+    private static async Task<(HttpStatusCode Status, string? Last)> ReadFromAsync(IPAddress source, Uri api, string path, CancellationToken ct)
+    {
+        using var http = LoopbackClients.From(source, api, Bound);
+        using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return (response.StatusCode, null);
+        }
+
+        // The cluster's stream never ends: its picture, the throughput history, is enough.
+        string? last = null;
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(await response.Content.ReadAsStreamAsync(ct)).EnumerateAsync(ct))
+        {
+            last = item.EventType;
+            if (last is "result" or "throughput_history")
+            {
+                break;
+            }
+        }
+
+        return (response.StatusCode, last);
+    }
+
     private static async Task<HttpResponseMessage> OpenAsync(HttpClient client, string path) =>
         await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
 
