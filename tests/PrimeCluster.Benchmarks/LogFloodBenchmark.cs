@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -26,8 +24,8 @@ public static class LogFloodBenchmark
     [
         ("half-open sockets", null),
         ("plain garbage", port => SendPlainAsync(port, RandomNumberGenerator.GetBytes(300))),
-        ("TLS, a frame whose length is no length", port => SendOverTlsAsync(port, Frame(bigEndian: true))),
-        ("TLS, a frame of garbage", port => SendOverTlsAsync(port, Frame(bigEndian: false))),
+        ("TLS, a frame whose length is no length", port => ClusterPortClients.SendOverTlsAsync(port, _certificates!.Node.Certificate, ClusterPortClients.Frame(framed: false))),
+        ("TLS, a frame of garbage", port => ClusterPortClients.SendOverTlsAsync(port, _certificates!.Node.Certificate, ClusterPortClients.Frame(framed: true))),
     ];
 
     private static TestCertificates? _certificates;
@@ -97,33 +95,6 @@ public static class LogFloodBenchmark
         using var socket = new TcpClient();
         await socket.ConnectAsync("127.0.0.1", port);
         await socket.GetStream().WriteAsync(bytes);
-    }
-
-    private static async Task SendOverTlsAsync(int port, byte[] bytes)
-    {
-        using var socket = new TcpClient();
-        await socket.ConnectAsync("127.0.0.1", port);
-        await using var tls = new SslStream(socket.GetStream(), leaveInnerStreamOpen: false, (_, _, _, _) => true);
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost", ClientCertificates = [_certificates!.Node.Certificate] });
-        await tls.WriteAsync(bytes);
-        await tls.FlushAsync();
-    }
-
-    /// <summary>200 random bytes behind a length prefix: DotNetty's (little-endian) or one it reads as no length.</summary>
-    private static byte[] Frame(bool bigEndian)
-    {
-        var frame = new byte[204];
-        RandomNumberGenerator.Fill(frame.AsSpan(4));
-        if (bigEndian)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(frame, 200);
-        }
-        else
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(frame, 200);
-        }
-
-        return frame;
     }
 
     private static async Task WaitUpAsync(NodeProcess seed)

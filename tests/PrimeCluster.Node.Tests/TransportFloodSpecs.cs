@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Akka.Actor;
@@ -54,18 +52,8 @@ public sealed class TransportFloodSpecs(TlsSeedFixture fixture, ITestOutputHelpe
         // Connections with the cluster's own certificate: frames whose length is no length, then frames of garbage.
         for (var i = 0; i < 100; i++)
         {
-            var body = RandomNumberGenerator.GetBytes(200);
-            var header = new byte[4];
-            if (i % 2 == 0)
-            {
-                BinaryPrimitives.WriteInt32BigEndian(header, body.Length);
-            }
-            else
-            {
-                BinaryPrimitives.WriteInt32LittleEndian(header, body.Length);
-            }
-
-            await SendOverTlsAsync(seed.ClusterPort, [.. header, .. body]);
+            await ClusterPortClients.SendOverTlsAsync(seed.ClusterPort, fixture.Certificates.Node.Certificate, ClusterPortClients.Frame(framed: i % 2 == 1));
+            await Task.Delay(50);
         }
 
         SeedApi.AssertExact(await SeedApi.WaitForFinishedAsync(seed, id, Bound, output), new(1, 1_000_000));
@@ -152,21 +140,5 @@ public sealed class TransportFloodSpecs(TlsSeedFixture fixture, ITestOutputHelpe
         {
             Assert.DoesNotContain(lines, l => l.Contains(noise, StringComparison.Ordinal));
         }
-    }
-
-    /// <summary>A TLS connection with the cluster's own certificate that sends <paramref name="bytes"/> and closes.</summary>
-    private async Task SendOverTlsAsync(int port, byte[] bytes)
-    {
-        using var socket = new TcpClient();
-        await socket.ConnectAsync("127.0.0.1", port);
-        await using var tls = new SslStream(socket.GetStream(), leaveInnerStreamOpen: false, (_, _, _, _) => true);
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = "localhost",
-            ClientCertificates = [fixture.Certificates.Node.Certificate],
-        });
-        await tls.WriteAsync(bytes);
-        await tls.FlushAsync();
-        await Task.Delay(50);
     }
 }
