@@ -122,6 +122,25 @@ public sealed class TransportRefusalsSpecs : TestKit
     }
 
     [Fact]
+    public async Task A_connection_this_node_made_that_times_out_or_fails_later_should_come_down_to_one_line_a_peer_each()
+    {
+        var connection = Logger(
+            "akka.ssl.tcp://primecluster@127.0.0.1:4053/system/transports/akkaprotocolmanager.ssl.tcp.0/akkaProtocol-ssl.tcp%3A%2F%2Fprimecluster%4010.1.2.3%3A4053-1",
+            typeof(ProtocolStateActor));
+
+        connection.Error("No response from remote for outbound association. Handshake timed out after [15000] ms");
+        var outbound = await CondenseAsync();
+        connection.Error("No response from remote. Handshake timed out or transport failure detector triggered. (internal state was Open)");
+        var later = await CondenseAsync();
+        connection.Error("No response from remote. Handshake timed out or transport failure detector triggered. (internal state was Open)");
+        var again = await CondenseAsync();
+
+        Assert.Equal((true, "refused a cluster connection to 10.1.2.3: it did not finish its handshake within 15 s"), outbound);
+        Assert.Equal((true, "lost a cluster connection with 10.1.2.3: No response from remote. Handshake timed out or transport failure detector triggered. (internal state was Open)"), later);
+        Assert.Equal((true, null), again);
+    }
+
+    [Fact]
     public async Task Frames_that_are_no_messages_of_akkas_protocol_should_come_down_to_one_line_a_peer()
     {
         ILoggingAdapter Supervisor(int port) => Logger(

@@ -96,7 +96,10 @@ public sealed partial class TransportRefusals
             // name of the connection's actor.
             case not null when source == "ProtocolStateActor" && e.Cause is null && e is Error && PeerOf(e.LogSource) is { } peer:
                 line = HandshakeTimedOut().Match(format) is { Success: true } timedOut
-                    ? Once(RefusedFrom, peer, $"it did not finish its handshake within {double.Parse(timedOut.Groups["ms"].Value, CultureInfo.InvariantCulture) / 1000:0.#} s")
+                    ? Once(
+                        timedOut.Groups["direction"].Value == "inbound" ? RefusedFrom : RefusedTo,
+                        peer,
+                        $"it did not finish its handshake within {double.Parse(timedOut.Groups["ms"].Value, CultureInfo.InvariantCulture) / 1000:0.#} s")
                     : Once(LostWith, peer, Text(e.Message));
                 return true;
 
@@ -211,7 +214,7 @@ public sealed partial class TransportRefusals
     [GeneratedRegex(@"@(?<host>\[[^\]]+\]|[^:/@\[\]]+):\d+")]
     private static partial Regex HostInAddress();
 
-    [GeneratedRegex(@"\[(?<ms>\d+(\.\d+)?)\] ms")]
+    [GeneratedRegex(@"(?<direction>inbound|outbound) association\. Handshake timed out after \[(?<ms>\d+(\.\d+)?)\] ms")]
     private static partial Regex HandshakeTimedOut();
 
     /// <summary>A peer's address without the port, which changes with every connection it makes.</summary>
