@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PrimeCluster.Contracts;
 
 /// <summary>The cluster as the HTTP API shows it (<c>GET /cluster</c>).</summary>
@@ -26,8 +28,8 @@ public sealed record ThroughputResource(DateTimeOffset At, IReadOnlyDictionary<s
 
 public sealed record ClusterTotals(int Members, int Workers, int Busy);
 
-/// <summary><c>GET /healthz</c>.</summary>
-public sealed record HealthResource(string Status, string Member);
+/// <summary><c>GET /healthz</c>: with <c>error</c> only when there is one to give.</summary>
+public sealed record HealthResource(string Status, string Member, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null);
 
 /// <summary>Every error the API answers with: what is wrong and, for bad input, which field.</summary>
 public sealed record ErrorResource(string Error, string? Field = null);

@@ -9,7 +9,7 @@ namespace PrimeCluster.Actors.Coordination;
 /// </summary>
 internal sealed class ThroughputRecorder
 {
-    public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan Window = ThroughputHistory.Window;
 
     private readonly Dictionary<Address, UInt128> _checks = [];
     private readonly Queue<ThroughputSample> _samples = new();

@@ -15,7 +15,11 @@ public static class MonitoringProtocol
     /// it already has, it answers <see cref="StillSubscribed"/>: a coordinator that started on another seed knows no
     /// subscribers and sends the whole picture again.
     /// </summary>
-    public sealed record SubscribeToCluster(IActorRef Subscriber) : IClusterMessage;
+    public sealed record SubscribeToCluster(IActorRef Subscriber) : IClusterMessage
+    {
+        /// <summary>The newest jobs a subscriber gets at once.</summary>
+        public const int NewestJobs = 200;
+    }
 
     public sealed class StillSubscribed : IClusterMessage
     {
@@ -44,7 +48,11 @@ public static class MonitoringProtocol
     public sealed record ThroughputSample(DateTimeOffset At, IReadOnlyList<NodeThroughput> Nodes) : IClusterMessage;
 
     /// <summary>Samples, oldest first.</summary>
-    public sealed record ThroughputHistory(IReadOnlyList<ThroughputSample> Samples) : IClusterMessage;
+    public sealed record ThroughputHistory(IReadOnlyList<ThroughputSample> Samples) : IClusterMessage
+    {
+        /// <summary>How far back the history goes.</summary>
+        public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
+    }
 
     /// <summary>What became of a batch handed to a worker.</summary>
     public enum BatchOutcome : byte
@@ -76,7 +84,11 @@ public static class MonitoringProtocol
 
     /// <summary>
     /// A job's batch hand-outs, oldest first: with <paramref name="Snapshot"/>, every one the job still keeps (the most
-    /// recent <see cref="Jobs.HandOutLog{TWorker}.Capacity"/>); otherwise those that changed since the last.
+    /// recent <see cref="MaxBatches"/>); otherwise those that changed since the last.
     /// </summary>
-    public sealed record BatchTimeline(JobId Id, IReadOnlyList<BatchRecord> Batches, bool Snapshot) : IClusterMessage;
+    public sealed record BatchTimeline(JobId Id, IReadOnlyList<BatchRecord> Batches, bool Snapshot) : IClusterMessage
+    {
+        /// <summary>The hand-outs a job keeps for its timeline, its newest: no timeline holds more.</summary>
+        public const int MaxBatches = 5000;
+    }
 }

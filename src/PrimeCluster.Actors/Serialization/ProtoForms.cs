@@ -35,7 +35,7 @@ internal static class ProtoForms
     };
 
     public static WorkProtocol.BatchResult FromProto(Proto.BatchResult result) =>
-        new(result.Index, new Tally(result.PrimeCount, new UInt128(result.CheckCountHigh, result.CheckCountLow)));
+        new(WireLimits.Index(result.Index), new Tally(result.PrimeCount, new UInt128(result.CheckCountHigh, result.CheckCountLow)));
 
     public static Proto.JobSpec ToProto(JobSpec spec)
     {
@@ -120,7 +120,7 @@ internal static class ProtoForms
             checkpoint.BatchesPerWorker,
             TimeSpan.FromTicks(checkpoint.MaxBatchDuration),
             checkpoint.PlanFingerprint,
-            [.. checkpoint.Done.Select(span => new BatchSpan(span.First, span.Last))],
+            [.. WireLimits.AtMost(checkpoint.Done, (int)Math.Min(int.MaxValue, (view.BatchCount + 1) / 2), "spans of done batches").Select(span => new BatchSpan(span.First, span.Last))],
             checkpoint.HasPlanWorkers ? checkpoint.PlanWorkers : view.Workers);
     }
 
@@ -135,7 +135,7 @@ internal static class ProtoForms
     };
 
     public static ThroughputSample FromProto(Proto.ThroughputSample sample) =>
-        new(TimeAt(sample.At), [.. sample.Nodes.Select(n => new NodeThroughput(AddressOf(n.Node), n.ChecksPerSecond))]);
+        new(TimeAt(sample.At), [.. WireLimits.AtMost(sample.Nodes, WireLimits.Nodes, "nodes").Select(n => new NodeThroughput(AddressOf(n.Node), n.ChecksPerSecond))]);
 
     public static Proto.BatchRecord ToProto(BatchRecord record)
     {
