@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace PrimeCluster.Core.Kernels;
 
@@ -16,8 +15,9 @@ namespace PrimeCluster.Core.Kernels;
 internal static class PatternedPrimes
 {
     /// <summary>
-    /// Primes up to here strike by patterns: 30 primes, 7 KB of patterns. Up to 100 or 300 took 3% and 6% longer on
-    /// [0, 10^9], as the 64 bytes a prime goes through at a time cost about as much as 3 strikes.
+    /// Primes up to here strike by patterns: 30 primes, 7 KB of patterns. The 64 bytes a prime goes through at a time
+    /// cost about as much as 2 or 3 strikes, so a prime above this, with fewer strikes in them, gains nothing (up to
+    /// 300 and 500 took 3% and 15% longer on [0, 10^9]).
     /// </summary>
     public const uint Limit = 173;
 
@@ -26,8 +26,8 @@ internal static class PatternedPrimes
         .Select(p => (p, CreatePattern(p)))
         .ToArray();
 
-    /// <summary>Patterns need 256-bit byte shuffles to count the bits they clear.</summary>
-    public static bool IsSupported => Avx2.IsSupported;
+    /// <summary>Patterns are worth it where 256-bit vectors are.</summary>
+    public static bool IsSupported => Vector256.IsHardwareAccelerated;
 
     /// <summary>
     /// Strikes the multiples of every patterned prime in the block of wheel bytes starting at <paramref name="blockStart"/>,
@@ -56,64 +56,49 @@ internal static class PatternedPrimes
         return checks;
     }
 
-    /// <summary>Ands the pattern, from its byte <paramref name="at"/> on, into the flags; returns the bits it cleared.</summary>
+    /// <summary>
+    /// Ands the pattern, from its byte <paramref name="at"/> on, into the flags; returns the bits it cleared. A byte
+    /// spans 30 numbers, so it holds at most one multiple of p: the bits cleared are the bytes that lost one.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong StrikePattern(Span<byte> block, byte[] pattern, int at, int p)
     {
-        var bitCounts = Vector256.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
-        var nibble = Vector256.Create((byte)0x0F);
         ref var flags = ref MemoryMarshal.GetReference(block);
         ref var multiples = ref MemoryMarshal.GetArrayDataReference(pattern);
         var length = block.Length;
         ulong struck = 0;
         var i = 0;
-        if (Avx512BW.IsSupported)
+        if (Vector512.IsHardwareAccelerated)
         {
-            var bitCounts512 = Vector512.Create(bitCounts, bitCounts);
-            var nibble512 = Vector512.Create((byte)0x0F);
-            while (i + Vector512<byte>.Count <= length)
+            for (; i + Vector512<byte>.Count <= length; i += Vector512<byte>.Count)
             {
-                var sums = Vector512<byte>.Zero;
-                for (var round = 0; round < 31 && i + Vector512<byte>.Count <= length; round++, i += Vector512<byte>.Count)
-                {
-                    var unstruck = Vector512.LoadUnsafe(ref flags, (nuint)i);
-                    var found = unstruck & Vector512.LoadUnsafe(ref multiples, (nuint)at);
-                    (unstruck ^ found).StoreUnsafe(ref flags, (nuint)i);
-                    sums += Avx512BW.Shuffle(bitCounts512, found & nibble512) + Avx512BW.Shuffle(bitCounts512, Vector512.ShiftRightLogical(found.AsUInt16(), 4).AsByte() & nibble512);
-                    at += Vector512<byte>.Count;
-                    at -= at >= p ? p : 0;
-                    at -= at >= p ? p : 0;
-                }
+                var unstruck = Vector512.LoadUnsafe(ref flags, (nuint)i);
+                var found = unstruck & Vector512.LoadUnsafe(ref multiples, (nuint)at);
+                (unstruck ^ found).StoreUnsafe(ref flags, (nuint)i);
+                struck += (ulong)BitOperations.PopCount(~Vector512.Equals(found, Vector512<byte>.Zero).ExtractMostSignificantBits());
 
-                struck += Vector512.Sum(Avx512BW.SumAbsoluteDifferences(sums, Vector512<byte>.Zero).AsUInt64());
+                // p is above 32, so two subtractions at most bring at back into the period; the pattern reads a vector past it.
+                at += Vector512<byte>.Count;
+                at -= at >= p ? p : 0;
+                at -= at >= p ? p : 0;
             }
         }
 
-        while (i + Vector256<byte>.Count <= length)
+        for (; i + Vector256<byte>.Count <= length; i += Vector256<byte>.Count)
         {
-            // Each byte of the sums gains at most 8 a round: 31 rounds before they could overflow.
-            var sums = Vector256<byte>.Zero;
-            for (var round = 0; round < 31 && i + Vector256<byte>.Count <= length; round++, i += Vector256<byte>.Count)
-            {
-                var unstruck = Vector256.LoadUnsafe(ref flags, (nuint)i);
-                var found = unstruck & Vector256.LoadUnsafe(ref multiples, (nuint)at);
-                (unstruck ^ found).StoreUnsafe(ref flags, (nuint)i);
-                sums += Avx2.Shuffle(bitCounts, found & nibble) + Avx2.Shuffle(bitCounts, Vector256.ShiftRightLogical(found.AsUInt16(), 4).AsByte() & nibble);
-                at += Vector256<byte>.Count;
-                if (at >= p)
-                {
-                    at -= p;
-                }
-            }
-
-            struck += Vector256.Sum(Avx2.SumAbsoluteDifferences(sums, Vector256<byte>.Zero).AsUInt64());
+            var unstruck = Vector256.LoadUnsafe(ref flags, (nuint)i);
+            var found = unstruck & Vector256.LoadUnsafe(ref multiples, (nuint)at);
+            (unstruck ^ found).StoreUnsafe(ref flags, (nuint)i);
+            struck += (ulong)BitOperations.PopCount(~Vector256.Equals(found, Vector256<byte>.Zero).ExtractMostSignificantBits());
+            at += Vector256<byte>.Count;
+            at -= at >= p ? p : 0;
         }
 
         for (; i < length; i++)
         {
             var found = Unsafe.Add(ref flags, i) & Unsafe.Add(ref multiples, at);
             Unsafe.Add(ref flags, i) ^= (byte)found;
-            struck += (ulong)BitOperations.PopCount((uint)found);
+            struck += found != 0 ? 1UL : 0UL;
             if (++at == p)
             {
                 at = 0;
