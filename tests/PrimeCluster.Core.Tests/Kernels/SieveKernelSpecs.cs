@@ -179,7 +179,7 @@ public sealed class SieveKernelSpecs
     {
         // Without them every prime strikes one multiple at a time and survivors are counted byte by byte.
         var random = new Random(30);
-        foreach (var magnitude in new ulong[] { 2, 1_000, 1_000_000, 1UL << 32, 1_000_000_000_000, (1UL << 52) - 3_000_000, 1UL << 56 })
+        foreach (var magnitude in new ulong[] { 2, 1_000, 1_000_000, 1UL << 32, 1_000_000_000_000, (1UL << 52) - 3_000_000, 1UL << 53 })
         {
             // Past the cached base primes, each segment makes its own: a few ranges there.
             for (var i = 0; i < (magnitude < 1UL << 40 ? 12 : 2); i++)
