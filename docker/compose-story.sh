@@ -302,7 +302,7 @@ scenario_scale() {
 
 scenario_worker-kill() {
   local id victim host t_kill t_gone
-  victim=$(docker compose ps -q worker | head -n 1)
+  victim=$(docker compose ps -q worker | sed -n 1p)   # not head: it would cut the pipe, and pipefail stops the story
   host=$(host_of "$victim")
   id=$(docker compose run --rm -T client submit 1 3000000 --detach)
   log "  job $id [1, 3000000] submitted; worker $host is the first of docker compose ps"

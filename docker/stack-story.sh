@@ -167,7 +167,7 @@ scenario_deploy() {
 
   client submit 1 300000 > "$work/submit.txt" 2> "$work/submit.err" || fail "client submit failed: $(tail -n 3 "$work/submit.err")"
   exact_table 1 300000 "$work/submit.txt"
-  figure "health check probe" "$(probe_cost "$(tasks_of worker | head -n 1)")"
+  figure "health check probe" "$(probe_cost "$(tasks_of worker | sed -n 1p)")"
   scenario_row "3 seeds and 3 workers converged; secrets without the CA's key; the API 401 without the token; [1, 300000] exact"
 }
 

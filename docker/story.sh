@@ -126,6 +126,8 @@ story_cleanup() {
   set +e
   trap - EXIT INT TERM ERR
   if [[ $outcome == running ]]; then
+    # A command that failed outside any check stops the story through set -e, without a message of its own.
+    [[ $status -eq 0 ]] || printf '\n%s: stopped with exit status %s%s\n' "$story" "$status" "${current:+ in scenario $current}" >&2
     [[ -n $current ]] && summary+=("$current|FAIL|-|see above")
     print_summary
     on_failure
