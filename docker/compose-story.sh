@@ -312,7 +312,7 @@ scenario_worker-kill() {
   docker kill $(docker compose ps -q worker | head -n 1)
   log "  killed $host while the job is $(job_state seed-1 "$id")"
   docker compose run --rm client status                        # the killed worker: "up (unreachable)", then gone
-  wait_until "seed-1 sees $host unreachable" 60 is_unreachable seed-1 "$host"
+  wait_until "seed-1 sees $host unreachable (or gone already)" 60 is_unreachable_or_gone seed-1 "$host"
   wait_until "$host is downed and removed" 90 is_absent seed-1 "$host"
   t_gone=$(log_time seed-1 "Worker .*@$host:4053.* is gone") || fail "seed-1's log does not say the worker on $host is gone"
   figure "requeue after a worker's kill" "$(seconds_since "$t_kill" "$t_gone") s (docker kill to the coordinator's 'Worker ... is gone')"
@@ -336,7 +336,7 @@ scenario_partition() {
   w=$(container_of "$host") || fail "no worker container has host name $host"
   docker network disconnect primecluster_cluster "$w"
   log "  worker $host cut off the cluster network while the job is $(job_state seed-1 "$id")"
-  wait_until "seed-1 sees $host unreachable" 60 is_unreachable seed-1 "$host"
+  wait_until "seed-1 sees $host unreachable (or gone already)" 60 is_unreachable_or_gone seed-1 "$host"
   wait_until "$host is downed and removed" 90 is_absent seed-1 "$host"
   watch_exact "$id" 1 3000000
   # Alone on its side, with no seed, the worker downs itself and starts joining the seeds again, in the same

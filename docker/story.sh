@@ -197,7 +197,8 @@ member() {
 }
 is_status() { [[ $(member "$1" "$2" status) == "$3" ]]; }
 is_absent() { [[ $(member "$1" "$2" status) == absent ]]; }
-is_unreachable() { [[ $(member "$1" "$2" reachable) == false ]]; }
+# Unreachable, or already downed and removed: a slow look can miss the moment between.
+is_unreachable_or_gone() { [[ $(member "$1" "$2" reachable) == @(false|absent) ]]; }
 is_busy() { [[ $(member "$1" "$2" busy) =~ ^[1-9] ]]; }
 workers_registered() { [[ $(api "$1" /cluster | json 'j["totals"]["workers"]') -eq $2 ]]; }
 # members_up SEED SEEDS WORKERS: SEED sees exactly that many seeds and workers, every one up and reachable.
