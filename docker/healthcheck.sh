@@ -48,11 +48,12 @@ code=${status#HTTP/1.? }
 code=${code%% *}
 [[ $code == 200 ]] && exit 0
 [[ $live -eq 1 && $code =~ ^[1-5][0-9][0-9]$ ]] && exit 0
-# The body (the node's status, such as "starting" or "no-seed") for the engine's health log.
+# The body (the node's status, such as "starting" or "no-seed") for the engine's health log: among the first lines.
 body=""
-while IFS= read -r -t 2 line || [[ -n $line ]]; do
+for _ in {1..32}; do
+  IFS= read -r -t 2 line <&3 || [[ -n $line ]] || break
   [[ $line == \{* ]] && { body=${line%$'\r'}; break; }
   line=""
-done <&3
+done
 echo "primecluster-healthcheck: /healthz on $host:$port answered ${status:-nothing}${body:+: $body}" >&2
 exit 1
