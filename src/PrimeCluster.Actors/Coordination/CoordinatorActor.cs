@@ -79,7 +79,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         ClusterMetrics.WorkersRegistered(-_pool.Workers.Count);
         foreach (var entry in _jobs.Entries)
         {
-            ClusterMetrics.JobMoved(entry.View.State, to: null);
+            ClusterMetrics.JobChanged(entry.View, to: null);
         }
     }
 
