@@ -349,6 +349,8 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             view,
             failed,
             GetWorkers.Instance,
+            GetApiUrl.Instance,
+            new ApiUrl("http://127.0.0.1:8080/"),
             worker,
             worker with { Excluded = true },
             new WorkerList([worker, worker with { Batches = 0, Excluded = true }], [new NodeMismatches(worker.Node, 3), new NodeMismatches(Address.Parse("akka.tcp://primecluster@host-2:4054"), int.MaxValue)]),

@@ -6,6 +6,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Contracts;
+using PrimeCluster.Node.Dashboard;
 using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 
 namespace PrimeCluster.Node.Api;
@@ -38,6 +39,8 @@ internal static class ClusterEndpoints
         {
             app.Map(pattern, () => ApiResults.NotASeed());
         }
+
+        app.MapWorkerPage();
     }
 
     public static void MapClusterApi(this IEndpointRouteBuilder app)
