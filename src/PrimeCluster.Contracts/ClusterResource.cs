@@ -23,8 +23,12 @@ public sealed record MemberResource(
     double ChecksPerSecond = 0,
     bool Coordinator = false);
 
-/// <summary>Each node's checks per second over the second before <c>at</c>, by member address; nodes that counted nothing are left out.</summary>
-public sealed record ThroughputResource(DateTimeOffset At, IReadOnlyDictionary<string, double> Nodes);
+/// <summary>
+/// Each node's checks per second over the second before <c>at</c>, by member address, and what each node did a second
+/// by algorithm in that algorithm's terms: checks for <c>trial</c>, numbers counted for <c>sieve</c> and <c>formula</c>,
+/// which derive their checks. Nodes and algorithms that counted nothing are left out.
+/// </summary>
+public sealed record ThroughputResource(DateTimeOffset At, IReadOnlyDictionary<string, double> Nodes, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Algorithms);
 
 public sealed record ClusterTotals(int Members, int Workers, int Busy);
 

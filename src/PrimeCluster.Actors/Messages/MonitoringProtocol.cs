@@ -44,8 +44,17 @@ public static class MonitoringProtocol
 
     public sealed record NodeThroughput(Address Node, double ChecksPerSecond);
 
-    /// <summary>The checks each node's results carried over the second before <paramref name="At"/>, per second.</summary>
-    public sealed record ThroughputSample(DateTimeOffset At, IReadOnlyList<NodeThroughput> Nodes) : IClusterMessage;
+    /// <summary>
+    /// What a node did a second in one algorithm's own terms: checks for trial, which performs them, and numbers counted
+    /// for the sieve and the formula, which derive their checks (a formula job's run to 10^13 carries some 10^24).
+    /// </summary>
+    public sealed record AlgorithmThroughput(Address Node, Algorithm Algorithm, double PerSecond);
+
+    /// <summary>
+    /// The checks each node's results carried over the second before <paramref name="At"/>, per second, and what each
+    /// node did a second by algorithm, in that algorithm's terms (<see cref="AlgorithmThroughput"/>).
+    /// </summary>
+    public sealed record ThroughputSample(DateTimeOffset At, IReadOnlyList<NodeThroughput> Nodes, IReadOnlyList<AlgorithmThroughput> Algorithms) : IClusterMessage;
 
     /// <summary>Samples, oldest first.</summary>
     public sealed record ThroughputHistory(IReadOnlyList<ThroughputSample> Samples) : IClusterMessage

@@ -132,10 +132,14 @@ internal static class ProtoForms
     {
         At = sample.At.UtcTicks,
         Nodes = { sample.Nodes.Select(n => new Proto.NodeThroughput { Node = n.Node.ToString(), ChecksPerSecond = n.ChecksPerSecond }) },
+        Algorithms = { sample.Algorithms.Select(a => new Proto.AlgorithmThroughput { Node = a.Node.ToString(), Algorithm = (Proto.Algorithm)a.Algorithm, PerSecond = a.PerSecond }) },
     };
 
     public static ThroughputSample FromProto(Proto.ThroughputSample sample) =>
-        new(TimeAt(sample.At), [.. WireLimits.AtMost(sample.Nodes, WireLimits.Nodes, "nodes").Select(n => new NodeThroughput(AddressOf(n.Node), n.ChecksPerSecond))]);
+        new(
+            TimeAt(sample.At),
+            [.. WireLimits.AtMost(sample.Nodes, WireLimits.Nodes, "nodes").Select(n => new NodeThroughput(AddressOf(n.Node), n.ChecksPerSecond))],
+            [.. WireLimits.AtMost(sample.Algorithms, WireLimits.Nodes, "algorithm rates").Select(a => new AlgorithmThroughput(AddressOf(a.Node), Defined<Algorithm>(a.Algorithm), a.PerSecond))]);
 
     public static Proto.BatchRecord ToProto(BatchRecord record)
     {

@@ -92,6 +92,8 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             (_, p) => new([.. AtMost(p.Jobs, WireLimits.Jobs, "jobs").Select(FromProto)], p.More)),
         Format.Of<JobView, Proto.JobView>("JV", (_, m) => ToProto(m), (_, p) => FromProto(p)),
         Format.Of<GetWorkers, Proto.GetWorkers>("GW", (_, _) => new(), (_, _) => GetWorkers.Instance),
+        Format.Of<GetApiUrl, Proto.GetApiUrl>("GA", (_, _) => new(), (_, _) => GetApiUrl.Instance),
+        Format.Of<ApiUrl, Proto.ApiUrl>("AU", (_, m) => new() { Url = m.Url }, (_, p) => new(p.Url)),
         Format.Of<WorkerView, Proto.WorkerView>("WV", (_, m) => ToProto(m), (_, p) => FromProto(p)),
         Format.Of<WorkerList, Proto.WorkerList>(
             "WL",

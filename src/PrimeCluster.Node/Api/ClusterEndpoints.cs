@@ -3,6 +3,7 @@ using Akka.Cluster;
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Contracts;
+using PrimeCluster.Node.Dashboard;
 using PrimeCluster.Node.Streams;
 using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 
@@ -21,6 +22,8 @@ internal static class ClusterEndpoints
         {
             app.Map(pattern, () => ApiResults.NotASeed());
         }
+
+        app.MapWorkerPage();
     }
 
     public static void MapClusterApi(this IEndpointRouteBuilder app)

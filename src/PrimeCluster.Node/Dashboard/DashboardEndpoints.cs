@@ -16,8 +16,11 @@ internal static class DashboardEndpoints
     public static void MapDashboard(this IEndpointRouteBuilder app)
     {
         var assets = DashboardAssets.Load();
+        app.MapApiUrl();
         app.MapGet("/", (HttpContext context) => Serve(context, assets, "index.html")).AllowAnonymous();
-        app.MapGet("/dashboard/{**file}", (string file, HttpContext context) => Serve(context, assets, file)).AllowAnonymous();
+        // /dashboard itself is where a user might look for the page: it is at /.
+        app.MapGet("/dashboard/{**file}", (string? file, HttpContext context) => string.IsNullOrEmpty(file) ? Results.Redirect("/") : Serve(context, assets, file))
+            .AllowAnonymous();
     }
 
     private static IResult Serve(HttpContext context, DashboardAssets assets, string file)
