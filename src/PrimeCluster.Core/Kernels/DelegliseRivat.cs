@@ -45,7 +45,7 @@ internal sealed class DelegliseRivat
         SegmentLength = 1 << segmentBits;
         Segments = (int)((odd - 1) >> segmentBits) + 1;
         var end = 2 * (ulong)Segments * (ulong)SegmentLength;
-        Chunks = tuning.Chunks > 0 ? Math.Min(tuning.Chunks, Segments) : Math.Min(Segments, 8 * cores);
+        Chunks = tuning.Chunks > 0 ? Math.Min(tuning.Chunks, Segments) : Math.Min(Segments, 16 * cores);
         Primes = new PrimeTable(Math.Max(Math.Max(root, Y), IntegerMath.ISqrt(end)) + 1);
         B = Primes.Pi(root);
         Levels = Primes.Pi(IntegerMath.ISqrt(end - 1));

@@ -93,9 +93,7 @@ internal sealed class LeafSieve
         var chunks = new ChunkTotals[f.Chunks];
         Parallel.For(0, chunks.Length, f.Parallel, c =>
         {
-            var first = (int)((long)f.Segments * c / chunks.Length);
-            var end = (int)((long)f.Segments * (c + 1) / chunks.Length);
-            chunks[c] = new LeafSieve(f, first, end).Run();
+            chunks[c] = new LeafSieve(f, ChunkStart(f, c), ChunkStart(f, c + 1)).Run();
         });
 
         // Each chunk counted from zero: its leaves gain what the chunks before it left at their level.
@@ -122,6 +120,13 @@ internal sealed class LeafSieve
 
         return sums;
     }
+
+    /// <summary>
+    /// Where chunk c starts: chunks grow as the square of their index, for the first segments cost the most (a leaf's
+    /// v is n / m, so the small values gather most of the leaves); one segment each at least.
+    /// </summary>
+    private static int ChunkStart(DelegliseRivat f, int c) =>
+        c >= f.Chunks ? f.Segments : Math.Max(c, (int)((long)f.Segments * c * c / ((long)f.Chunks * f.Chunks)));
 
     /// <summary>The sum of the odd numbers whose bits are set in a word whose bit 0 stands for <paramref name="first"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
