@@ -10,7 +10,7 @@ namespace PrimeCluster.Core.Kernels;
 public sealed class FormulaKernel : IPrimeKernel
 {
     /// <summary>
-    /// The largest til counted. F(10^15) takes about 2 s on this project's 2-core machine, quiet, and 0.2 GB
+    /// The largest til counted. F(10^15) takes 2 to 4 s on this project's 2-core machine and 0.12 GB resident
     /// (docs/formula.md), and the tests check a window at this top against the sieve. The method holds further (the
     /// floor of n / d in one double division is exact below 2^53, the cached base primes reach sqrt til to 4.5 * 10^15),
     /// but a job's F runs on one machine, and its time grows about as til^(2/3).
