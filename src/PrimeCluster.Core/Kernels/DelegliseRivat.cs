@@ -4,7 +4,7 @@ namespace PrimeCluster.Core.Kernels;
 
 /// <summary>
 /// F(n), the tally of [0, n], by the combinatorial method of Deleglise and Rivat adapted to the three sums the tally
-/// needs: time about n^(2/3) and memory about n^(1/3) (docs/formula.md). With Phi_b(v) and Sigma_b(v) the count and
+/// needs: time about n^(2/3), memory about sqrt n for the table of primes up to it (docs/formula.md). With Phi_b(v) and Sigma_b(v) the count and
 /// the sum of the odd m &lt;= v that none of the first b odd primes divides, and B = pi(sqrt n) - 1,
 /// <code>
 /// pi(n)   = B + Phi_B(n)
@@ -28,14 +28,12 @@ internal sealed class DelegliseRivat
         N = n;
         Cancellation = cancellation;
         Parallel = new ParallelOptions { MaxDegreeOfParallelism = cores, CancellationToken = cancellation, TaskScheduler = TaskScheduler.Default };
-        Cores = cores;
         var root = IntegerMath.ISqrt(n);
 
         // y at least cbrt n, so that the root's own leaves all have p_k^2 > n / p_k; at most sqrt n, and large enough
         // that the sieve's sums stay within 64 bits (n / y < 2^32).
         var alpha = tuning.Alpha > 0 ? tuning.Alpha : DefaultAlpha(n);
         Y = Math.Clamp((ulong)(alpha * Math.Cbrt(n)), Math.Max(ICbrt(n), n >> 32), Math.Max(root, 1));
-        T = Y;
 
         // The sieve covers the odd numbers below n / y + 1 in segments of a power of two of them.
         var odd = (n / Y / 2) + 1;
@@ -55,11 +53,8 @@ internal sealed class DelegliseRivat
 
     public ulong N { get; }
 
-    /// <summary>The nodes are the squarefree odd d &lt;= Y.</summary>
+    /// <summary>The nodes are the squarefree odd d &lt;= Y; leaves below p_k^2 of value at most Y are easy.</summary>
     public ulong Y { get; }
-
-    /// <summary>Leaves of value at most T are easy: their pi and prime sum come from the tables.</summary>
-    public ulong T { get; }
 
     /// <summary>The odd primes up to sqrt n: B = pi(sqrt n) - 1.</summary>
     public int B { get; }
@@ -82,8 +77,6 @@ internal sealed class DelegliseRivat
 
     /// <summary>The sieve's levels: its primes are p_1 .. p_Levels.</summary>
     public int Levels { get; }
-
-    public int Cores { get; }
 
     public ParallelOptions Parallel { get; }
 
@@ -179,10 +172,10 @@ internal sealed class DelegliseRivat
                 sums.Add(sign, phi, Math.BigMul(d * p, sigma), Math.BigMul(d > 1 ? weight : p - 1, phi));
             }
 
-            // p_k <= n / (d p_k) < p_k^2 with n / (d p_k) > T: the sieve's last level holds them.
+            // p_k <= n / (d p_k) < p_k^2 with n / (d p_k) > y: the sieve's last level holds them.
             var lower = Math.Max(Math.Max(TinyLevels, leavesFrom), Primes.Pi(ICbrt(nd)));
             var upper = Math.Min(children, root);
-            var finalTo = upper > lower ? Primes.PiAtMost(nd / (T + 1), upper) : lower;
+            var finalTo = upper > lower ? Primes.PiAtMost(nd / (Y + 1), upper) : lower;
             if (finalTo > lower)
             {
                 Finals.Add(new FinalNode(d, nd, sign, lower, finalTo, weight));

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace PrimeCluster.Core.Kernels;
 
 /// <summary>
-/// The easy leaves: m = d p_k with p_k &lt;= v &lt; p_k^2 for v = n / m, and v &lt;= T. Below p_k^2 every odd number
+/// The easy leaves: m = d p_k with p_k &lt;= v &lt; p_k^2 for v = n / m, and v &lt;= y, within the table of pi. Below p_k^2 every odd number
 /// left by the first k - 1 primes is 1 or a prime from p_k on, so Phi_(k-1)(v) = 1 + pi'(v) - (k - 1) and
 /// Sigma_(k-1)(v) = 1 + PS(pi'(v)) - PS(k - 1), pi' counting odd primes and PS summing the first of them.
 /// </summary>
@@ -30,12 +30,12 @@ internal static class EasyLeaves
         return total;
     }
 
-    /// <summary>The root's easy leaves, d = 1: the primes p_k &gt; y whose n / p_k is at most T (sign -1, weight p_k - 1).</summary>
+    /// <summary>The root's easy leaves, d = 1: the primes p_k &gt; y whose n / p_k is at most y (sign -1, weight p_k - 1).</summary>
     private static LeafSums Root(DelegliseRivat f)
     {
         var primes = f.Primes;
         var sums = default(LeafSums);
-        var from = Math.Max(Math.Max(DelegliseRivat.TinyLevels, primes.Pi(f.Y)), primes.PiAtMost(f.N / (f.T + 1), f.B));
+        var from = Math.Max(Math.Max(DelegliseRivat.TinyLevels, primes.Pi(f.Y)), primes.PiAtMost(f.N / (f.Y + 1), f.B));
         for (var k = from + 1; k <= f.B; k++)
         {
             var p = primes[k];
@@ -54,8 +54,8 @@ internal static class EasyLeaves
         var p = primes[k];
         var nk = f.N / p;
 
-        // d > p_k (its smallest prime factor is larger), d p_k > y (a leaf), v < p_k^2, v <= T; d <= y, v >= p_k.
-        var dLo = Math.Max(Math.Max(f.Y / p, nk / (p * p)), Math.Max(nk / (f.T + 1), p));
+        // d > p_k (its smallest prime factor is larger), d p_k > y (a leaf), v < p_k^2, v <= y; d <= y, v >= p_k.
+        var dLo = Math.Max(Math.Max(f.Y / p, nk / (p * p)), Math.Max(nk / (f.Y + 1), p));
         var dHi = Math.Min(f.Y, nk / p);
         if (dHi <= dLo)
         {

@@ -9,14 +9,14 @@ namespace PrimeCluster.Core.Kernels;
 /// The leaves whose values need a sieve, from a segmented sieve of the odd numbers below n / y that keeps, like Lucy's,
 /// each sieving prime and strikes its multiples from its square on: after the primes p_1 .. p_b, what is left in
 /// [3, v] counts C = Phi_b(v) + b - 1 and sums T = Sigma_b(v) + PS(b) - 1. Hard leaves (v &gt;= p_k^2) are read between
-/// the primes, at level k - 1; final leaves (p_k &lt;= v &lt; p_k^2, v &gt; T) after the last.
+/// the primes, at level k - 1; final leaves (p_k &lt;= v &lt; p_k^2, v &gt; y) after the last.
 /// </summary>
 /// <remarks>
-/// Each segment is one bit per odd number, with a count and a sum of what is left per block of 256, kept as the primes
-/// strike, so that a value's count and sum take the blocks before it and a few words. The segments are cut into
-/// chunks computed in parallel, each counting from zero: a leaf's value is then its chunk's part plus what the chunks
-/// before hold at its level, which enters once the chunks are done, through the sums of the leaves' signs and weights
-/// per level.
+/// Each segment is one bit per odd number, with the count and the sum of what is left in each word of 64 kept as the
+/// primes strike, so that a value's count and sum take the words' counts and sums before it and its own word. The
+/// segments are cut into chunks computed in parallel, each counting from zero: a leaf's value is then its chunk's part
+/// plus what the chunks before hold at its level, which enters once the chunks are done, through the sums of the
+/// leaves' signs, products and weights per level.
 /// </remarks>
 internal sealed class LeafSieve
 {
@@ -25,11 +25,6 @@ internal sealed class LeafSieve
 
     /// <summary>Odd numbers per segment at least: 2^9, eight words.</summary>
     public const int MinSegmentBits = 9;
-
-    /// <summary>Odd numbers per block counter: 256, four words.</summary>
-    private const int BlockBits = 6;
-
-    private const int BlockWords = 1 << (BlockBits - 6);
 
     /// <summary>The hard leaves of a level are gathered, counted and summed this many at a time.</summary>
     private const int LeafBatch = 512;
@@ -45,12 +40,12 @@ internal sealed class LeafSieve
     private readonly int _length;
     private readonly ulong[] _bits;
 
-    // Per block of 2^BlockBits odd numbers: how many are left and their sum, side by side.
-    private readonly ulong[] _blocks;
+    // Per word: how many of its odd numbers are left and their sum, side by side.
+    private readonly ulong[] _left;
 
-    // The count and the sum of what is left before each word: for the final leaves.
-    private readonly uint[] _wordCount;
-    private readonly ulong[] _wordSum;
+    // After the last prime, the count and the sum of what is left before each word: for the final leaves.
+    private readonly uint[] _countBefore;
+    private readonly ulong[] _sumBefore;
 
     // Where each sieving prime strikes next, as an index 2i + 1 = m.
     private readonly ulong[] _next;
@@ -77,9 +72,9 @@ internal sealed class LeafSieve
         _end = end;
         _length = f.SegmentLength;
         _bits = new ulong[_length / 64];
-        _blocks = new ulong[2 * (_length >> BlockBits)];
-        _wordCount = new uint[_length / 64];
-        _wordSum = new ulong[_length / 64];
+        _left = new ulong[2 * (_length / 64)];
+        _countBefore = new uint[_length / 64];
+        _sumBefore = new ulong[_length / 64];
         _next = new ulong[f.Levels + 1];
         _finalAt = new int[f.Finals.Count];
         _finalFirst = new int[end - first];
@@ -219,7 +214,7 @@ internal sealed class LeafSieve
             }
         }
 
-        var (count, sum) = CountBlocks(i0);
+        var (count, sum) = CountWords(i0);
         for (var b = DelegliseRivat.TinyLevels; b <= levels; b++)
         {
             // The leaves of level b, then p_(b+1) strikes.
@@ -248,20 +243,15 @@ internal sealed class LeafSieve
         _totals.FinalSum += sum;
     }
 
-    private (ulong Count, ulong Sum) CountBlocks(ulong i0)
+    private (ulong Count, ulong Sum) CountWords(ulong i0)
     {
         ulong count = 0, sum = 0;
-        for (var block = 0; block < _length >> BlockBits; block++)
+        for (var w = 0; w < _bits.Length; w++)
         {
-            ulong c = 0, s = 0;
-            for (var w = block * BlockWords; w < (block + 1) * BlockWords; w++)
-            {
-                c += (ulong)BitOperations.PopCount(_bits[w]);
-                s += WordSum(_bits[w], (2 * (i0 + (64 * (ulong)w))) + 1);
-            }
-
-            _blocks[2 * block] = c;
-            _blocks[(2 * block) + 1] = s;
+            var c = (ulong)BitOperations.PopCount(_bits[w]);
+            var s = WordSum(_bits[w], (2 * (i0 + (64 * (ulong)w))) + 1);
+            _left[2 * w] = c;
+            _left[(2 * w) + 1] = s;
             count += c;
             sum += s;
         }
@@ -269,7 +259,7 @@ internal sealed class LeafSieve
         return (count, sum);
     }
 
-    /// <summary>p_k strikes its odd multiples in the segment; the blocks and the segment's count and sum lose them.</summary>
+    /// <summary>p_k strikes its odd multiples in the segment; their words' and the segment's counts and sums lose them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Strike(int k, ulong i0, ref ulong count, ref ulong sum)
     {
@@ -282,20 +272,21 @@ internal sealed class LeafSieve
         }
 
         ref var bits = ref MemoryMarshal.GetArrayDataReference(_bits);
-        ref var blocks = ref MemoryMarshal.GetArrayDataReference(_blocks);
+        ref var lefts = ref MemoryMarshal.GetArrayDataReference(_left);
         var m = (2 * (i0 + t)) + 1;
         var step = 2 * p;
         var c = count;
         var s = sum;
         for (; t < length; t += p, m += step)
         {
-            ref var word = ref Unsafe.Add(ref bits, (nint)(t >> 6));
+            var w = (nint)(t >> 6);
+            ref var word = ref Unsafe.Add(ref bits, w);
             var bit = (word >> (int)t) & 1;
             word &= ~(1UL << (int)t);
             var removed = (0 - bit) & m;
-            ref var block = ref Unsafe.Add(ref blocks, (nint)(t >> BlockBits) * 2);
-            block -= bit;
-            Unsafe.Add(ref block, 1) -= removed;
+            ref var left = ref Unsafe.Add(ref lefts, 2 * w);
+            left -= bit;
+            Unsafe.Add(ref left, 1) -= removed;
             c -= bit;
             s -= removed;
         }
@@ -389,10 +380,10 @@ internal sealed class LeafSieve
     private void Evaluate(ref Walk walk, int n, ref LevelLeaves leaves)
     {
         ref var bits = ref MemoryMarshal.GetArrayDataReference(_bits);
-        ref var blocks = ref MemoryMarshal.GetArrayDataReference(_blocks);
+        ref var lefts = ref MemoryMarshal.GetArrayDataReference(_left);
         for (var i = 0; i < n; i++)
         {
-            (_leafCount[i], _leafSum[i]) = walk.At(ref bits, ref blocks, _leafAt[i]);
+            (_leafCount[i], _leafSum[i]) = walk.At(ref bits, ref lefts, _leafAt[i]);
         }
 
         for (var i = 0; i < n; i++)
@@ -448,10 +439,10 @@ internal sealed class LeafSieve
         ulong sum = 0;
         for (var w = 0; w < _bits.Length; w++)
         {
-            _wordCount[w] = count;
-            _wordSum[w] = sum;
-            count += (uint)BitOperations.PopCount(_bits[w]);
-            sum += WordSum(_bits[w], (2 * (i0 + (64 * (ulong)w))) + 1);
+            _countBefore[w] = count;
+            _sumBefore[w] = sum;
+            count += (uint)_left[2 * w];
+            sum += _left[(2 * w) + 1];
         }
 
         var finals = CollectionsMarshal.AsSpan(_f.Finals);
@@ -565,8 +556,8 @@ internal sealed class LeafSieve
     private readonly ref struct LastLevel
     {
         private readonly ref ulong _bits;
-        private readonly ref uint _wordCount;
-        private readonly ref ulong _wordSum;
+        private readonly ref uint _countBefore;
+        private readonly ref ulong _sumBefore;
         private readonly ulong _i0;
         private readonly ulong _count;
         private readonly ulong _sum;
@@ -574,8 +565,8 @@ internal sealed class LeafSieve
         public LastLevel(LeafSieve sieve, ulong i0)
         {
             _bits = ref MemoryMarshal.GetArrayDataReference(sieve._bits);
-            _wordCount = ref MemoryMarshal.GetArrayDataReference(sieve._wordCount);
-            _wordSum = ref MemoryMarshal.GetArrayDataReference(sieve._wordSum);
+            _countBefore = ref MemoryMarshal.GetArrayDataReference(sieve._countBefore);
+            _sumBefore = ref MemoryMarshal.GetArrayDataReference(sieve._sumBefore);
             _i0 = i0;
             _count = sieve._totals.FinalCount;
             _sum = sieve._totals.FinalSum;
@@ -588,62 +579,50 @@ internal sealed class LeafSieve
             var w = (nint)(t >> 6);
             var word = Unsafe.Add(ref _bits, w) & (ulong.MaxValue >> (int)(~t & 63));
             return (
-                _count + Unsafe.Add(ref _wordCount, w) + (ulong)BitOperations.PopCount(word),
-                _sum + Unsafe.Add(ref _wordSum, w) + WordSum(word, (2 * (_i0 + (64 * (ulong)w))) + 1));
+                _count + Unsafe.Add(ref _countBefore, w) + (ulong)BitOperations.PopCount(word),
+                _sum + Unsafe.Add(ref _sumBefore, w) + WordSum(word, (2 * (_i0 + (64 * (ulong)w))) + 1));
         }
     }
 
     /// <summary>
-    /// Counts and sums what is left of a segment up to ascending values: whole blocks from their counters, then the
-    /// words of the last block.
+    /// Counts and sums what is left of a segment up to ascending values: the words before v's from their counts and
+    /// sums, four at a time, then v's word up to v.
     /// </summary>
     private struct Walk(ulong i0, ulong count, ulong sum)
     {
-        private nint _block;
+        private nint _word;
         private ulong _count = count;
         private ulong _sum = sum;
 
         /// <summary>The count and the sum of what is left in [3, v], v at least the last one asked.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public (ulong Count, ulong Sum) At(ref ulong bits, ref ulong blocks, ulong v)
+        public (ulong Count, ulong Sum) At(ref ulong bits, ref ulong lefts, ulong v)
         {
             var t = ((v - 1) >> 1) - i0;
-            var target = (nint)(t >> BlockBits);
-            if (_block < target)
+            var target = (nint)(t >> 6);
+            if (_word < target)
             {
-                var block = _block;
+                var w = _word;
                 var quads = Vector512<ulong>.Zero;
-                for (; block + 3 < target; block += 4)
+                for (; w + 3 < target; w += 4)
                 {
-                    quads += Vector512.LoadUnsafe(ref blocks, (nuint)(2 * block));
+                    quads += Vector512.LoadUnsafe(ref lefts, (nuint)(2 * w));
                 }
 
                 var pairs = quads.GetLower() + quads.GetUpper();
-                var counts = pairs.GetLower() + pairs.GetUpper();
-                for (; block < target; block++)
+                var left = pairs.GetLower() + pairs.GetUpper();
+                for (; w < target; w++)
                 {
-                    counts += Vector128.LoadUnsafe(ref blocks, (nuint)(2 * block));
+                    left += Vector128.LoadUnsafe(ref lefts, (nuint)(2 * w));
                 }
 
-                _count += counts.GetElement(0);
-                _sum += counts.GetElement(1);
-                _block = block;
+                _count += left.GetElement(0);
+                _sum += left.GetElement(1);
+                _word = w;
             }
 
-            var c = _count;
-            var s = _sum;
-            var last = (nint)(t >> 6);
-            for (var w = target * BlockWords; w < last; w++)
-            {
-                var word = Unsafe.Add(ref bits, w);
-                c += (ulong)BitOperations.PopCount(word);
-                s += WordSum(word, (2 * (i0 + (64 * (ulong)w))) + 1);
-            }
-
-            var partial = Unsafe.Add(ref bits, last) & (ulong.MaxValue >> (int)(~t & 63));
-            c += (ulong)BitOperations.PopCount(partial);
-            s += WordSum(partial, (2 * (i0 + (64 * (ulong)last))) + 1);
-            return (c, s);
+            var partial = Unsafe.Add(ref bits, target) & (ulong.MaxValue >> (int)(~t & 63));
+            return (_count + (ulong)BitOperations.PopCount(partial), _sum + WordSum(partial, (2 * (i0 + (64 * (ulong)target))) + 1));
         }
     }
 
