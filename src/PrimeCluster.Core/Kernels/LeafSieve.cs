@@ -453,15 +453,15 @@ internal sealed class LeafSieve
         {
             var next = _finalLink[j];
             ref readonly var node = ref finals[j];
-            _finalAt[j] = node.D > 1 ? NodeFinalLeaves(node, _finalAt[j], i0, hi) : RootFinalLeaves(node, _finalAt[j], i0, hi);
+            _finalAt[j] = NodeFinalLeaves(node, _finalAt[j], i0, hi);
             Enqueue(j, node);
             j = next;
         }
     }
 
     /// <summary>
-    /// The final leaves of a node d &gt; 1 in this segment, from level k down; returns the level it stopped at. m = d p_k,
-    /// weight P(d) - 1 throughout.
+    /// The final leaves of a node in this segment, from level k down; returns the level it stopped at. m = d p_k,
+    /// weighing P(d) - 1, or p_k - 1 below the root.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int NodeFinalLeaves(in FinalNode node, int k, ulong i0, ulong hi)
@@ -471,8 +471,8 @@ internal sealed class LeafSieve
         var left = new LastLevel(this, i0);
         var nd = (double)node.Nd;
         var first = k;
-        ulong counts = 0, constants = 0, primeSum = 0;
-        UInt128 sums = 0, primeSumsBefore = 0;
+        ulong counts = 0, constants = 0, primeSum = 0, weights = 0;
+        UInt128 sums = 0, primeSumsBefore = 0, weighted = 0;
         for (; k > node.From; k--)
         {
             var p = Unsafe.Add(ref primes, k);
@@ -482,21 +482,23 @@ internal sealed class LeafSieve
                 break;
             }
 
+            // Phi = C - (k - 2), Sigma = T - (PS(k - 1) - 1): each part a sum of its own, for C and T count from the
+            // chunk's start and may be the smaller.
             var (count, sum) = left.At(v);
+            var constant = (ulong)k - 2;
+            var weight = node.D > 1 ? node.Weight : p - 1;
             counts += count;
+            constants += constant;
             sums += Math.BigMul(p, sum);
             primeSumsBefore += Math.BigMul(p, Unsafe.Add(ref primeSums, k - 1) - 1);
-            constants += (ulong)k - 2;
+            weighted += Math.BigMul(weight, count) - Math.BigMul(weight, constant);
+            weights += weight;
             primeSum += p;
         }
 
         var leaves = (ulong)(first - k);
-        var phi = counts - constants;
-        var sigma = (sums - primeSumsBefore) * node.D;
-        var weighted = Math.BigMul(node.Weight, counts) - Math.BigMul(node.Weight, constants);
-        _totals.Sums.Add(node.Sign, phi, sigma, weighted);
+        _totals.Sums.Add(node.Sign, counts - constants, (sums - primeSumsBefore) * node.D, weighted);
         var products = (UInt128)primeSum * node.D;
-        var weights = Math.BigMul(node.Weight, leaves);
         if (node.Sign > 0)
         {
             _totals.FinalSignSum += leaves;
@@ -510,42 +512,6 @@ internal sealed class LeafSieve
             _totals.FinalWeightSum += weights;
         }
 
-        return k;
-    }
-
-    /// <summary>The root's final leaves (d = 1, m = p_k, sign -1, weight p_k - 1) in this segment, from level k down.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int RootFinalLeaves(in FinalNode node, int k, ulong i0, ulong hi)
-    {
-        ref var primes = ref MemoryMarshal.GetArrayDataReference(_f.Primes.Primes);
-        ref var primeSums = ref MemoryMarshal.GetArrayDataReference(_f.Primes.Sums);
-        var left = new LastLevel(this, i0);
-        var nd = (double)node.Nd;
-        var first = k;
-        ulong phis = 0, primeSum = 0;
-        UInt128 sums = 0, weighted = 0;
-        for (; k > node.From; k--)
-        {
-            var p = Unsafe.Add(ref primes, k);
-            var v = (ulong)(nd / p);
-            if (v >= hi)
-            {
-                break;
-            }
-
-            var (count, sum) = left.At(v);
-            var constant = (ulong)k - 2;
-            phis += count - constant;
-            sums += Math.BigMul(p, sum) - Math.BigMul(p, Unsafe.Add(ref primeSums, k - 1) - 1);
-            weighted += Math.BigMul(p - 1, count) - Math.BigMul(p - 1, constant);
-            primeSum += p;
-        }
-
-        var leaves = (ulong)(first - k);
-        _totals.Sums.Add(-1, phis, sums, weighted);
-        _totals.FinalSignSum -= leaves;
-        _totals.FinalProductSum -= primeSum;
-        _totals.FinalWeightSum += primeSum - leaves;
         return k;
     }
 
