@@ -103,20 +103,25 @@ docker() {
 }
 log "compose: $("${compose[@]}" version --short 2> /dev/null || "${compose[@]}" version | head -n 1) (${compose[*]})"
 
-# README's compose section: every command in its code blocks is one this script runs, word for word.
+# README's compose commands and docs/docker.md's compose section: every command in their code blocks is one this
+# script runs, word for word (README's are the first code block of its Docker section).
 readme_commands() {
-  awk '/^## A cluster with Docker Compose/ { on = 1; next } /^## / { on = 0 }
-       on && /^```/ { block = !block; next }
-       on && block' README.md \
-    | grep -v -e '(illustrative' | sed -e 's/[[:space:]]\{2,\}#.*$//' -e 's/[[:space:]]*$//' | grep -v -e '^#' -e '^$' || true
+  {
+    awk '/^## Docker Compose/ { on = 1; next } /^## / { on = 0 }
+         on && /^```/ { block = !block; if (!block) done = 1; next }
+         on && block && !done' README.md
+    awk '/^## Docker Compose/ { on = 1; next } /^## / { on = 0 }
+         on && /^```/ { block = !block; next }
+         on && block' docs/docker.md
+  } | grep -v -e '(illustrative' | sed -e 's/[[:space:]]\{2,\}#.*$//' -e 's/[[:space:]]*$//' | grep -v -e '^#' -e '^$' || true
 }
 readme_count=0
 while IFS= read -r line; do
-  grep -Fq -- "$line" "$self" || fail "README's compose section has a command this script does not run: $line"
+  grep -Fq -- "$line" "$self" || fail "README or docs/docker.md has a compose command this script does not run: $line"
   readme_count=$((readme_count + 1))
 done < <(readme_commands)
-[[ $readme_count -ge 10 ]] || fail "found only $readme_count commands in README's compose section"
-log "README: the $readme_count commands of its compose section are all played here"
+[[ $readme_count -ge 10 ]] || fail "found only $readme_count compose commands in README and docs/docker.md"
+log "README and docs/docker.md: the $readme_count compose commands are all played here"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers of the compose project (docker/story.sh has the rest).
