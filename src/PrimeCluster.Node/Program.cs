@@ -1,4 +1,5 @@
 using PrimeCluster.Actors.Configuration;
+using System.Runtime.InteropServices;
 using PrimeCluster.Node;
 
 var (settings, healthCheck, exitCode) = NodeCommandLine.Parse(args, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
@@ -25,22 +26,30 @@ catch (SettingException e)
 
 try
 {
+    // SIGTERM or Ctrl+C while the node is on its way back into the cluster ends it, rather than the next incarnation.
+    using var stopping = new CancellationTokenSource();
+    using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+    using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+    var backoff = new RejoinBackoff();
     while (true)
     {
+        var started = TimeProvider.System.GetTimestamp();
         var app = NodeHost.Build(node);
         await app.StartAsync();
         var shutdown = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>());
         await app.WaitForShutdownAsync();
         var reason = shutdown.ShutdownReason;
 
-        // Downed by the cluster: cut off from the seeds, or a seed that came back as a new cluster. A node that can
-        // count again once the network heals joins again as a new incarnation, without anyone restarting it. Said
-        // through the host's log, before the host goes.
-        var downed = reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason;
-        if (downed)
+        // Downed by the cluster (cut off from the seeds, or a seed that came back as a new cluster), or left by every
+        // seed (stopped gracefully): a node that can count again once a seed answers joins again as a new incarnation,
+        // without anyone restarting it. Said through the host's log, before the host goes.
+        var rejoin = reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason or PrimeCluster.Actors.Hosting.SeedsLeft && !stopping.IsCancellationRequested;
+        var wait = rejoin ? backoff.Next(TimeProvider.System.GetElapsedTime(started)) : TimeSpan.Zero;
+        if (rejoin)
         {
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(NodeHost.LogCategory)
-                .LogWarning("Downed by the cluster; joining the seeds again in {Seconds:0} s", RejoinDelay.TotalSeconds);
+            var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(NodeHost.LogCategory);
+            var (level, what) = reason is PrimeCluster.Actors.Hosting.SeedsLeft ? (LogLevel.Information, "Left the cluster") : (LogLevel.Warning, "Downed by the cluster");
+            log.Log(level, "{What}; joining the seeds again in {Seconds:0} s", what, wait.TotalSeconds);
         }
 
         await app.DisposeAsync();
@@ -50,14 +59,28 @@ try
             return 1;
         }
 
-        if (!downed)
+        if (!rejoin)
         {
             // Stopped by a failed TLS handshake with a peer it connected to is a failure: supervisors that restart on
             // failure bring the node back.
             return reason is { ExitCode: not 0 } ? 1 : 0;
         }
 
-        await Task.Delay(RejoinDelay);
+        try
+        {
+            await Task.Delay(wait, stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+    }
+
+    void Stop(PosixSignalContext signal)
+    {
+        // The host, while there is one, stops the node gracefully; between two of them there is nothing to stop.
+        signal.Cancel = true;
+        stopping.Cancel();
     }
 }
 catch (Exception e) when (e is IOException or InvalidOperationException or Akka.Configuration.ConfigurationException or AggregateException or Akka.Remote.RemoteTransportException)
@@ -85,8 +108,3 @@ static string StartFailure(Exception e)
     return root == said ? text : $"{text}: {root.Message}";
 }
 
-internal static partial class Program
-{
-    /// <summary>A pause before joining again, so that a node downed over and over does not spin.</summary>
-    private static readonly TimeSpan RejoinDelay = TimeSpan.FromSeconds(2);
-}

@@ -146,15 +146,23 @@ public static class AkkaConfiguration
         }
     }
 
-    /// <summary>The membership log and metrics; with no seed-nodes configured, a seed forms a cluster of its own, at whatever port it was given.</summary>
+    /// <summary>
+    /// The membership log and metrics, and on a node without the seed role the watch that has it join the seeds again
+    /// once they have all left; with no seed-nodes configured, a seed forms a cluster of its own, at whatever port it was given.
+    /// </summary>
     private static void JoinCluster(ActorSystem system)
     {
+        var cluster = Akka.Cluster.Cluster.Get(system);
         system.ActorOf(MembershipLog.Props(), "membership-log");
         MembershipLog.LogStopping(system);
         ClusterMetrics.Observe(system);
+        if (!cluster.SelfRoles.Contains(ClusterConfig.SeedRole))
+        {
+            system.ActorOf(SeedWatch.Props(), "seed-watch");
+        }
+
         if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0)
         {
-            var cluster = Akka.Cluster.Cluster.Get(system);
             cluster.Join(cluster.SelfAddress);
         }
     }
