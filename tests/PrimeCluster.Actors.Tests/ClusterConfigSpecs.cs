@@ -140,6 +140,32 @@ public sealed class ClusterConfigSpecs
         Assert.Equal("/var/lib/primecluster", ClusterConfig.Build(new NodeSettings { Port = "0", DataDir = "/var/lib/primecluster" }).DataDir);
     }
 
+    [Theory]
+    [InlineData("primecluster.jobs.checkpoints = off", null)]
+    [InlineData("primecluster.verify.trial-share = 2", "primecluster.verify.trial-share must be from 0 to 1, got 2.")]
+    public void A_configuration_file_should_be_checked_before_the_node_starts(string hocon, string? refusal)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"primecluster-test-{Guid.NewGuid():N}.hocon");
+        File.WriteAllText(file, hocon);
+        try
+        {
+            var settings = new NodeSettings { ConfigFile = file, Port = "4100", DataDir = "/var/lib/primecluster" };
+            if (refusal is null)
+            {
+                // A seed without checkpoints keeps no journal, so it takes no data directory.
+                Assert.Null(ClusterConfig.Build(settings).DataDir);
+                return;
+            }
+
+            var error = Assert.Throws<SettingException>(() => ClusterConfig.Build(settings));
+            Assert.Equal($"CLUSTER_CONFIG: {refusal}", error.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public void The_data_directory_should_come_from_the_flag_over_the_environment_over_the_file()
     {

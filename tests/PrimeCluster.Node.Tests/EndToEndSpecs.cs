@@ -57,19 +57,6 @@ public sealed class EndToEndSpecs(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_taken_cluster_port_should_stop_the_node_with_one_line_and_exit_code_1()
-    {
-        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        taken.Start();
-        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-        var (exitCode, _, stderr) = await NodeProcess.RunToExitAsync(new Dictionary<string, string> { ["CLUSTER_PORT"] = port });
-
-        Assert.Equal(1, exitCode);
-        Assert.StartsWith($"primecluster-node: could not start: Failed to bind to [127.0.0.1:{port}]: ", stderr.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_flag_should_win_over_its_environment_variable()
     {
         var (exitCode, _, stderr) = await NodeProcess.RunToExitAsync(new Dictionary<string, string> { ["CLUSTER_PORT"] = "4100" }, "--port", "123456");
