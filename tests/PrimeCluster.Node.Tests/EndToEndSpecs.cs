@@ -39,6 +39,26 @@ public sealed class EndToEndSpecs(ITestOutputHelper output) : IDisposable
         SeedApi.AssertExact(await _cluster.WaitForFinishedAsync(seed, second), range);
     }
 
+    [Fact]
+    public async Task Totals_should_not_count_the_workers_of_a_member_that_stopped_answering()
+    {
+        var (seed, workers) = await _cluster.StartSeedAndTwoWorkersAsync();
+
+        // Frozen, as a killed container looks to its peers: no connection refused, only silence, until it is downed.
+        workers[0].Pause();
+        System.Text.Json.JsonElement cluster = default;
+        await _cluster.WaitUntilAsync("the seed sees the frozen worker unreachable", async () =>
+        {
+            cluster = await SeedApi.ClusterAsync(seed);
+            return cluster.GetProperty("members").EnumerateArray().Any(m => m.GetProperty("address").GetString() == workers[0].Address && !m.GetProperty("reachable").GetBoolean());
+        });
+
+        var frozen = cluster.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("address").GetString() == workers[0].Address);
+        Assert.Equal(1, frozen.GetProperty("workers").GetInt32());
+        Assert.Equal(3, cluster.GetProperty("totals").GetProperty("members").GetInt32());
+        Assert.Equal(1, cluster.GetProperty("totals").GetProperty("workers").GetInt32());
+    }
+
     [Theory]
     [InlineData("CLUSTER_PORT", "99999")]
     [InlineData("CLUSTER_ROLES", "seed,gardener")]

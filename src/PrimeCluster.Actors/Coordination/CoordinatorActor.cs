@@ -506,19 +506,25 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         var mismatches = _mismatches.Select(p => new NodeMismatches(p.Key, p.Value)).ToList();
         var jobs = _pool.Running.Select(id => _jobs[id].Actor).OfType<IActorRef>().ToList();
         var timeout = TimeSpan.FromSeconds(2);
-        Task.WhenAll(jobs.Select(job => job.Ask<JobControl.Held>(JobControl.GetHeld.Instance, timeout).ContinueWith(
+        var throughput = _monitor.Ask<ClusterMonitor.LatestThroughput>(ClusterMonitor.GetLatestThroughput.Instance, timeout).ContinueWith(
+            t => t.IsCompletedSuccessfully ? t.Result.Sample : null,
+            TaskScheduler.Default);
+        var allHeld = Task.WhenAll(jobs.Select(job => job.Ask<JobControl.Held>(JobControl.GetHeld.Instance, timeout).ContinueWith(
                 t => t.IsCompletedSuccessfully ? t.Result : JobControl.Held.None,
-                TaskScheduler.Default)))
+                TaskScheduler.Default)));
+        Task.WhenAll(allHeld, throughput)
             .ContinueWith(
-                held =>
+                _ =>
                 {
-                    var batches = held.Result.SelectMany(h => h.ByWorker).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value));
-                    var excluded = held.Result.SelectMany(h => h.Excluded).ToHashSet();
+                    var held = allHeld.Result;
+                    var batches = held.SelectMany(h => h.ByWorker).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value));
+                    var excluded = held.SelectMany(h => h.Excluded).ToHashSet();
                     return new WorkerList(
                         workers
                             .Select(w => new WorkerView(NodeAddress.Of(w, system), w.Path.ToStringWithoutAddress(), batches.GetValueOrDefault(w), excluded.Contains(w)))
                             .ToList(),
-                        mismatches);
+                        mismatches,
+                        throughput.Result);
                 },
                 TaskScheduler.Default)
             .PipeTo(replyTo);

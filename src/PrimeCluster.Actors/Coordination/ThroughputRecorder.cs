@@ -21,6 +21,9 @@ internal sealed class ThroughputRecorder
 
     public IReadOnlyList<ThroughputSample> History => [.. _samples];
 
+    /// <summary>The newest sample: each node's checks per second over the last second sampled; none before the first.</summary>
+    public ThroughputSample? Latest { get; private set; }
+
     public void Add(Address node, UInt128 checks, DateTimeOffset now)
     {
         _since ??= now;
@@ -36,6 +39,7 @@ internal sealed class ThroughputRecorder
         _since = now;
         _lastHadChecks = sample.Nodes.Count > 0;
         _samples.Enqueue(sample);
+        Latest = sample;
         while (_samples.TryPeek(out var oldest) && now - oldest.At > Window)
         {
             _samples.Dequeue();

@@ -23,6 +23,9 @@ public static class ClusterProtocol
     /// <summary>How many wrong tallies a node's workers have reported, over all jobs.</summary>
     public sealed record NodeMismatches(Address Node, int Count);
 
-    /// <summary>The registered workers, and the nodes that have reported wrong tallies.</summary>
-    public sealed record WorkerList(IReadOnlyList<WorkerView> Workers, IReadOnlyList<NodeMismatches> Mismatches) : IClusterMessage;
+    /// <summary>
+    /// The registered workers, the nodes that have reported wrong tallies, and each node's checks per second over the
+    /// last second sampled (none before any node computed anything).
+    /// </summary>
+    public sealed record WorkerList(IReadOnlyList<WorkerView> Workers, IReadOnlyList<NodeMismatches> Mismatches, MonitoringProtocol.ThroughputSample? Throughput = null) : IClusterMessage;
 }
