@@ -41,7 +41,8 @@ using (claims)
     try
     {
         // SIGTERM or Ctrl+C while the node is on its way back into the cluster ends it, rather than the next incarnation.
-        using var stopping = new CancellationTokenSource();
+        // Not disposed: the runtime may still be calling Stop on its own thread once the host has ended the node.
+        var stopping = new CancellationTokenSource();
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         var backoff = new RejoinBackoff();

@@ -63,6 +63,18 @@ public sealed class SeedLossSpecs(ITestOutputHelper output) : IDisposable
             Assert.False(w.HasExited, "a worker exited");
             Assert.Contains($"The last seed, {seed.Address}, has left the cluster", w.Output, StringComparison.Ordinal);
         });
+
+        // Back in the cluster as a new incarnation, each still stops as told, cleanly.
+        foreach (var worker in workers)
+        {
+            worker.Terminate();
+        }
+
+        foreach (var worker in workers)
+        {
+            Assert.True(await worker.WaitForExitAsync(TimeSpan.FromSeconds(30)), "a worker did not exit within 30 s of SIGTERM");
+            Assert.Equal(0, worker.ExitCode);
+        }
     }
 
     [Fact]

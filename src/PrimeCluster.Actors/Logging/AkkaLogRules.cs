@@ -70,6 +70,7 @@ public sealed class AkkaLogRules(TransportRefusals? refusals = null, ConnectAtte
         {
             return new LogLine(attemptLevel, category, attempt, e.Cause);
         }
+
         var level = e.LogLevel() switch
         {
             Akka.Event.LogLevel.DebugLevel => LogLevel.Debug,
