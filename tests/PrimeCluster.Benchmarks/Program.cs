@@ -13,6 +13,7 @@ using PrimeCluster.Benchmarks;
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- events         (node processes: how soon a job's progress reaches its stream)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- sieve-vs-primesieve [--til N] [--rounds N] [--cli PATH/primecluster.dll|PATH/primecluster] [--baseline OTHER/primecluster.dll|OTHER/primecluster]
 //     (the sieve beside primesieve on one thread and two, alternating; build src/PrimeCluster.Cli in Release first)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- seed-restart [--runs N]   (a lone seed SIGTERMed or SIGKILLed, taking turns, restarted: its workers back)
 if (args is ["cluster", ..])
 {
     IReadOnlyList<ClusterSetup>? setups = args[1..] switch
@@ -69,6 +70,18 @@ if (args is ["sieve-vs-primesieve", ..])
         int.Parse(options.GetValueOrDefault("--rounds", "5"), System.Globalization.CultureInfo.InvariantCulture),
         options.GetValueOrDefault("--cli") ?? SieveVersusPrimesieve.DefaultCli(),
         options.GetValueOrDefault("--baseline"));
+}
+
+if (args is ["seed-restart", ..])
+{
+    var runs = 5;
+    if (args is not (["seed-restart"] or ["seed-restart", "--runs", _]) || (args.Length == 3 && (!int.TryParse(args[2], System.Globalization.CultureInfo.InvariantCulture, out runs) || runs < 1)))
+    {
+        await Console.Error.WriteLineAsync("usage: seed-restart [--runs N]   (N >= 1, 5 by default)");
+        return 2;
+    }
+
+    return await SeedRestartBenchmark.RunAsync(Console.Out, runs);
 }
 
 if (args is ["verify", ..])
