@@ -33,9 +33,6 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private readonly JobJournal? _journal;
     private readonly TallyVerifier _verifier = new();
 
-    /// <summary>The newest jobs a dashboard gets at once.</summary>
-    private const int NewestJobs = 200;
-
     /// <summary>Pushes the cluster's live picture to those who watch it.</summary>
     private readonly IActorRef _monitor;
 
@@ -82,7 +79,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         ClusterMetrics.WorkersRegistered(-_pool.Workers.Count);
         foreach (var entry in _jobs.Entries)
         {
-            ClusterMetrics.JobMoved(entry.View.State, to: null);
+            ClusterMetrics.JobChanged(entry.View, to: null);
         }
     }
 
@@ -154,7 +151,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         Receive<GetJob>(get => Sender.Tell(_jobs.TryGetValue(get.Id, out var entry) ? entry.View : new JobNotFound(get.Id)));
         Receive<AwaitJob>(wait => ReplyWhenFinished(wait.Id, Sender));
         Receive<SubscribeToJob>(Subscribe);
-        Receive<SubscribeToCluster>(subscribe => _monitor.Tell(new ClusterMonitor.Subscribe(subscribe.Subscriber, _jobs.Newest(NewestJobs))));
+        Receive<SubscribeToCluster>(subscribe => _monitor.Tell(new ClusterMonitor.Subscribe(subscribe.Subscriber, _jobs.Newest(SubscribeToCluster.NewestJobs))));
         Receive<CancelJob>(cancel =>
         {
             if (_jobs.TryGetValue(cancel.Id, out var entry) && entry.Actor is not null)

@@ -9,7 +9,7 @@ namespace PrimeCluster.Actors.Jobs;
 internal sealed class HandOutLog<TWorker>
     where TWorker : notnull
 {
-    public const int Capacity = 5000;
+    public const int Capacity = BatchTimeline.MaxBatches;
 
     private readonly Entry[] _ring = new Entry[Capacity];
 

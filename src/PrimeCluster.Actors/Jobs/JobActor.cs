@@ -49,8 +49,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     /// <summary>Where the job's activity goes: the checks each node's results carried, and the batches each worker holds.</summary>
     private readonly IActorRef _monitor;
 
-    /// <summary>The checks each node's results carried since the last report of activity.</summary>
-    private readonly Dictionary<Address, UInt128> _checksByNode = [];
+    /// <summary>The checks and numbers each node's results carried since the last report of activity.</summary>
+    private readonly Dictionary<Address, JobControl.Counted> _countedByNode = [];
     private IReadOnlyDictionary<IActorRef, int> _reportedHeld = new Dictionary<IActorRef, int>();
 
     /// <summary>Workers that have asked this job for work and are not known to be gone: who could give a second opinion.</summary>
@@ -262,11 +262,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             switch (reported.Outcome)
             {
                 case ReportOutcome.Counted:
-                    Counted(worker, result.Tally);
+                    Counted(worker, result.Index, result.Tally);
                     Count(result.Index, worker, reported.Tally, reported.Others, ref drops);
                     break;
                 case ReportOutcome.Verify:
-                    Counted(worker, result.Tally);
+                    Counted(worker, result.Index, result.Tally);
                     (toVerify ??= []).Add(result.Index);
                     break;
                 case ReportOutcome.Wrong:
@@ -549,24 +549,24 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _handedOutAt.TryGetValue(index, out var handedOutAt)
         && _ledger.HeldAlongside(index).Any(other => _handedOutAt.TryGetValue(other, out var before) && (before < handedOutAt || (before == handedOutAt && other < index)));
 
-    /// <summary>The checks a worker's result carried, for its node's throughput.</summary>
-    private void Counted(IActorRef worker, Tally tally)
+    /// <summary>The checks and numbers a worker's result carried, for its node's throughput.</summary>
+    private void Counted(IActorRef worker, long index, Tally tally)
     {
         var node = NodeAddress.Of(worker, Context.System);
-        _checksByNode[node] = _checksByNode.GetValueOrDefault(node) + tally.CheckCount;
+        _countedByNode[node] = _countedByNode.GetValueOrDefault(node) + new JobControl.Counted(tally.CheckCount, _plan[index].Range.Width);
     }
 
     /// <summary>Tells the monitor what the job's workers did since the last tick, when there is anything new.</summary>
     private void ReportActivity()
     {
         var held = _ledger.Holders.ToDictionary(w => w, _ledger.HeldBy);
-        if (_checksByNode.Count == 0 && held.Count == _reportedHeld.Count && held.All(h => _reportedHeld.TryGetValue(h.Key, out var before) && before == h.Value))
+        if (_countedByNode.Count == 0 && held.Count == _reportedHeld.Count && held.All(h => _reportedHeld.TryGetValue(h.Key, out var before) && before == h.Value))
         {
             return;
         }
 
-        _monitor.Tell(new JobControl.Activity(_id, new Dictionary<Address, UInt128>(_checksByNode), held));
-        _checksByNode.Clear();
+        _monitor.Tell(new JobControl.Activity(_id, _spec.Algorithm, new Dictionary<Address, JobControl.Counted>(_countedByNode), held));
+        _countedByNode.Clear();
         _reportedHeld = held;
     }
 
