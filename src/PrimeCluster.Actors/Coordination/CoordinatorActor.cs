@@ -32,6 +32,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private readonly WorkerPool<IActorRef> _pool;
     private readonly JobJournal? _journal;
     private readonly TallyVerifier _verifier = new();
+    private readonly TimeProvider _time;
 
     /// <summary>The newest jobs a dashboard gets at once.</summary>
     private const int NewestJobs = 200;
@@ -45,6 +46,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     public CoordinatorActor(PrimeClusterSettings settings, TimeProvider time)
     {
         _settings = settings;
+        _time = time;
         _jobs = new JobTable(settings.History);
         var system = Context.System;
         _pool = new WorkerPool<IActorRef>(time, settings.BackupCopies, worker => NodeAddress.Of(worker, system).Host ?? string.Empty);
@@ -62,7 +64,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     public IStash Stash { get; set; } = null!;
 
-    /// <param name="time">The clock jobs' core-seconds are measured by; the system's unless a test sets it.</param>
+    /// <param name="time">The clock jobs' core-seconds and batches' times out are measured by; the system's unless a test sets it.</param>
     public static Props Props(PrimeClusterSettings settings, TimeProvider? time = null)
     {
         var clock = time ?? TimeProvider.System;
@@ -209,7 +211,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
             // The workers register again as they ask this coordinator for work: until then it knows none.
             view = view with { Workers = _pool.Workers.Count };
-            var actor = Context.ActorOf(JobActor.Props(checkpoint with { View = view }, plan, _settings, _verifier, _monitor), $"job-{view.Id}");
+            var actor = Context.ActorOf(JobActor.Props(checkpoint with { View = view }, plan, _settings, _verifier, _monitor, _time), $"job-{view.Id}");
             Context.Watch(actor);
 
             // Its core-seconds before the move are not known: it tells nothing of the cluster's pace.
@@ -242,7 +244,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
 
         var start = JobCheckpoint.Start(id, submit.Spec, plan, DateTimeOffset.UtcNow, _pool.Workers.Count);
-        var actor = Context.ActorOf(JobActor.Props(start, plan, _settings, _verifier, _monitor), $"job-{id}");
+        var actor = Context.ActorOf(JobActor.Props(start, plan, _settings, _verifier, _monitor, _time), $"job-{id}");
         Context.Watch(actor);
         var view = start.View;
 

@@ -41,7 +41,10 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private readonly TallyVerifier _verifier;
     private readonly CancellationTokenSource _verification = new();
     private readonly CheckCredits _credits = new();
-    private readonly HandOutLog<IActorRef> _handOuts = new();
+    private readonly SpeculationPolicy<IActorRef> _speculation;
+
+    /// <summary>The ledger's recent hand-outs: the job's timeline.</summary>
+    private readonly RecentHandOuts<IActorRef> _recent = new();
 
     /// <summary>Who follows the job's batches: told of each change at every progress tick.</summary>
     private readonly HashSet<IActorRef> _batchWatchers = [];
@@ -59,8 +62,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     /// <summary>Workers that reported batches they do not hold, logged once each; bounded, as the names come from messages.</summary>
     private readonly HashSet<IActorRef> _reportedUnheld = [];
 
-    /// <summary>When each batch out was handed out (Stopwatch timestamps), to tell a late one.</summary>
-    private readonly Dictionary<long, long> _handedOutAt = [];
     private readonly TimeSpan _elapsedBefore;
     private Tally _soFar = Tally.Zero;
     private UInt128 _estimatedChecks;
@@ -74,14 +75,12 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private int _availableWorkers;
     private int _reportedWorkers = -1;
 
-    /// <summary>How long batches of this job have been out, from hand-out to result, on average (seconds).</summary>
-    private double _averageOut = double.NaN;
-
     /// <param name="start">Where the job starts: a new job's checkpoint has nothing done; a resumed one's, what was.</param>
     /// <param name="plan">The plan <paramref name="start"/> was taken of.</param>
     /// <param name="verifier">Computes the true tallies of batches whose results are checked.</param>
     /// <param name="monitor">Told of the job's <see cref="JobControl.Activity"/>; nobody unless given.</param>
-    public JobActor(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier, IActorRef? monitor = null)
+    /// <param name="time">The clock hand-outs are timed by; the system's unless given.</param>
+    public JobActor(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier, IActorRef? monitor = null, TimeProvider? time = null)
     {
         _monitor = monitor ?? ActorRefs.Nobody;
         var view = start.View;
@@ -93,7 +92,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _submittedAt = view.SubmittedAt;
         _settings = settings;
         _verifier = verifier;
-        _ledger = BatchLedger<IActorRef>.Resume(plan.Count, start.Done);
+        var clock = time ?? TimeProvider.System;
+        _ledger = BatchLedger<IActorRef>.Resume(plan.Count, start.Done, clock);
+        _speculation = new SpeculationPolicy<IActorRef>(_ledger, clock, plan.Options.Workers);
+        _ledger.Observe(_speculation);
+        _ledger.Observe(_recent);
         _soFar = view.SoFar;
         _state = view.State;
         _startedAt = view.StartedAt;
@@ -135,8 +138,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier, IActorRef? monitor = null) =>
-        Akka.Actor.Props.Create(() => new JobActor(start, plan, settings, verifier, monitor));
+    public static Props Props(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier, IActorRef? monitor = null, TimeProvider? time = null) =>
+        Akka.Actor.Props.Create(() => new JobActor(start, plan, settings, verifier, monitor, time));
 
     protected override void PreStart()
     {
@@ -166,16 +169,10 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void HandOut(JobControl.OfferWork offer)
     {
         _askers.Add(offer.Worker);
-
-        // Near the end, spread what is left one by one, so no worker sits on batches while another has none; at the
-        // very end, a worker races a copy of a batch that is late, and one with nothing of this job left races a copy
-        // of a batch waiting at a busy worker rather than wait for that worker to get to it.
-        var fairShare = (int)Math.Clamp(_ledger.WaitingEstimate / _plan.Options.Workers, 1, Math.Max(1, offer.Slots));
-        var emptyHanded = _ledger.HeldBy(offer.Worker) == 0;
-        IReadOnlyList<long> indices = offer.Backup
-            ? _ledger.TakeCopy(offer.Worker, index => Overdue(index) || (emptyHanded && QueuedBehindAnother(index))) is { } copy ? [copy] : []
-            : _ledger.Take(offer.Worker, fairShare);
-        if (indices.Count == 0)
+        IReadOnlyList<HandOut<IActorRef>> handOuts = offer.Backup
+            ? _speculation.TakeCopy(offer.Worker) is { } copy ? [copy] : []
+            : _speculation.Take(offer.Worker, offer.Slots);
+        if (handOuts.Count == 0)
         {
             // The worker's own results waiting for a second opinion while it has nothing else to do: no other worker
             // is there to give one, or none soon enough. This node gives it.
@@ -198,28 +195,18 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         }
 
         _clock.Start();
-
-        var handedOutAt = DateTime.UtcNow;
-        if (offer.Backup)
+        if (handOuts is [{ Races: { } original } copied])
         {
-            _handOuts.HandedOut(indices[0], offer.Worker, handedOutAt, copy: true);
-            _ledger.IsRaced(indices[0], offer.Worker, out var holder);
             ClusterMetrics.BatchCopied(_spec.Algorithm);
-            var why = Overdue(indices[0]) ? "is late with" : "waits behind another batch with";
-            _log.Info("Job {0}: batch {1} {2} {3}; a copy goes to {4}", _id, indices[0], why, holder?.Path, offer.Worker.Path);
+            var why = _speculation.IsOverdue(original) ? "is late with" : "waits behind another batch with";
+            _log.Info("Job {0}: batch {1} {2} {3}; a copy goes to {4}", _id, copied.Index, why, original.Worker.Path, offer.Worker.Path);
         }
         else
         {
-            ClusterMetrics.BatchesHandedOut(_spec.Algorithm, indices.Count);
-            var now = Stopwatch.GetTimestamp();
-            foreach (var index in indices)
-            {
-                _handedOutAt[index] = now;
-                _handOuts.HandedOut(index, offer.Worker, handedOutAt, copy: false);
-            }
+            ClusterMetrics.BatchesHandedOut(_spec.Algorithm, handOuts.Count);
         }
 
-        var batches = indices.Select(i => new BatchWork(i, _plan[i].Range)).ToList();
+        var batches = handOuts.Select(h => new BatchWork(h.Index, _plan[h.Index].Range)).ToList();
         offer.Worker.Tell(new WorkAssignment(_id, Self, _spec.Algorithm, batches));
         AnnounceWaiting();
     }
@@ -227,16 +214,13 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void Completed(BatchesCompleted completed)
     {
         var worker = completed.Worker;
-        var now = DateTime.UtcNow;
         Dictionary<IActorRef, List<long>>? drops = null;
         List<long>? toVerify = null;
         foreach (var result in completed.Results)
         {
-            var raced = _ledger.IsRaced(result.Index, worker, out _);
             var reported = _ledger.Report(result.Index, worker, result.Tally, CheckFor(worker, result));
             if (reported.Outcome == ReportOutcome.Ignored)
             {
-                _handOuts.Ended(result.Index, worker, BatchOutcome.LostRace, now);
                 _log.Debug("Job {0}: batch {1} from {2} ignored: counted already, reported twice, or from an excluded worker", _id, result.Index, worker);
                 continue;
             }
@@ -251,14 +235,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
                 continue;
             }
 
-            // A race's time is a late batch's, not a typical one's.
-            if (_handedOutAt.Remove(result.Index, out var handedOutAt) && !raced)
-            {
-                var seconds = Stopwatch.GetElapsedTime(handedOutAt).TotalSeconds;
-                _averageOut = double.IsNaN(_averageOut) ? seconds : (0.8 * _averageOut) + (0.2 * seconds);
-            }
-
-            _handOuts.Ended(result.Index, worker, reported.Outcome == ReportOutcome.Wrong ? BatchOutcome.Wrong : BatchOutcome.Counted, now);
             switch (reported.Outcome)
             {
                 case ReportOutcome.Counted:
@@ -356,7 +332,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         ClusterMetrics.BatchCompleted(_spec.Algorithm);
         foreach (var other in others)
         {
-            _handOuts.Ended(index, other, BatchOutcome.LostRace, DateTime.UtcNow);
             drops ??= [];
             drops.TryAdd(other, []);
             drops[other].Add(index);
@@ -423,7 +398,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     {
         var excluded = _ledger.Exclude(worker);
         ClusterMetrics.BatchesReturned(_spec.Algorithm, excluded.WaitAgain, BatchReturn.Excluded);
-        _handOuts.EndAll(worker, BatchOutcome.HandedBack, DateTime.UtcNow);
         _soFar -= excluded.Uncounted;
         worker.Tell(new CancelWork(_id));
         if (excluded.Reopened > 0)
@@ -457,7 +431,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         }
 
         ClusterMetrics.BatchFailed(_spec.Algorithm);
-        _handOuts.Ended(failed.Index, failed.Worker, BatchOutcome.Failed, DateTime.UtcNow);
         _log.Warning("Job {0}: batch {1} failed on {2} ({3} of {4} attempts): {5}", _id, failed.Index, failed.Worker, failures, _settings.MaxAttempts, failed.Error);
         if (failures >= _settings.MaxAttempts)
         {
@@ -470,11 +443,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Returned(BatchesReturned returned)
     {
-        var now = DateTime.UtcNow;
         foreach (var index in returned.Indices)
         {
             _ledger.Return(index, returned.Worker);
-            _handOuts.Ended(index, returned.Worker, BatchOutcome.HandedBack, now);
         }
 
         if (returned.Indices.Count > 0)
@@ -490,7 +461,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void Requeue(IActorRef worker, string why)
     {
         var count = _ledger.ReturnAllHeldBy(worker);
-        _handOuts.EndAll(worker, BatchOutcome.HandedBack, DateTime.UtcNow);
         if (count > 0)
         {
             ClusterMetrics.BatchesReturned(_spec.Algorithm, count, BatchReturn.Lost);
@@ -503,17 +473,17 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     {
         _state = state;
         _clock.Stop();
-        foreach (var holder in _ledger.Holders)
+        // A cancelled or failed job hands back what is out; a done one has nothing out.
+        foreach (var holder in _ledger.Holders.ToList())
         {
             holder.Tell(new CancelWork(_id));
+            _ledger.ReturnAllHeldBy(holder);
         }
 
         var view = View(finishedAt: DateTimeOffset.UtcNow, error);
         _credits.Pay(_id, _spec.Algorithm);
         _log.Info("Job {0} {1}: {2} {3} in {4:F1} ms", _id, state.Name(), _spec.Range, _soFar, view.Elapsed.TotalMilliseconds);
 
-        // Copies still out lost the race to the batches' counted results; a cancelled or failed job hands all back.
-        _handOuts.EndAll(null, state == JobState.Done ? BatchOutcome.LostRace : BatchOutcome.HandedBack, DateTime.UtcNow);
         ReportActivity();
         TellBatchWatchers();
         Context.Parent.Tell(new JobControl.Finished(view, Timeline(snapshot: true)));
@@ -533,21 +503,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Receive<JobControl.GetHeld>(_ => Sender.Tell(JobControl.Held.None));
         ReceiveAny(_ => { });
     }
-
-    /// <summary>
-    /// Out more than twice as long as this job's batches take on average: a worker that slow, or cut off, is worth
-    /// racing.
-    /// </summary>
-    private bool Overdue(long index) =>
-        _handedOutAt.TryGetValue(index, out var handedOutAt) && Stopwatch.GetElapsedTime(handedOutAt).TotalSeconds > 2 * _averageOut;
-
-    /// <summary>
-    /// Out with a worker that holds another batch of this job handed out before it: that worker computes its batches
-    /// in turn, so this one has likely not started, and an idle worker that takes a copy now finishes it sooner.
-    /// </summary>
-    private bool QueuedBehindAnother(long index) =>
-        _handedOutAt.TryGetValue(index, out var handedOutAt)
-        && _ledger.HeldAlongside(index).Any(other => _handedOutAt.TryGetValue(other, out var before) && (before < handedOutAt || (before == handedOutAt && other < index)));
 
     /// <summary>The checks a worker's result carried, for its node's throughput.</summary>
     private void Counted(IActorRef worker, Tally tally)
@@ -578,14 +533,14 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         }
 
         Context.Watch(subscriber);
-        _handOuts.Tracking = true;
+        _recent.Tracking = true;
         subscriber.Tell(Timeline(snapshot: true));
     }
 
     private void Unwatch(IActorRef subscriber)
     {
         _batchWatchers.Remove(subscriber);
-        _handOuts.Tracking = _batchWatchers.Count > 0;
+        _recent.Tracking = _batchWatchers.Count > 0;
     }
 
     private void TellBatchWatchers()
@@ -602,15 +557,15 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private BatchTimeline Timeline(bool snapshot)
     {
         var system = Context.System;
-        BatchRecord Record(HandOutLog<IActorRef>.HandOut h) => new(
+        BatchRecord Record(HandOut<IActorRef> h, BatchOutcome shown) => new(
             h.Index,
             _plan[h.Index].Range,
             h.Worker.Path.ToStringWithoutAddress(),
             NodeAddress.Of(h.Worker, system),
             h.HandedOutAt,
-            h.FinishedAt,
-            h.Outcome);
-        return new BatchTimeline(_id, snapshot ? _handOuts.Snapshot(Record) : _handOuts.TakeChanges(Record), snapshot);
+            h.EndedAt,
+            shown);
+        return new BatchTimeline(_id, snapshot ? _recent.Snapshot(Record) : _recent.TakeChanges(Record), snapshot);
     }
 
     private void AnnounceWaiting()

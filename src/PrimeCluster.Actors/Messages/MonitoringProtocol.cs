@@ -76,7 +76,7 @@ public static class MonitoringProtocol
 
     /// <summary>
     /// A job's batch hand-outs, oldest first: with <paramref name="Snapshot"/>, every one the job still keeps (the most
-    /// recent <see cref="Jobs.HandOutLog{TWorker}.Capacity"/>); otherwise those that changed since the last.
+    /// recent <see cref="Jobs.RecentHandOuts{TWorker}.Capacity"/>); otherwise those that changed since the last.
     /// </summary>
     public sealed record BatchTimeline(JobId Id, IReadOnlyList<BatchRecord> Batches, bool Snapshot) : IClusterMessage;
 }
