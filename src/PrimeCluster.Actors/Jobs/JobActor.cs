@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using PrimeCluster.Actors.Configuration;
@@ -35,45 +34,17 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private readonly PrimeClusterSettings _settings;
     private readonly BatchPlan _plan;
     private readonly BatchLedger<IActorRef> _ledger;
-    private readonly ulong _planFingerprint;
-    private readonly DateTimeOffset _submittedAt;
-    private readonly Stopwatch _clock = new();
+    private readonly SpeculationPolicy<IActorRef> _speculation;
+    private readonly JobReporter _reporter;
     private readonly TallyVerifier _verifier;
     private readonly CancellationTokenSource _verification = new();
-    private readonly CheckCredits _credits = new();
-    private readonly SpeculationPolicy<IActorRef> _speculation;
-
-    /// <summary>The ledger's recent hand-outs: the job's timeline.</summary>
-    private readonly RecentHandOuts<IActorRef> _recent = new();
-
-    /// <summary>Who follows the job's batches: told of each change at every progress tick.</summary>
-    private readonly HashSet<IActorRef> _batchWatchers = [];
-
-    /// <summary>Where the job's activity goes: the checks each node's results carried, and the batches each worker holds.</summary>
-    private readonly IActorRef _monitor;
-
-    /// <summary>The checks each node's results carried since the last report of activity.</summary>
-    private readonly Dictionary<Address, UInt128> _checksByNode = [];
-    private IReadOnlyDictionary<IActorRef, int> _reportedHeld = new Dictionary<IActorRef, int>();
 
     /// <summary>Workers that have asked this job for work and are not known to be gone: who could give a second opinion.</summary>
     private readonly HashSet<IActorRef> _askers = [];
 
     /// <summary>Workers that reported batches they do not hold, logged once each; bounded, as the names come from messages.</summary>
     private readonly HashSet<IActorRef> _reportedUnheld = [];
-
-    private readonly TimeSpan _elapsedBefore;
-    private Tally _soFar = Tally.Zero;
-    private UInt128 _estimatedChecks;
-    private bool _estimateIsExact;
-    private JobState _state = JobState.Queued;
-    private DateTimeOffset? _startedAt;
     private bool? _announcedWaiting;
-    private long _reportedDone = -1;
-
-    /// <summary>The cluster's workers that may take this job's batches, as the coordinator last said.</summary>
-    private int _availableWorkers;
-    private int _reportedWorkers = -1;
 
     /// <param name="start">Where the job starts: a new job's checkpoint has nothing done; a resumed one's, what was.</param>
     /// <param name="plan">The plan <paramref name="start"/> was taken of.</param>
@@ -82,27 +53,19 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     /// <param name="time">The clock hand-outs are timed by; the system's unless given.</param>
     public JobActor(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier, IActorRef? monitor = null, TimeProvider? time = null)
     {
-        _monitor = monitor ?? ActorRefs.Nobody;
         var view = start.View;
         _id = view.Id;
         _spec = view.Spec;
         _plan = plan;
-        _planFingerprint = start.PlanFingerprint;
-        _availableWorkers = view.Workers;
-        _submittedAt = view.SubmittedAt;
         _settings = settings;
         _verifier = verifier;
         var clock = time ?? TimeProvider.System;
         _ledger = BatchLedger<IActorRef>.Resume(plan.Count, start.Done, clock);
         _speculation = new SpeculationPolicy<IActorRef>(_ledger, clock, plan.Options.Workers);
+        var recent = new RecentHandOuts<IActorRef>();
         _ledger.Observe(_speculation);
-        _ledger.Observe(_recent);
-        _soFar = view.SoFar;
-        _state = view.State;
-        _startedAt = view.StartedAt;
-        _elapsedBefore = view.Elapsed;
-        _estimatedChecks = view.EstimatedChecks;
-        _estimateIsExact = view.EstimateIsExact;
+        _ledger.Observe(recent);
+        _reporter = new JobReporter(start, plan, _ledger, recent, Context.System, Context.Parent, monitor ?? ActorRefs.Nobody);
 
         Receive<JobControl.OfferWork>(HandOut);
         Receive<BatchesCompleted>(Completed);
@@ -118,22 +81,17 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Receive<JobControl.Cancel>(_ => Finish(JobState.Cancelled, error: null));
         Receive<JobControl.GetHeld>(_ => Sender.Tell(new JobControl.Held(_ledger.Holders.ToDictionary(w => w, _ledger.HeldBy), _ledger.Excluded.ToList())));
         Receive<JobControl.Exclude>(exclude => ExcludeForAnotherJob(exclude.Worker));
-        Receive<ExactTotal>(exact =>
+        Receive<ExactTotal>(exact => _reporter.ExactEstimate(exact.Checks));
+        Receive<ReportProgress>(_ => _reporter.Tick());
+        Receive<JobControl.WatchBatches>(watch =>
         {
-            _estimatedChecks = exact.Checks;
-            _estimateIsExact = true;
+            if (_reporter.Watch(watch.Subscriber))
+            {
+                Context.Watch(watch.Subscriber);
+            }
         });
-        Receive<ReportProgress>(_ =>
-        {
-            ReportIfChanged();
-            ReportActivity();
-            TellBatchWatchers();
-        });
-        Receive<JobControl.WatchBatches>(watch => WatchBatches(watch.Subscriber));
-        Receive<Terminated>(terminated => Unwatch(terminated.ActorRef));
-
-        // Reported at the next tick: workers joining by the hundred make one report, not a hundred checkpoints.
-        Receive<JobControl.AvailableWorkers>(available => _availableWorkers = available.Count);
+        Receive<Terminated>(terminated => _reporter.Unwatch(terminated.ActorRef));
+        Receive<JobControl.AvailableWorkers>(available => _reporter.AvailableWorkers(available.Count));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -150,7 +108,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (!_estimateIsExact && _spec.Algorithm == Algorithm.Trial && CostModel.EstimateSeconds(_spec.Range, Algorithm.Sieve) <= _settings.ExactEstimateLimit.TotalSeconds)
+        if (!_reporter.EstimateIsExact && _spec.Algorithm == Algorithm.Trial && CostModel.EstimateSeconds(_spec.Range, Algorithm.Sieve) <= _settings.ExactEstimateLimit.TotalSeconds)
         {
             // The sieve gives trial division's exact total of checks at a small fraction of the cost: exact progress.
             var range = _spec.Range;
@@ -188,13 +146,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_state == JobState.Queued)
-        {
-            _state = JobState.Running;
-            _startedAt = DateTimeOffset.UtcNow;
-        }
-
-        _clock.Start();
+        _reporter.Running();
         if (handOuts is [{ Races: { } original } copied])
         {
             ClusterMetrics.BatchCopied(_spec.Algorithm);
@@ -238,11 +190,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             switch (reported.Outcome)
             {
                 case ReportOutcome.Counted:
-                    Counted(worker, result.Tally);
+                    _reporter.Computed(worker, result.Tally);
                     Count(result.Index, worker, reported.Tally, reported.Others, ref drops);
                     break;
                 case ReportOutcome.Verify:
-                    Counted(worker, result.Tally);
+                    _reporter.Computed(worker, result.Tally);
                     (toVerify ??= []).Add(result.Index);
                     break;
                 case ReportOutcome.Wrong:
@@ -327,8 +279,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Count(long index, IActorRef countedFrom, Tally tally, IReadOnlyList<IActorRef> others, ref Dictionary<IActorRef, List<long>>? drops)
     {
-        _soFar += tally;
-        _credits.Add(countedFrom, tally);
+        _reporter.Counted(countedFrom, tally);
         ClusterMetrics.BatchCompleted(_spec.Algorithm);
         foreach (var other in others)
         {
@@ -398,13 +349,13 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     {
         var excluded = _ledger.Exclude(worker);
         ClusterMetrics.BatchesReturned(_spec.Algorithm, excluded.WaitAgain, BatchReturn.Excluded);
-        _soFar -= excluded.Uncounted;
+        _reporter.Uncounted(excluded.Uncounted);
         worker.Tell(new CancelWork(_id));
         if (excluded.Reopened > 0)
         {
             // The last checkpoint counts the batches just reopened, with tallies that may be wrong: replace it now,
             // whatever the number of batches done, and the progress shown steps back.
-            ReportIfChanged(force: true);
+            _reporter.ReportIfChanged(force: true);
         }
 
         AnnounceWaiting();
@@ -471,8 +422,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Finish(JobState state, string? error)
     {
-        _state = state;
-        _clock.Stop();
         // A cancelled or failed job hands back what is out; a done one has nothing out.
         foreach (var holder in _ledger.Holders.ToList())
         {
@@ -480,13 +429,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             _ledger.ReturnAllHeldBy(holder);
         }
 
-        var view = View(finishedAt: DateTimeOffset.UtcNow, error);
-        _credits.Pay(_id, _spec.Algorithm);
-        _log.Info("Job {0} {1}: {2} {3} in {4:F1} ms", _id, state.Name(), _spec.Range, _soFar, view.Elapsed.TotalMilliseconds);
-
-        ReportActivity();
-        TellBatchWatchers();
-        Context.Parent.Tell(new JobControl.Finished(view, Timeline(snapshot: true)));
+        var view = _reporter.Finish(state, error);
+        _log.Info("Job {0} {1}: {2} {3} in {4:F1} ms", _id, state.Name(), _spec.Range, view.SoFar, view.Elapsed.TotalMilliseconds);
+        Context.Parent.Tell(new JobControl.Finished(view, _reporter.Timeline(snapshot: true)));
         Timers.CancelAll();
         Become(Over);
     }
@@ -504,70 +449,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         ReceiveAny(_ => { });
     }
 
-    /// <summary>The checks a worker's result carried, for its node's throughput.</summary>
-    private void Counted(IActorRef worker, Tally tally)
-    {
-        var node = NodeAddress.Of(worker, Context.System);
-        _checksByNode[node] = _checksByNode.GetValueOrDefault(node) + tally.CheckCount;
-    }
-
-    /// <summary>Tells the monitor what the job's workers did since the last tick, when there is anything new.</summary>
-    private void ReportActivity()
-    {
-        var held = _ledger.Holders.ToDictionary(w => w, _ledger.HeldBy);
-        if (_checksByNode.Count == 0 && held.Count == _reportedHeld.Count && held.All(h => _reportedHeld.TryGetValue(h.Key, out var before) && before == h.Value))
-        {
-            return;
-        }
-
-        _monitor.Tell(new JobControl.Activity(_id, new Dictionary<Address, UInt128>(_checksByNode), held));
-        _checksByNode.Clear();
-        _reportedHeld = held;
-    }
-
-    private void WatchBatches(IActorRef subscriber)
-    {
-        if (!_batchWatchers.Add(subscriber))
-        {
-            return;
-        }
-
-        Context.Watch(subscriber);
-        _recent.Tracking = true;
-        subscriber.Tell(Timeline(snapshot: true));
-    }
-
-    private void Unwatch(IActorRef subscriber)
-    {
-        _batchWatchers.Remove(subscriber);
-        _recent.Tracking = _batchWatchers.Count > 0;
-    }
-
-    private void TellBatchWatchers()
-    {
-        if (_batchWatchers.Count > 0 && Timeline(snapshot: false) is { Batches.Count: > 0 } changes)
-        {
-            foreach (var watcher in _batchWatchers)
-            {
-                watcher.Tell(changes);
-            }
-        }
-    }
-
-    private BatchTimeline Timeline(bool snapshot)
-    {
-        var system = Context.System;
-        BatchRecord Record(HandOut<IActorRef> h, BatchOutcome shown) => new(
-            h.Index,
-            _plan[h.Index].Range,
-            h.Worker.Path.ToStringWithoutAddress(),
-            NodeAddress.Of(h.Worker, system),
-            h.HandedOutAt,
-            h.EndedAt,
-            shown);
-        return new BatchTimeline(_id, snapshot ? _recent.Snapshot(Record) : _recent.TakeChanges(Record), snapshot);
-    }
-
+    /// <summary>Tells the coordinator whether batches wait, when that changed: it sends workers' requests by it.</summary>
     private void AnnounceWaiting()
     {
         var waiting = _ledger.HasWaiting;
@@ -577,33 +459,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             Context.Parent.Tell(new JobControl.HasWork(_id, waiting));
         }
     }
-
-    private void ReportIfChanged(bool force = false)
-    {
-        _credits.Pay(_id, _spec.Algorithm);
-        if (force || _ledger.Done != _reportedDone || _availableWorkers != _reportedWorkers || _state == JobState.Queued)
-        {
-            _reportedDone = _ledger.Done;
-            _reportedWorkers = _availableWorkers;
-            Context.Parent.Tell(new JobControl.Updated(new JobCheckpoint(View(finishedAt: null, error: null), _plan.Options.BatchesPerWorker, _plan.Options.MaxBatchDuration, _planFingerprint, _ledger.DoneSpans(), _plan.Options.Workers)));
-        }
-    }
-
-    private JobView View(DateTimeOffset? finishedAt, string? error) => new(
-        _id,
-        _spec,
-        _state,
-        _ledger.Done,
-        _ledger.Count,
-        _soFar,
-        _estimatedChecks,
-        _estimateIsExact,
-        _availableWorkers,
-        _submittedAt,
-        _startedAt,
-        finishedAt,
-        _elapsedBefore + _clock.Elapsed,
-        error);
 
     private sealed record ExactTotal(UInt128 Checks) : INoSerializationVerificationNeeded;
 
