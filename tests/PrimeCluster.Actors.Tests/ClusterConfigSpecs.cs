@@ -29,6 +29,26 @@ public sealed class ClusterConfigSpecs
         Assert.Equal((1.0, 0.02, 3), (settings.TrialShare, settings.SieveShare, settings.MismatchesBeforeDown));
     }
 
+    [Fact]
+    public void A_jobs_views_and_its_checkpoints_should_each_go_out_every_150_ms_by_default()
+    {
+        var settings = PrimeClusterSettings.From(ClusterConfig.Build(new NodeSettings()).Hocon);
+
+        Assert.Equal((TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(150)), (settings.ProgressInterval, settings.CheckpointInterval));
+    }
+
+    [Theory]
+    [InlineData("progress-interval = 0s")]
+    [InlineData("checkpoint-interval = -1s")]
+    public void A_job_interval_that_is_not_a_positive_duration_should_be_refused_by_name(string setting)
+    {
+        var config = ConfigurationFactory.ParseString($"primecluster.jobs.{setting}").WithFallback(ClusterConfig.BuiltIn);
+
+        var refused = Assert.Throws<ConfigurationException>(() => PrimeClusterSettings.From(config));
+
+        Assert.Equal($"primecluster.jobs.{setting.Split(' ')[0]} must be a positive duration, such as 150ms.", refused.Message);
+    }
+
     [Theory]
     [InlineData("trial-share = 1.5")]
     [InlineData("sieve-share = -0.1")]

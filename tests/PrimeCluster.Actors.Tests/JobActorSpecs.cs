@@ -76,6 +76,34 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
     }
 
     [Fact]
+    public async Task Views_and_checkpoints_should_each_go_out_at_their_own_interval()
+    {
+        // Views at once, checkpoints not for an hour: the first counted batch is seen, and nothing is written.
+        var seen = StartJob(adjust: settings => settings with { CheckpointInterval = TimeSpan.FromHours(1) });
+        Assert.Equal(0, await CountAsync<JobControl.Updated>(seen, until: m => m is JobControl.Progress { View.BatchesDone: 1 }));
+
+        // The other way round: the first counted batch is written, and not seen.
+        var written = StartJob(adjust: settings => settings with { ProgressInterval = TimeSpan.FromHours(1) });
+        Assert.Equal(0, await CountAsync<JobControl.Progress>(written, until: m => m is JobControl.Updated { Checkpoint.View.BatchesDone: 1 }));
+
+        // How many messages of type T the job tells before the one picked, once a worker's first batch counts.
+        async Task<int> CountAsync<T>((IActorRef Job, JobId Id) job, Predicate<object> until)
+        {
+            var worker = CreateTestProbe();
+            job.Job.Tell(Completion(job.Id, (await TakeAsync(job.Job, worker, slots: 1))[0], worker));
+            var count = 0;
+            await FishForMessageAsync(
+                m =>
+                {
+                    count += m is T ? 1 : 0;
+                    return until(m);
+                },
+                TimeSpan.FromSeconds(10));
+            return count;
+        }
+    }
+
+    [Fact]
     public async Task Job_should_count_a_batch_reported_twice_once()
     {
         var (job, id) = StartJob();

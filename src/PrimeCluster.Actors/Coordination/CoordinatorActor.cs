@@ -138,17 +138,24 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
                 WakeIdleWorkers();
             }
         });
+        Receive<JobControl.Progress>(progress =>
+        {
+            if (_jobs.TryGetValue(progress.View.Id, out var entry) && entry.Actor is not null)
+            {
+                entry.View = progress.View;
+                _monitor.Tell(entry.View);
+                foreach (var subscriber in entry.Subscribers)
+                {
+                    subscriber.Tell(entry.View);
+                }
+            }
+        });
         Receive<JobControl.Updated>(updated =>
         {
             if (_jobs.TryGetValue(updated.Checkpoint.View.Id, out var entry) && entry.Actor is not null)
             {
                 entry.View = updated.Checkpoint.View;
                 Save(updated.Checkpoint);
-                _monitor.Tell(entry.View);
-                foreach (var subscriber in entry.Subscribers)
-                {
-                    subscriber.Tell(entry.View);
-                }
             }
         });
         Receive<JobControl.Finished>(Finished);

@@ -83,6 +83,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Receive<JobControl.Exclude>(exclude => ExcludeForAnotherJob(exclude.Worker));
         Receive<ExactTotal>(exact => _reporter.ExactEstimate(exact.Checks));
         Receive<ReportProgress>(_ => _reporter.Tick());
+        Receive<TakeCheckpoint>(_ => _reporter.Checkpoint());
         Receive<JobControl.WatchBatches>(watch =>
         {
             if (_reporter.Watch(watch.Subscriber))
@@ -102,6 +103,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Timers.StartPeriodicTimer("progress", ReportProgress.Instance, _settings.ProgressInterval);
+        if (_settings.Checkpoints)
+        {
+            Timers.StartPeriodicTimer("checkpoint", TakeCheckpoint.Instance, _settings.CheckpointInterval);
+        }
+
         if (_ledger.AllDone)
         {
             Finish(JobState.Done, error: null);
@@ -353,9 +359,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         worker.Tell(new CancelWork(_id));
         if (excluded.Reopened > 0)
         {
-            // The last checkpoint counts the batches just reopened, with tallies that may be wrong: replace it now,
-            // whatever the number of batches done, and the progress shown steps back.
-            _reporter.ReportIfChanged(force: true);
+            _reporter.Reopened();
         }
 
         AnnounceWaiting();
@@ -472,6 +476,15 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         public static readonly ReportProgress Instance = new();
 
         private ReportProgress()
+        {
+        }
+    }
+
+    private sealed class TakeCheckpoint : INoSerializationVerificationNeeded
+    {
+        public static readonly TakeCheckpoint Instance = new();
+
+        private TakeCheckpoint()
         {
         }
     }

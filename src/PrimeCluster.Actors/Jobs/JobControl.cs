@@ -39,7 +39,10 @@ internal static class JobControl
     /// <summary>How many of the cluster's workers may take the job's batches: registered, and not excluded from it.</summary>
     public sealed record AvailableWorkers(int Count) : INoSerializationVerificationNeeded;
 
-    /// <summary>Progress, as a checkpoint the coordinator keeps where another seed can resume from it.</summary>
+    /// <summary>The job moved: its view, for its subscribers and the dashboard.</summary>
+    public sealed record Progress(JobView View) : INoSerializationVerificationNeeded;
+
+    /// <summary>The job moved: a checkpoint the coordinator writes to the seeds, where another seed can resume from it.</summary>
     public sealed record Updated(JobCheckpoint Checkpoint) : INoSerializationVerificationNeeded;
 
     /// <summary>

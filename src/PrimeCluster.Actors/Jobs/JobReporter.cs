@@ -10,10 +10,11 @@ using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 namespace PrimeCluster.Actors.Jobs;
 
 /// <summary>
-/// What a job tells others of itself, and the figures it tells: its view (state, tally, estimate, workers, times) and
-/// checkpoints to the coordinator as it moves, what its workers did to the cluster monitor, its timeline to those who
-/// follow its batches, and the checks each worker's results counted to that worker, for its node's metrics. Pushed at
-/// each tick of the job's actor, and only what changed.
+/// What a job tells others of itself, and the figures it tells: its view (state, tally, estimate, workers, times) to
+/// the coordinator as it moves, for subscribers and the dashboard, what its workers did to the cluster monitor, its
+/// timeline to those who follow its batches, and the checks each worker's results counted to that worker, for its
+/// node's metrics, at each progress tick; its checkpoint to the coordinator, for the seeds' journal, at each checkpoint
+/// tick. Only what changed, at either.
 /// </summary>
 internal sealed class JobReporter
 {
@@ -42,7 +43,9 @@ internal sealed class JobReporter
 
     /// <summary>The cluster's workers that may take this job's batches, as the coordinator last said.</summary>
     private int _availableWorkers;
-    private (long DoneVersion, int Workers, JobState State)? _reported;
+    /// <summary>What the last view told, and the last checkpoint.</summary>
+    private Moved? _told;
+    private Moved? _checkpointed;
 
     /// <param name="start">The job's view and what its plan was cut from, as it starts here.</param>
     /// <param name="coordinator">Told the job's progress, as checkpoints.</param>
@@ -117,27 +120,42 @@ internal sealed class JobReporter
     /// <summary>Told at the next tick: workers joining by the hundred make one report, not a hundred.</summary>
     public void AvailableWorkers(int count) => _availableWorkers = count;
 
-    /// <summary>At each tick: the job's progress when it moved, what its workers did, and its timeline's changes.</summary>
+    /// <summary>
+    /// At each progress tick: the job's view when it moved (its done batches, its workers or its state changed), the
+    /// checks its workers are owed, what they did, and its timeline's changes.
+    /// </summary>
     public void Tick()
     {
-        ReportIfChanged();
+        _credits.Pay(_id, _spec.Algorithm);
+        if (Now() is var moved && moved != _told)
+        {
+            _told = moved;
+            _coordinator.Tell(new JobControl.Progress(View()));
+        }
+
         ReportActivity();
         TellBatchWatchers();
     }
 
-    /// <summary>
-    /// Tells the coordinator the job's progress as a checkpoint: whenever its done batches, its workers or its state
-    /// changed, or at once with <paramref name="force"/> (the last checkpoint counts batches no more done).
-    /// </summary>
-    public void ReportIfChanged(bool force = false)
+    /// <summary>At each checkpoint tick: the job's checkpoint when it moved since the last.</summary>
+    public void Checkpoint()
     {
-        _credits.Pay(_id, _spec.Algorithm);
-        var now = (_ledger.DoneVersion, _availableWorkers, State);
-        if (force || _reported != now)
+        if (Now() is var moved && moved != _checkpointed)
         {
-            _reported = now;
+            _checkpointed = moved;
             _coordinator.Tell(new JobControl.Updated(new JobCheckpoint(View(), _plan.Options.BatchesPerWorker, _plan.Options.MaxBatchDuration, _planFingerprint, _ledger.DoneSpans(), _plan.Options.Workers)));
         }
+    }
+
+    /// <summary>
+    /// Batches done before are done no more: the last checkpoint counts them, with tallies that may be wrong. The
+    /// checkpoint is replaced now, and the progress shown steps back, whatever the ticks.
+    /// </summary>
+    public void Reopened()
+    {
+        _checkpointed = _told = null;
+        Tick();
+        Checkpoint();
     }
 
     /// <summary>The job is over: its last figures go out, and its view as it ended.</summary>
@@ -209,6 +227,8 @@ internal sealed class JobReporter
         }
     }
 
+    private Moved Now() => new(_ledger.DoneVersion, _availableWorkers, State);
+
     private JobView View(DateTimeOffset? finishedAt = null, string? error = null) => new(
         _id,
         _spec,
@@ -224,4 +244,7 @@ internal sealed class JobReporter
         finishedAt,
         Elapsed,
         error);
+
+    /// <summary>What makes a job's progress worth telling: the batches done, the workers that may take its batches, its state.</summary>
+    private readonly record struct Moved(long DoneVersion, int Workers, JobState State);
 }
