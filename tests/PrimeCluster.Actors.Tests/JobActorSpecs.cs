@@ -104,6 +104,39 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
     }
 
     [Fact]
+    public async Task Alone_with_batches_waiting_a_job_should_serve_a_request_that_came_with_results_itself_if_the_coordinator_sent_the_worker()
+    {
+        var (job, id) = StartJob();
+        var worker = CreateTestProbe();
+        var stranger = CreateTestProbe();
+        var first = await TakeAsync(job, worker, slots: 1);
+        job.Tell(new JobControl.Alone(true));
+
+        // The worker the coordinator sent gets its next batches from the job; one it never sent, through the coordinator.
+        job.Tell(Completion(id, first[0], worker) with { Slots = 2 });
+        var next = await worker.ExpectMsgAsync<WorkAssignment>();
+        job.Tell(new BatchesCompleted(id, [], stranger.Ref, Slots: 2));
+        var passedOn = new List<RequestWork>();
+        await FishForMessageAsync(m =>
+        {
+            if (m is RequestWork request)
+            {
+                passedOn.Add(request);
+            }
+
+            return m is RequestWork { Worker: var asking } && asking.Equals(stranger.Ref);
+        });
+        Assert.Equal([1L, 2], next.Batches.Select(b => b.Index));
+        Assert.Equal([new RequestWork(stranger.Ref, 2, 0)], passedOn);
+
+        // No longer alone, it passes requests on again.
+        job.Tell(new JobControl.Alone(false));
+        job.Tell(Completion(id, next.Batches[0], worker) with { Slots = 1 });
+        Assert.Equal(new RequestWork(worker.Ref, 1, 0), await FishForMessageAsync<RequestWork>(_ => true));
+        await worker.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public async Task Job_should_count_a_batch_reported_twice_once()
     {
         var (job, id) = StartJob();

@@ -43,6 +43,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     /// <summary>Wrong tallies reported by each node, over all jobs.</summary>
     private readonly Dictionary<Address, int> _mismatches = [];
 
+    /// <summary>The job last told it is the only one with batches waiting.</summary>
+    private JobId? _alone;
+
     public CoordinatorActor(PrimeClusterSettings settings, TimeProvider time)
     {
         _settings = settings;
@@ -130,6 +133,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
             // After a backup offer only a job that has since got batches waiting is worth asking.
             Dispatch(none.Worker, none.Slots, backup: !none.Backup);
+            TellAlone();
         });
         Receive<JobControl.HasWork>(has =>
         {
@@ -137,6 +141,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             {
                 WakeIdleWorkers();
             }
+
+            TellAlone();
         });
         Receive<JobControl.Progress>(progress =>
         {
@@ -227,6 +233,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             _log.Info("Job {0} resumed from its checkpoint: {1} of {2} batches done, {3} so far", view.Id, view.BatchesDone, view.BatchCount, view.SoFar);
         }
 
+        TellAlone();
         ForgetOldJobs();
     }
 
@@ -257,6 +264,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
         _pool.Start(id);
         _jobs.Add(new JobEntry(actor, view));
+        TellAlone();
         _log.Info("Job {0} accepted: {1} {2}, {3} batches for {4} workers", id, Names.Of(submit.Spec.Algorithm), submit.Spec.Range, plan.Count, plan.Options.Workers);
         _monitor.Tell(view);
 
@@ -321,6 +329,31 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
     }
 
+    /// <summary>
+    /// Tells the job that has become the only one with batches waiting so, and the one that no longer is: the first
+    /// serves the requests that come with its results itself.
+    /// </summary>
+    private void TellAlone()
+    {
+        var alone = _pool.Alone;
+        if (alone == _alone)
+        {
+            return;
+        }
+
+        if (_alone is { } before && _jobs.TryGetValue(before, out var was))
+        {
+            was.Actor?.Tell(new JobControl.Alone(false));
+        }
+
+        if (alone is { } now)
+        {
+            _jobs[now].Actor?.Tell(new JobControl.Alone(true));
+        }
+
+        _alone = alone;
+    }
+
     /// <summary>Passes a worker's request to the job the pool chose, or tells the worker there is nothing now.</summary>
     private void Pass(WorkerPool<IActorRef>.Offer offer)
     {
@@ -351,6 +384,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
         entry.CoreSeconds = _pool.Stop(id);
         entry.Actor = null;
+        TellAlone();
         entry.View = finished.View;
         entry.Timeline = finished.Timeline;
         _monitor.Tell(finished.View);

@@ -46,6 +46,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private readonly HashSet<IActorRef> _reportedUnheld = [];
     private bool? _announcedWaiting;
 
+    /// <summary>The only running job with batches waiting, as the coordinator last said.</summary>
+    private bool _alone;
+
     /// <param name="start">Where the job starts: a new job's checkpoint has nothing done; a resumed one's, what was.</param>
     /// <param name="plan">The plan <paramref name="start"/> was taken of.</param>
     /// <param name="verifier">Computes the true tallies of batches whose results are checked.</param>
@@ -93,6 +96,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         });
         Receive<Terminated>(terminated => _reporter.Unwatch(terminated.ActorRef));
         Receive<JobControl.AvailableWorkers>(available => _reporter.AvailableWorkers(available.Count));
+        Receive<JobControl.Alone>(alone => _alone = alone.IsAlone);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -148,7 +152,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             // What the answer says of waiting batches stands for the coordinator's view of this job, whatever this
             // job announced before: an announcement crossing a refusal must not leave it thinking nothing waits.
             _announcedWaiting = _ledger.HasWaiting;
-            Sender.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots, offer.Backup, _announcedWaiting.Value));
+            Context.Parent.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots, offer.Backup, _announcedWaiting.Value));
             return;
         }
 
@@ -215,7 +219,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         }
 
         EndOrDrop(drops);
-        PassOnRequest(completed);
+        Serve(completed);
     }
 
     /// <summary>How the first result of a batch is checked: see the class remarks.</summary>
@@ -364,6 +368,23 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
         AnnounceWaiting();
         return excluded;
+    }
+
+    /// <summary>
+    /// A request for more work that came with results, from a worker the coordinator has sent here before (so it has
+    /// registered it and watches it): while this is the only running job with batches waiting, the coordinator would
+    /// send it back here, so it is served here; otherwise it goes to the coordinator, which gives the jobs turns.
+    /// </summary>
+    private void Serve(BatchesCompleted completed)
+    {
+        if (completed.Slots > 0 && _alone && _askers.Contains(completed.Worker) && _ledger.HasWaiting && !_reporter.State.IsFinished())
+        {
+            HandOut(new JobControl.OfferWork(completed.Worker, completed.Slots));
+        }
+        else
+        {
+            PassOnRequest(completed);
+        }
     }
 
     /// <summary>A request for more work that came with results goes where every request goes: the coordinator.</summary>

@@ -25,6 +25,12 @@ internal static class JobControl
 
     public sealed record HasWork(JobId JobId, bool Waiting) : INoSerializationVerificationNeeded;
 
+    /// <summary>
+    /// Whether the job is the only running one with batches waiting: while it is, every request would be passed to it,
+    /// and it serves a request that comes with results itself, one hop to the coordinator and one back fewer.
+    /// </summary>
+    public sealed record Alone(bool IsAlone) : INoSerializationVerificationNeeded;
+
     public sealed record WorkerLost(IActorRef Worker) : INoSerializationVerificationNeeded;
 
     public sealed class Cancel : INoSerializationVerificationNeeded
