@@ -14,8 +14,11 @@ namespace PrimeCluster.Actors.Jobs;
 
 /// <summary>
 /// One job: hands its batches to workers that ask, counts each batch's tally exactly once, and reports progress and
-/// the result to the coordinator, its parent. Batches held by a lost worker go back to the queue. Its progress
-/// reports are checkpoints, from which a coordinator on another node resumes the job if this one's node is lost.
+/// the result to the coordinator, its parent. Batches held by a lost worker go back to the queue. Its checkpoints let
+/// a coordinator on another node resume the job if this one's node is lost. The actor is the message loop over the
+/// job's parts: its <see cref="BatchLedger{TWorker}"/> (where each batch stands), <see cref="SpeculationPolicy{TWorker}"/>
+/// (how many batches a worker gets, and when a copy races a late one), <see cref="TallyCheckPolicy"/> (how a result is
+/// checked), the <see cref="TallyVerifier"/> (true tallies) and <see cref="JobReporter"/> (what it tells of itself).
 /// </summary>
 /// <remarks>
 /// No tally counts on trust. A trial result counts once the sieve, on this node, gives the same; a sieve or formula
@@ -36,6 +39,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private readonly BatchLedger<IActorRef> _ledger;
     private readonly SpeculationPolicy<IActorRef> _speculation;
     private readonly JobReporter _reporter;
+    private readonly TallyCheckPolicy _checks;
     private readonly TallyVerifier _verifier;
     private readonly CancellationTokenSource _verification = new();
 
@@ -68,6 +72,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         var recent = new RecentHandOuts<IActorRef>();
         _ledger.Observe(_speculation);
         _ledger.Observe(recent);
+        _checks = new TallyCheckPolicy(plan, _spec.Algorithm, settings);
         _reporter = new JobReporter(start, plan, _ledger, recent, Context.System, Context.Parent, monitor ?? ActorRefs.Nobody);
 
         Receive<JobControl.OfferWork>(HandOut);
@@ -180,7 +185,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         List<long>? toVerify = null;
         foreach (var result in completed.Results)
         {
-            var reported = _ledger.Report(result.Index, worker, result.Tally, CheckFor(worker, result));
+            var check = _checks.For(result, anotherWorker: () => _askers.Any(other => !other.Equals(worker) && !_ledger.IsExcluded(other)));
+            var reported = _ledger.Report(result.Index, worker, result.Tally, check);
             if (reported.Outcome == ReportOutcome.Ignored)
             {
                 _log.Debug("Job {0}: batch {1} from {2} ignored: counted already, reported twice, or from an excluded worker", _id, result.Index, worker);
@@ -221,41 +227,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         EndOrDrop(drops);
         Serve(completed);
     }
-
-    /// <summary>How the first result of a batch is checked: see the class remarks.</summary>
-    private TallyCheck CheckFor(IActorRef worker, BatchResult result)
-    {
-        if (result.Index >= 0 && result.Index < _plan.Count && !Possible(_plan[result.Index].Range, result.Tally))
-        {
-            return TallyCheck.Verify;
-        }
-
-        if (_spec.Algorithm == Algorithm.Trial)
-        {
-            return Sampled(_settings.TrialShare) ? TallyCheck.Verify : TallyCheck.None;
-        }
-
-        if (!Sampled(_settings.SieveShare))
-        {
-            return TallyCheck.None;
-        }
-
-        // With no other worker to give a second opinion, this node gives it.
-        return _askers.Any(other => !other.Equals(worker) && !_ledger.IsExcluded(other)) ? TallyCheck.SecondOpinion : TallyCheck.Verify;
-    }
-
-    /// <summary>
-    /// Whether a batch of <paramref name="range"/> could have this tally: no more primes than numbers, no more checks
-    /// than n - 2 for each n. An impossible one is always verified, never added, so that no lie overflows the sum.
-    /// </summary>
-    private static bool Possible(NumberRange range, Tally tally)
-    {
-        var start = Math.Max(range.From, 2UL);
-        var numbers = range.Til < start ? 0UL : range.Til - start + 1;
-        return tally.PrimeCount <= numbers && tally.CheckCount <= (UInt128)numbers * range.Til;
-    }
-
-    private static bool Sampled(double share) => share >= 1 || (share > 0 && Random.Shared.NextDouble() < share);
 
     /// <summary>Computes the true tallies of batches on the verifier's thread; they come back as <see cref="Verified"/>.</summary>
     private void Verify(IReadOnlyList<long> indices)
