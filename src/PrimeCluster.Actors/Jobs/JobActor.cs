@@ -90,8 +90,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Receive<JobControl.GetHeld>(_ => Sender.Tell(new JobControl.Held(_ledger.Holders.ToDictionary(w => w, _ledger.HeldBy), _ledger.Excluded.ToList())));
         Receive<JobControl.Exclude>(exclude => ExcludeForAnotherJob(exclude.Worker));
         Receive<ExactTotal>(exact => _reporter.ExactEstimate(exact.Checks));
-        Receive<ReportProgress>(_ => _reporter.Tick());
-        Receive<TakeCheckpoint>(_ => _reporter.Checkpoint());
+        Receive<Tick>(_ => _reporter.Tick(), tick => tick == Tick.Progress);
+        Receive<Tick>(_ => _reporter.Checkpoint(), tick => tick == Tick.Checkpoint);
         Receive<JobControl.WatchBatches>(watch =>
         {
             if (_reporter.Watch(watch.Subscriber))
@@ -111,10 +111,10 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        Timers.StartPeriodicTimer("progress", ReportProgress.Instance, _settings.ProgressInterval);
+        Timers.StartPeriodicTimer(Tick.Progress, Tick.Progress, _settings.ProgressInterval);
         if (_settings.Checkpoints)
         {
-            Timers.StartPeriodicTimer("checkpoint", TakeCheckpoint.Instance, _settings.CheckpointInterval);
+            Timers.StartPeriodicTimer(Tick.Checkpoint, Tick.Checkpoint, _settings.CheckpointInterval);
         }
 
         if (_ledger.AllDone)
@@ -463,20 +463,13 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private sealed record VerificationFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
-    private sealed class ReportProgress : INoSerializationVerificationNeeded
+    /// <summary>The job's timers: its view and activity, and its checkpoint, each at its own interval.</summary>
+    private sealed class Tick : INoSerializationVerificationNeeded
     {
-        public static readonly ReportProgress Instance = new();
+        public static readonly Tick Progress = new();
+        public static readonly Tick Checkpoint = new();
 
-        private ReportProgress()
-        {
-        }
-    }
-
-    private sealed class TakeCheckpoint : INoSerializationVerificationNeeded
-    {
-        public static readonly TakeCheckpoint Instance = new();
-
-        private TakeCheckpoint()
+        private Tick()
         {
         }
     }
