@@ -17,7 +17,8 @@ public static class ApiJson
 
     /// <summary>
     /// For reading what another process sent: a field the resource requires that is missing, or null where the
-    /// resource has no null, is refused as bad JSON rather than left null for the reader to trip over.
+    /// resource has no null, or a key given twice, is refused as bad JSON rather than left null, or the last one taken,
+    /// for the reader to trip over.
     /// </summary>
     public static readonly ApiJsonContext Received = new(Strict(Style()));
 
@@ -35,6 +36,7 @@ public static class ApiJson
     {
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
+        options.AllowDuplicateProperties = false;
         return options;
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PrimeCluster.Contracts;
 
 /// <summary>The cluster as the HTTP API shows it (<c>GET /cluster</c>).</summary>
@@ -21,13 +23,17 @@ public sealed record MemberResource(
     double ChecksPerSecond = 0,
     bool Coordinator = false);
 
-/// <summary>Each node's checks per second over the second before <c>at</c>, by member address; nodes that counted nothing are left out.</summary>
-public sealed record ThroughputResource(DateTimeOffset At, IReadOnlyDictionary<string, double> Nodes);
+/// <summary>
+/// Each node's checks per second over the second before <c>at</c>, by member address, and what each node did a second
+/// by algorithm in that algorithm's terms: checks for <c>trial</c>, numbers counted for <c>sieve</c> and <c>formula</c>,
+/// which derive their checks. Nodes and algorithms that counted nothing are left out.
+/// </summary>
+public sealed record ThroughputResource(DateTimeOffset At, IReadOnlyDictionary<string, double> Nodes, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Algorithms);
 
 public sealed record ClusterTotals(int Members, int Workers, int Busy);
 
-/// <summary><c>GET /healthz</c>.</summary>
-public sealed record HealthResource(string Status, string Member);
+/// <summary><c>GET /healthz</c>: with <c>error</c> only when there is one to give.</summary>
+public sealed record HealthResource(string Status, string Member, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null);
 
 /// <summary>Every error the API answers with: what is wrong and, for bad input, which field.</summary>
 public sealed record ErrorResource(string Error, string? Field = null);

@@ -50,11 +50,19 @@ public sealed record JobRequest(ulong From, ulong Til, string Algorithm, string 
             return null;
         }
 
+        var named = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in root.EnumerateObject())
         {
             if (!Fields.Contains(property.Name))
             {
                 error = new ErrorResource($"unknown field '{property.Name}'; fields are {string.Join(", ", Fields)}", property.Name);
+                return null;
+            }
+
+            // JSON leaves a repeated name to the reader, which would take the last: "til": 20, "til": 2^64-1.
+            if (!named.Add(property.Name))
+            {
+                error = new ErrorResource($"{property.Name} is given more than once; give each field once", property.Name);
                 return null;
             }
         }

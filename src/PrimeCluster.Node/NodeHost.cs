@@ -8,6 +8,7 @@ using PrimeCluster.Core;
 using PrimeCluster.Core.Kernels;
 using PrimeCluster.Node.Api;
 using PrimeCluster.Node.Dashboard;
+using PrimeCluster.Node.Streams;
 
 namespace PrimeCluster.Node;
 
@@ -41,11 +42,21 @@ public static class NodeHost
         // ("Now listening on", "Application started") would repeat what the node's lines say.
         builder.Logging.AddPrimeClusterConsole(NodeLogging.HostLevel(node.Hocon), standardError: false);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // Every unhealthy answer of /healthz, as often as a probe asks: what changed is logged once where it changed.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddNodeMetrics();
+        builder.Services.AddNodeHealth();
         builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka.AddPrimeCluster(node, kernels));
         builder.Services.AddSingleton(services => new CoordinatorClient(services.GetRequiredService<IRequiredActor<CoordinatorKey>>().ActorRef));
-        if (token.Length == 0)
+        builder.Services.AddSingleton<EventFeeds>();
+        EventStreamLimits.From(node.Hocon).AddTo(builder.Services);
+        if (token.Length > 0)
+        {
+            builder.Services.AddApiToken(token);
+        }
+        else
         {
             builder.Services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(filter => filter.AllowedHosts = [.. ApiHosts.Allowed(new Uri(apiUrl), node.PublicHost)]);
         }
@@ -55,7 +66,8 @@ public static class NodeHost
         app.UseMiddleware<ApiErrorMiddleware>();
         if (token.Length > 0)
         {
-            app.UseMiddleware<BearerTokenMiddleware>(token);
+            app.UseAuthentication();
+            app.UseAuthorization();
         }
         else
         {
@@ -66,6 +78,9 @@ public static class NodeHost
                 log.LogWarning("The API listens on {Url} without API_TOKEN: anyone who can reach it can submit and cancel jobs", apiUrl);
             }
         }
+
+        // After the token: a client that may not read streams holds none of their permits.
+        app.UseRateLimiter();
 
         if (node.Tls is null && !IsLoopback(node.BindHost))
         {

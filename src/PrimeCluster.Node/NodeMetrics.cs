@@ -1,6 +1,7 @@
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using PrimeCluster.Actors.Diagnostics;
+using PrimeCluster.Node.Streams;
 
 namespace PrimeCluster.Node;
 
@@ -19,7 +20,7 @@ internal static class NodeMetrics
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("primecluster-node"))
             .WithMetrics(metrics => metrics
-                .AddMeter(ClusterMetrics.MeterName, "System.Runtime")
+                .AddMeter(ClusterMetrics.MeterName, StreamMetrics.MeterName, "System.Runtime")
                 .AddPrometheusExporter(exporter =>
                 {
                     exporter.ScrapeEndpointPath = Path;

@@ -2,6 +2,7 @@ using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
 using PrimeCluster.Core.Kernels;
+using PrimeCluster.Core.Planning;
 
 namespace PrimeCluster.Actors.Tests;
 
@@ -94,6 +95,32 @@ public sealed class ClusterMetricsSpecs : IAsyncLifetime
         Assert.Equal(0, _metrics.Observe("primecluster.jobs", "state=queued"));
         Assert.Equal(cancelled + 1, _metrics.Observe("primecluster.jobs.finished", "state=cancelled"));
         Assert.Equal(done, _metrics.Observe("primecluster.jobs.finished", "state=done"));
+    }
+
+    [Fact]
+    public async Task Work_remaining_should_show_a_waiting_job_whole_and_fall_to_zero_as_workers_count_it()
+    {
+        var seed = Start("seed");
+        await Until.UpAsync(seed, 1);
+        var spec = new JobSpec(new NumberRange(1, 1_000_000), Algorithm.Trial, SplitStrategy.Balanced, Batches: 40);
+        var whole = CostModel.EstimateSeconds(spec.Range, spec.Algorithm);
+
+        // No worker yet: the job waits whole, every batch and its one-core cost by the cost model.
+        var id = (await seed.Client.SubmitAsync(spec)).Id;
+        Assert.Equal(40, _metrics.Observe("primecluster.batches.remaining"));
+        Assert.Equal(whole, _metrics.Observe("primecluster.work.remaining"), 6);
+
+        // A worker takes it: the work left falls with the job's progress, and is gone with the job.
+        Start("worker", seed);
+        var seen = new List<double>();
+        await Until.TrueAsync(async () =>
+        {
+            seen.Add(_metrics.Observe("primecluster.work.remaining"));
+            return (await seed.Client.GetAsync(id))?.State == JobState.Done;
+        });
+        Assert.Contains(seen, left => left > 0 && left < whole);
+        Assert.Equal(0, _metrics.Observe("primecluster.batches.remaining"));
+        Assert.Equal(0, _metrics.Observe("primecluster.work.remaining"));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

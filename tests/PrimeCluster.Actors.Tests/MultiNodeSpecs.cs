@@ -152,15 +152,16 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
         Assert.Equal(view.Result, last?.Result);
     }
 
-    private static async Task<JobView?> LastAsync(IAsyncEnumerable<JobView> views)
+    /// <summary>The finished view the follower heard last, or null when it heard the job lost.</summary>
+    private static async Task<JobView?> LastAsync(IAsyncEnumerable<JobEvent> events)
     {
-        JobView? last = null;
-        await foreach (var view in views)
+        JobEvent? last = null;
+        await foreach (var e in events)
         {
-            last = view;
+            last = e;
         }
 
-        return last;
+        return (last as JobEvent.Ended)?.View;
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

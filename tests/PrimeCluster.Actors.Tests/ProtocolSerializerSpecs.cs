@@ -90,6 +90,53 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 1_000_000, "nothing near the claimed count should be allocated");
     }
 
+    public static TheoryData<string, byte[], string> BeyondWhatAnyBuildSends()
+    {
+        var worker = Akka.Serialization.Serialization.SerializedActorPath(ActorRefs.Nobody);
+        var results = new Proto.BatchesCompleted { JobId = "abcdefghij", Worker = worker };
+        results.Results.AddRange(Enumerable.Range(0, MaxBatchesPerMessage + 1).Select(i => new Proto.BatchResult { Index = i }));
+        var returned = new Proto.BatchesReturned { JobId = "abcdefghij", Worker = worker };
+        returned.Indices.AddRange(Enumerable.Range(0, MaxBatchesPerMessage + 1).Select(i => (long)i));
+        var samples = new Proto.ThroughputHistory();
+        samples.Samples.AddRange(Enumerable.Range(0, 1001).Select(i => new Proto.ThroughputSample { At = i }));
+        var timeline = new Proto.BatchTimeline { Id = "abcdefghij" };
+        timeline.Batches.AddRange(Enumerable.Range(0, BatchTimeline.MaxBatches + 1).Select(i => new Proto.BatchRecord { Index = i, Range = new Proto.NumberRange { From = 1, Til = 2 } }));
+        var done = new Proto.JobCheckpoint { View = new Proto.JobView { Id = "abcdefghij", Spec = new Proto.JobSpec { Range = new Proto.NumberRange { From = 1, Til = 2 } }, BatchCount = 4 } };
+        done.Done.AddRange(Enumerable.Range(0, 3).Select(i => new Proto.BatchSpan { First = i * 2, Last = i * 2 }));
+        return new()
+        {
+            { "BC", results.ToByteArray(), "1025 results" },
+            { "BC", new Proto.BatchesCompleted { JobId = "abcdefghij", Worker = worker, Results = { new Proto.BatchResult { Index = -1 } } }.ToByteArray(), "index of -1" },
+            { "BC", new Proto.BatchesCompleted { JobId = "abcdefghij", Worker = worker, Slots = int.MaxValue }.ToByteArray(), "slots of 2147483647" },
+            { "RW", new Proto.RequestWork { Worker = worker, Slots = 2, InFlight = -5 }.ToByteArray(), "in flight of -5" },
+            { "BF", new Proto.BatchFailed { JobId = "abcdefghij", Worker = worker, Error = new string('x', BatchFailed.MaxErrorLength + 1) }.ToByteArray(), "1001 characters" },
+            { "BR", returned.ToByteArray(), "1025 batches" },
+            { "DB", new Proto.DropBatches { JobId = "abcdefghij", Indices = { long.MinValue } }.ToByteArray(), "index of" },
+            { "TH", samples.ToByteArray(), "1001 samples" },
+            { "BT", timeline.ToByteArray(), "5001 batch records" },
+            { "JC", done.ToByteArray(), "3 spans of done batches" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BeyondWhatAnyBuildSends))]
+    public void A_message_beyond_what_any_build_sends_should_be_refused_at_the_wire(string manifest, byte[] bytes, string why)
+    {
+        var refused = Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes, manifest));
+
+        Assert.Contains(why, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_message_at_its_bounds_should_be_read()
+    {
+        var completed = new BatchesCompleted(new JobId("abcdefghij"), [.. Enumerable.Range(0, MaxBatchesPerMessage).Select(i => new BatchResult(i, Huge))], TestActor, MaxBatchesPerMessage, MaxBatchesPerMessage);
+        var failed = new BatchFailed(new JobId("abcdefghij"), long.MaxValue, new string('x', BatchFailed.MaxErrorLength), TestActor);
+
+        Assert.Equal(Describe(completed), Describe(Serializer.FromBinary(Serializer.ToBinary(completed), "BC")));
+        Assert.Equal(Describe(failed), Describe(Serializer.FromBinary(Serializer.ToBinary(failed), "BF")));
+    }
+
     [Fact]
     public void A_checkpoint_without_plan_workers_should_read_the_views_workers_as_the_plans()
     {
@@ -336,8 +383,8 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             StillSubscribed.Instance,
             new Activity([new NodeActivity(worker.Node, 4, 2, 1, 1), new NodeActivity(Address.Parse("akka.ssl.tcp://primecluster@host-2:4054"), 0, 0, 0, 0)]),
             new Activity([]),
-            new ThroughputSample(now, [new NodeThroughput(worker.Node, 1.25e10)]),
-            new ThroughputHistory([new ThroughputSample(now, []), new ThroughputSample(now.AddSeconds(1), [new NodeThroughput(worker.Node, 0.5)])]),
+            new ThroughputSample(now, [new NodeThroughput(worker.Node, 1.25e10)], [new AlgorithmThroughput(worker.Node, Algorithm.Trial, 1.0e10), new AlgorithmThroughput(worker.Node, Algorithm.Formula, 3.3e12)]),
+            new ThroughputHistory([new ThroughputSample(now, [], []), new ThroughputSample(now.AddSeconds(1), [new NodeThroughput(worker.Node, 0.5)], [new AlgorithmThroughput(worker.Node, Algorithm.Sieve, 0.25)])]),
             new BatchTimeline(id, [new BatchRecord(long.MaxValue, new NumberRange(0, ulong.MaxValue), "/user/worker-0", worker.Node, now, null, BatchOutcome.Running), new BatchRecord(3, new NumberRange(5, 9), "/user/worker-1", worker.Node, now, now.AddSeconds(1), BatchOutcome.LateCopy)], Snapshot: true),
             new BatchTimeline(id, [], Snapshot: false),
             new CancelJob(id),
@@ -349,6 +396,8 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             view,
             failed,
             GetWorkers.Instance,
+            GetApiUrl.Instance,
+            new ApiUrl("http://127.0.0.1:8080/"),
             worker,
             worker with { Excluded = true },
             new WorkerList([worker, worker with { Batches = 0, Excluded = true }], [new NodeMismatches(worker.Node, 3), new NodeMismatches(Address.Parse("akka.tcp://primecluster@host-2:4054"), int.MaxValue)]),

@@ -2,7 +2,9 @@ using BenchmarkDotNet.Running;
 using PrimeCluster.Benchmarks;
 
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- --filter '*'   (BenchmarkDotNet: kernels and splits)
-// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- --filter '*FormulaBenchmarks*'   (the formula, 10^9 to 10^13, one core and all)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- --filter '*FormulaBenchmarks*'   (the formula, 10^12 to 10^15, one core and all, beside Lucy's sieve to 10^13)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- formula [--powers 12,13,14,15] [--rounds N]
+//     (the same alternating in one process, with CPU time and each row's peak memory from a process of its own)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- --filter '*SerializerBenchmarks*'   (the wire form: time per message each way, and bytes)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster        (node processes: scaling, coordinator, memory)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster --tls both   (the same with TLS off and on, side by side)
@@ -11,6 +13,10 @@ using PrimeCluster.Benchmarks;
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- verify         (node processes: the CPU verification takes)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- rest --baseline OTHER/primecluster-node.dll   (a node at rest, this build beside another)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- events         (node processes: how soon a job's progress reaches its stream)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- streams --baseline OTHER/primecluster-node.dll [--clients one|many] [--rounds N]
+//     (800 event streams, 600 idle and 200 reading, during a 200,000-batch job: the seed's memory and /cluster, this build beside another)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- log-flood --baseline OTHER/primecluster-node.dll
+//     (a TLS seed's log bytes per 1,000 bad connections of each kind, this build beside another)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- sieve-vs-primesieve [--til N] [--rounds N] [--cli PATH/primecluster.dll|PATH/primecluster] [--baseline OTHER/primecluster.dll|OTHER/primecluster]
 //     (the sieve beside primesieve on one thread and two, alternating; build src/PrimeCluster.Cli in Release first)
 if (args is ["cluster", ..])
@@ -44,6 +50,40 @@ if (args is ["rest", ..])
     return await RestCostBenchmark.RunAsync(Console.Out, baseline);
 }
 
+if (args is ["streams", ..])
+{
+    var options = new Dictionary<string, string>();
+    for (var i = 1; i + 1 < args.Length && args[i].StartsWith("--", StringComparison.Ordinal); i += 2)
+    {
+        options[args[i]] = args[i + 1];
+    }
+
+    if (options.Keys.Except(["--baseline", "--clients", "--rounds"]).Any() || args.Length % 2 == 0
+        || !options.TryGetValue("--baseline", out var streamsBaseline) || !File.Exists(streamsBaseline)
+        || options.GetValueOrDefault("--clients", "many") is not ("one" or "many"))
+    {
+        await Console.Error.WriteLineAsync("usage: streams --baseline PATH/primecluster-node.dll [--clients one|many] [--rounds N]");
+        return 2;
+    }
+
+    return await StreamLoadBenchmark.RunAsync(
+        Console.Out,
+        streamsBaseline,
+        options.GetValueOrDefault("--clients") == "one",
+        int.Parse(options.GetValueOrDefault("--rounds", "2"), System.Globalization.CultureInfo.InvariantCulture));
+}
+
+if (args is ["log-flood", ..])
+{
+    if (args is not ["log-flood", "--baseline", var floodBaseline] || !File.Exists(floodBaseline))
+    {
+        await Console.Error.WriteLineAsync("usage: log-flood --baseline PATH/primecluster-node.dll");
+        return 2;
+    }
+
+    return await LogFloodBenchmark.RunAsync(Console.Out, floodBaseline);
+}
+
 if (args is ["events", ..])
 {
     return await EventLatencyBenchmark.RunAsync(Console.Out);
@@ -69,6 +109,31 @@ if (args is ["sieve-vs-primesieve", ..])
         int.Parse(options.GetValueOrDefault("--rounds", "5"), System.Globalization.CultureInfo.InvariantCulture),
         options.GetValueOrDefault("--cli") ?? SieveVersusPrimesieve.DefaultCli(),
         options.GetValueOrDefault("--baseline"));
+}
+
+if (args is ["formula", ..])
+{
+    var options = new Dictionary<string, string>();
+    for (var i = 1; i + 1 < args.Length && args[i].StartsWith("--", StringComparison.Ordinal); i += 2)
+    {
+        options[args[i]] = args[i + 1];
+    }
+
+    if (options.Keys.Except(["--powers", "--rounds"]).Any() || args.Length % 2 == 0)
+    {
+        await Console.Error.WriteLineAsync("usage: formula [--powers 12,13,14,15] [--rounds N]");
+        return 2;
+    }
+
+    return FormulaScaling.Run(
+        Console.Out,
+        options.GetValueOrDefault("--powers", "12,13,14,15").Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+        int.Parse(options.GetValueOrDefault("--rounds", "3"), System.Globalization.CultureInfo.InvariantCulture));
+}
+
+if (args is ["formula-once", var kernel, var n, var cores])
+{
+    return FormulaScaling.Once(kernel, ulong.Parse(n, System.Globalization.CultureInfo.InvariantCulture), int.Parse(cores, System.Globalization.CultureInfo.InvariantCulture));
 }
 
 if (args is ["verify", ..])

@@ -11,11 +11,15 @@ namespace PrimeCluster.Benchmarks;
 /// The sieve beside primesieve (the Debian package), on one thread and on two, alternating within each round so that
 /// both meet the same load on a shared machine: primesieve's own time (its --time, process start excluded), the sieve
 /// kernel in this process, and the job time of <c>primecluster run 0 TIL --algorithm sieve --workers 1|2</c> (the
-/// job as its result reports it, the embedded cluster's start excluded), for this build and optionally another.
+/// job as its result reports it, the embedded cluster's start excluded), for this build and optionally another; for
+/// primesieve and the kernel also the CPU time, which a loaded machine stretches less than the time.
 /// </summary>
 public static class SieveVersusPrimesieve
 {
-    private sealed record Row(string Name, int Threads, Func<double> Seconds);
+    /// <summary>A row's time, and its CPU time where that measures the same work (primesieve's process, the kernel's call).</summary>
+    private sealed record Timing(double Seconds, double? CpuSeconds = null);
+
+    private sealed record Row(string Name, int Threads, Func<Timing> Measure);
 
     public static int Run(TextWriter report, ulong til, int rounds, string cli, string? baselineCli)
     {
@@ -30,37 +34,38 @@ public static class SieveVersusPrimesieve
         {
             new("primesieve -t1", 1, () => Primesieve(til, 1)),
             new("sieve kernel, this process", 1, () => Kernel(til)),
-            new("run --workers 1", 1, () => RunJob(cli, til, 1)),
+            new("run --workers 1", 1, () => new(RunJob(cli, til, 1))),
             new("primesieve -t2", 2, () => Primesieve(til, 2)),
-            new("bare threads, run's batches", 2, () => KernelOnThreads(til, 2)),
-            new("run --workers 2", 2, () => RunJob(cli, til, 2)),
+            new("bare threads, run's batches", 2, () => new(KernelOnThreads(til, 2))),
+            new("run --workers 2", 2, () => new(RunJob(cli, til, 2))),
         };
         if (baselineCli is not null)
         {
-            rows.Insert(3, new("baseline: run --workers 1", 1, () => RunJob(baselineCli, til, 1)));
-            rows.Add(new("baseline: run --workers 2", 2, () => RunJob(baselineCli, til, 2)));
+            rows.Insert(3, new("baseline: run --workers 1", 1, () => new(RunJob(baselineCli, til, 1))));
+            rows.Add(new("baseline: run --workers 2", 2, () => new(RunJob(baselineCli, til, 2))));
         }
 
         // Once before the rounds: the kernel's base primes and patterns, and the file cache of both programs.
         Kernel(til);
         RunJob(cli, 1_000_000, 1);
         var loadBefore = LoadAverage();
-        var times = rows.ToDictionary(row => row, _ => new List<double>());
+        var timings = rows.ToDictionary(row => row, _ => new List<Timing>());
         for (var round = 0; round < rounds; round++)
         {
             foreach (var row in rows)
             {
-                times[row].Add(row.Seconds());
+                timings[row].Add(row.Measure());
             }
         }
 
-        var reference = rows.Where(row => row.Name.StartsWith("primesieve", StringComparison.Ordinal)).ToDictionary(row => row.Threads, row => Median(times[row]));
+        var reference = rows.Where(row => row.Name.StartsWith("primesieve", StringComparison.Ordinal)).ToDictionary(row => row.Threads, row => Median(timings[row].Select(t => t.Seconds)));
         report.WriteLine(Inv($"[0, {til}], {rounds} rounds, each row once a round in this order; 1-minute load {loadBefore} before, {LoadAverage()} after"));
-        report.WriteLine(Inv($"{"",-28} {"threads",7} {"median ms",10} {"min ms",8} {"max ms",8} {"x primesieve",13}"));
+        report.WriteLine(Inv($"{"",-28} {"threads",7} {"median ms",10} {"min ms",8} {"max ms",8} {"x primesieve",13} {"median CPU ms",14}"));
         foreach (var row in rows)
         {
-            var seconds = times[row];
-            report.WriteLine(Inv($"{row.Name,-28} {row.Threads,7} {Median(seconds) * 1e3,10:F1} {seconds.Min() * 1e3,8:F1} {seconds.Max() * 1e3,8:F1} {Median(seconds) / reference[row.Threads],13:F2}"));
+            var seconds = timings[row].Select(t => t.Seconds).ToList();
+            var cpu = timings[row].All(t => t.CpuSeconds is not null) ? Inv($"{Median(timings[row].Select(t => t.CpuSeconds!.Value)) * 1e3,14:F1}") : $"{"",14}";
+            report.WriteLine(Inv($"{row.Name,-28} {row.Threads,7} {Median(seconds) * 1e3,10:F1} {seconds.Min() * 1e3,8:F1} {seconds.Max() * 1e3,8:F1} {Median(seconds) / reference[row.Threads],13:F2} {cpu}"));
         }
 
         return 0;
@@ -81,11 +86,16 @@ public static class SieveVersusPrimesieve
         return "src/PrimeCluster.Cli/bin/Release/net10.0/primecluster.dll";
     }
 
-    private static double Kernel(ulong til)
+    /// <summary>The kernel's call, with the process's CPU time over it (the benchmark's other threads are idle then).</summary>
+    private static Timing Kernel(ulong til)
     {
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         _ = SieveKernel.Instance.Count(0, til);
-        return clock.Elapsed.TotalSeconds;
+        var seconds = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        return new(seconds, (process.TotalProcessorTime - cpu).TotalSeconds);
     }
 
     /// <summary>
@@ -95,11 +105,12 @@ public static class SieveVersusPrimesieve
     private static double KernelOnThreads(ulong til, int threads) =>
         new LocalJobRunner(threads).RunAsync(new JobSpec(new NumberRange(0, til), Algorithm.Sieve)).GetAwaiter().GetResult().Elapsed.TotalSeconds;
 
-    private static double Primesieve(ulong til, int threads)
+    /// <summary>primesieve's own time (its --time, process start excluded), with its process's CPU time (start included).</summary>
+    private static Timing Primesieve(ulong til, int threads)
     {
-        var output = Capture("primesieve", [til.ToString(CultureInfo.InvariantCulture), "-t", threads.ToString(CultureInfo.InvariantCulture), "--time", "--no-status"]);
+        var (output, cpu) = CaptureWithCpu("primesieve", [til.ToString(CultureInfo.InvariantCulture), "-t", threads.ToString(CultureInfo.InvariantCulture), "--time", "--no-status"]);
         var line = output.Split('\n').Single(l => l.StartsWith("Seconds:", StringComparison.Ordinal));
-        return double.Parse(line["Seconds:".Length..], CultureInfo.InvariantCulture);
+        return new(double.Parse(line["Seconds:".Length..], CultureInfo.InvariantCulture), cpu);
     }
 
     private static double RunJob(string cli, ulong til, int workers)
@@ -112,8 +123,12 @@ public static class SieveVersusPrimesieve
         return result.RootElement.GetProperty("elapsed_ms").GetDouble() / 1e3;
     }
 
-    private static string Capture(string program, IEnumerable<string> arguments)
+    private static string Capture(string program, IEnumerable<string> arguments) => CaptureWithCpu(program, arguments).Output;
+
+    /// <summary>The program's output and its CPU time: what the children this process has waited for used, before and after.</summary>
+    private static (string Output, double CpuSeconds) CaptureWithCpu(string program, IEnumerable<string> arguments)
     {
+        var cpuBefore = ChildrenCpuSeconds();
         var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
@@ -129,10 +144,25 @@ public static class SieveVersusPrimesieve
             throw new TimeoutException($"{program} took over 2 minutes");
         }
 
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {error.Result}");
+        return process.ExitCode == 0 ? (output, ChildrenCpuSeconds() - cpuBefore) : throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {error.Result}");
     }
 
-    private static double Median(List<double> values)
+    /// <summary>User and system time of the children this process has waited for (getrusage RUSAGE_CHILDREN; 0 off Linux).</summary>
+    private static double ChildrenCpuSeconds()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return 0;
+        }
+
+        var usage = new long[18];
+        return GetResourceUsage(-1, usage) == 0 ? usage[0] + (usage[1] / 1e6) + usage[2] + (usage[3] / 1e6) : 0;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
+    private static extern int GetResourceUsage(int who, long[] usage);
+
+    private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;

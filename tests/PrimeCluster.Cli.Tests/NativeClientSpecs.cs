@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using PrimeCluster.Cli.Commands;
 using PrimeCluster.Core;
@@ -8,13 +9,26 @@ using PrimeCluster.Testing;
 namespace PrimeCluster.Cli.Tests;
 
 /// <summary>
-/// The natively compiled client (<c>dotnet publish src/PrimeCluster.Cli -r RID -p:PublishAot=true</c>), run as a user
-/// runs it: Akka.NET is not annotated for trimming, so nothing short of running it says that its actors, its JSON and
-/// its TLS work compiled ahead of time. Alone in its collection: compiling it takes both cores for minutes.
+/// The natively compiled client, as <c>dotnet pack</c> and <c>dotnet tool install</c> give it, run as a user runs it:
+/// Akka.NET is not annotated for trimming, so nothing short of running it says that its actors, its JSON and its TLS
+/// work compiled ahead of time. Alone in its collection: compiling it takes both cores for minutes.
 /// </summary>
 [Collection(NativeClientCollection.Name)]
 public sealed class NativeClientSpecs(NativeClient client, HttpsNodeFixture node) : IClassFixture<HttpsNodeFixture>
 {
+    [Fact]
+    public void The_installed_tool_should_be_the_natively_compiled_client_of_this_machines_runtime()
+    {
+        var installed = new FileInfo(client.Program).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? client.Program;
+
+        Assert.Equal(new[] { "primecluster.0.1.0.nupkg", "primecluster.any.0.1.0.nupkg", $"primecluster.{RuntimeInformation.RuntimeIdentifier}.0.1.0.nupkg" }.Order(StringComparer.Ordinal), client.Packages);
+        Assert.Contains($"{Path.DirectorySeparatorChar}primecluster.{RuntimeInformation.RuntimeIdentifier}{Path.DirectorySeparatorChar}", installed, StringComparison.Ordinal);
+
+        // A native executable starts with ELF's magic; the apphost of a ReadyToRun client would sit beside primecluster.dll.
+        Assert.Equal("\u007fELF"u8.ToArray(), File.ReadAllBytes(installed)[..4]);
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(installed)!, "primecluster.dll")));
+    }
+
     [Fact]
     public async Task Run_should_print_the_articles_table_for_a_small_range()
     {
@@ -94,10 +108,15 @@ public sealed class NativeClientCollection : ICollectionFixture<NativeClient>
     public const string Name = "native client";
 }
 
-/// <summary>The client compiled natively once, into a folder of its own that is removed afterwards.</summary>
+/// <summary>
+/// The client installed as the README says, once, into a folder of its own that is removed afterwards: dotnet pack, which
+/// compiles the package for this machine's runtime natively, then dotnet tool install from the packages.
+/// </summary>
 public sealed class NativeClient : IDisposable
 {
-    private static readonly TimeSpan PublishBound = TimeSpan.FromMinutes(20);
+    private static readonly TimeSpan PackBound = TimeSpan.FromMinutes(30);
+
+    private static readonly TimeSpan InstallBound = TimeSpan.FromMinutes(5);
 
     private static readonly TimeSpan CommandBound = TimeSpan.FromMinutes(2);
 
@@ -106,27 +125,25 @@ public sealed class NativeClient : IDisposable
     public NativeClient()
     {
         var repository = Binaries.Repository ?? throw new InvalidOperationException("These specs run from a checkout of PrimeCluster: no PrimeCluster.sln above the tests.");
-        Program = Path.Combine(_folder, "out", "primecluster");
+        var packages = Path.Combine(_folder, "packages");
+        var tools = Path.Combine(_folder, "tools");
+        Program = Path.Combine(tools, "primecluster");
 
         // Its own artifacts folder: the build of the solution these tests run from is left alone.
-        var (exitCode, stdout, stderr) = DotnetProcess.RunProgramAsync(
-            "dotnet",
-            ["publish", Path.Combine(repository, "src", "PrimeCluster.Cli"), "-c", "Release", "--use-current-runtime", "-p:PublishAot=true",
-                "--artifacts-path", Path.Combine(_folder, "artifacts"), "-o", Path.Combine(_folder, "out"),
+        Run("packing the client (it needs clang or gcc)", PackBound,
+            "pack", Path.Combine(repository, "src", "PrimeCluster.Cli"), "-c", "Release", "-o", packages, "--artifacts-path", Path.Combine(_folder, "artifacts"),
 
-                // No build servers left running after the tests.
-                "-nodeReuse:false", "-p:UseSharedCompilation=false"],
-            new Dictionary<string, string>(),
-            PublishBound).GetAwaiter().GetResult();
-        if (exitCode != 0 || !File.Exists(Program))
-        {
-            Dispose();
-            throw new InvalidOperationException(
-                $"Compiling the client natively failed (exit {exitCode}; it needs clang and zlib1g-dev):\n{string.Join('\n', stdout.Split('\n').TakeLast(30))}\n{stderr}");
-        }
+            // No build servers left running after the tests.
+            "-nodeReuse:false", "-p:UseSharedCompilation=false");
+        Run("installing the tool", InstallBound, "tool", "install", "--tool-path", tools, "--source", packages, "primecluster");
+        Packages = [.. Directory.GetFiles(packages, "*.nupkg").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>The installed command.</summary>
     public string Program { get; }
+
+    /// <summary>The packages dotnet pack made, by file name.</summary>
+    public IReadOnlyList<string> Packages { get; }
 
     public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
 
@@ -138,6 +155,16 @@ public sealed class NativeClient : IDisposable
         if (Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private void Run(string what, TimeSpan bound, params string[] args)
+    {
+        var (exitCode, stdout, stderr) = DotnetProcess.RunProgramAsync("dotnet", args, new Dictionary<string, string>(), bound).GetAwaiter().GetResult();
+        if (exitCode != 0)
+        {
+            Dispose();
+            throw new InvalidOperationException($"{what} failed (exit {exitCode}):\n{string.Join('\n', stdout.Split('\n').TakeLast(30))}\n{stderr}");
         }
     }
 }

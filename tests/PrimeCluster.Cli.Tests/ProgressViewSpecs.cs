@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using PrimeCluster.Cli.Commands;
 using PrimeCluster.Cli.Output;
 using PrimeCluster.Contracts;
@@ -23,13 +24,16 @@ public sealed class ProgressViewSpecs
     [Fact]
     public void Each_change_of_state_or_of_what_a_queued_job_waits_for_should_get_a_plain_line()
     {
-        var lines = Shown(
-                terminal: false,
-                Queued,
-                Queued with { Workers = 3 },
-                StandInSeed.Job(JobStates.Running, batchesDone: 1),
-                StandInSeed.Job(JobStates.Done, batchesDone: 16))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var clock = new FakeTimeProvider();
+        using var error = new StringWriter();
+        using var view = new ProgressView(error, terminal: false, clock);
+
+        view.Show(Queued);
+        clock.Advance(ProgressView.StartingFor);
+        view.Show(Queued with { Workers = 3 });
+        view.Show(StandInSeed.Job(JobStates.Running, batchesDone: 1));
+        view.Show(StandInSeed.Job(JobStates.Done, batchesDone: 16));
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(4, lines.Length);
         Assert.Equal($"job {Id} queued: no workers in the cluster yet", lines[0]);
@@ -37,6 +41,52 @@ public sealed class ProgressViewSpecs
         Assert.StartsWith($"job {Id} running:   6%", lines[2], StringComparison.Ordinal);
         Assert.StartsWith($"job {Id} done: 100%", lines[3], StringComparison.Ordinal);
         Assert.EndsWith("  done  2 workers", lines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_job_that_workers_are_there_to_take_should_be_starting_not_waiting()
+    {
+        var queued = Queued with { Workers = 2 };
+        var running = StandInSeed.Job(JobStates.Running, batchesDone: 1);
+
+        var plain = Shown(terminal: false, queued, queued, running).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var terminal = Shown(terminal: true, queued);
+
+        Assert.Single(plain);
+        Assert.StartsWith($"job {Id} running:", plain[0], StringComparison.Ordinal);
+        Assert.Equal($"\r\u001b[2Kjob {Id} starting", terminal);
+    }
+
+    [Theory]
+    [InlineData(false, "job {0} queued: waiting for a worker (2 in the cluster)\n")]
+    [InlineData(true, "\r\u001b[2Kjob {0} starting\r\u001b[2Kjob {0} queued: waiting for a worker (2 in the cluster)")]
+    public void A_job_still_queued_after_a_second_should_be_said_to_wait_with_no_news_of_it(bool terminal, string said)
+    {
+        var clock = new FakeTimeProvider();
+        using var error = new StringWriter();
+        using var view = new ProgressView(error, terminal, clock);
+
+        view.Show(Queued with { Workers = 2 });
+        clock.Advance(ProgressView.StartingFor - TimeSpan.FromMilliseconds(1));
+        var before = error.ToString();
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(terminal ? $"\r\u001b[2Kjob {Id} starting" : string.Empty, before);
+        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, said, Id), error.ToString());
+    }
+
+    [Fact]
+    public void A_cleared_view_should_not_be_drawn_again_by_its_look_at_a_queued_job()
+    {
+        var clock = new FakeTimeProvider();
+        using var error = new StringWriter();
+        using var view = new ProgressView(error, terminal: false, clock);
+
+        view.Show(Queued with { Workers = 2 });
+        view.Clear();
+        clock.Advance(ProgressView.StartingFor * 2);
+
+        Assert.Empty(error.ToString());
     }
 
     [Theory]
@@ -97,7 +147,7 @@ public sealed class ProgressViewSpecs
     private static string Shown(bool terminal, params JobResource[] jobs)
     {
         using var error = new StringWriter();
-        var view = new ProgressView(error, terminal);
+        using var view = new ProgressView(error, terminal);
         foreach (var job in jobs)
         {
             view.Show(job);

@@ -103,6 +103,29 @@ public sealed class RemoteCommandSpecs(NodeFixture fixture) : IClassFixture<Node
     }
 
     [Fact]
+    public async Task A_bare_port_should_be_the_api_on_this_machine()
+    {
+        var run = await CliRun.InvokeAsync(
+            new Dictionary<string, string> { [RemoteOptions.TokenVariable] = NodeFixture.Token },
+            "status", "--json", "--cluster", $"{fixture.Node.Api.Port}");
+
+        Assert.True(run.ExitCode == ExitCodes.Done, run.Error);
+        Assert.Equal(2, JsonDocument.Parse(run.Out).RootElement.GetProperty("totals").GetProperty("workers").GetInt32());
+    }
+
+    [Fact]
+    public async Task Https_to_the_seeds_plain_http_port_should_say_that_the_port_does_not_speak_tls()
+    {
+        var https = $"https://127.0.0.1:{fixture.Node.Api.Port}/";
+
+        var run = await CliRun.InvokeAsync(_environment, "status", "--cluster", https);
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Empty(run.Out);
+        Assert.Equal($"primecluster: {https} refused: port {fixture.Node.Api.Port} does not speak TLS; for a plain-http API use http://127.0.0.1:{fixture.Node.Api.Port}/.", run.Error.TrimEnd());
+    }
+
+    [Fact]
     public async Task Status_should_list_the_node_with_its_workers()
     {
         var table = await CliRun.InvokeAsync(_environment, "status");
@@ -226,11 +249,23 @@ public sealed class UnreachableClusterSpecs
     [InlineData("ftp://host/")]
     [InlineData("not a url")]
     [InlineData("host:port")]
+    [InlineData("65536")]
+    [InlineData("0")]
     public async Task A_bad_cluster_url_should_exit_2(string url)
     {
         var run = await CliRun.InvokeAsync(new Dictionary<string, string>(), "jobs", "--cluster", url);
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains("--cluster", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("30080", "http://127.0.0.1:30080/")]
+    [InlineData(" 8080 ", "http://127.0.0.1:8080/")]
+    [InlineData("seed-1:8080", "http://seed-1:8080/")]
+    [InlineData("https://10.0.0.5:8443", "https://10.0.0.5:8443/")]
+    public void A_cluster_url_may_be_a_port_or_host_and_port(string given, string url)
+    {
+        Assert.Equal(new Uri(url), RemoteOptions.ClusterUrl(given));
     }
 }

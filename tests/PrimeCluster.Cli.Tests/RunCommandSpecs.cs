@@ -119,6 +119,46 @@ public sealed class RunCommandSpecs
     }
 
     [Theory]
+    [InlineData("sieve", "Sieve", "Starmap")]
+    [InlineData("formula", "FORMULA", "balanced")]
+    public async Task Algorithm_and_split_names_should_be_taken_in_any_case(string algorithm, string given, string split)
+    {
+        var run = await CliRun.InvokeAsync("run", "1", "1000", "--algorithm", given, "--split", split, "--json");
+
+        Assert.True(run.ExitCode == ExitCodes.Done, run.Error);
+        var root = JsonDocument.Parse(run.Out).RootElement;
+        Assert.Equal(algorithm, root.GetProperty("algorithm").GetString());
+        Assert.Equal(split.ToLowerInvariant(), root.GetProperty("split").GetString());
+        Assert.Equal(168UL, root.GetProperty("prime_count").GetUInt64());
+    }
+
+    [Theory]
+    [InlineData("Unrecognized command or argument 'sumbit'. Did you mean 'submit'? See 'primecluster --help'.", "sumbit", "1", "100")]
+    [InlineData("Unrecognized command or argument 'stauts'. Did you mean 'status'? See 'primecluster --help'.", "stauts")]
+    [InlineData("Unrecognized command or argument 'fly'. See 'primecluster --help'.", "fly")]
+    [InlineData("unknown option '--algoritm'. Did you mean '--algorithm'? See 'primecluster submit --help'.", "submit", "--algoritm", "sieve", "1", "100")]
+    [InlineData("unknown option '--worker'. Did you mean '--workers'? See 'primecluster run --help'.", "run", "1", "100", "--worker", "2")]
+    [InlineData("unknown option '--frobnicate'. See 'primecluster run --help'.", "run", "0", "10", "--frobnicate")]
+    public async Task A_slip_should_be_answered_with_the_name_it_likely_meant(string said, params string[] args)
+    {
+        var run = await CliRun.InvokeAsync(args);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Empty(run.Out);
+        Assert.Equal($"primecluster: {said}", run.Error.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task Ctrl_C_should_stop_a_run_with_the_same_exit_code_as_a_submit()
+    {
+        var run = await CliRun.InterruptedAtAsync(" running: ", terminal: false, new Dictionary<string, string>(), "run", "1", "3000000", "--workers", "1");
+
+        Assert.Equal(ExitCodes.Interrupted, run.ExitCode);
+        Assert.Empty(run.Out);
+        Assert.EndsWith("primecluster: run interrupted; nothing was counted to the end.\n", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("run <FROM> <TIL> [options]", "run")]
     [InlineData("submit <FROM> <TIL> [options]", "submit")]
     [InlineData("watch <ID> [options]", "watch")]
@@ -146,8 +186,8 @@ public sealed class RunCommandSpecs
     [InlineData("FROM must be a whole number", "run", "1,00", "10")]
     [InlineData("ID is required: primecluster watch ID.", "watch")]
     [InlineData("--algorithm must be trial, sieve or formula, not 'fast'.", "run", "0", "10", "--algorithm", "fast")]
-    [InlineData("TIL must be at most 10000000000000 (10^13) with --algorithm formula, got 10000000000001", "run", "0", "10000000000001", "--algorithm", "formula")]
-    [InlineData("TIL must be at most 10000000000000 (10^13) with --algorithm formula", "submit", "0", "18446744073709551615", "-a", "formula")]
+    [InlineData("TIL must be at most 1000000000000000 (10^15) with --algorithm formula, got 1000000000000001", "run", "0", "1000000000000001", "--algorithm", "formula")]
+    [InlineData("TIL must be at most 1000000000000000 (10^15) with --algorithm formula", "submit", "0", "18446744073709551615", "-a", "formula")]
     [InlineData("--split", "run", "0", "10", "--split", "random")]
     [InlineData("--batches", "run", "0", "10", "--batches", "0")]
     [InlineData("--batches", "run", "0", "10", "--batches", "1000000000000")]

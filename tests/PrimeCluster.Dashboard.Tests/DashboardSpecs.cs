@@ -108,7 +108,7 @@ public sealed class DashboardSpecs(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task The_cancel_button_should_cancel_a_running_job()
+    public async Task The_cancel_button_should_ask_first_and_cancel_a_running_job_only_when_confirmed()
     {
         var seed = await _nodes.StartLoneSeedAsync();
         var id = await DashboardNodes.SubmitAsync(seed, """{"from": 1, "til": 100000000, "accept_cost": true}""");
@@ -117,6 +117,16 @@ public sealed class DashboardSpecs(ITestOutputHelper output) : IDisposable
         browser.Until("the job runs", _ => browser.Find($"tr[data-job-id='{id}'] .state").Text == "running");
 
         browser.Find($"button[aria-label='Cancel job {id}']").Click();
+        var question = browser.Until("the page asks first", driver => driver.SwitchTo().Alert());
+        Assert.StartsWith($"Cancel job {id} [1, 100000000] (trial)?", question.Text, StringComparison.Ordinal);
+        question.Dismiss();
+
+        // Kept running, with its button, after a look at the seed.
+        Assert.Equal("running", await DashboardNodes.StateAsync(seed, id));
+        Assert.Single(browser.FindAll($"button[aria-label='Cancel job {id}']"));
+
+        browser.Find($"button[aria-label='Cancel job {id}']").Click();
+        browser.Until("the page asks again", driver => driver.SwitchTo().Alert()).Accept();
 
         browser.Until("the job shows cancelled", _ => browser.Find($"tr[data-job-id='{id}'] .state").Text == "cancelled");
         Assert.Equal("cancelled", await DashboardNodes.StateAsync(seed, id));
@@ -134,6 +144,9 @@ public sealed class DashboardSpecs(ITestOutputHelper output) : IDisposable
         browser.Until("the page asks for the token", _ => browser.Find("#token-prompt").Displayed);
         Assert.Contains("asks for its API token", browser.Find("#token-message").Text, StringComparison.Ordinal);
         Assert.Empty(browser.FindAll("#members tr"));
+
+        // Nothing heard of the cluster yet: no word that it has no members or no jobs.
+        Assert.DoesNotContain(browser.FindAll(".empty-note"), note => note.Displayed);
         browser.Screenshot("token-prompt");
 
         Fill(browser.Find("#token-input"), "wrong-token");
@@ -144,6 +157,75 @@ public sealed class DashboardSpecs(ITestOutputHelper output) : IDisposable
         Fill(browser.Find("#token-input"), token);
         browser.Find("#token-form button").Click();
         browser.Until("the prompt goes and the seed is listed", _ => !browser.Find("#token-prompt").Displayed && browser.FindAll($"tr[data-member='{seed.Address}']").Count == 1);
+    }
+
+    [Fact]
+    public async Task The_cost_estimate_should_point_at_the_forms_own_way_past_the_limit()
+    {
+        var seed = await _nodes.StartLoneSeedAsync();
+        using var browser = new Browser(output);
+        browser.Open(seed.Api);
+        browser.Until("the form is there", _ => browser.Find("#job-submit").Displayed);
+
+        Fill(browser.Find("#job-til"), "100000000");
+
+        var estimate = browser.Until("the estimate says the job is over the limit", _ => browser.Find("#job-estimate").Text is var text && text.Contains("cost limit", StringComparison.Ordinal) ? text : null);
+        Assert.EndsWith("Tick “Run it anyway” to submit it.", estimate, StringComparison.Ordinal);
+        Assert.DoesNotContain("accept_cost", estimate, StringComparison.Ordinal);
+        Assert.True(browser.Find("#job-accept").Displayed);
+    }
+
+    [Fact]
+    public async Task A_formula_job_should_not_flatten_the_throughput_of_the_trial_jobs_beside_it()
+    {
+        var seed = await _nodes.StartLoneSeedAsync(("WORKERS", "2"));
+        using var browser = new Browser(output);
+        browser.Open(seed.Api);
+        browser.Until("the page follows the cluster's events", _ => browser.Find("#connection").GetDomAttribute("data-mode") == "live");
+
+        // Some 10^22 checks in one batch, then a trial job of some 10^10 checks a second.
+        var formula = await DashboardNodes.SubmitAsync(seed, """{"from": 0, "til": 1000000000000, "algorithm": "formula"}""");
+        browser.Until("the formula job is done", _ => browser.Find($"tr[data-job-id='{formula}'] .state").Text == "done");
+        await DashboardNodes.SubmitAsync(seed, """{"from": 1, "til": 5000000, "accept_cost": true}""");
+
+        // How high the trial chart's line rises, as a share of its plot: a flat line at 0 is 0.
+        const string TrialHeight = """
+            const svg = document.querySelector("figure[data-algorithm='trial'] svg.chart");
+            const line = svg?.querySelector('path.line');
+            if (!line) return 0;
+            const base = Number(svg.querySelector('line.baseline').getAttribute('y1'));
+            const ys = [...line.getAttribute('d').matchAll(/[ML][\d.]+ ([\d.]+)/g)].map((m) => Number(m[1]));
+            return (base - Math.min(...ys)) / (base - 10);
+            """;
+        browser.Until("the trial job's line rises on its own chart", _ => Convert.ToDouble(browser.Script(TrialHeight), CultureInfo.InvariantCulture) > 0.2);
+        browser.Screenshot("throughput-by-algorithm", documentation: false);
+        Assert.Equal("trial: checks/s", browser.Find("figure[data-algorithm='trial'] .chart-title").Text);
+        Assert.Equal("formula: numbers/s", browser.Find("figure[data-algorithm='formula'] .chart-title").Text);
+        Assert.Contains("checks/s", browser.Find($"tr[data-member='{seed.Address}'] .rate").Text, StringComparison.Ordinal);
+        Assert.Empty(browser.ConsoleErrors());
+    }
+
+    [Fact]
+    public async Task The_timeline_should_give_each_worker_of_each_node_a_lane_of_its_own()
+    {
+        // The README's layout: a seed and two worker nodes of one worker actor each, both named worker-0.
+        var seed = _nodes.Start(("CLUSTER_ROLES", "seed"));
+        await DashboardNodes.WaitUntilHealthyAsync(seed);
+        var workers = new[]
+        {
+            _nodes.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address)),
+            _nodes.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address)),
+        };
+        using var browser = new Browser(output);
+        browser.Open(seed.Api);
+        browser.Until("both workers are up", _ => browser.FindAll("#members tr").Count == 3 && browser.Find("#members").Text.Split("1 idle").Length == 3);
+
+        var id = await DashboardNodes.SubmitAsync(seed, """{"from": 1, "til": 2000000, "batches": 40}""");
+        browser.Open(new Uri(seed.Api, $"#/jobs/{id}"));
+
+        browser.Until("the job is done", _ => browser.Find(".job .state").Text == "done");
+        var lanes = browser.Until("the timeline draws a lane per worker", _ => browser.FindAll("svg.timeline text.lane-label") is { Count: 2 } labels ? labels.Select(l => l.Text).ToList() : null);
+        Assert.Equal(workers.Select(w => $"{w.Address[(w.Address.IndexOf('@', StringComparison.Ordinal) + 1)..]} worker-0").Order(StringComparer.Ordinal), lanes!.Order(StringComparer.Ordinal));
     }
 
     public void Dispose() => _nodes.Dispose();

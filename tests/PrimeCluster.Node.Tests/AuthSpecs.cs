@@ -31,6 +31,41 @@ public sealed class AuthSpecs
     }
 
     [Fact]
+    public async Task The_bearer_scheme_should_match_in_any_case_and_the_token_exactly()
+    {
+        await using var node = await NodeUnderTest.StartAsync(token: "open-sesame");
+        await node.WaitUntilUpAsync();
+        using var anonymous = new HttpClient { BaseAddress = node.Http.BaseAddress };
+
+        async Task<HttpStatusCode> GetAsync(string path, string? authorization)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (authorization is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+
+            using var response = await anonymous.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        // RFC 9110: the scheme is case-insensitive, the token is not.
+        foreach (var scheme in new[] { "Bearer", "bearer", "BEARER", "bEaReR" })
+        {
+            Assert.Equal(HttpStatusCode.OK, await GetAsync("/jobs", $"{scheme} open-sesame"));
+        }
+
+        foreach (var wrong in new[] { "bearer Open-Sesame", "bearer open-sesame!", "Basic open-sesame", "bearer", "open-sesame", "Bearer  " })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync("/jobs", wrong));
+        }
+
+        // The dashboard's page holds no data: it asks for the token itself.
+        Assert.Equal(HttpStatusCode.OK, await GetAsync("/", null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync("/no/such/path", null));
+    }
+
+    [Fact]
     public async Task A_worker_only_node_should_serve_health_and_answer_the_job_api_421_saying_it_is_no_seed()
     {
         await using var node = await NodeUnderTest.StartAsync(roles: "worker", workers: 1);

@@ -32,8 +32,12 @@ internal sealed class Intruder : IAsyncDisposable
     public static Intruder Plain() => Start("akka.tcp", enableSsl: false, setup: null);
 
     /// <summary>A node with TLS that presents <paramref name="certificate"/>, or, unless <paramref name="present"/>, no certificate at all.</summary>
-    public static Intruder Tls(X509Certificate2 certificate, bool present = true) =>
-        Start("akka.ssl.tcp", enableSsl: true, new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: present, validateCertificateHostname: false, customValidator: (_, _, _, _, _) => true));
+    /// <param name="raw">
+    /// Whether it writes <see cref="RawMessage"/>s, bytes of its choosing under PrimeCluster's serializer and a manifest
+    /// (as a node that lies can), in place of PrimeCluster's messages.
+    /// </param>
+    public static Intruder Tls(X509Certificate2 certificate, bool present = true, bool raw = false) =>
+        Start("akka.ssl.tcp", enableSsl: true, new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: present, validateCertificateHostname: false, customValidator: (_, _, _, _, _) => true), raw);
 
     public Address Seed(int port) => Address.Parse($"{Protocol}://primecluster@127.0.0.1:{port}");
 
@@ -67,7 +71,7 @@ internal sealed class Intruder : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await System.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
 
-    private static Intruder Start(string protocol, bool enableSsl, Setup? setup)
+    private static Intruder Start(string protocol, bool enableSsl, Setup? setup, bool raw = false)
     {
         var config = ConfigurationFactory.ParseString($$"""
             akka.loglevel = OFF
@@ -76,8 +80,25 @@ internal sealed class Intruder : IAsyncDisposable
             akka.cluster.roles = [worker]
             akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0, enable-ssl = {{(enableSsl ? "on" : "off")}} }
             """);
-        var serialization = SerializationSetup.Create(system => [SerializerDetails.Create(ProtocolSerializer.Alias, new ProtocolSerializer(system), [typeof(IClusterMessage)])]);
+        var serialization = SerializationSetup.Create(system => raw
+            ? [SerializerDetails.Create("raw", new RawSerializer(system), [typeof(RawMessage)])]
+            : [SerializerDetails.Create(ProtocolSerializer.Alias, new ProtocolSerializer(system), [typeof(IClusterMessage)])]);
         var setups = BootstrapSetup.Create().WithConfig(config).And(serialization);
         return new Intruder(ActorSystem.Create("primecluster", setup is null ? setups : setups.And(setup)), protocol);
     }
+}
+
+/// <summary>Bytes sent as if they were the PrimeCluster message that <paramref name="Manifest"/> names.</summary>
+internal sealed record RawMessage(string Manifest, byte[] Bytes);
+
+/// <summary>Writes <see cref="RawMessage"/>s under PrimeCluster's serializer's identifier: the receiver reads them with it.</summary>
+internal sealed class RawSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public override int Identifier => ProtocolSerializer.FormatIdentifier;
+
+    public override string Manifest(object o) => ((RawMessage)o).Manifest;
+
+    public override byte[] ToBinary(object obj) => ((RawMessage)obj).Bytes;
+
+    public override object FromBinary(byte[] bytes, string manifest) => new RawMessage(manifest, bytes);
 }

@@ -65,7 +65,7 @@ public sealed class JobApiSpecs(SeedNodeFixture fixture) : IClassFixture<SeedNod
     [InlineData("""{"from": 0, "til": 18446744073709551616}""", "til")]
     [InlineData("""{"from": 9, "til": 5}""", "from")]
     [InlineData("""{"from": 0, "til": 5, "algorithm": "magic"}""", "algorithm")]
-    [InlineData("""{"from": 0, "til": 10000000000001, "algorithm": "formula"}""", "til")]
+    [InlineData("""{"from": 0, "til": 1000000000000001, "algorithm": "formula"}""", "til")]
     [InlineData("""{"from": 0, "til": 5, "split": 3}""", "split")]
     [InlineData("""{"from": 0, "til": 5, "batches": 0}""", "batches")]
     [InlineData("""{"from": 0, "til": 5, "batches": 100000000000}""", "batches")]
@@ -76,6 +76,8 @@ public sealed class JobApiSpecs(SeedNodeFixture fixture) : IClassFixture<SeedNod
     [InlineData("""{"from": 0, "til": 5, "algorithm": "\ud800"}""", "body")]
     [InlineData("""{"from": 0, "til": 5, "\udfff": 1}""", "body")]
     [InlineData("""{"from": 0, "til": 5, "accept_cost": "yes"}""", "accept_cost")]
+    [InlineData("""{"from": 0, "til": 20, "til": 18446744073709551615}""", "til")]
+    [InlineData("""{"from": 0, "til": 20, "accept_cost": false, "accept_cost": true}""", "accept_cost")]
     public async Task Bad_input_should_answer_400_naming_the_field(string body, string field)
     {
         var response = await _node.PostJsonAsync("/jobs", body);

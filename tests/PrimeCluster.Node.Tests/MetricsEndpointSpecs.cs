@@ -18,6 +18,11 @@ public sealed class MetricsEndpointSpecs
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("# TYPE primecluster_workers gauge", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE primecluster_members gauge", text, StringComparison.Ordinal);
+
+        // The names deploy/kubernetes's autoscaler queries.
+        Assert.Contains("# TYPE primecluster_work_remaining_seconds gauge", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE primecluster_batches_remaining gauge", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE primecluster_workers_busy gauge", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE dotnet_gc_collections_total counter", text, StringComparison.Ordinal);
         Assert.Contains("target_info{service_name=\"primecluster-node\"", text, StringComparison.Ordinal);
     }

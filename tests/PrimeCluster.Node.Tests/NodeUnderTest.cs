@@ -26,12 +26,15 @@ public sealed class NodeUnderTest : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    public Uri Api => Http.BaseAddress!;
+
     /// <summary>The node's address in the cluster.</summary>
     public string ClusterAddress => Akka.Cluster.Cluster.Get(_app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).SelfAddress.ToString();
 
     /// <param name="seeds">The seeds to join; none for a seed, and a closed port for a worker when not given.</param>
     /// <param name="kernels">The workers' kernels, when not the real ones.</param>
-    public static async Task<NodeUnderTest> StartAsync(string roles = "seed,worker", int workers = 2, string? token = null, string? seeds = null, Func<Algorithm, IPrimeKernel>? kernels = null)
+    /// <param name="hocon">Settings laid over the node's configuration.</param>
+    public static async Task<NodeUnderTest> StartAsync(string roles = "seed,worker", int workers = 2, string? token = null, string? seeds = null, Func<Algorithm, IPrimeKernel>? kernels = null, string hocon = "")
     {
         var configuration = ClusterConfig.Build(new NodeSettings
         {
@@ -43,7 +46,7 @@ public sealed class NodeUnderTest : IAsyncDisposable
             Seeds = seeds ?? (roles.Contains("seed", StringComparison.Ordinal) ? string.Empty : "akka.tcp://primecluster@127.0.0.1:1"),
             ApiUrl = "http://127.0.0.1:0",
             ApiToken = token,
-        }).WithHocon(ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        }).WithHocon(ConfigurationFactory.ParseString($"akka.loglevel = WARNING\n{hocon}"));
         var app = NodeHost.Build(configuration, kernels);
         await app.StartAsync();
         var node = new NodeUnderTest(app, new Uri(app.Urls.First()), token);

@@ -26,14 +26,22 @@ public sealed class ClusterJobRunner(CoordinatorClient client, IActorRefFactory 
 
         async Task<JobView?> FollowToEnd(JobId id, CancellationToken ct)
         {
-            JobView? last = null;
-            await foreach (var view in client.FollowAsync(id, actors, ct).ConfigureAwait(false))
+            await foreach (var e in client.FollowAsync(id, actors, cancellationToken: ct).ConfigureAwait(false))
             {
-                onView(view);
-                last = view;
+                switch (e)
+                {
+                    case JobEvent.Moved moved:
+                        onView(moved.View);
+                        break;
+                    case JobEvent.Ended ended:
+                        onView(ended.View);
+                        return ended.View;
+                    case JobEvent.Lost:
+                        return null;
+                }
             }
 
-            return last;
+            return null;
         }
     }
 

@@ -43,25 +43,17 @@ public sealed class CoordinatorClient(IActorRef coordinator, TimeSpan timeout)
         ViewOrNull(await coordinator.Ask<object>(new AwaitJob(id), Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false));
 
     /// <summary>
-    /// The job's views as the coordinator pushes them, whenever it moves, ending with the finished one. The subscriber
-    /// runs in <paramref name="actors"/> and stops when the enumeration ends. Throws <see cref="InvalidOperationException"/>
-    /// when the coordinator does not know the job.
+    /// The job's events as the coordinator pushes them: the job whenever it moves, with <paramref name="batches"/> its
+    /// batch hand-outs (those it keeps at once, then those that change), and last <see cref="JobEvent.Ended"/> or
+    /// <see cref="JobEvent.Lost"/>. The subscriber runs in <paramref name="actors"/> and stops when the enumeration ends.
     /// </summary>
-    public IAsyncEnumerable<JobView> FollowAsync(JobId id, IActorRefFactory actors, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<JobEvent> FollowAsync(JobId id, IActorRefFactory actors, bool batches = false, CancellationToken cancellationToken = default)
     {
-        // Only the newest view matters to a reader that falls behind; the finished one is the last written.
-        var views = Channel.CreateBounded<object>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
-        return ReadAsync(actors, JobSubscriber.Props(coordinator, id, batches: false, views.Writer), views.Reader, cancellationToken).Cast<JobView>();
-    }
-
-    /// <summary>
-    /// As <see cref="FollowAsync"/>, with the job's batch hand-outs as <see cref="MonitoringProtocol.BatchTimeline"/>s:
-    /// those it keeps at once, then those that change.
-    /// </summary>
-    public IAsyncEnumerable<object> FollowWithBatchesAsync(JobId id, IActorRefFactory actors, CancellationToken cancellationToken = default)
-    {
-        var events = Backlog();
-        return ReadAsync(actors, JobSubscriber.Props(coordinator, id, batches: true, events.Writer), events.Reader, cancellationToken);
+        // Without batches only the newest view matters to a reader that falls behind; the last event is the last written.
+        var events = batches
+            ? Backlog<JobEvent>()
+            : Channel.CreateBounded<JobEvent>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
+        return ReadAsync(actors, JobSubscriber.Props(coordinator, id, batches, events.Writer), events.Reader, cancellationToken);
     }
 
     /// <summary>
@@ -70,16 +62,16 @@ public sealed class CoordinatorClient(IActorRef coordinator, TimeSpan timeout)
     /// </summary>
     public IAsyncEnumerable<object> WatchClusterAsync(IActorRefFactory actors, CancellationToken cancellationToken = default)
     {
-        var events = Backlog();
+        var events = Backlog<object>();
         return ReadAsync(actors, ClusterSubscriber.Props(coordinator, events.Writer), events.Reader, cancellationToken);
     }
 
     /// <summary>Everything pushed, in order; bounded all the same, so that a reader that stops cannot fill the node's memory.</summary>
-    private static Channel<object> Backlog() =>
-        Channel.CreateBounded<object>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
+    private static Channel<T> Backlog<T>() =>
+        Channel.CreateBounded<T>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
 
     /// <summary>Starts the subscriber and yields what it writes to <paramref name="reader"/>, stopping it at the end.</summary>
-    private static async IAsyncEnumerable<object> ReadAsync(IActorRefFactory actors, Props subscriber, ChannelReader<object> reader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<T> ReadAsync<T>(IActorRefFactory actors, Props subscriber, ChannelReader<T> reader, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actors);
         var actor = actors.ActorOf(subscriber);

@@ -27,7 +27,7 @@ public sealed record PrimeClusterSettings(
         var workers = section.GetInt("workers", 0);
         return new PrimeClusterSettings(
             WorkersPerNode: workers > 0 ? workers : Environment.ProcessorCount,
-            Prefetch: Math.Max(1, section.GetInt("worker.prefetch", 2)),
+            Prefetch: PrefetchOf(section),
             IdlePoll: section.GetTimeSpan("worker.idle-poll", TimeSpan.FromSeconds(2)),
             BatchesPerWorker: Math.Max(1, section.GetInt("jobs.batches-per-worker", 8)),
             MaxBatchDuration: section.GetTimeSpan("jobs.max-batch-duration", TimeSpan.FromMilliseconds(250)),
@@ -60,6 +60,15 @@ public sealed record PrimeClusterSettings(
         return interval > TimeSpan.Zero
             ? interval
             : throw new ConfigurationException($"primecluster.{key} must be a positive duration, such as 150ms.");
+    }
+
+    /// <summary>Batches a worker holds: at least one, and no more than one message names.</summary>
+    private static int PrefetchOf(Config section)
+    {
+        var prefetch = section.GetInt("worker.prefetch", 2);
+        return prefetch <= Messages.WorkProtocol.MaxBatchesPerMessage
+            ? Math.Max(1, prefetch)
+            : throw new ConfigurationException($"primecluster.worker.prefetch must be at most {Messages.WorkProtocol.MaxBatchesPerMessage}, got {prefetch}.");
     }
 
     private static double Share(Config section, string key, double fallback)

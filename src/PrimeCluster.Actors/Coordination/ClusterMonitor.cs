@@ -50,9 +50,9 @@ internal sealed class ClusterMonitor : ReceiveActor, IWithTimers
         Receive<JobControl.Activity>(activity =>
         {
             var now = DateTimeOffset.UtcNow;
-            foreach (var (node, checks) in activity.Checks)
+            foreach (var (node, counted) in activity.Counted)
             {
-                _throughput.Add(node, checks, now);
+                _throughput.Add(node, activity.Algorithm, counted, now);
             }
 
             _held[activity.JobId] = activity.Held;

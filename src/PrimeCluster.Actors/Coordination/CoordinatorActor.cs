@@ -26,9 +26,6 @@ namespace PrimeCluster.Actors.Coordination;
 /// </summary>
 public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 {
-    /// <summary>The newest jobs a dashboard gets at once.</summary>
-    private const int NewestJobs = 200;
-
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PrimeClusterSettings _settings;
     private readonly TimeProvider _time;
@@ -89,7 +86,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         ClusterMetrics.WorkersRegistered(-_pool.Workers.Count);
         foreach (var entry in _jobs.Entries)
         {
-            ClusterMetrics.JobMoved(entry.View.State, to: null);
+            ClusterMetrics.JobChanged(entry.View, to: null);
         }
     }
 
@@ -197,7 +194,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
                 WorkerListing.Send(Sender, [.. _pool.Workers], _mismatches.ByNode, _pool.Running.Select(id => _jobs[id].Actor).OfType<IActorRef>(), Context.System);
                 break;
             case SubscribeToCluster subscribe:
-                _monitor.Tell(new ClusterMonitor.Subscribe(subscribe.Subscriber, _jobs.Newest(NewestJobs)));
+                _monitor.Tell(new ClusterMonitor.Subscribe(subscribe.Subscriber, _jobs.Newest(SubscribeToCluster.NewestJobs)));
                 break;
             default:
                 Unhandled(request);

@@ -10,13 +10,13 @@ internal sealed class JobEntry(IActorRef? actor, JobView view)
 {
     public IActorRef? Actor { get; set; } = actor;
 
-    /// <summary>The job's view; its state, as it changes, in the node's metrics.</summary>
+    /// <summary>The job's view; its state and the work it has left, as they change, in the node's metrics.</summary>
     public JobView View
     {
         get;
         set
         {
-            ClusterMetrics.JobMoved(field.State, value.State);
+            ClusterMetrics.JobChanged(field, value);
             field = value;
         }
     } = Appeared(view);
@@ -34,7 +34,7 @@ internal sealed class JobEntry(IActorRef? actor, JobView view)
 
     private static JobView Appeared(JobView view)
     {
-        ClusterMetrics.JobMoved(from: null, view.State);
+        ClusterMetrics.JobChanged(from: null, view);
         return view;
     }
 }

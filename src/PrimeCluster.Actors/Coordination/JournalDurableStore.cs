@@ -16,12 +16,24 @@ namespace PrimeCluster.Actors.Coordination;
 /// Anything that cannot be read at start fails the load, which stops the replicator (and so the node, see
 /// <see cref="JournalGuard"/>).
 /// </summary>
-public sealed class JournalDurableStore : ReceiveActor
+/// <remarks>
+/// A write that fails (a full or failing disk) is not acknowledged, so it does not count towards a majority; the
+/// store keeps the newest value of each key it could not write, tries them again every <see cref="RetryInterval"/>,
+/// and says in <see cref="JournalHealth"/>, and in one line each way, when the journal cannot write and when it can
+/// again.
+/// </remarks>
+public sealed class JournalDurableStore : ReceiveActor, IWithTimers
 {
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SerializerWithStringManifest _serializer;
     private readonly string _manifest;
     private readonly string _file;
+    private readonly JournalHealth _health = JournalHealth.Get(Context.System);
+
+    /// <summary>The newest value of each key not yet written: at most one per durable key.</summary>
+    private readonly Dictionary<string, DurableDataEnvelope> _unwritten = [];
     private SqliteConnection? _connection;
     private SqliteCommand? _upsert;
 
@@ -36,7 +48,10 @@ public sealed class JournalDurableStore : ReceiveActor
 
         Receive<LoadAll>(_ => LoadAll());
         Receive<Store>(Store);
+        Receive<Retry>(_ => WriteUnwritten());
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>A journal that cannot be opened fails the actor's start, which stops the replicator as a failed load does.</summary>
     protected override void PreStart()
@@ -93,16 +108,87 @@ public sealed class JournalDurableStore : ReceiveActor
     {
         try
         {
-            _upsert!.Parameters["$key"].Value = store.Key;
-            _upsert.Parameters["$value"].Value = _serializer.ToBinary(store.Data);
-            _upsert.ExecuteNonQuery();
+            Write(store.Key, store.Data);
+            _unwritten.Remove(store.Key);
             store.Reply?.ReplyTo.Tell(store.Reply.SuccessMessage);
         }
         catch (SqliteException e)
         {
-            // A disk that is full or failing: the write is not acknowledged, so it does not count towards a majority.
-            _log.Error(e, "Could not write {0} to the job journal {1}", store.Key, _file);
+            _unwritten[store.Key] = store.Data;
             store.Reply?.ReplyTo.Tell(store.Reply.FailureMessage);
+            CannotWrite(e);
+            return;
         }
+
+        if (_unwritten.Count > 0)
+        {
+            WriteUnwritten();
+        }
+    }
+
+    /// <summary>Writes what could not be written before; once all of it is, the journal is healthy again.</summary>
+    private void WriteUnwritten()
+    {
+        try
+        {
+            foreach (var (key, data) in _unwritten.ToList())
+            {
+                Write(key, data);
+                _unwritten.Remove(key);
+            }
+        }
+        catch (SqliteException e)
+        {
+            CannotWrite(e);
+            return;
+        }
+
+        Timers.Cancel(Retry.Instance);
+        if (_health.Failure is not null)
+        {
+            _health.Recovered();
+            _log.Info("The job journal {0} can be written again; new jobs are accepted", _file);
+        }
+    }
+
+    private void Write(string key, DurableDataEnvelope data)
+    {
+        _upsert!.Parameters["$key"].Value = key;
+        _upsert.Parameters["$value"].Value = _serializer.ToBinary(data);
+        _upsert.ExecuteNonQuery();
+    }
+
+    /// <summary>A disk that is full or failing: said once, tried again until it passes.</summary>
+    private void CannotWrite(SqliteException e)
+    {
+        var why = SqliteError(e);
+        if (_health.Failure is null)
+        {
+            _log.Error(
+                "Cannot write the job journal {0}: {1}. New jobs are refused (503) and /healthz reports unhealthy until it can; trying again every {2:0} s",
+                _file,
+                why,
+                RetryInterval.TotalSeconds);
+        }
+
+        _health.Failed($"the job journal {_file} cannot be written: {why}");
+        if (!Timers.IsTimerActive(Retry.Instance))
+        {
+            Timers.StartPeriodicTimer(Retry.Instance, Retry.Instance, RetryInterval);
+        }
+    }
+
+    /// <summary>SQLite's own words ("database or disk is full"), without Microsoft.Data.Sqlite's wrapping.</summary>
+    private static string SqliteError(SqliteException e)
+    {
+        var message = e.Message;
+        var open = message.IndexOf('\'', StringComparison.Ordinal);
+        var close = message.LastIndexOf('\'', message.Length - 1);
+        return open >= 0 && close > open ? message[(open + 1)..close] : message.TrimEnd('.');
+    }
+
+    private sealed class Retry
+    {
+        public static readonly Retry Instance = new();
     }
 }

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
+using PrimeCluster.Core.Planning;
 
 namespace PrimeCluster.Actors.Diagnostics;
 
@@ -54,6 +55,9 @@ public static class ClusterMetrics
     /// <summary>By state: the jobs not finished now (a gauge), and those that finished, ever (a counter).</summary>
     private static readonly long[] Jobs = new long[States.Length];
 
+    /// <summary>The work each unfinished job of this node's coordinators has left: what an autoscaler scales workers by.</summary>
+    private static readonly ConcurrentDictionary<JobId, JobWork> Work = new();
+
     private static readonly ConcurrentDictionary<ActorSystem, bool> Systems = new();
     private static long _workers;
     private static long _busyWorkers;
@@ -85,6 +89,16 @@ public static class ClusterMetrics
             () => States.Where(s => !s.IsFinished()).Select(s => new Measurement<long>(Interlocked.Read(ref Jobs[(int)s]), new KeyValuePair<string, object?>("state", s.Name()))),
             "{job}",
             "Jobs on this node's coordinator not yet finished, by state: queued (no batch handed out yet) or running");
+        Meter.CreateObservableGauge(
+            "primecluster.batches.remaining",
+            () => Work.Values.Sum(w => w.Batches),
+            "{batch}",
+            "Batches of the unfinished jobs on this node's coordinator not yet counted: waiting for a worker or being computed");
+        Meter.CreateObservableGauge(
+            "primecluster.work.remaining",
+            () => Work.Values.Sum(w => w.Seconds),
+            "s",
+            "Estimated worker-seconds (one core each) the unfinished jobs on this node's coordinator have left, by the cost model's one-core pace");
         Meter.CreateObservableGauge("primecluster.workers", () => Interlocked.Read(ref _workers), "{worker}", "Worker actors on this node");
         Meter.CreateObservableGauge("primecluster.workers.busy", () => Interlocked.Read(ref _busyWorkers), "{worker}", "Worker actors on this node holding at least one batch");
         Meter.CreateObservableGauge("primecluster.workers.registered", () => Interlocked.Read(ref _registeredWorkers), "{worker}", "Workers of the whole cluster registered with this node's coordinator (0 on nodes without it)");
@@ -92,8 +106,29 @@ public static class ClusterMetrics
         Meter.CreateObservableGauge("primecluster.members.unreachable", () => ClusterStates().Sum(state => (long)state.Unreachable.Count), "{member}", "Members this node's failure detector finds unreachable");
     }
 
-    /// <summary>A job of a coordinator on this node appeared (<paramref name="from"/> null), changed state, or went (<paramref name="to"/> null).</summary>
-    public static void JobMoved(JobState? from, JobState? to)
+    /// <summary>
+    /// A job of a coordinator on this node appeared (<paramref name="from"/> null), moved, or went (<paramref name="to"/>
+    /// null): its state, and the work it has left, a share of its whole one-core cost by its progress.
+    /// </summary>
+    public static void JobChanged(JobView? from, JobView? to)
+    {
+        JobMoved(from?.State, to?.State);
+        if (to is null || to.State.IsFinished())
+        {
+            if ((from ?? to) is { } gone)
+            {
+                Work.TryRemove(gone.Id, out _);
+            }
+
+            return;
+        }
+
+        // The whole job's cost is estimated once: a progress report comes every 150 ms.
+        var whole = Work.TryGetValue(to.Id, out var known) ? known.WholeSeconds : CostModel.EstimateSeconds(to.Spec.Range, to.Spec.Algorithm);
+        Work[to.Id] = new JobWork(whole, Math.Max(0, to.BatchCount - to.BatchesDone), whole * (1 - to.Fraction));
+    }
+
+    private static void JobMoved(JobState? from, JobState? to)
     {
         if (from == to)
         {
@@ -160,6 +195,9 @@ public static class ClusterMetrics
         Systems[system] = true;
         system.RegisterOnTermination(() => Systems.TryRemove(system, out _));
     }
+
+    /// <summary>A job's whole one-core cost by the cost model, and its batches and seconds left.</summary>
+    private sealed record JobWork(double WholeSeconds, long Batches, double Seconds);
 
     private static void Counter(string name, long[] counts, string description, string unit = "{batch}") =>
         Meter.CreateObservableCounter(name, () => ByAlgorithm(a => Interlocked.Read(ref counts[(int)a])), unit, description);

@@ -206,11 +206,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             switch (reported.Outcome)
             {
                 case ReportOutcome.Counted:
-                    _reporter.Computed(worker, result.Tally);
+                    _reporter.Computed(worker, result.Index, result.Tally);
                     Count(result.Index, worker, reported.Tally, reported.Others, ref drops);
                     break;
                 case ReportOutcome.Verify:
-                    _reporter.Computed(worker, result.Tally);
+                    _reporter.Computed(worker, result.Index, result.Tally);
                     (toVerify ??= []).Add(result.Index);
                     break;
                 case ReportOutcome.Wrong:

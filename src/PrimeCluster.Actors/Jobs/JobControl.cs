@@ -61,10 +61,16 @@ internal static class JobControl
     public sealed record WatchBatches(IActorRef Subscriber) : INoSerializationVerificationNeeded;
 
     /// <summary>
-    /// What the job's workers did since the job last said: the checks each node's results carried, and the batches
-    /// each worker holds now.
+    /// What the job's workers did since the job last said: the checks and the numbers each node's results carried, and
+    /// the batches each worker holds now.
     /// </summary>
-    public sealed record Activity(JobId JobId, IReadOnlyDictionary<Address, UInt128> Checks, IReadOnlyDictionary<IActorRef, int> Held) : INoSerializationVerificationNeeded;
+    public sealed record Activity(JobId JobId, Algorithm Algorithm, IReadOnlyDictionary<Address, Counted> Counted, IReadOnlyDictionary<IActorRef, int> Held) : INoSerializationVerificationNeeded;
+
+    /// <summary>The checks and the numbers of a node's counted results.</summary>
+    public readonly record struct Counted(UInt128 Checks, UInt128 Numbers)
+    {
+        public static Counted operator +(Counted a, Counted b) => new(a.Checks + b.Checks, a.Numbers + b.Numbers);
+    }
 
     public sealed class GetHeld : INoSerializationVerificationNeeded
     {

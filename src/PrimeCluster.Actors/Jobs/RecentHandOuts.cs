@@ -10,7 +10,7 @@ namespace PrimeCluster.Actors.Jobs;
 internal sealed class RecentHandOuts<TWorker> : IHandOutObserver<TWorker>
     where TWorker : notnull
 {
-    public const int Capacity = 5000;
+    public const int Capacity = BatchTimeline.MaxBatches;
 
     private readonly HandOut<TWorker>?[] _ring = new HandOut<TWorker>?[Capacity];
 

@@ -25,4 +25,17 @@ public static class ClusterProtocol
 
     /// <summary>The registered workers, and the nodes that have reported wrong tallies.</summary>
     public sealed record WorkerList(IReadOnlyList<WorkerView> Workers, IReadOnlyList<NodeMismatches> Mismatches) : IClusterMessage;
+
+    /// <summary>Asks a seed where its job API and dashboard are, for a worker's page to link them: answered with <see cref="ApiUrl"/>.</summary>
+    public sealed class GetApiUrl : IClusterMessage
+    {
+        public static readonly GetApiUrl Instance = new();
+
+        private GetApiUrl()
+        {
+        }
+    }
+
+    /// <summary>Where a seed's job API and dashboard are, as the seed says: checked by whoever links it.</summary>
+    public sealed record ApiUrl(string Url) : IClusterMessage;
 }

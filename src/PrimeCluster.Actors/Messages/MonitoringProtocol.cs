@@ -15,7 +15,11 @@ public static class MonitoringProtocol
     /// it already has, it answers <see cref="StillSubscribed"/>: a coordinator that started on another seed knows no
     /// subscribers and sends the whole picture again.
     /// </summary>
-    public sealed record SubscribeToCluster(IActorRef Subscriber) : IClientRequest;
+    public sealed record SubscribeToCluster(IActorRef Subscriber) : IClientRequest
+    {
+        /// <summary>The newest jobs a subscriber gets at once.</summary>
+        public const int NewestJobs = 200;
+    }
 
     public sealed class StillSubscribed : IClusterMessage
     {
@@ -40,11 +44,24 @@ public static class MonitoringProtocol
 
     public sealed record NodeThroughput(Address Node, double ChecksPerSecond);
 
-    /// <summary>The checks each node's results carried over the second before <paramref name="At"/>, per second.</summary>
-    public sealed record ThroughputSample(DateTimeOffset At, IReadOnlyList<NodeThroughput> Nodes) : IClusterMessage;
+    /// <summary>
+    /// What a node did a second in one algorithm's own terms: checks for trial, which performs them, and numbers counted
+    /// for the sieve and the formula, which derive their checks (a formula job's run to 10^13 carries some 10^24).
+    /// </summary>
+    public sealed record AlgorithmThroughput(Address Node, Algorithm Algorithm, double PerSecond);
+
+    /// <summary>
+    /// The checks each node's results carried over the second before <paramref name="At"/>, per second, and what each
+    /// node did a second by algorithm, in that algorithm's terms (<see cref="AlgorithmThroughput"/>).
+    /// </summary>
+    public sealed record ThroughputSample(DateTimeOffset At, IReadOnlyList<NodeThroughput> Nodes, IReadOnlyList<AlgorithmThroughput> Algorithms) : IClusterMessage;
 
     /// <summary>Samples, oldest first.</summary>
-    public sealed record ThroughputHistory(IReadOnlyList<ThroughputSample> Samples) : IClusterMessage;
+    public sealed record ThroughputHistory(IReadOnlyList<ThroughputSample> Samples) : IClusterMessage
+    {
+        /// <summary>How far back the history goes.</summary>
+        public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
+    }
 
     /// <summary>What became of a batch handed to a worker.</summary>
     public enum BatchOutcome : byte
@@ -76,7 +93,11 @@ public static class MonitoringProtocol
 
     /// <summary>
     /// A job's batch hand-outs, oldest first: with <paramref name="Snapshot"/>, every one the job still keeps (the most
-    /// recent <see cref="Jobs.RecentHandOuts{TWorker}.Capacity"/>); otherwise those that changed since the last.
+    /// recent <see cref="MaxBatches"/>); otherwise those that changed since the last.
     /// </summary>
-    public sealed record BatchTimeline(JobId Id, IReadOnlyList<BatchRecord> Batches, bool Snapshot) : IClusterMessage;
+    public sealed record BatchTimeline(JobId Id, IReadOnlyList<BatchRecord> Batches, bool Snapshot) : IClusterMessage
+    {
+        /// <summary>The hand-outs a job keeps for its timeline, its newest: no timeline holds more.</summary>
+        public const int MaxBatches = 5000;
+    }
 }

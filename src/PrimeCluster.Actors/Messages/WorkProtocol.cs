@@ -10,6 +10,9 @@ namespace PrimeCluster.Actors.Messages;
 /// </summary>
 public static class WorkProtocol
 {
+    /// <summary>The most batches one message names (assigned, completed, returned or dropped): more than a worker holds.</summary>
+    public const int MaxBatchesPerMessage = 1024;
+
     /// <summary>
     /// A worker has <paramref name="Slots"/> free places for batches and holds <paramref name="InFlight"/>; its node
     /// runs on <paramref name="Cores"/> cores (0: not said, as in a request a job passes on). A claim, like every
@@ -46,7 +49,11 @@ public static class WorkProtocol
     /// </summary>
     public sealed record BatchesCompleted(JobId JobId, IReadOnlyList<BatchResult> Results, IActorRef Worker, int Slots = 0, int InFlight = 0) : IClusterMessage;
 
-    public sealed record BatchFailed(JobId JobId, long Index, string Error, IActorRef Worker) : IClusterMessage;
+    /// <summary>A worker could not compute a batch: <paramref name="Error"/> says why, in at most <see cref="MaxErrorLength"/> characters.</summary>
+    public sealed record BatchFailed(JobId JobId, long Index, string Error, IActorRef Worker) : IClusterMessage
+    {
+        public const int MaxErrorLength = 1000;
+    }
 
     /// <summary>A leaving worker gives back batches it had not started.</summary>
     public sealed record BatchesReturned(JobId JobId, IReadOnlyList<long> Indices, IActorRef Worker) : IClusterMessage;

@@ -35,7 +35,7 @@ internal static class ProtoForms
     };
 
     public static WorkProtocol.BatchResult FromProto(Proto.BatchResult result) =>
-        new(result.Index, new Tally(result.PrimeCount, new UInt128(result.CheckCountHigh, result.CheckCountLow)));
+        new(WireLimits.Index(result.Index), new Tally(result.PrimeCount, new UInt128(result.CheckCountHigh, result.CheckCountLow)));
 
     public static Proto.JobSpec ToProto(JobSpec spec)
     {
@@ -120,7 +120,7 @@ internal static class ProtoForms
             checkpoint.BatchesPerWorker,
             TimeSpan.FromTicks(checkpoint.MaxBatchDuration),
             checkpoint.PlanFingerprint,
-            [.. checkpoint.Done.Select(span => new BatchSpan(span.First, span.Last))],
+            [.. WireLimits.AtMost(checkpoint.Done, (int)Math.Min(int.MaxValue, (view.BatchCount + 1) / 2), "spans of done batches").Select(span => new BatchSpan(span.First, span.Last))],
             checkpoint.HasPlanWorkers ? checkpoint.PlanWorkers : view.Workers);
     }
 
@@ -132,10 +132,14 @@ internal static class ProtoForms
     {
         At = sample.At.UtcTicks,
         Nodes = { sample.Nodes.Select(n => new Proto.NodeThroughput { Node = n.Node.ToString(), ChecksPerSecond = n.ChecksPerSecond }) },
+        Algorithms = { sample.Algorithms.Select(a => new Proto.AlgorithmThroughput { Node = a.Node.ToString(), Algorithm = (Proto.Algorithm)a.Algorithm, PerSecond = a.PerSecond }) },
     };
 
     public static ThroughputSample FromProto(Proto.ThroughputSample sample) =>
-        new(TimeAt(sample.At), [.. sample.Nodes.Select(n => new NodeThroughput(AddressOf(n.Node), n.ChecksPerSecond))]);
+        new(
+            TimeAt(sample.At),
+            [.. WireLimits.AtMost(sample.Nodes, WireLimits.Nodes, "nodes").Select(n => new NodeThroughput(AddressOf(n.Node), n.ChecksPerSecond))],
+            [.. WireLimits.AtMost(sample.Algorithms, WireLimits.Nodes, "algorithm rates").Select(a => new AlgorithmThroughput(AddressOf(a.Node), Defined<Algorithm>(a.Algorithm), a.PerSecond))]);
 
     public static Proto.BatchRecord ToProto(BatchRecord record)
     {

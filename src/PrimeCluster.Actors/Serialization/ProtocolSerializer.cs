@@ -11,6 +11,7 @@ using static PrimeCluster.Actors.Messages.JobProtocol;
 using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 using static PrimeCluster.Actors.Messages.WorkProtocol;
 using static PrimeCluster.Actors.Serialization.ProtoForms;
+using static PrimeCluster.Actors.Serialization.WireLimits;
 
 namespace PrimeCluster.Actors.Serialization;
 
@@ -36,30 +37,30 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         Format.Of<RequestWork, Proto.RequestWork>(
             "RW",
             (s, m) => new() { Worker = s.PathOf(m.Worker), Slots = m.Slots, InFlight = m.InFlight, Cores = m.Cores },
-            (s, p) => new(s.RefAt(p.Worker), p.Slots, p.InFlight, p.Cores)),
+            (s, p) => new(s.RefAt(p.Worker), Slots(p.Slots, "slots"), Slots(p.InFlight, "batches in flight"), p.Cores)),
         Format.Of<NoWorkNow, Proto.NoWorkNow>("NW", (_, _) => new(), (_, _) => NoWorkNow.Instance),
         Format.Of<WorkAssignment, Proto.WorkAssignment>(
             "WA",
             (s, m) => new() { JobId = m.JobId.Value, Job = s.PathOf(m.Job), Algorithm = (Proto.Algorithm)m.Algorithm, Batches = { m.Batches.Select(b => new Proto.BatchWork { Index = b.Index, Range = ToProto(b.Range) }) } },
-            (s, p) => new(new JobId(p.JobId), s.RefAt(p.Job), Defined<Algorithm>(p.Algorithm), [.. p.Batches.Select(b => new BatchWork(b.Index, FromProto(Required(b.Range))))])),
+            (s, p) => new(new JobId(p.JobId), s.RefAt(p.Job), Defined<Algorithm>(p.Algorithm), [.. AtMost(p.Batches, WireLimits.Batches, "batches").Select(b => new BatchWork(Index(b.Index), FromProto(Required(b.Range))))])),
         Format.Of<BatchesCompleted, Proto.BatchesCompleted>(
             "BC",
             (s, m) => new() { JobId = m.JobId.Value, Results = { m.Results.Select(ToProto) }, Worker = s.PathOf(m.Worker), Slots = m.Slots, InFlight = m.InFlight },
-            (s, p) => new(new JobId(p.JobId), [.. p.Results.Select(FromProto)], s.RefAt(p.Worker), p.Slots, p.InFlight)),
+            (s, p) => new(new JobId(p.JobId), [.. AtMost(p.Results, WireLimits.Batches, "results").Select(FromProto)], s.RefAt(p.Worker), Slots(p.Slots, "slots"), Slots(p.InFlight, "batches in flight"))),
         Format.Of<BatchFailed, Proto.BatchFailed>(
             "BF",
             (s, m) => new() { JobId = m.JobId.Value, Index = m.Index, Error = m.Error, Worker = s.PathOf(m.Worker) },
-            (s, p) => new(new JobId(p.JobId), p.Index, p.Error, s.RefAt(p.Worker))),
+            (s, p) => new(new JobId(p.JobId), Index(p.Index), AtMost(p.Error, BatchFailed.MaxErrorLength, "an error"), s.RefAt(p.Worker))),
         Format.Of<BatchesReturned, Proto.BatchesReturned>(
             "BR",
             (s, m) => new() { JobId = m.JobId.Value, Indices = { m.Indices }, Worker = s.PathOf(m.Worker) },
-            (s, p) => new(new JobId(p.JobId), [.. p.Indices], s.RefAt(p.Worker))),
+            (s, p) => new(new JobId(p.JobId), [.. AtMost(p.Indices, WireLimits.Batches, "batches").Select(Index)], s.RefAt(p.Worker))),
         Format.Of<BatchesReturnAcknowledged, Proto.BatchesReturnAcknowledged>("BA", (_, m) => new() { JobId = m.JobId.Value }, (_, p) => new(new JobId(p.JobId))),
         Format.Of<CancelWork, Proto.CancelWork>("CW", (_, m) => new() { JobId = m.JobId.Value }, (_, p) => new(new JobId(p.JobId))),
         Format.Of<DropBatches, Proto.DropBatches>(
             "DB",
             (_, m) => new() { JobId = m.JobId.Value, Indices = { m.Indices } },
-            (_, p) => new(new JobId(p.JobId), [.. p.Indices])),
+            (_, p) => new(new JobId(p.JobId), [.. AtMost(p.Indices, WireLimits.Batches, "batches").Select(Index)])),
         Format.Of<ChecksCounted, Proto.ChecksCounted>(
             "CK",
             (_, m) => new() { JobId = m.JobId.Value, Algorithm = (Proto.Algorithm)m.Algorithm, ChecksLow = Low(m.Checks), ChecksHigh = High(m.Checks) },
@@ -88,9 +89,11 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         Format.Of<JobList, Proto.JobList>(
             "JL",
             (_, m) => new() { Jobs = { m.Jobs.Select(ToProto) }, More = m.More },
-            (_, p) => new([.. p.Jobs.Select(FromProto)], p.More)),
+            (_, p) => new([.. AtMost(p.Jobs, WireLimits.Jobs, "jobs").Select(FromProto)], p.More)),
         Format.Of<JobView, Proto.JobView>("JV", (_, m) => ToProto(m), (_, p) => FromProto(p)),
         Format.Of<GetWorkers, Proto.GetWorkers>("GW", (_, _) => new(), (_, _) => GetWorkers.Instance),
+        Format.Of<GetApiUrl, Proto.GetApiUrl>("GA", (_, _) => new(), (_, _) => GetApiUrl.Instance),
+        Format.Of<ApiUrl, Proto.ApiUrl>("AU", (_, m) => new() { Url = m.Url }, (_, p) => new(p.Url)),
         Format.Of<WorkerView, Proto.WorkerView>("WV", (_, m) => ToProto(m), (_, p) => FromProto(p)),
         Format.Of<WorkerList, Proto.WorkerList>(
             "WL",
@@ -99,7 +102,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 Workers = { m.Workers.Select(ToProto) },
                 Mismatches = { m.Mismatches.Select(n => new Proto.NodeMismatches { Node = n.Node.ToString(), Count = n.Count }) },
             },
-            (_, p) => new([.. p.Workers.Select(FromProto)], [.. p.Mismatches.Select(n => new NodeMismatches(AddressOf(n.Node), n.Count))])),
+            (_, p) => new([.. AtMost(p.Workers, WireLimits.Workers, "workers").Select(FromProto)], [.. AtMost(p.Mismatches, WireLimits.Nodes, "nodes").Select(n => new NodeMismatches(AddressOf(n.Node), n.Count))])),
         Format.Of<JobCheckpoint, Proto.JobCheckpoint>("JC", (_, m) => ToProto(m), (_, p) => FromProto(p)),
         Format.Of<EstimateJob, Proto.EstimateJob>("EJ", (_, m) => new() { Spec = ToProto(m.Spec) }, (_, p) => new(FromProto(Required(p.Spec)))),
         Format.Of<JobEstimate, Proto.JobEstimate>(
@@ -111,16 +114,16 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         Format.Of<Activity, Proto.Activity>(
             "AC",
             (_, m) => new() { Nodes = { m.Nodes.Select(n => new Proto.NodeActivity { Node = n.Node.ToString(), Workers = n.Workers, Busy = n.Busy, Mismatches = n.Mismatches, Excluded = n.Excluded }) } },
-            (_, p) => new([.. p.Nodes.Select(n => new NodeActivity(AddressOf(n.Node), n.Workers, n.Busy, n.Mismatches, n.Excluded))])),
+            (_, p) => new([.. AtMost(p.Nodes, WireLimits.Nodes, "nodes").Select(n => new NodeActivity(AddressOf(n.Node), n.Workers, n.Busy, n.Mismatches, n.Excluded))])),
         Format.Of<ThroughputSample, Proto.ThroughputSample>("TS", (_, m) => ToProto(m), (_, p) => FromProto(p)),
         Format.Of<ThroughputHistory, Proto.ThroughputHistory>(
             "TH",
             (_, m) => new() { Samples = { m.Samples.Select(ToProto) } },
-            (_, p) => new([.. p.Samples.Select(FromProto)])),
+            (_, p) => new([.. AtMost(p.Samples, WireLimits.Samples, "samples").Select(FromProto)])),
         Format.Of<BatchTimeline, Proto.BatchTimeline>(
             "BT",
             (_, m) => new() { Id = m.Id.Value, Batches = { m.Batches.Select(ToProto) }, Snapshot = m.Snapshot },
-            (_, p) => new(new JobId(p.Id), [.. p.Batches.Select(FromProto)], p.Snapshot)),
+            (_, p) => new(new JobId(p.Id), [.. AtMost(p.Batches, WireLimits.BatchRecords, "batch records").Select(FromProto)], p.Snapshot)),
     ];
 
     private static readonly FrozenDictionary<Type, Format> ByType = Formats.ToFrozenDictionary(f => f.Type);
@@ -144,10 +147,11 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         {
             return format.FromBinary(this, bytes);
         }
-        catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException or FormatException)
+        catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException or FormatException or SerializationException)
         {
-            // Bytes that are no message of the schema, or a value the message's own type refuses (a range whose from
-            // exceeds its til): refused here rather than by whatever actor first used it.
+            // Bytes that are no message of the schema, a value the message's own type refuses (a range whose from
+            // exceeds its til), more than any build sends (WireLimits): refused here rather than by whatever actor
+            // first used it.
             throw new SerializationException($"a '{manifest}' message that cannot be read: {e.Message}", e);
         }
     }

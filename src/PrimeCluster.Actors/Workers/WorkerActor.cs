@@ -272,7 +272,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             if (computed.Failure is { } failed)
             {
                 _log.Error(failed.Error, "Batch {0} of job {1} ({2}) failed", failed.Batch.Index, slice.JobId, failed.Batch.Range);
-                slice.Job.Tell(new BatchFailed(slice.JobId, failed.Batch.Index, failed.Error.Message, Self));
+                var error = failed.Error.Message;
+                slice.Job.Tell(new BatchFailed(slice.JobId, failed.Batch.Index, error.Length <= BatchFailed.MaxErrorLength ? error : error[..BatchFailed.MaxErrorLength], Self));
             }
         }
 

@@ -21,6 +21,7 @@ public sealed class ClusterClient : IDisposable
     private readonly HttpClient _http;
     private readonly string? _authorityFile;
     private string? _certificateRefusal;
+    private bool _certificateSeen;
 
     /// <param name="authority">For an https URL: the cluster's CA, from <paramref name="authorityFile"/>, which the
     /// server's certificate must be signed by (and be for the URL's host); without it, the machine's trust store decides.</param>
@@ -29,7 +30,7 @@ public sealed class ClusterClient : IDisposable
         ArgumentNullException.ThrowIfNull(url);
         Url = url;
         _authorityFile = authorityFile;
-        _http = new HttpClient(handler ?? Sockets(url, authority, reason => _certificateRefusal = reason))
+        _http = new HttpClient(handler ?? Sockets(url, authority, reason => _certificateRefusal = reason, () => _certificateSeen = true))
         {
             BaseAddress = url,
             Timeout = Timeout.InfiniteTimeSpan,
@@ -139,12 +140,19 @@ public sealed class ClusterClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private static SocketsHttpHandler Sockets(Uri url, ClusterAuthority? authority, Action<string> refused)
+    /// <param name="seen">Called when the server shows a certificate: a handshake that fails before is no TLS server's.</param>
+    private static SocketsHttpHandler Sockets(Uri url, ClusterAuthority? authority, Action<string> refused, Action seen)
     {
         var sockets = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) };
-        if (authority is not null && url.Scheme == Uri.UriSchemeHttps)
+        if (url.Scheme == Uri.UriSchemeHttps)
         {
-            sockets.SslOptions.RemoteCertificateValidationCallback = authority.ServerCheck(url.IdnHost, refused);
+            // Without a CA, the machine's trust store decides, as it would without a callback.
+            var check = authority?.ServerCheck(url.IdnHost, refused);
+            sockets.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+            {
+                seen();
+                return check?.Invoke(sender, certificate, chain, errors) ?? errors == System.Net.Security.SslPolicyErrors.None;
+            };
         }
 
         return sockets;
@@ -188,6 +196,11 @@ public sealed class ClusterClient : IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ClusterUnreachableException(Url, FormattableString.Invariant($"it did not answer within {AnswerLimit.TotalSeconds:0.#} s"), null);
+        }
+        catch (HttpRequestException e) when (Url.Scheme == Uri.UriSchemeHttps && !_certificateSeen && e.HttpRequestError == HttpRequestError.SecureConnectionError)
+        {
+            // A plain-http port answers the TLS greeting with an HTTP error, or hangs up, before any certificate.
+            throw new ClusterCertificateException(Url, $"port {Url.Port} does not speak TLS; for a plain-http API use {new UriBuilder(Url) { Scheme = Uri.UriSchemeHttp, Port = Url.Port }.Uri}", untrusted: false, e);
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
         {

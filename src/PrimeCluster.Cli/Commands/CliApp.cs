@@ -48,6 +48,12 @@ public static class CliApp
             await context.Error.WriteLineAsync($"primecluster: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C where the command has no word of its own for it (a question, a request under way): the same exit code.
+            await context.Error.WriteLineAsync("primecluster: interrupted.").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
         catch (ClusterCertificateException e)
         {
             var hint = e.Untrusted ? $"; pass the cluster's CA certificate with --ca FILE (or ${RemoteOptions.CaVariable})" : string.Empty;
@@ -89,11 +95,19 @@ public static class CliApp
         }
     }
 
-    /// <summary>The one parse error worth telling, in the words of the argument it is about.</summary>
+    /// <summary>The one parse error worth telling, in the words of the argument it is about, with the name a slip was likely of.</summary>
     private static string ParseErrorLine(ParseResult parse)
     {
         var command = parse.CommandResult.Command;
         var name = command is RootCommand ? "primecluster" : $"primecluster {command.Name}";
+        var help = $"See '{name} --help'.";
+
+        // A word written as an option that is none: the parser takes it for an argument, whose complaint would mislead.
+        if (parse.Tokens.FirstOrDefault(t => t.Type == TokenType.Argument && LooksLikeOption(t.Value)) is { } stray)
+        {
+            var options = command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name));
+            return $"unknown option '{stray.Value}'.{Suggestion.DidYouMean(stray.Value, options)} {help}";
+        }
 
         // An unknown word says more than the missing command or argument it displaced.
         var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
@@ -103,7 +117,13 @@ public static class CliApp
 
             // The arguments' own parsers name the argument and say what is wrong with it.
             ArgumentResult => error.Message,
-            _ => $"{error.Message} See '{name} --help'.",
+            _ when command.Subcommands.Count > 0 && parse.UnmatchedTokens.FirstOrDefault() is { } word =>
+                $"{error.Message}{Suggestion.DidYouMean(word, command.Subcommands.Where(c => !c.Hidden).SelectMany(c => c.Aliases.Prepend(c.Name)))} {help}",
+            _ => $"{error.Message} {help}",
         };
     }
+
+    /// <summary>-x or --word, but not a negative number, which the number arguments refuse in words of their own.</summary>
+    private static bool LooksLikeOption(string token) =>
+        token.Length > 1 && token[0] == '-' && !double.TryParse(token, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
 }

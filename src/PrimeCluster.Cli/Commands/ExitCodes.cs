@@ -10,6 +10,6 @@ public static class ExitCodes
     /// <summary>Bad usage or input; nothing was written to stdout.</summary>
     public const int Usage = 2;
 
-    /// <summary>Ctrl+C: the command stopped; a job it was following keeps running.</summary>
+    /// <summary>Ctrl+C, for every command: it stopped; a cluster's job it was following keeps running, a run's job ends with it.</summary>
     public const int Interrupted = 130;
 }

@@ -20,7 +20,7 @@ internal static class JobFollower
     /// </summary>
     public static async Task<int> FollowAndReportAsync(ClusterClient client, JobResource job, bool json, NextCommands next, CliContext context, CancellationToken cancellationToken)
     {
-        var view = job.IsFinished ? null : ProgressView.For(context, json);
+        using var view = job.IsFinished ? null : ProgressView.For(context, json);
         try
         {
             var finished = await FollowAsync(client, job, view, cancellationToken).ConfigureAwait(false);

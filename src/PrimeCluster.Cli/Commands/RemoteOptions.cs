@@ -21,7 +21,7 @@ public sealed class RemoteOptions
 
     public Option<string?> Cluster { get; } = new("--cluster", "-c")
     {
-        Description = $"URL of a seed's job API, or HOST:PORT for http (default ${UrlVariable}, else {DefaultUrl}); ${TokenVariable} is sent as a bearer token.",
+        Description = $"URL of a seed's job API, HOST:PORT for http, or a PORT on this machine (default ${UrlVariable}, else {DefaultUrl}); ${TokenVariable} is sent as a bearer token.",
         HelpName = "URL",
     };
 
@@ -66,18 +66,34 @@ public sealed class RemoteOptions
 
     public ClusterClient Connect(ParseResult parse, CliContext context)
     {
-        var text = parse.GetValue(Cluster) ?? context.Environment(UrlVariable) ?? DefaultUrl;
-
-        // HOST:PORT, as a seed's address is often written, is http.
-        var withScheme = text.Contains("://", StringComparison.Ordinal) ? text : $"http://{text}";
-        if (!Uri.TryCreate(withScheme, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new UsageException($"--cluster must be an http:// or https:// URL, or HOST:PORT, not '{text}'.");
-        }
-
+        var url = ClusterUrl(parse.GetValue(Cluster) ?? context.Environment(UrlVariable) ?? DefaultUrl);
         var caFile = parse.GetValue(Ca) ?? context.Environment(CaVariable);
         var authority = caFile is null || url.Scheme != Uri.UriSchemeHttps ? null : ReadAuthority(caFile);
         return new ClusterClient(url, context.Environment(TokenVariable), authority: authority, authorityFile: caFile);
+    }
+
+    /// <summary>
+    /// A seed's API: an http:// or https:// URL; HOST:PORT, as a seed's address is often written, for http; a bare PORT
+    /// for http on this machine (127.0.0.1).
+    /// </summary>
+    public static Uri ClusterUrl(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        if (trimmed.Length > 0 && trimmed.All(char.IsAsciiDigit))
+        {
+            return int.TryParse(trimmed, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= ushort.MaxValue
+                ? new Uri($"http://127.0.0.1:{port}/")
+                : throw new UsageException($"--cluster {trimmed}: a port must be from 1 to 65535.");
+        }
+
+        var withScheme = trimmed.Contains("://", StringComparison.Ordinal) ? trimmed : $"http://{trimmed}";
+        if (!Uri.TryCreate(withScheme, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new UsageException($"--cluster must be an http:// or https:// URL, HOST:PORT, or a port on this machine, not '{text}'.");
+        }
+
+        return url;
     }
 
     private static ClusterAuthority ReadAuthority(string path)

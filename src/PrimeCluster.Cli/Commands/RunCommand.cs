@@ -46,7 +46,7 @@ public static class RunCommand
             }
 
             var json = parse.GetValue(job.Json);
-            var view = ProgressView.For(context, json);
+            using var view = ProgressView.For(context, json);
             ResultReport report;
             try
             {
@@ -65,8 +65,8 @@ public static class RunCommand
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 view?.Clear();
-                await context.Error.WriteLineAsync("primecluster: run cancelled.").ConfigureAwait(false);
-                return ExitCodes.Failed;
+                await context.Error.WriteLineAsync("primecluster: run interrupted; nothing was counted to the end.").ConfigureAwait(false);
+                return ExitCodes.Interrupted;
             }
             finally
             {

@@ -70,13 +70,14 @@ public static partial class InputParser
     [GeneratedRegex(@"[,_' ]")]
     private static partial Regex GroupSeparator();
 
+    /// <summary>trial, sieve or formula, in any case: <c>--algorithm Sieve</c> is the sieve.</summary>
     public static Algorithm Algorithm(string text) =>
-        Names.TryParse(text, out Algorithm algorithm)
+        Names.TryParse(text.Trim().ToLowerInvariant(), out Algorithm algorithm)
             ? algorithm
             : throw new UsageException($"--algorithm must be trial, sieve or formula, not '{text}'.");
 
     public static SplitStrategy Split(string text) =>
-        Names.TryParse(text, out SplitStrategy split)
+        Names.TryParse(text.Trim().ToLowerInvariant(), out SplitStrategy split)
             ? split
             : throw new UsageException($"--split must be balanced or starmap, not '{text}'.");
 }

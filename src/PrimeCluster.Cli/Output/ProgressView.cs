@@ -8,16 +8,28 @@ namespace PrimeCluster.Cli.Output;
 
 /// <summary>
 /// A job's progress on stderr: on a terminal, one line redrawn in place with a coloured bar; otherwise a plain line
-/// when the job's state changes and every two seconds, so logs and pipes stay readable.
+/// when the job's state changes and every two seconds, so logs and pipes stay readable. A queued job in a cluster with
+/// workers is starting, and said to wait only once it has for <see cref="StartingFor"/>: idle workers take a new job's
+/// batches within milliseconds.
 /// </summary>
-public sealed class ProgressView(TextWriter error, bool terminal)
+public sealed class ProgressView(TextWriter error, bool terminal, TimeProvider? clock = null) : IDisposable
 {
+    /// <summary>How long a queued job may take to start before it is said to wait for a worker.</summary>
+    public static readonly TimeSpan StartingFor = TimeSpan.FromSeconds(1);
+
     private const int BarWidth = 24;
     private static readonly TimeSpan PlainEvery = TimeSpan.FromSeconds(2);
 
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly Lock _gate = new();
     private DateTimeOffset _lastPlain = DateTimeOffset.MinValue;
     private string? _lastHeadline;
     private bool _drawn;
+
+    /// <summary>When the job was first seen queued, and the look again at it once it has been for <see cref="StartingFor"/>.</summary>
+    private DateTimeOffset? _queuedSince;
+    private ITimer? _lookAgain;
+    private Snapshot? _last;
 
     /// <summary>
     /// The progress view of a command, or none: with --json, results go to a program, and so do plain lines on an
@@ -47,35 +59,87 @@ public sealed class ProgressView(TextWriter error, bool terminal)
     /// <summary>Removes the redrawn line, so that what follows starts on a clean line.</summary>
     public void Clear()
     {
-        if (_drawn)
+        lock (_gate)
         {
-            error.Write("\r\u001b[2K");
-            error.Flush();
-            _drawn = false;
+            StopLooking();
+            if (_drawn)
+            {
+                error.Write("\r\u001b[2K");
+                error.Flush();
+                _drawn = false;
+            }
         }
     }
 
     /// <summary>Leaves the redrawn line as it last was and ends it, so that a message after it starts on a line of its own.</summary>
     public void End()
     {
-        if (_drawn)
+        lock (_gate)
         {
-            error.WriteLine();
-            error.Flush();
-            _drawn = false;
+            StopLooking();
+            if (_drawn)
+            {
+                error.WriteLine();
+                error.Flush();
+                _drawn = false;
+            }
+        }
+    }
+
+    /// <summary>Stops looking again at a queued job, writing nothing.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            StopLooking();
         }
     }
 
     private void Show(Snapshot job)
     {
+        lock (_gate)
+        {
+            _last = job;
+            Draw(job);
+        }
+    }
+
+    private void StopLooking()
+    {
+        _lookAgain?.Dispose();
+        _lookAgain = null;
+        _last = null;
+    }
+
+    private void Draw(Snapshot job)
+    {
         var fraction = Math.Clamp(job.Fraction, 0, 1);
         var waiting = job.State == PrimeCluster.Contracts.JobStates.Queued ? Waiting(job.Workers) : null;
+        var now = _clock.GetUtcNow();
+        if (waiting is not null)
+        {
+            _queuedSince ??= now;
+        }
+
+        var starting = waiting is not null && job.Workers > 0 && now - _queuedSince < StartingFor;
+        if (starting && _lookAgain is null)
+        {
+            // Said to wait even if nothing more is heard of the job meanwhile.
+            _lookAgain = _clock.CreateTimer(_ => LookAgain(), null, StartingFor - (now - _queuedSince!.Value), Timeout.InfiniteTimeSpan);
+        }
+
         if (terminal)
         {
-            var line = waiting is not null ? $"job {job.Id} queued: {waiting}" : $"{Bar(fraction)} {Describe(job, fraction)}";
+            var line = starting ? $"job {job.Id} starting" : waiting is not null ? $"job {job.Id} queued: {waiting}" : $"{Bar(fraction)} {Describe(job, fraction)}";
             error.Write($"\r\u001b[2K{line}");
             error.Flush();
             _drawn = true;
+            return;
+        }
+
+        // Nothing worth a line yet: the next says it runs, or what it waits for.
+        if (starting)
+        {
             return;
         }
 
@@ -93,6 +157,17 @@ public sealed class ProgressView(TextWriter error, bool terminal)
     {
         var filled = (int)Math.Round(fraction * BarWidth);
         return $"\u001b[32m{new string('█', filled)}\u001b[2m{new string('░', BarWidth - filled)}\u001b[0m";
+    }
+
+    private void LookAgain()
+    {
+        lock (_gate)
+        {
+            if (_last is { } last)
+            {
+                Draw(last);
+            }
+        }
     }
 
     /// <summary>What a queued job waits for: a worker to join the cluster, or one of those there to take a batch.</summary>

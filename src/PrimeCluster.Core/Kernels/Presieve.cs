@@ -11,7 +11,7 @@ namespace PrimeCluster.Core.Kernels;
 /// </summary>
 internal static class Presieve
 {
-    /// <summary>Each pattern repeats every product-of-its-primes cycles of the wheel; three short ones (613 KB) fit in L2.</summary>
+    /// <summary>Each pattern repeats every product-of-its-primes bytes of the wheel; the three take 77 KB.</summary>
     private static readonly uint[][] PatternPrimes = [[7, 11, 13, 17], [19, 23, 29], [31, 37, 41]];
 
     private static readonly uint[] Primes = [2, 3, 5, .. PatternPrimes.SelectMany(primes => primes)];
@@ -20,7 +20,7 @@ internal static class Presieve
 
     public static uint LargestPrime => Primes[^1];
 
-    /// <summary>Sets the flags of the segment starting at wheel index segmentStart (a cycle's first) as the patterns have them.</summary>
+    /// <summary>Sets the flags of the segment starting at wheel byte segmentStart as the patterns have them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill(Span<byte> segment, ulong segmentStart)
     {
@@ -158,21 +158,22 @@ internal static class Presieve
     }
 
     /// <summary>
-    /// Flags for one period of wheel indices: 1 where the number has none of the primes as a factor. Each prime's
-    /// multiples are struck where the wheel puts them, so building the patterns costs little at start-up.
+    /// Flags for one period of wheel bytes: a bit is 1 where its number has none of the primes as a factor. Each
+    /// prime's multiples are struck where the wheel puts them, so building the patterns costs little at start-up.
     /// </summary>
     private static byte[] CreatePattern(uint[] primes)
     {
-        var period = primes.Aggregate(8, (product, p) => product * (int)p);
+        var period = primes.Aggregate(1, (product, p) => product * (int)p);
         var pattern = new byte[period];
-        pattern.AsSpan().Fill(1);
+        pattern.AsSpan().Fill(byte.MaxValue);
         foreach (ulong p in primes)
         {
-            for (var cycle = 0UL; cycle < (ulong)period; cycle += 8 * p)
+            for (var cycle = 0UL; cycle < (ulong)period; cycle += p)
             {
                 for (var j = 0; j < 8; j++)
                 {
-                    pattern[cycle + Wheel.Offset(p, j)] = 0;
+                    var offset = Wheel.Offset(p, j);
+                    pattern[cycle + (offset >> 3)] &= (byte)~(1 << (int)(offset & 7));
                 }
             }
         }

@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace PrimeCluster.Core.Kernels;
 
 /// <summary>
-/// The numbers coprime to 30, eight in every thirty: the sieve keeps one byte for each, so that 2, 3 and 5 are never
-/// struck, and index i stands for 30 (i / 8) + Residues[i % 8]. Every eighth index starts a cycle of thirty.
+/// The numbers coprime to 30, eight in every thirty: the sieve keeps one bit for each, so that 2, 3 and 5 are never
+/// struck, and index i stands for 30 (i / 8) + Residues[i % 8]. Every eighth index starts a cycle of thirty: one byte
+/// of the sieve, bit j for residue j.
 /// </summary>
 internal static class Wheel
 {
@@ -41,6 +42,31 @@ internal static class Wheel
     /// <summary>The place of p mod 30 among the residues: p's class, which with p / 30 fixes its offsets.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ClassOf(ulong p) => ResiduesBelow[(int)(p % Cycle)];
+
+    /// <summary>
+    /// For each class, the bit each place j strikes, as byte j: multiplying by p permutes the residues, so a class's
+    /// eight strikes of a cycle clear eight different bits.
+    /// </summary>
+    public static readonly ulong[] ClassMasks = Enumerable.Range(0, 8)
+        .Select(c => Enumerable.Range(0, 8).Aggregate(0UL, (masks, j) => masks | ((1UL << (ClassOffsets[(8 * c) + j] & 7)) << (8 * j))))
+        .ToArray();
+
+    /// <summary>ClassOffsets[i] / 8: where in its byte, from place 0's byte less q Residues[j], each place strikes.</summary>
+    public static readonly byte[] ClassOffsetBytes = Enumerable.Range(0, 64).Select(i => (byte)((ClassOffsets[i] >> 3) - (ClassOffsets[i - (i % 8)] >> 3))).ToArray();
+
+    /// <summary>For each class c and place j, the bit of the byte that place strikes: 1 &lt;&lt; (ClassOffsets[8 c + j] &amp; 7).</summary>
+    public static readonly byte[] ClassBits = Enumerable.Range(0, 64).Select(i => (byte)(1 << (ClassOffsets[i] & 7))).ToArray();
+
+    /// <summary>
+    /// For each class c and place j, the bytes from the strike of place j to the next, less q (Residues[j + 1] -
+    /// Residues[j]) for p = 30 q + c, where place 8 is the next cycle's first, 30 q + c bytes on.
+    /// </summary>
+    public static readonly byte[] ClassSteps = Enumerable.Range(0, 64)
+        .Select(i => (byte)((i % 8 == 7 ? Residues[i / 8] + (ClassOffsets[i - 7] >> 3) : ClassOffsets[i + 1] >> 3) - (ClassOffsets[i] >> 3)))
+        .ToArray();
+
+    /// <summary>Residues[j + 1] - Residues[j], the last to the next cycle's first (31).</summary>
+    public static ReadOnlySpan<byte> ResidueSteps => [6, 4, 2, 4, 2, 4, 6, 2];
 
     /// <summary>Offset(c, j) for each residue c (rows) and place j (columns).</summary>
     public static ReadOnlySpan<byte> ClassOffsets =>

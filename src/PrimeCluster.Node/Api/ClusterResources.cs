@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Contracts;
+using PrimeCluster.Core;
 using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 
 namespace PrimeCluster.Node.Api;
@@ -39,7 +40,12 @@ internal static class ClusterResources
     }
 
     public static ThroughputResource From(ThroughputSample sample) =>
-        new(sample.At, sample.Nodes.ToDictionary(n => n.Node.ToString(), n => Math.Round(n.ChecksPerSecond)));
+        new(
+            sample.At,
+            sample.Nodes.ToDictionary(n => n.Node.ToString(), n => Math.Round(n.ChecksPerSecond)),
+            sample.Algorithms
+                .GroupBy(a => Names.Of(a.Algorithm))
+                .ToDictionary(g => g.Key, IReadOnlyDictionary<string, double> (g) => g.ToDictionary(a => a.Node.ToString(), a => Math.Round(a.PerSecond))));
 
     public static string Name(MemberStatus status) => status.ToString().ToLowerInvariant();
 }

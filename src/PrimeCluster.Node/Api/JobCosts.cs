@@ -26,7 +26,8 @@ internal static class JobCosts
             seconds = cost.Seconds;
             if (cluster.CostLimit > TimeSpan.Zero && seconds > cluster.CostLimit.TotalSeconds)
             {
-                var refusal = $"{cost.Describe()} The cluster's cost limit is {Format.Duration(cluster.CostLimit.TotalSeconds)}: submit it with accept_cost to run it anyway.";
+                // As submitting it would be refused; each client says its own way past the limit (accept_cost, --yes, a checkbox).
+                var refusal = $"{cost.Describe()} The cluster's cost limit is {Format.Duration(cluster.CostLimit.TotalSeconds)}.";
                 return new EstimateResource(checks, exact, seconds, OverLimit: true, cluster.Batches, refusal);
             }
         }

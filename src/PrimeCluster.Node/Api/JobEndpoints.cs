@@ -1,13 +1,12 @@
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using PrimeCluster.Actors.Client;
+using PrimeCluster.Actors.Coordination;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Contracts;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
 using PrimeCluster.Core.Kernels;
 using PrimeCluster.Core.Planning;
-using static PrimeCluster.Actors.Messages.MonitoringProtocol;
+using PrimeCluster.Node.Streams;
 
 namespace PrimeCluster.Node.Api;
 
@@ -31,7 +30,7 @@ internal static class JobEndpoints
             JobId.TryParse(id, out var jobId) && await client.CancelAsync(jobId, ct) is { } view
                 ? ApiResults.Json(JobResources.From(view))
                 : ApiResults.NotFound(id));
-        jobs.MapGet("/{id}/events", StreamEventsAsync);
+        jobs.MapGet("/{id}/events", StreamEventsAsync).RequireRateLimiting(EventStreamLimits.Policy);
     }
 
     /// <summary>
@@ -70,12 +69,18 @@ internal static class JobEndpoints
             : result;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, CoordinatorClient client, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(HttpRequest request, CoordinatorClient client, Akka.Actor.ActorSystem actors, CancellationToken ct)
     {
         var (job, spec, refusal) = await ReadJobAsync(request, ct);
         if (refusal is not null)
         {
             return refusal;
+        }
+
+        // A job accepted now would not survive a restart of every seed: refused until the journal writes again.
+        if (JournalHealth.Get(actors).Failure is { } failure)
+        {
+            return ApiResults.Unavailable($"this seed cannot keep new jobs: {failure}");
         }
 
         try
@@ -149,105 +154,20 @@ internal static class JobEndpoints
     /// <summary>
     /// Server-sent events: a <c>progress</c> event whenever the job moves, as the coordinator pushes it, then one
     /// <c>result</c> event; a keep-alive after every quiet spell. With <c>?batches=true</c>, also a <c>batches</c>
-    /// event with the batch hand-outs the job keeps, then a <c>batch</c> event for each that changes.
+    /// event with the batch hand-outs the job keeps, then a <c>batch</c> event for each that changes. Every stream of a
+    /// job on this node reads one feed (<see cref="EventFeeds"/>).
     /// </summary>
-    private static async Task<IResult> StreamEventsAsync(string id, HttpRequest request, CoordinatorClient client, Akka.Actor.ActorSystem actors, CancellationToken ct)
+    private static async Task<IResult> StreamEventsAsync(string id, HttpRequest request, CoordinatorClient client, EventFeeds feeds, CancellationToken ct)
     {
         var batches = request.Query["batches"] == "true";
-        return JobId.TryParse(id, out var jobId) && await client.GetAsync(jobId, ct) is { } view
-            ? TypedResults.ServerSentEvents(EventStream.WithKeepAlive(JobEventsAsync(view, batches, client, actors, ct), ct))
-            : ApiResults.NotFound(id);
-    }
-
-    private static async IAsyncEnumerable<SseItem<string>> JobEventsAsync(JobView view, bool batches, CoordinatorClient client, Akka.Actor.ActorSystem actors, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var resource = JobResources.From(view);
-        if (resource.IsFinished && !batches)
+        if (!JobId.TryParse(id, out var jobId) || await client.GetAsync(jobId, ct) is not { } view)
         {
-            yield return EventStream.Item(JobEvents.Result, resource);
-            yield break;
+            return ApiResults.NotFound(id);
         }
 
-        // A finished job's batches come before its result, which ends the stream.
-        if (!resource.IsFinished)
-        {
-            yield return EventStream.Item(JobEvents.Progress, resource);
-        }
-
-        var last = resource;
-        var pushed = batches ? client.FollowWithBatchesAsync(view.Id, actors, ct) : (IAsyncEnumerable<object>)client.FollowAsync(view.Id, actors, ct);
-        await foreach (var message in ToTheEndAsync(view, pushed, ct).ConfigureAwait(false))
-        {
-            if (message is BatchTimeline timeline)
-            {
-                if (timeline.Snapshot)
-                {
-                    yield return EventStream.Item(JobEvents.Batches, timeline.Batches.Select(JobResources.From).ToList());
-                }
-                else
-                {
-                    foreach (var record in timeline.Batches)
-                    {
-                        yield return EventStream.Item(JobEvents.Batch, JobResources.From(record));
-                    }
-                }
-
-                continue;
-            }
-
-            resource = JobResources.From((JobView)message);
-            if (resource.IsFinished)
-            {
-                yield return EventStream.Item(JobEvents.Result, resource);
-                yield break;
-            }
-
-            if (resource != last)
-            {
-                yield return EventStream.Item(JobEvents.Progress, resource);
-                last = resource;
-            }
-        }
-    }
-
-    /// <summary>
-    /// What the coordinator pushes; when the subscription ends without a finished view, the coordinator no longer knows
-    /// the job, which ends as failed.
-    /// </summary>
-    private static async IAsyncEnumerable<object> ToTheEndAsync(JobView view, IAsyncEnumerable<object> pushed, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var messages = pushed.GetAsyncEnumerator(ct);
-        try
-        {
-            while (true)
-            {
-                try
-                {
-                    if (!await messages.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (InvalidOperationException)
-                {
-                    break;
-                }
-
-                yield return messages.Current;
-                if (messages.Current is JobView { State: var state } && state.IsFinished())
-                {
-                    yield break;
-                }
-
-                view = messages.Current as JobView ?? view;
-            }
-        }
-        finally
-        {
-            await messages.DisposeAsync().ConfigureAwait(false);
-        }
-
-        yield return view with { State = JobState.Failed, Error = "the coordinator no longer knows this job" };
+        return new EventStreamResult(view.State.IsFinished() && !batches
+            ? EventReader.Of(EventBlock.Of(JobEvents.Result, JobResources.From(view)))
+            : feeds.JoinJob(view, batches));
     }
 
     /// <summary>The body, or null when it is longer than <paramref name="limit"/>: a huge body is refused, not read.</summary>

@@ -16,8 +16,11 @@ internal static class DashboardEndpoints
     public static void MapDashboard(this IEndpointRouteBuilder app)
     {
         var assets = DashboardAssets.Load();
-        app.MapGet("/", (HttpContext context) => Serve(context, assets, "index.html")).WithMetadata(PublicAsset.Instance);
-        app.MapGet("/dashboard/{**file}", (string file, HttpContext context) => Serve(context, assets, file)).WithMetadata(PublicAsset.Instance);
+        app.MapApiUrl();
+        app.MapGet("/", (HttpContext context) => Serve(context, assets, "index.html")).AllowAnonymous();
+        // /dashboard itself is where a user might look for the page: it is at /.
+        app.MapGet("/dashboard/{**file}", (string? file, HttpContext context) => string.IsNullOrEmpty(file) ? Results.Redirect("/") : Serve(context, assets, file))
+            .AllowAnonymous();
     }
 
     private static IResult Serve(HttpContext context, DashboardAssets assets, string file)
@@ -41,15 +44,5 @@ internal static class DashboardEndpoints
         }
 
         return Results.Bytes(asset.Bytes, asset.ContentType);
-    }
-}
-
-/// <summary>Marks an endpoint that serves a file of the page, which holds no data: no API token needed.</summary>
-internal sealed class PublicAsset
-{
-    public static readonly PublicAsset Instance = new();
-
-    private PublicAsset()
-    {
     }
 }

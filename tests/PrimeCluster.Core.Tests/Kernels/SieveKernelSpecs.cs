@@ -87,10 +87,11 @@ public sealed class SieveKernelSpecs
     [Fact]
     public void Count_should_add_up_over_cuts_at_segment_boundaries()
     {
-        // A segment holds 2^18 wheel bytes, 983,040 numbers; cut just before, at and after each of the first few.
-        const ulong segmentNumbers = 983_040;
-        const ulong til = 4 * segmentNumbers + 12_345;
-        var cuts = Enumerable.Range(1, 4).Select(k => (ulong)k).SelectMany(k => new[] { (k * segmentNumbers) - 1, k * segmentNumbers, (k * segmentNumbers) + 1, (k * segmentNumbers) + 7 }).ToList();
+        // A block holds 2^15 wheel bytes, 983,040 numbers, and a segment 8 blocks; cut just before, at and after each of
+        // the first blocks and segments.
+        const ulong blockNumbers = 983_040;
+        const ulong til = 16 * blockNumbers + 12_345;
+        var cuts = new ulong[] { 1, 2, 3, 4, 8, 16 }.SelectMany(k => new[] { (k * blockNumbers) - 1, k * blockNumbers, (k * blockNumbers) + 1, (k * blockNumbers) + 7 }).ToList();
 
         var sum = Tally.Zero;
         var from = 0UL;
@@ -101,7 +102,7 @@ public sealed class SieveKernelSpecs
         }
 
         Assert.Equal(Kernel.Count(0, til), sum);
-        Assert.Equal(new Tally(279_552, 530_333_043_170), sum);
+        Assert.Equal(FormulaKernel.Instance.Count(0, til), sum);
     }
 
     [Fact]
@@ -133,6 +134,66 @@ public sealed class SieveKernelSpecs
         const ulong til = from + SieveKernel.NarrowWindow + 1_000;
 
         Assert.Equal(Oracle.ClosedForm(from, til), Kernel.Count(from, til));
+    }
+
+    [Fact]
+    public void Prime_counts_should_match_primesieve_on_random_ranges()
+    {
+        // Tiny ranges up to 2^48, ranges over segments and blocks up to 10^13, and the top, counted number by number
+        // (primesieve takes a second or more for any range up there).
+        var random = new Random(2_027);
+        var ranges = new List<(ulong From, ulong Til)> { (0, 100_000_000), (ulong.MaxValue - 20_000, ulong.MaxValue) };
+        for (var i = 0; i < 30; i++)
+        {
+            var from = (ulong)Math.Pow(2, random.NextDouble() * 48) + (ulong)random.Next(0, 100);
+            ranges.Add((from, from + (ulong)random.Next(0, 60)));
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            var from = (ulong)Math.Pow(10, random.NextDouble() * 13);
+            ranges.Add((from, from + (ulong)random.NextInt64(0, 20_000_000)));
+        }
+
+        foreach (var (from, til) in ranges)
+        {
+            Assert.True(Primesieve.CountPrimes(from, til) == Kernel.Count(from, til).PrimeCount, $"[{from}, {til}] differs from primesieve");
+        }
+    }
+
+    [Fact]
+    public void Count_should_match_the_formula_on_wide_random_ranges()
+    {
+        // Two independent methods over many segments, blocks and presieve periods: the formula counts F(til) - F(from - 1).
+        var random = new Random(1_000);
+        for (var i = 0; i < 12; i++)
+        {
+            var from = (ulong)Math.Pow(10, random.NextDouble() * 11);
+            var til = from + (ulong)random.NextInt64(0, 40_000_000);
+            Assert.True(FormulaKernel.Instance.Count(from, til) == Kernel.Count(from, til), $"[{from}, {til}] differs from the formula");
+        }
+    }
+
+    [Fact]
+    public void Count_should_not_depend_on_the_vector_instructions()
+    {
+        // Without them every prime strikes one multiple at a time and survivors are counted byte by byte.
+        var random = new Random(30);
+        foreach (var magnitude in new ulong[] { 2, 1_000, 1_000_000, 1UL << 32, 1_000_000_000_000, (1UL << 52) - 3_000_000, 1UL << 53 })
+        {
+            // Past the cached base primes, each segment makes its own: a few ranges there.
+            for (var i = 0; i < (magnitude < 1UL << 40 ? 12 : 2); i++)
+            {
+                var from = magnitude + (ulong)random.Next(0, 1_000);
+                var til = from + (ulong)(i % 3 == 0 ? random.Next(0, 300) : random.NextInt64(0, magnitude < 1UL << 52 ? 10_000_000 : 400_000));
+                var vectorized = new WheelSieve(from, til).Count(CancellationToken.None);
+                Assert.True(new WheelSieve(from, til, vectorized: false).Count(CancellationToken.None) == vectorized, $"[{from}, {til}]");
+                if (til - from < 300)
+                {
+                    Assert.True(Oracle.ClosedForm(from, til) == Presieve.Tally(from, til) + vectorized, $"[{from}, {til}] differs from the closed form");
+                }
+            }
+        }
     }
 
     [Fact]
@@ -206,6 +267,16 @@ public sealed class WheelSpecs
         Assert.True(Wheel.NumberAt(last) <= n);
         Assert.True(n - Wheel.NumberAt(last) < 6);
         Assert.Equal(1UL, IntegerMath.Gcd(Wheel.NumberAt(last), 30));
+    }
+
+    [Fact]
+    public void The_strike_loops_should_clear_the_bits_the_wheel_puts_each_class_on()
+    {
+        Assert.Equal(Wheel.ClassMasks, SievingPrimes.LoopMasks);
+        for (var c = 0; c < 8; c++)
+        {
+            Assert.Equal(byte.MaxValue, Enumerable.Range(0, 8).Aggregate(0, (bits, j) => bits | (int)(Wheel.ClassMasks[c] >> (8 * j)) & 0xFF));
+        }
     }
 
     [Fact]

@@ -47,10 +47,12 @@ export function progressBar() {
   };
 }
 
-/** A button that cancels the job; it says what went wrong in its title when the node refuses. */
+/** A button that cancels the job once the user confirms; it says what went wrong in its title when the node refuses. */
 export function cancelButton(job) {
   const button = h('button', { type: 'button', class: 'cancel', 'aria-label': `Cancel job ${job.id}`, title: `Cancel job ${job.id}` }, '✕');
   button.addEventListener('click', async () => {
+    // A cancelled job cannot be resumed: its counted batches are kept, the rest is dropped.
+    if (!window.confirm(`Cancel job ${job.id} [${job.from}, ${job.til}] (${job.algorithm})? Its workers drop its batches, and it cannot be resumed.`)) return;
     button.disabled = true;
     try {
       upsertJob(await request('DELETE', `/jobs/${encodeURIComponent(job.id)}`));

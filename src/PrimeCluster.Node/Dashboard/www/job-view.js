@@ -6,7 +6,7 @@ import { h, panel, s, setAttr, setClass, setText } from './dom.js';
 import { actorName, duration, exact, rate, shortAddress, time } from './format.js';
 import { cancelButton, elapsedMs, eta, finished, progressBar } from './job-figures.js';
 import { follow } from './sse.js';
-import { store, subscribe, totalThroughput, upsertJob } from './store.js';
+import { algorithmUnits, store, subscribe, totalThroughput, upsertJob } from './store.js';
 import { drawTimeline, outcomes } from './timeline.js';
 
 const redrawEvery = 500;
@@ -47,7 +47,7 @@ export function jobView(id) {
   let drawnAt = 0;
   let dirty = true;
 
-  const keyOf = (b) => `${b.index}|${b.worker}|${b.handed_out_at}`;
+  const keyOf = (b) => `${b.index}|${b.node}|${b.worker}|${b.handed_out_at}`;
   const addBatch = (b) => {
     const handedOut = Date.parse(b.handed_out_at);
     if (!Number.isFinite(handedOut)) return;
@@ -116,9 +116,11 @@ export function jobView(id) {
     if (!job?.started_at) return;
     const from = Date.parse(job.started_at) - 1000;
     const to = job.finished_at ? Date.parse(job.finished_at) + 2000 : now;
-    let points = totalThroughput(from, to);
-    let note = 'Checks per second of all nodes together, as the seed sampled them each second.';
-    if (points.length === 0 && jobRate.length > 0) {
+    // In the job's algorithm's own terms: other algorithms' jobs at the same time are counted in theirs.
+    const unit = algorithmUnits[job.algorithm] ?? 'checks/s';
+    let points = totalThroughput(job.algorithm, from, to);
+    let note = `${job.algorithm}: ${unit} of all nodes together, as the seed sampled them each second.`;
+    if (points.length === 0 && jobRate.length > 0 && job.algorithm === 'trial') {
       points = jobRate;
       note = "This job's checks per second, from its progress events.";
     }

@@ -7,6 +7,9 @@ import { store, upsertJob } from './store.js';
 
 const digits = /^\d+$/;
 
+/** Over the cost limit: the form's own way past it. */
+const runAnyway = 'Tick “Run it anyway” to submit it.';
+
 /** A number field as JSON: digits stay an exact integer literal, anything else a string the node refuses by name. */
 function number(text) {
   const trimmed = text.trim();
@@ -67,7 +70,7 @@ function submitForm() {
       showError(null);
       const seconds = answer.seconds;
       const said = answer.message
-        ? `Estimate: ${answer.message}`
+        ? `Estimate: ${answer.message}${answer.over_limit === true ? ` ${runAnyway}` : ''}`
         : `About ${compact(answer.checks)} checks${answer.checks_exact ? ' (exact)' : ''} in ${answer.batches} batches, about ${duration(seconds * 1000)} on this cluster.`;
       setText(estimate, said);
       setAttr(estimate, 'title', answer.checks !== undefined ? `${exact(answer.checks)} checks` : null);
@@ -100,7 +103,7 @@ function submitForm() {
       upsertJob(job);
       outcome.replaceChildren('Submitted ', h('a', { href: `#/jobs/${encodeURIComponent(job.id)}`, text: `job ${job.id}` }), '.');
     } catch (e) {
-      setText(outcome, e.status === 401 ? '' : `Not submitted: ${e.message}`);
+      setText(outcome, e.status === 401 ? '' : `Not submitted: ${e.message}${e.field === 'accept_cost' ? ` ${runAnyway}` : ''}`);
       showError(e);
       if (e.field === 'accept_cost') setClass(acceptField, 'hidden', false);
     } finally {
@@ -161,7 +164,8 @@ function updateRow(row, job) {
 
 export function jobsView() {
   const rows = h('tbody', { id: 'jobs' });
-  const empty = h('p', { class: 'empty-note', text: 'No jobs yet. Submit one above, or with: primecluster submit FROM TIL' });
+  // Said once the seed has told of its jobs and there are none.
+  const empty = h('p', { class: 'empty-note hidden', text: 'No jobs yet. Submit one above, or with: primecluster submit FROM TIL' });
   const count = h('span', { class: 'count num' });
   const section = h(
     'section',
@@ -191,7 +195,7 @@ export function jobsView() {
         seen = store.versions.jobs;
         keyed(rows, store.jobOrder.map((id) => store.jobs.get(id)), (job) => job.id, createRow, updateRow);
         setText(count, `(${store.jobOrder.length})`);
-        setClass(empty, 'hidden', store.jobOrder.length > 0);
+        setClass(empty, 'hidden', store.jobsHeard !== true || store.jobOrder.length > 0);
         ticked = now;
       } else if (now - ticked >= 1000) {
         // Elapsed and ETA move on between events, for running jobs only.

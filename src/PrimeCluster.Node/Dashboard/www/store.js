@@ -4,6 +4,13 @@ import { request } from './api.js';
 import { follow } from './sse.js';
 
 const window15min = 15 * 60 * 1000;
+
+/**
+ * What each algorithm's throughput counts: trial performs its checks; the sieve and the formula derive theirs (a formula
+ * job to 10^13 carries some 10^24), so they are measured by the numbers they count.
+ */
+export const algorithmUnits = { trial: 'checks/s', sieve: 'numbers/s', formula: 'numbers/s' };
+export const algorithmOrder = Object.keys(algorithmUnits);
 const pollEvery = 2000;
 const keptJobs = 1000;
 
@@ -12,6 +19,8 @@ export const store = {
   members: [],
   jobs: new Map(),
   jobOrder: [],
+  /** Whether the seed has told of its jobs yet. */
+  jobsHeard: false,
   throughput: [],
   /** 'connecting' | 'live' | 'polling' | 'reconnecting' */
   mode: 'connecting',
@@ -52,6 +61,7 @@ export function upsertJob(job) {
 }
 
 export function setJobs(jobs) {
+  store.jobsHeard = true;
   for (const job of jobs) {
     job.receivedAt = performance.now();
     store.jobs.set(job.id, job);
@@ -66,16 +76,18 @@ function sortJobs() {
   store.jobOrder = order.slice(0, keptJobs).map((job) => job.id);
 }
 
+/** A sample: when, and each algorithm's rate by node ({trial: {address: checks/s}, sieve: {address: numbers/s}}). */
 function addThroughput(sample) {
   const at = Date.parse(sample.at);
   if (!Number.isFinite(at)) return;
+  const entry = { at, algorithms: sample.algorithms ?? {} };
   const samples = store.throughput;
   if (samples.length > 0 && samples[samples.length - 1].at >= at) {
     const i = samples.findIndex((x) => x.at >= at);
-    if (samples[i].at === at) samples[i] = { at, nodes: sample.nodes ?? {} };
-    else samples.splice(i, 0, { at, nodes: sample.nodes ?? {} });
+    if (samples[i].at === at) samples[i] = entry;
+    else samples.splice(i, 0, entry);
   } else {
-    samples.push({ at, nodes: sample.nodes ?? {} });
+    samples.push(entry);
   }
   const cut = Date.now() - window15min;
   while (samples.length > 0 && samples[0].at < cut) samples.shift();
@@ -134,7 +146,7 @@ export function stop() {
   clearTimeout(pollTimer);
 }
 
-/** A node without GET /events: ask for the cluster and the jobs in turn; throughput is the running jobs' rate. */
+/** A node without GET /events: ask for the cluster and the jobs in turn; throughput is the running trial jobs' rate. */
 async function poll() {
   setMode('polling');
   try {
@@ -142,8 +154,8 @@ async function poll() {
     if (!running) return;
     setCluster(cluster);
     setJobs(jobs);
-    const rate = jobs.filter((job) => job.state === 'running').reduce((sum, job) => sum + (job.checks_per_second ?? 0), 0);
-    addThroughput({ at: new Date().toISOString(), nodes: { 'all nodes': rate } });
+    const rate = jobs.filter((job) => job.state === 'running' && job.algorithm === 'trial').reduce((sum, job) => sum + (job.checks_per_second ?? 0), 0);
+    addThroughput({ at: new Date().toISOString(), algorithms: rate > 0 ? { trial: { 'all nodes': rate } } : {} });
     changed('throughput');
   } catch (e) {
     if (e?.status === 401) return;
@@ -152,26 +164,34 @@ async function poll() {
 }
 
 /**
- * A member's checks/s now: from the newest throughput sample, where a node that counted nothing is left out (the seed
- * sends a sample of zeros when the cluster stops computing), else the figure the member came with.
+ * A member's rates now, by algorithm in its own terms: [[algorithm, value]], from the newest throughput sample, where a
+ * node that counted nothing is left out (the seed sends an empty sample when the cluster stops computing); else the
+ * checks/s the member came with, as trial's.
  */
-export function memberRate(member) {
+export function memberRates(member) {
   const last = store.throughput[store.throughput.length - 1];
-  if (last) return last.nodes[member.address] ?? 0;
-  return typeof member.checks_per_second === 'number' ? member.checks_per_second : 0;
+  if (last) return algorithmOrder.filter((a) => last.algorithms[a]?.[member.address] > 0).map((a) => [a, last.algorithms[a][member.address]]);
+  return member.checks_per_second > 0 ? [['trial', member.checks_per_second]] : [];
 }
 
-/** Checks/s by node over [from, to]: [{name, points: [[t, v]]}], nodes in address order, 0 where a sample leaves one out. */
-export function throughputSeries(from, to) {
+/** The algorithms with a rate in the samples of [from, to], in the order of algorithmOrder. */
+export function algorithmsBetween(from, to) {
+  const seen = new Set();
+  for (const sample of store.throughput) if (sample.at >= from && sample.at <= to) for (const a in sample.algorithms) seen.add(a);
+  return algorithmOrder.filter((a) => seen.has(a));
+}
+
+/** One algorithm's rate by node over [from, to]: [{name, points: [[t, v]]}], nodes in address order, 0 where a sample leaves one out. */
+export function throughputSeries(algorithm, from, to) {
   const samples = store.throughput.filter((sample) => sample.at >= from && sample.at <= to);
   const nodes = new Set();
-  for (const sample of samples) for (const node in sample.nodes) nodes.add(node);
-  return [...nodes].sort().map((name) => ({ name, points: samples.map((sample) => [sample.at, sample.nodes[name] ?? 0]) }));
+  for (const sample of samples) for (const node in sample.algorithms[algorithm] ?? {}) nodes.add(node);
+  return [...nodes].sort().map((name) => ({ name, points: samples.map((sample) => [sample.at, sample.algorithms[algorithm]?.[name] ?? 0]) }));
 }
 
-/** The whole cluster's checks/s over [from, to]: [[t, v]]. */
-export function totalThroughput(from, to) {
+/** One algorithm's rate over all nodes over [from, to]: [[t, v]]. */
+export function totalThroughput(algorithm, from, to) {
   return store.throughput
     .filter((sample) => sample.at >= from && sample.at <= to)
-    .map((sample) => [sample.at, Object.values(sample.nodes).reduce((sum, v) => sum + v, 0)]);
+    .map((sample) => [sample.at, Object.values(sample.algorithms[algorithm] ?? {}).reduce((sum, v) => sum + v, 0)]);
 }

@@ -21,6 +21,9 @@ function laneName(batch) {
   return `${shortAddress(batch.node)} ${actorName(batch.worker)}`;
 }
 
+// A worker is its node and its path: every node names its first worker worker-0.
+const laneKey = (batch) => `${batch.node} ${batch.worker}`;
+
 /**
  * Draws batches (with handedOut and finished in ms; finished null while running) from t0 to t1 into svg. A worker
  * holds a batch or two ahead, so its hand-outs overlap: a lane has as many rows as it had batches at once, and each
@@ -29,11 +32,11 @@ function laneName(batch) {
  */
 export function drawTimeline(svg, batches, t0, t1) {
   const width = Math.max(640, Math.round(svg.parentElement.getBoundingClientRect().width) || 960);
-  const names = new Map(batches.map((b) => [b.worker, laneName(b)]));
+  const names = new Map(batches.map((b) => [laneKey(b), laneName(b)]));
   const lanes = [...names.keys()].sort((a, b) => names.get(a).localeCompare(names.get(b), 'en', { numeric: true }));
   const rowEnds = new Map(lanes.map((worker) => [worker, []]));
   const rowOf = batches.map((b) => {
-    const ends = rowEnds.get(b.worker);
+    const ends = rowEnds.get(laneKey(b));
     const end = b.finished ?? t1;
     let row = ends.findIndex((e) => e <= b.handedOut);
     if (row < 0) row = ends.length;
@@ -60,7 +63,7 @@ export function drawTimeline(svg, batches, t0, t1) {
     const start = x(b.handedOut);
     const end = x(b.finished ?? t1);
     const outcome = known.has(b.outcome) ? b.outcome : 'counted';
-    const y = laneTop.get(b.worker) + rowOf[k] * rowHeight + 1;
+    const y = laneTop.get(laneKey(b)) + rowOf[k] * rowHeight + 1;
     parts.push(`<rect class="batch b-${outcome}" data-k="${k}" x="${start.toFixed(1)}" y="${y}" width="${Math.max(1.5, end - start - 1).toFixed(1)}" height="${rowHeight - 2}"/>`);
   });
   const axisY = top + 4;
