@@ -29,16 +29,26 @@ public sealed class ClusterConfigSpecs
         Assert.Equal((1.0, 0.02, 3), (settings.TrialShare, settings.SieveShare, settings.MismatchesBeforeDown));
     }
 
-    [Theory]
-    [InlineData("trial-share = 1.5")]
-    [InlineData("sieve-share = -0.1")]
-    public void A_verification_share_outside_0_to_1_should_be_refused_by_name(string setting)
+    [Fact]
+    public void A_jobs_views_and_its_checkpoints_should_each_go_out_every_150_ms_by_default()
     {
-        var config = ConfigurationFactory.ParseString($"primecluster.verify.{setting}").WithFallback(ClusterConfig.BuiltIn);
+        var settings = PrimeClusterSettings.From(ClusterConfig.Build(new NodeSettings()).Hocon);
+
+        Assert.Equal((TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(150)), (settings.ProgressInterval, settings.CheckpointInterval));
+    }
+
+    [Theory]
+    [InlineData("verify.trial-share = 1.5", "must be from 0 to 1, got 1.5.")]
+    [InlineData("verify.sieve-share = -0.1", "must be from 0 to 1, got -0.1.")]
+    [InlineData("jobs.progress-interval = 0s", "must be a positive duration, such as 150ms.")]
+    [InlineData("jobs.checkpoint-interval = -1s", "must be a positive duration, such as 150ms.")]
+    public void A_share_outside_0_to_1_or_an_interval_that_is_not_positive_should_be_refused_by_name(string setting, string why)
+    {
+        var config = ConfigurationFactory.ParseString($"primecluster.{setting}").WithFallback(ClusterConfig.BuiltIn);
 
         var refused = Assert.Throws<ConfigurationException>(() => PrimeClusterSettings.From(config));
 
-        Assert.StartsWith($"primecluster.verify.{setting.Split(' ')[0]} must be from 0 to 1", refused.Message, StringComparison.Ordinal);
+        Assert.Equal($"primecluster.{setting.Split(' ')[0]} {why}", refused.Message);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace PrimeCluster.Actors.Messages;
 /// <summary>What the coordinator knows of the workers.</summary>
 public static class ClusterProtocol
 {
-    public sealed class GetWorkers : IClusterMessage
+    public sealed class GetWorkers : IClientRequest
     {
         public static readonly GetWorkers Instance = new();
 
