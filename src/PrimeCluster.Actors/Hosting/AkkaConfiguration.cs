@@ -10,6 +10,7 @@ using PrimeCluster.Actors.Coordination;
 using PrimeCluster.Actors.Diagnostics;
 using PrimeCluster.Actors.Logging;
 using PrimeCluster.Actors.Messages;
+using PrimeCluster.Actors.Security;
 using PrimeCluster.Actors.Serialization;
 using PrimeCluster.Actors.Workers;
 using PrimeCluster.Core;
@@ -42,7 +43,7 @@ public static class AkkaConfiguration
         builder
             .AddHocon(node.Hocon, HoconAddMode.Append)
             .WithPrimeClusterLogging(node.Hocon)
-            .WithProtocolSerializer();
+            .WithProtocolSerializer(node.Tls);
 
         if (node.Standalone)
         {
@@ -123,11 +124,15 @@ public static class AkkaConfiguration
         return builder.AddHocon(ConfigurationFactory.ParseString(FallbackLogger.Setting<T>()), HoconAddMode.Prepend);
     }
 
-    /// <summary>Messages between nodes in <see cref="ProtocolSerializer"/>'s compact form.</summary>
-    public static AkkaConfigurationBuilder WithProtocolSerializer(this AkkaConfigurationBuilder builder)
+    /// <summary>
+    /// Messages between nodes in <see cref="ProtocolSerializer"/>'s compact form; with <paramref name="tls"/>, the client
+    /// protocol's requests under a seed's seal (<see cref="ClientRequestSeal"/>).
+    /// </summary>
+    public static AkkaConfigurationBuilder WithProtocolSerializer(this AkkaConfigurationBuilder builder, ClusterTls? tls = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.WithCustomSerializer(ProtocolSerializer.Alias, [typeof(IClusterMessage)], system => new ProtocolSerializer(system));
+        var seal = tls is null ? null : ClientRequestSeal.For(tls);
+        return builder.WithCustomSerializer(ProtocolSerializer.Alias, [typeof(IClusterMessage)], system => new ProtocolSerializer(system, seal));
     }
 
     /// <summary>Remoting, the cluster, and the coordinator as its singleton on the seed role.</summary>
