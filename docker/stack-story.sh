@@ -143,7 +143,7 @@ scenario_deploy() {
   docker node update --label-add primecluster.seed-1=true --label-add primecluster.seed-2=true --label-add primecluster.seed-3=true "$node" > /dev/null
 
   mkdir -p "$CERTS_DIR"
-  docker run --rm -u "$(id -u)" -v "$CERTS_DIR:/certs" primecluster:local certs /certs --ca-dir /certs/ca > "$work/certs.log" \
+  docker run --rm -u "$(id -u)" -v "$CERTS_DIR:/certs" primecluster:local certs /certs --ca-dir /certs/ca --role seed > "$work/certs.log" \
     || fail "making the certificates failed: $(cat "$work/certs.log")"
 
   stack_up=1

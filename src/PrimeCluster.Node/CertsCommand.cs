@@ -26,6 +26,12 @@ internal static partial class CertsCommand
         var hosts = new Option<string?>("--hosts") { Description = "Host names and addresses the certificate is for, comma-separated (localhost and 127.0.0.1 are always added).", HelpName = "h1,h2,..." };
         var name = new Option<string>("--name") { Description = "Name of the certificate and of its files, NAME.crt and NAME.key.", DefaultValueFactory = _ => "node" };
         var days = new Option<int>("--days") { Description = $"Days the certificate is valid, 1 to {MaxDays}.", DefaultValueFactory = _ => 365 };
+        var role = new Option<string>("--role")
+        {
+            Description = $"What the certificate lets a node be: '{CertificateRole.Seed}' (a seed, which takes orders from the API, and a worker) or '{CertificateRole.Worker}'.",
+            DefaultValueFactory = _ => CertificateRole.Worker,
+            HelpName = $"{CertificateRole.Seed}|{CertificateRole.Worker}",
+        };
         var force = new Option<bool>("--force") { Description = "Replace NAME.crt and NAME.key if they exist." };
         var caDirectory = new Option<string?>("--ca-dir")
         {
@@ -34,14 +40,14 @@ internal static partial class CertsCommand
         };
         var command = new Command("certs", "Make the cluster's CA (once; reused after) and a node certificate signed by it, for TLS_CERT, TLS_KEY and TLS_CA.")
         {
-            directory, hosts, name, days, force, caDirectory,
+            directory, hosts, name, role, days, force, caDirectory,
         };
         command.SetAction(parse =>
         {
             try
             {
                 var target = parse.GetValue(directory)!;
-                Run(target, parse.GetValue(caDirectory) ?? target, parse.GetValue(hosts), parse.GetValue(name)!, parse.GetValue(days), parse.GetValue(force), output);
+                Run(target, parse.GetValue(caDirectory) ?? target, parse.GetValue(hosts), parse.GetValue(name)!, parse.GetValue(role)!, parse.GetValue(days), parse.GetValue(force), output);
                 return 0;
             }
             catch (CertsException e)
@@ -53,11 +59,16 @@ internal static partial class CertsCommand
         return command;
     }
 
-    private static void Run(string directory, string authorityDirectory, string? hostList, string name, int days, bool force, TextWriter output)
+    private static void Run(string directory, string authorityDirectory, string? hostList, string name, string role, int days, bool force, TextWriter output)
     {
         if (!FileName().IsMatch(name) || name == AuthorityFile)
         {
             throw new CertsException($"--name must be letters, digits, '.', '-' or '_' (and not '{AuthorityFile}'), not '{name}'.");
+        }
+
+        if (role is not (CertificateRole.Seed or CertificateRole.Worker))
+        {
+            throw new CertsException($"--role must be '{CertificateRole.Seed}' or '{CertificateRole.Worker}', not '{role}'.");
         }
 
         if (days is < 1 or > MaxDays)
@@ -92,7 +103,7 @@ internal static partial class CertsCommand
                     throw new CertsException($"--days {days} would outlive the CA in '{Path.Combine(authorityDirectory, "ca.crt")}', which expires on {authority.NotAfter.ToUniversalTime():yyyy-MM-dd}.");
                 }
 
-                using var certificate = ClusterCertificates.Issue(authority, name, hosts, now - ClusterCertificates.ClockSkew, notAfter);
+                using var certificate = ClusterCertificates.Issue(authority, name, role, hosts, now - ClusterCertificates.ClockSkew, notAfter);
                 Write(keyPath, ClusterCertificates.PrivateKeyPem(certificate), Private);
                 Write(certPath, ClusterCertificates.CertificatePem(certificate), Public);
                 if (Path.GetFullPath(authorityDirectory) != Path.GetFullPath(directory))
@@ -100,7 +111,7 @@ internal static partial class CertsCommand
                     Write(Path.Combine(directory, $"{AuthorityFile}.crt"), ClusterCertificates.CertificatePem(authority), Public);
                 }
 
-                Report(output, directory, authorityDirectory, name, hosts, certificate, authority, made);
+                Report(output, directory, authorityDirectory, name, role, hosts, certificate, authority, made);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
@@ -190,16 +201,16 @@ internal static partial class CertsCommand
         }
     }
 
-    private static void Report(TextWriter output, string directory, string authorityDirectory, string name, List<string> hosts, X509Certificate2 certificate, X509Certificate2 authority, bool madeAuthority)
+    private static void Report(TextWriter output, string directory, string authorityDirectory, string name, string role, List<string> hosts, X509Certificate2 certificate, X509Certificate2 authority, bool madeAuthority)
     {
         var (caCert, caKey) = (Path.Combine(directory, "ca.crt"), Path.Combine(authorityDirectory, "ca.key"));
         var (cert, key) = (Path.Combine(directory, $"{name}.crt"), Path.Combine(directory, $"{name}.key"));
         var until = certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        output.WriteLine($"{cert}: {certificate.Subject}, for {string.Join(", ", hosts)}; valid until {until}; signed by {(madeAuthority ? "a new" : "the")} CA in {Path.Combine(authorityDirectory, "ca.crt")} ({authority.Subject}).");
+        output.WriteLine($"{cert}: {certificate.Subject}, a {role}'s, for {string.Join(", ", hosts)}; valid until {until}; signed by {(madeAuthority ? "a new" : "the")} CA in {Path.Combine(authorityDirectory, "ca.crt")} ({authority.Subject}).");
         output.WriteLine();
         var width = new[] { caCert, cert, key, caKey }.Max(f => f.Length);
         output.WriteLine($"  {caCert.PadRight(width)}  TLS_CA on every node (and --ca for the client, when the API is https)");
-        output.WriteLine($"  {cert.PadRight(width)}  TLS_CERT on the nodes it is for (several may share it)");
+        output.WriteLine($"  {cert.PadRight(width)}  TLS_CERT on the nodes it is for (several may share it){(role == CertificateRole.Seed ? "; it lets them be seeds" : "; it cannot start a seed")}");
         output.WriteLine($"  {key.PadRight(width)}  TLS_KEY beside it; readable by its owner only");
         output.WriteLine($"  {caKey.PadRight(width)}  keep it off the nodes: whoever holds it can mint members of the cluster");
     }

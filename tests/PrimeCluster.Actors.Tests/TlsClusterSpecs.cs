@@ -19,8 +19,8 @@ public sealed class TlsClusterSpecs : IAsyncLifetime
     public async Task A_cluster_with_tls_should_form_and_count_exactly()
     {
         var seed = Start("seed", _certificates.Node);
-        Start("worker", _certificates.Node, seed);
-        Start("worker", _certificates.Node, seed);
+        Start("worker", _certificates.Worker, seed);
+        Start("worker", _certificates.Roleless, seed);
         await Until.WorkersAsync(seed, 2);
         var range = new NumberRange(1, 300_000);
 

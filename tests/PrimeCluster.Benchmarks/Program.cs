@@ -19,6 +19,7 @@ using PrimeCluster.Benchmarks;
 //     (a TLS seed's log bytes per 1,000 bad connections of each kind, this build beside another)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- sieve-vs-primesieve [--til N] [--rounds N] [--cli PATH/primecluster.dll|PATH/primecluster] [--baseline OTHER/primecluster.dll|OTHER/primecluster]
 //     (the sieve beside primesieve on one thread and two, alternating; build src/PrimeCluster.Cli in Release first)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- seed-restart [--runs N]   (a lone seed SIGTERMed or SIGKILLed, taking turns, restarted: its workers back)
 if (args is ["cluster", ..])
 {
     IReadOnlyList<ClusterSetup>? setups = args[1..] switch
@@ -134,6 +135,18 @@ if (args is ["formula", ..])
 if (args is ["formula-once", var kernel, var n, var cores])
 {
     return FormulaScaling.Once(kernel, ulong.Parse(n, System.Globalization.CultureInfo.InvariantCulture), int.Parse(cores, System.Globalization.CultureInfo.InvariantCulture));
+}
+
+if (args is ["seed-restart", ..])
+{
+    var runs = 5;
+    if (args is not (["seed-restart"] or ["seed-restart", "--runs", _]) || (args.Length == 3 && (!int.TryParse(args[2], System.Globalization.CultureInfo.InvariantCulture, out runs) || runs < 1)))
+    {
+        await Console.Error.WriteLineAsync("usage: seed-restart [--runs N]   (N >= 1, 5 by default)");
+        return 2;
+    }
+
+    return await SeedRestartBenchmark.RunAsync(Console.Out, runs);
 }
 
 if (args is ["verify", ..])

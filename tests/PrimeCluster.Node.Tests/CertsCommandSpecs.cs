@@ -57,7 +57,7 @@ public sealed class CertsCommandSpecs(ITestOutputHelper output) : IDisposable
         var first = await File.ReadAllTextAsync(Path.Combine(Dir, "node.crt"));
 
         var again = await Certs(Dir);
-        var second = await Certs(Dir, "--name", "worker-7", "--days", "30");
+        var second = await Certs(Dir, "--name", "worker-7", "--days", "30", "--role", "worker");
         var forced = await Certs(Dir, "--force");
 
         Assert.Equal(2, again.ExitCode);
@@ -69,7 +69,28 @@ public sealed class CertsCommandSpecs(ITestOutputHelper output) : IDisposable
         using var ca = X509Certificate2.CreateFromPem(authority);
         using var worker = X509Certificate2.CreateFromPemFile(Path.Combine(Dir, "worker-7.crt"), Path.Combine(Dir, "worker-7.key"));
         Assert.Equal(CertificateVerdict.Trusted, new ClusterAuthority(ca).Verify(worker, out _));
-        Assert.Equal("CN=worker-7", worker.Subject);
+        Assert.Equal("worker-7", worker.GetNameInfo(X509NameType.SimpleName, forIssuer: false));
+        Assert.Equal(CertificateRole.Worker, CertificateRole.OfSubject(worker));
+    }
+
+    [Fact]
+    public async Task Certs_should_write_the_role_into_the_subject_a_worker_unless_asked_for_a_seed()
+    {
+        var plain = await Certs(Dir, "--name", "plain");
+        var seed = await Certs(Dir, "--name", "seed-1", "--role", "seed");
+        var unknown = await Certs(Dir, "--name", "admin", "--role", "admin");
+
+        Assert.Equal(0, plain.ExitCode);
+        Assert.Equal(0, seed.ExitCode);
+        using var plainCertificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(Dir, "plain.crt")));
+        using var seedCertificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(Dir, "seed-1.crt")));
+        Assert.Equal(CertificateRole.Worker, CertificateRole.OfSubject(plainCertificate));
+        Assert.Equal(CertificateRole.Seed, CertificateRole.OfSubject(seedCertificate));
+        Assert.Contains("it lets them be seeds", seed.Stdout, StringComparison.Ordinal);
+        Assert.Contains("it cannot start a seed", plain.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("'admin'", Assert.Single(unknown.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Dir, "admin.crt")));
     }
 
     [Fact]
@@ -118,12 +139,13 @@ public sealed class CertsCommandSpecs(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Nodes_given_what_certs_wrote_should_form_a_cluster_and_count_exactly_over_tls()
     {
-        Assert.Equal(0, (await Certs(Dir)).ExitCode);
-        var tls = Tls(Dir);
+        Assert.Equal(0, (await Certs(Dir, "--name", "seed", "--role", "seed")).ExitCode);
+        Assert.Equal(0, (await Certs(Dir, "--name", "worker")).ExitCode);
+        var tls = Tls(Dir, "seed");
         var authority = new ClusterAuthority(X509Certificate2.CreateFromPem(File.ReadAllText(tls["TLS_CA"])));
         var seed = Start(tls, https: authority, ("CLUSTER_ROLES", "seed"));
-        Start(tls, https: null, ("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
-        Start(tls, https: null, ("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
+        Start(Tls(Dir, "worker"), https: null, ("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
+        Start(Tls(Dir, "worker"), https: null, ("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
         await SeedApi.WaitUntilAsync("two workers registered", Bound, output, async () =>
             (await SeedApi.ClusterAsync(seed)).GetProperty("totals").GetProperty("workers").GetInt32() == 2);
 
@@ -141,7 +163,7 @@ public sealed class CertsCommandSpecs(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, (await NodeProcess.RunToExitAsync(probe, "--healthcheck")).ExitCode);
         var otherCluster = Path.Combine(_directory, "other");
         Assert.Equal(0, (await Certs(otherCluster)).ExitCode);
-        var (exitCode, _, stderr) = await NodeProcess.RunToExitAsync(new Dictionary<string, string>(Tls(otherCluster)) { ["API_URL"] = probe["API_URL"] }, "--healthcheck");
+        var (exitCode, _, stderr) = await NodeProcess.RunToExitAsync(new Dictionary<string, string>(Tls(otherCluster, "node")) { ["API_URL"] = probe["API_URL"] }, "--healthcheck");
         Assert.Equal(1, exitCode);
         Assert.Contains("its certificate is not signed by the cluster's CA", stderr, StringComparison.Ordinal);
     }
@@ -164,10 +186,10 @@ public sealed class CertsCommandSpecs(ITestOutputHelper output) : IDisposable
     private static Task<(int ExitCode, string Stdout, string Stderr)> Certs(params string[] args) =>
         NodeProcess.RunToExitAsync(NoEnvironment, ["certs", .. args]);
 
-    private static Dictionary<string, string> Tls(string directory) => new()
+    private static Dictionary<string, string> Tls(string directory, string name) => new()
     {
-        ["TLS_CERT"] = Path.Combine(directory, "node.crt"),
-        ["TLS_KEY"] = Path.Combine(directory, "node.key"),
+        ["TLS_CERT"] = Path.Combine(directory, $"{name}.crt"),
+        ["TLS_KEY"] = Path.Combine(directory, $"{name}.key"),
         ["TLS_CA"] = Path.Combine(directory, "ca.crt"),
     };
 

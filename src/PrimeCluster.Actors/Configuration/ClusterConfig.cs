@@ -53,7 +53,7 @@ public static class ClusterConfig
             throw new SettingException("CLUSTER_ROLES", $"unknown role '{role}'; roles are {string.Join(" and ", KnownRoles)}.");
         }
 
-        var tls = LoadTls(settings, baseConfig);
+        var tls = LoadTls(settings, baseConfig, seed: roles.Contains(SeedRole));
 
         // A seed may be written either way; the node speaks the protocol its own TLS setting implies.
         var seeds = (settings.Seeds is null ? baseConfig.GetStringList("akka.cluster.seed-nodes").ToList() : Split(settings.Seeds))
@@ -72,16 +72,27 @@ public static class ClusterConfig
             throw new SettingException("API_URL", $"'{apiUrl}' is https, which needs the node's certificate: set TLS_CERT and TLS_CA.");
         }
 
-        var dataDir = roles.Contains(SeedRole) ? DataDirectory(settings, baseConfig, port) : null;
+        // A seed keeps a journal on disk for the checkpoints it replicates; with checkpoints off it keeps none.
+        var dataDir = roles.Contains(SeedRole) && baseConfig.GetBoolean("primecluster.jobs.checkpoints", true) ? DataDirectory(settings, baseConfig, port) : null;
         var overrides = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.data-dir = {Quote(dataDir ?? string.Empty)}")
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.workers = {workers}")
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.api.url = {Quote(apiUrl)}")
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.api.token = {Quote(token)}")
             .ToString();
+        var hocon = ConfigurationFactory.ParseString(overrides).WithFallback(baseConfig);
+        try
+        {
+            PrimeClusterSettings.From(hocon);
+        }
+        catch (ConfigurationException e)
+        {
+            throw new SettingException("CLUSTER_CONFIG", e.Message);
+        }
+
         return new NodeConfiguration
         {
-            Hocon = ConfigurationFactory.ParseString(overrides).WithFallback(baseConfig),
+            Hocon = hocon,
             BindHost = bind,
             PublicHost = publicHost,
             Port = port,
@@ -161,7 +172,7 @@ public static class ClusterConfig
     public static string ProtocolFor(bool tls) => tls ? "akka.ssl.tcp" : "akka.tcp";
 
     /// <summary>TLS is on when TLS_CERT is set; then TLS_CA is required, and the rest must hold together.</summary>
-    private static ClusterTls? LoadTls(NodeSettings settings, Config baseConfig)
+    private static ClusterTls? LoadTls(NodeSettings settings, Config baseConfig, bool seed)
     {
         var cert = settings.TlsCert ?? Blank(baseConfig.GetString("primecluster.tls.cert", string.Empty));
         var key = settings.TlsKey ?? Blank(baseConfig.GetString("primecluster.tls.key", string.Empty));
@@ -173,7 +184,7 @@ public static class ClusterConfig
                 : null;
         }
 
-        return ClusterTls.Load(cert, key, ca ?? throw new SettingException("TLS_CA", "is required with TLS_CERT: the PEM certificate of the cluster's CA, which every node's certificate is checked against."));
+        return ClusterTls.Load(cert, key, seed, ca ?? throw new SettingException("TLS_CA", "is required with TLS_CERT: the PEM certificate of the cluster's CA, which every node's certificate is checked against."));
     }
 
     private static (string Url, string Token) ReadApi(NodeSettings settings, Config baseConfig)

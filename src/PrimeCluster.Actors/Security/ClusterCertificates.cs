@@ -29,14 +29,23 @@ public static class ClusterCertificates
 
     /// <summary>
     /// A node certificate signed by <paramref name="authority"/> (which must hold its private key), with its own private
-    /// key, for both ends of a connection (server and client authentication) and for the given host names and addresses.
+    /// key, for both ends of a connection (server and client authentication), for the given host names and addresses,
+    /// and for <paramref name="role"/> (<see cref="CertificateRole"/>), in its subject's OU.
     /// </summary>
-    public static X509Certificate2 Issue(X509Certificate2 authority, string name, IEnumerable<string> hosts, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    public static X509Certificate2 Issue(X509Certificate2 authority, string name, string role, IEnumerable<string> hosts, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         ArgumentNullException.ThrowIfNull(authority);
         ArgumentNullException.ThrowIfNull(hosts);
+        if (role is not (CertificateRole.Seed or CertificateRole.Worker))
+        {
+            throw new ArgumentException($"A node certificate's role is '{CertificateRole.Seed}' or '{CertificateRole.Worker}', not '{role}'.", nameof(role));
+        }
+
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN={name}"), key, HashAlgorithmName.SHA256);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCommonName(name);
+        subject.AddOrganizationalUnitName(role);
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuthentication, ClientAuthentication], critical: false));

@@ -61,9 +61,10 @@ public sealed class ClusterTls
 
     /// <summary>
     /// Reads TLS_CERT (and its key from TLS_KEY, or from the same file) and TLS_CA, PEM files all, and checks that the
-    /// node's own certificate would be accepted by its peers; throws <see cref="SettingException"/> naming the setting.
+    /// node's own certificate would be accepted by its peers, and, for a <paramref name="seed"/>, that it carries the seed
+    /// role (<see cref="CertificateRole"/>); throws <see cref="SettingException"/> naming the setting.
     /// </summary>
-    public static ClusterTls Load(string certPath, string? keyPath, string caPath)
+    public static ClusterTls Load(string certPath, string? keyPath, bool seed, string caPath)
     {
         var authority = ReadAuthority(caPath);
         var certText = ReadText("TLS_CERT", certPath);
@@ -79,6 +80,14 @@ public sealed class ClusterTls
                 throw new SettingException("TLS_CERT", $"'{certPath}' is not valid before {withKey.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm} UTC; is this machine's clock right?");
             case CertificateVerdict.Invalid:
                 throw new SettingException("TLS_CERT", $"'{certPath}': {reason}.");
+        }
+
+        if (seed && !CertificateRole.AllowsSeed(withKey))
+        {
+            var what = CertificateRole.OfSubject(withKey) is null
+                ? "carries no role (it was made before certificates carried one), so it is a worker's"
+                : "is a worker's certificate";
+            throw new SettingException("TLS_CERT", $"'{certPath}' {what}, which cannot start a seed; give this node one made with 'primecluster-node certs DIR --role seed' (by the same CA), or drop seed from CLUSTER_ROLES.");
         }
 
         return new ClusterTls(withKey, authority);

@@ -5,6 +5,7 @@ using Akka.Serialization;
 using Google.Protobuf;
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
+using PrimeCluster.Actors.Security;
 using PrimeCluster.Core;
 using static PrimeCluster.Actors.Messages.ClusterProtocol;
 using static PrimeCluster.Actors.Messages.JobProtocol;
@@ -20,7 +21,11 @@ namespace PrimeCluster.Actors.Serialization;
 /// manifest. Fields are numbered, so a build reads what a newer one writes: it skips fields it does not know and reads
 /// those missing as their stated defaults. The same form is the job checkpoints' stored form.
 /// </summary>
-public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+/// <param name="seal">
+/// On a node with TLS, the seal that requests of the client protocol carry between nodes (sealed here when this node is
+/// a seed; from the wire, taken only under a seed's seal); null without TLS, where any member may send them.
+/// </param>
+public sealed class ProtocolSerializer(ExtendedActorSystem system, ClientRequestSeal? seal = null) : SerializerWithStringManifest(system)
 {
     /// <summary>The name it is registered by (Akka.Hosting's WithCustomSerializer).</summary>
     public const string Alias = "primecluster";
@@ -101,8 +106,12 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             {
                 Workers = { m.Workers.Select(ToProto) },
                 Mismatches = { m.Mismatches.Select(n => new Proto.NodeMismatches { Node = n.Node.ToString(), Count = n.Count }) },
+                Throughput = m.Throughput is { } sample ? ToProto(sample) : null,
             },
-            (_, p) => new([.. AtMost(p.Workers, WireLimits.Workers, "workers").Select(FromProto)], [.. AtMost(p.Mismatches, WireLimits.Nodes, "nodes").Select(n => new NodeMismatches(AddressOf(n.Node), n.Count))])),
+            (_, p) => new(
+                [.. AtMost(p.Workers, WireLimits.Workers, "workers").Select(FromProto)],
+                [.. AtMost(p.Mismatches, WireLimits.Nodes, "nodes").Select(n => new NodeMismatches(AddressOf(n.Node), n.Count))],
+                p.Throughput is { } sample ? FromProto(sample) : null)),
         Format.Of<JobCheckpoint, Proto.JobCheckpoint>("JC", (_, m) => ToProto(m), (_, p) => FromProto(p)),
         Format.Of<EstimateJob, Proto.EstimateJob>("EJ", (_, m) => new() { Spec = ToProto(m.Spec) }, (_, p) => new(FromProto(Required(p.Spec)))),
         Format.Of<JobEstimate, Proto.JobEstimate>(
@@ -134,13 +143,23 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
 
     public override string Manifest(object o) => FormatOf(o).Manifest;
 
-    public override byte[] ToBinary(object obj) => FormatOf(obj).ToProto(this, obj).ToByteArray();
+    public override byte[] ToBinary(object obj)
+    {
+        var format = FormatOf(obj);
+        var bytes = format.ToProto(this, obj).ToByteArray();
+        return seal is not null && format.IsClientRequest ? seal.Seal(format.Manifest, bytes) : bytes;
+    }
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
         if (!ByManifest.TryGetValue(manifest, out var format))
         {
             throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(ProtocolSerializer)}");
+        }
+
+        if (seal is not null && format.IsClientRequest)
+        {
+            bytes = seal.Open(manifest, bytes);
         }
 
         try
@@ -172,6 +191,9 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         public Type Type { get; } = type;
 
         public string Manifest { get; } = manifest;
+
+        /// <summary>Whether it is a request of the client protocol, which crosses nodes under a seed's seal.</summary>
+        public bool IsClientRequest { get; } = typeof(IClientRequest).IsAssignableFrom(type);
 
         public static Format Of<TMessage, TProto>(string manifest, Func<ProtocolSerializer, TMessage, TProto> toProto, Func<ProtocolSerializer, TProto, TMessage> fromProto)
             where TMessage : notnull
