@@ -348,7 +348,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     /// </summary>
     private void Serve(BatchesCompleted completed)
     {
-        if (completed.Slots > 0 && _alone && _askers.Contains(completed.Worker) && _ledger.HasWaiting && !_reporter.State.IsFinished())
+        if (completed.Slots > 0 && _alone && _askers.Contains(completed.Worker) && _ledger.HasWaiting && !_reporter.State.IsTerminal())
         {
             HandOut(new JobControl.OfferWork(completed.Worker, completed.Slots));
         }
