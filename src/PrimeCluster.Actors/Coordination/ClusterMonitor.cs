@@ -51,9 +51,9 @@ internal sealed class ClusterMonitor : ReceiveActor, IWithTimers
         Receive<JobControl.Activity>(activity =>
         {
             var now = DateTimeOffset.UtcNow;
-            foreach (var (node, counted) in activity.Counted)
+            foreach (var (node, computed) in activity.Computed)
             {
-                _throughput.Add(node, activity.Algorithm, counted, now);
+                _throughput.Add(node, activity.Algorithm, computed, now);
             }
 
             _held[activity.JobId] = activity.Held;
