@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Contracts;
 
@@ -6,7 +8,7 @@ namespace PrimeCluster.Contracts;
 public sealed record JobResource(
     string Id,
     string Url,
-    string State,
+    [property: JsonConverter(typeof(JobStateName))] JobState State,
     ulong From,
     ulong Til,
     string Algorithm,
@@ -21,11 +23,7 @@ public sealed record JobResource(
     DateTimeOffset? FinishedAt,
     double ElapsedMs,
     double ChecksPerSecond,
-    string? Error)
-{
-    [JsonIgnore]
-    public bool IsFinished => State is JobStates.Done or JobStates.Cancelled or JobStates.Failed;
-}
+    string? Error);
 
 /// <summary>How far a job has come; <c>checks_total</c> is exact when <c>checks_total_exact</c>, else an estimate.</summary>
 public sealed record ProgressResource(
@@ -37,12 +35,5 @@ public sealed record ProgressResource(
     ulong PrimesSoFar,
     double Fraction);
 
-/// <summary>The states a job goes through, as the API names them.</summary>
-public static class JobStates
-{
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Done = "done";
-    public const string Cancelled = "cancelled";
-    public const string Failed = "failed";
-}
+/// <summary>A job's state by its lower-case name (<see cref="JobStates.Name"/>); a number, or a name it lacks, is refused.</summary>
+public sealed class JobStateName() : JsonStringEnumConverter<JobState>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false);

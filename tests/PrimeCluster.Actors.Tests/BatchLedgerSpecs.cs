@@ -142,7 +142,7 @@ public sealed class BatchLedgerSpecs
         Assert.Equal(2, ledger.CountOf(BatchState.Waiting));
 
         ledger.Take("a", 1);
-        Assert.Equal(ReportOutcome.Held, ledger.Report(0, "a", True, TallyCheck.SecondOpinion).Outcome);
+        Assert.Equal(ReportOutcome.Pending, ledger.Report(0, "a", True, TallyCheck.SecondOpinion).Outcome);
         Assert.Equal(BatchState.Claimed, ledger.StateOf(0));
         ledger.Take("b", 1);
         Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "b", Lie, TallyCheck.SecondOpinion).Outcome);
@@ -320,7 +320,7 @@ public sealed class BatchLedgerSpecs
         }
         else
         {
-            Assert.Equal(ReportOutcome.Held, ledger.Report(0, "slow", True, TallyCheck.Verify).Outcome);
+            Assert.Equal(ReportOutcome.Pending, ledger.Report(0, "slow", True, TallyCheck.Verify).Outcome);
             var settled = ledger.Settle(0, True);
             Assert.True(settled.Counted);
             Assert.Equal([new BatchLedger<string>.Claim("liar", Lie)], settled.Wrong);
@@ -335,7 +335,7 @@ public sealed class BatchLedgerSpecs
         var ledger = new BatchLedger<string>(3);
         ledger.Take("a", 1);
 
-        Assert.Equal(ReportOutcome.Held, ledger.Report(0, "a", True, TallyCheck.SecondOpinion).Outcome);
+        Assert.Equal(ReportOutcome.Pending, ledger.Report(0, "a", True, TallyCheck.SecondOpinion).Outcome);
         Assert.Equal([1L, 2], Indices(ledger.Take("a", 3)));
         Assert.True(ledger.HasWaiting);
         Assert.Equal([0L], Indices(ledger.Take("b", 3)));
@@ -492,7 +492,7 @@ public sealed class BatchLedgerSpecs
 
         Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "c", Lie, TallyCheck.Verify).Outcome);
         Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "b", True, TallyCheck.Verify).Outcome);
-        Assert.Equal(ReportOutcome.Held, ledger.Report(0, "a", True, TallyCheck.Verify).Outcome);
+        Assert.Equal(ReportOutcome.Pending, ledger.Report(0, "a", True, TallyCheck.Verify).Outcome);
         Assert.True(ledger.Settle(0, True).Counted);
         Assert.True(ledger.AllDone);
     }

@@ -130,7 +130,7 @@ public sealed class MultiNodeSpecs : IAsyncLifetime
                 try
                 {
                     view = await other.Client.GetAsync(id);
-                    return view?.State.IsFinished() == true;
+                    return view?.State.IsTerminal() == true;
                 }
                 catch (AskTimeoutException)
                 {

@@ -31,9 +31,9 @@ public sealed class ThroughputRecorderSpecs
         var recorder = new ThroughputRecorder();
 
         // A formula job's one batch [0, 10^13] carries about 10^24 checks; a trial batch beside it some 10^9.
-        recorder.Add(A, Algorithm.Formula, new JobControl.Counted(UInt128.Parse("1000000000000000000000000", System.Globalization.CultureInfo.InvariantCulture), 10_000_000_000_001), T0);
-        recorder.Add(A, Algorithm.Trial, new JobControl.Counted(1_711_580_852, 200_000), T0);
-        recorder.Add(B, Algorithm.Sieve, new JobControl.Counted(1_711_580_852, 200_000), T0);
+        recorder.Add(A, Algorithm.Formula, new JobControl.Computed(UInt128.Parse("1000000000000000000000000", System.Globalization.CultureInfo.InvariantCulture), 10_000_000_000_001), T0);
+        recorder.Add(A, Algorithm.Trial, new JobControl.Computed(1_711_580_852, 200_000), T0);
+        recorder.Add(B, Algorithm.Sieve, new JobControl.Computed(1_711_580_852, 200_000), T0);
 
         var sample = recorder.Sample(T0.AddSeconds(2));
 
@@ -75,5 +75,5 @@ public sealed class ThroughputRecorderSpecs
         Assert.Equal(15 * 60, history.Count - 1);
     }
 
-    private static JobControl.Counted Checks(ulong checks) => new(checks, 1);
+    private static JobControl.Computed Checks(ulong checks) => new(checks, 1);
 }

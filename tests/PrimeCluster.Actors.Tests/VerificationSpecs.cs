@@ -63,8 +63,8 @@ public sealed class VerificationSpecs : IAsyncLifetime
 
         var id = (await seed.Client.SubmitAsync(new JobSpec(range, Algorithm.Sieve, Batches: 200))).Id;
         await Until.TrueAsync(async () => (await seed.Client.WorkerListAsync()).Workers.Any(w => w.Node == lying.Address && w.Excluded)
-            || (await seed.Client.GetAsync(id))!.State.IsFinished());
-        Assert.False((await seed.Client.GetAsync(id))!.State.IsFinished(), "the job ended before the liar was caught");
+            || (await seed.Client.GetAsync(id))!.State.IsTerminal());
+        Assert.False((await seed.Client.GetAsync(id))!.State.IsTerminal(), "the job ended before the liar was caught");
         var honest = Start("worker", seed);
         var view = await seed.Client.AwaitAsync(id).WaitAsync(Until.Bound);
 
@@ -84,7 +84,7 @@ public sealed class VerificationSpecs : IAsyncLifetime
         var id = (await seed.Client.SubmitAsync(new JobSpec(new NumberRange(1, 1_500_000), Batches: 40))).Id;
 
         await Until.TrueAsync(async () => (await seed.Client.WorkerListAsync()).Workers.Any(w => w.Node == lying.Address && w.Excluded)
-            || (await seed.Client.GetAsync(id))!.State.IsFinished());
+            || (await seed.Client.GetAsync(id))!.State.IsTerminal());
         var during = await seed.Client.WorkerListAsync();
         await seed.Client.AwaitAsync(id).WaitAsync(Until.Bound);
         var after = await seed.Client.WorkerListAsync();

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using PrimeCluster.Cli.Client;
 using PrimeCluster.Contracts;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Cli.Tests;
 
@@ -49,7 +50,7 @@ public sealed class ClusterClientSpecs
     [Fact]
     public async Task A_job_event_stream_that_goes_silent_should_end_the_following_as_a_lost_seed()
     {
-        await using var seed = StandInSeed.Start((_, context, _) => StandInSeed.EventsAsync(context, StandInSeed.Job(JobStates.Running, batchesDone: 3)));
+        await using var seed = StandInSeed.Start((_, context, _) => StandInSeed.EventsAsync(context, StandInSeed.Job(JobState.Running, batchesDone: 3)));
         using var client = new ClusterClient(new Uri(seed.Url), token: null) { SilenceLimit = TimeSpan.FromMilliseconds(500) };
         var seen = new List<JobResource>();
 
@@ -83,7 +84,7 @@ public sealed class ClusterClientSpecs
     [Fact]
     public async Task A_job_answer_without_its_progress_should_be_no_seeds_answer()
     {
-        var job = System.Text.Json.JsonSerializer.Serialize(StandInSeed.Job(JobStates.Running, batchesDone: 3), ApiJson.Options).Replace("\"progress\":", "\"progress_\":", StringComparison.Ordinal);
+        var job = System.Text.Json.JsonSerializer.Serialize(StandInSeed.Job(JobState.Running, batchesDone: 3), ApiJson.Options).Replace("\"progress\":", "\"progress_\":", StringComparison.Ordinal);
         using var client = new ClusterClient(Url, token: null, new Answering(HttpStatusCode.OK, job));
 
         var refused = await Assert.ThrowsAsync<ClusterUnreachableException>(() => client.GetJobAsync(StandInSeed.JobId, CancellationToken.None));

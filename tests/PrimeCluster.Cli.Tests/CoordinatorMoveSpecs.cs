@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PrimeCluster.Cli.Commands;
 using PrimeCluster.Contracts;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Cli.Tests;
 
@@ -17,7 +18,7 @@ public sealed class CoordinatorMoveSpecs
         await using var seed = StandInSeed.Start((_, context, request) =>
             context.Request.Url?.AbsolutePath != $"/jobs/{StandInSeed.JobId}" ? StandInSeed.JsonAsync(context, 404, new ErrorResource("no such job"))
             : request <= unavailableAnswers ? StandInSeed.JsonAsync(context, 503, new ErrorResource("the coordinator did not answer in time"))
-            : StandInSeed.JsonAsync(context, 200, StandInSeed.Job(JobStates.Done, batchesDone: 16)));
+            : StandInSeed.JsonAsync(context, 200, StandInSeed.Job(JobState.Done, batchesDone: 16)));
 
         var run = await CliRun.InvokeAsync(new Dictionary<string, string> { [RemoteOptions.UrlVariable] = seed.Url }, "watch", StandInSeed.JobId, "--json");
 

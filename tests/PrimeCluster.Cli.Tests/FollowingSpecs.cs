@@ -1,6 +1,7 @@
 using System.Net;
 using PrimeCluster.Cli.Commands;
 using PrimeCluster.Contracts;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Cli.Tests;
 
@@ -67,13 +68,13 @@ public sealed class FollowingSpecs
         switch (context.Request.HttpMethod, context.Request.Url?.AbsolutePath)
         {
             case ("POST", "/jobs"):
-                await StandInSeed.JsonAsync(context, 202, StandInSeed.Job(JobStates.Running, batchesDone: 0));
+                await StandInSeed.JsonAsync(context, 202, StandInSeed.Job(JobState.Running, batchesDone: 0));
                 break;
             case ("GET", $"/jobs/{Id}"):
-                await StandInSeed.JsonAsync(context, 200, StandInSeed.Job(JobStates.Running, batchesDone: 0));
+                await StandInSeed.JsonAsync(context, 200, StandInSeed.Job(JobState.Running, batchesDone: 0));
                 break;
             case ("GET", $"/jobs/{Id}/events"):
-                await StandInSeed.EventsAsync(context, StandInSeed.Job(JobStates.Running, batchesDone: 5), StandInSeed.Job(JobStates.Running, batchesDone: 6));
+                await StandInSeed.EventsAsync(context, StandInSeed.Job(JobState.Running, batchesDone: 5), StandInSeed.Job(JobState.Running, batchesDone: 6));
                 if (dieAfterEvents)
                 {
                     seed.Die();

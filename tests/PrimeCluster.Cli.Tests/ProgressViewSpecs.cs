@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using PrimeCluster.Cli.Commands;
 using PrimeCluster.Cli.Output;
 using PrimeCluster.Contracts;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Cli.Tests;
 
@@ -9,7 +10,7 @@ public sealed class ProgressViewSpecs
 {
     private const string Id = StandInSeed.JobId;
 
-    private static readonly JobResource Queued = StandInSeed.Job(JobStates.Queued, batchesDone: 0) with { Workers = 0, ElapsedMs = 0 };
+    private static readonly JobResource Queued = StandInSeed.Job(JobState.Queued, batchesDone: 0) with { Workers = 0, ElapsedMs = 0 };
 
     [Fact]
     public void A_job_queued_in_a_cluster_without_workers_should_say_so_with_its_id()
@@ -31,8 +32,8 @@ public sealed class ProgressViewSpecs
         view.Show(Queued);
         clock.Advance(ProgressView.StartingFor);
         view.Show(Queued with { Workers = 3 });
-        view.Show(StandInSeed.Job(JobStates.Running, batchesDone: 1));
-        view.Show(StandInSeed.Job(JobStates.Done, batchesDone: 16));
+        view.Show(StandInSeed.Job(JobState.Running, batchesDone: 1));
+        view.Show(StandInSeed.Job(JobState.Done, batchesDone: 16));
         var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(4, lines.Length);
@@ -47,7 +48,7 @@ public sealed class ProgressViewSpecs
     public void A_job_that_workers_are_there_to_take_should_be_starting_not_waiting()
     {
         var queued = Queued with { Workers = 2 };
-        var running = StandInSeed.Job(JobStates.Running, batchesDone: 1);
+        var running = StandInSeed.Job(JobState.Running, batchesDone: 1);
 
         var plain = Shown(terminal: false, queued, queued, running).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var terminal = Shown(terminal: true, queued);
@@ -95,7 +96,7 @@ public sealed class ProgressViewSpecs
     [InlineData(2, "  2 workers")]
     public void The_workers_should_be_counted_in_words(int workers, string ending)
     {
-        var line = Shown(terminal: false, StandInSeed.Job(JobStates.Running, batchesDone: workers == 0 ? 0 : 4) with { Workers = workers });
+        var line = Shown(terminal: false, StandInSeed.Job(JobState.Running, batchesDone: workers == 0 ? 0 : 4) with { Workers = workers });
 
         Assert.EndsWith($"{ending}\n", line, StringComparison.Ordinal);
     }
@@ -105,8 +106,8 @@ public sealed class ProgressViewSpecs
     [InlineData("formula")]
     public void A_trial_job_should_show_its_rate_of_checks_and_a_job_that_derives_its_checks_none(string algorithm)
     {
-        var trial = Shown(terminal: false, StandInSeed.Job(JobStates.Running, batchesDone: 4));
-        var derived = Shown(terminal: false, StandInSeed.Job(JobStates.Running, batchesDone: 4) with { Algorithm = algorithm });
+        var trial = Shown(terminal: false, StandInSeed.Job(JobState.Running, batchesDone: 4));
+        var derived = Shown(terminal: false, StandInSeed.Job(JobState.Running, batchesDone: 4) with { Algorithm = algorithm });
 
         Assert.Contains(" checks/s  ", trial, StringComparison.Ordinal);
         Assert.DoesNotContain("/s", derived, StringComparison.Ordinal);
@@ -121,10 +122,10 @@ public sealed class ProgressViewSpecs
         var endedView = new ProgressView(ended, terminal: true);
         var clearedView = new ProgressView(cleared, terminal: true);
 
-        endedView.Show(StandInSeed.Job(JobStates.Running, batchesDone: 4));
+        endedView.Show(StandInSeed.Job(JobState.Running, batchesDone: 4));
         endedView.End();
         endedView.End();
-        clearedView.Show(StandInSeed.Job(JobStates.Running, batchesDone: 4));
+        clearedView.Show(StandInSeed.Job(JobState.Running, batchesDone: 4));
         clearedView.Clear();
         clearedView.End();
 

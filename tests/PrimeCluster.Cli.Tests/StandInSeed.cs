@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using PrimeCluster.Contracts;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Cli.Tests;
 
@@ -39,10 +40,10 @@ internal sealed class StandInSeed : IAsyncDisposable
     public static StandInSeed Start(Func<StandInSeed, HttpListenerContext, int, Task> answer) => new(answer);
 
     /// <summary>A job of one to a hundred thousand, as the API shows it.</summary>
-    public static JobResource Job(string state, long batchesDone)
+    public static JobResource Job(JobState state, long batchesDone)
     {
         var now = DateTimeOffset.UtcNow;
-        var done = state == JobStates.Done;
+        var done = state == JobState.Done;
         return new JobResource(
             JobId, $"/jobs/{JobId}", state, 1, 100_000, "trial", "balanced", 16,
             new ProgressResource(batchesDone, 16, (UInt128)(28_449_321 * batchesDone), 455_189_150, true, 0, batchesDone / 16.0),

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
 
 namespace PrimeCluster.Actors.Client;

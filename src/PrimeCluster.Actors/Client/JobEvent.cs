@@ -1,4 +1,5 @@
 using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
 using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 
 namespace PrimeCluster.Actors.Client;
@@ -35,6 +36,6 @@ public abstract record JobEvent
     public static JobEvent Of(JobView view)
     {
         ArgumentNullException.ThrowIfNull(view);
-        return view.State.IsFinished() ? new Ended(view) : new Moved(view);
+        return view.State.IsTerminal() ? new Ended(view) : new Moved(view);
     }
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
 using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 
 namespace PrimeCluster.Actors.Coordination;
@@ -40,7 +41,7 @@ internal sealed class ClusterMonitor : ReceiveActor, IWithTimers
         Receive<Terminated>(terminated => _subscribers.Remove(terminated.ActorRef));
         Receive<JobView>(view =>
         {
-            if (view.State.IsFinished())
+            if (view.State.IsTerminal())
             {
                 _held.Remove(view.Id);
             }
@@ -50,9 +51,9 @@ internal sealed class ClusterMonitor : ReceiveActor, IWithTimers
         Receive<JobControl.Activity>(activity =>
         {
             var now = DateTimeOffset.UtcNow;
-            foreach (var (node, counted) in activity.Counted)
+            foreach (var (node, computed) in activity.Computed)
             {
-                _throughput.Add(node, activity.Algorithm, counted, now);
+                _throughput.Add(node, activity.Algorithm, computed, now);
             }
 
             _held[activity.JobId] = activity.Held;

@@ -263,7 +263,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private void Finished(JobControl.Finished finished)
     {
         var id = finished.View.Id;
-        if (!_jobs.TryGetValue(id, out var entry) || entry.View.State.IsFinished())
+        if (!_jobs.TryGetValue(id, out var entry) || entry.View.State.IsTerminal())
         {
             return;
         }

@@ -1,5 +1,6 @@
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
 using PrimeCluster.Core.Planning;
 
 namespace PrimeCluster.Actors.Coordination;
@@ -15,7 +16,7 @@ internal static class JobRecovery
     {
         foreach (var checkpoint in checkpoints.OrderBy(c => c.View.SubmittedAt))
         {
-            if (checkpoint.View.State.IsFinished())
+            if (checkpoint.View.State.IsTerminal())
             {
                 yield return new History(checkpoint.View);
                 continue;

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
 using static PrimeCluster.Actors.Messages.JobProtocol;
 using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 
@@ -53,7 +54,7 @@ internal sealed class JobSubscriptions(JobTable jobs, IActorRef monitor, IActorC
         {
             replyTo.Tell(new JobNotFound(id));
         }
-        else if (entry.View.State.IsFinished())
+        else if (entry.View.State.IsTerminal())
         {
             replyTo.Tell(entry.View);
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
 using static PrimeCluster.Actors.Messages.JobProtocol;
 
 namespace PrimeCluster.Actors.Coordination;
@@ -29,7 +30,7 @@ internal sealed class JobTable(int history)
     public void Add(JobEntry entry)
     {
         _jobs[entry.View.Id] = entry;
-        if (entry.View.State.IsFinished())
+        if (entry.View.State.IsTerminal())
         {
             _finished.Enqueue(entry.View.Id);
         }

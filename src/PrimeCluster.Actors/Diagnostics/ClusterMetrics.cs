@@ -81,12 +81,12 @@ public static class ClusterMetrics
             "Batches taken back from workers to wait again: handed back by a leaving worker (left), held by a lost one (lost), or by one excluded for a wrong tally (excluded)");
         Meter.CreateObservableCounter(
             "primecluster.jobs.finished",
-            () => States.Where(s => s.IsFinished()).Select(s => new Measurement<long>(Interlocked.Read(ref Jobs[(int)s]), new KeyValuePair<string, object?>("state", s.Name()))),
+            () => States.Where(s => s.IsTerminal()).Select(s => new Measurement<long>(Interlocked.Read(ref Jobs[(int)s]), new KeyValuePair<string, object?>("state", s.Name()))),
             "{job}",
             "Jobs that ended on this node's coordinator, by the state they ended in");
         Meter.CreateObservableGauge(
             "primecluster.jobs",
-            () => States.Where(s => !s.IsFinished()).Select(s => new Measurement<long>(Interlocked.Read(ref Jobs[(int)s]), new KeyValuePair<string, object?>("state", s.Name()))),
+            () => States.Where(s => !s.IsTerminal()).Select(s => new Measurement<long>(Interlocked.Read(ref Jobs[(int)s]), new KeyValuePair<string, object?>("state", s.Name()))),
             "{job}",
             "Jobs on this node's coordinator not yet finished, by state: queued (no batch handed out yet) or running");
         Meter.CreateObservableGauge(
@@ -113,7 +113,7 @@ public static class ClusterMetrics
     public static void JobChanged(JobView? from, JobView? to)
     {
         JobMoved(from?.State, to?.State);
-        if (to is null || to.State.IsFinished())
+        if (to is null || to.State.IsTerminal())
         {
             if ((from ?? to) is { } gone)
             {
@@ -135,13 +135,13 @@ public static class ClusterMetrics
             return;
         }
 
-        if (from is { } old && !old.IsFinished())
+        if (from is { } old && !old.IsTerminal())
         {
             Interlocked.Decrement(ref Jobs[(int)old]);
         }
 
         // A finished job counts once, when it finishes; not again when it goes, nor when a coordinator takes it over.
-        if (to is { } state && (!state.IsFinished() || (from is { } before && !before.IsFinished())))
+        if (to is { } state && (!state.IsTerminal() || (from is { } before && !before.IsTerminal())))
         {
             Interlocked.Increment(ref Jobs[(int)state]);
         }

@@ -19,8 +19,8 @@ namespace PrimeCluster.Actors.Jobs;
 /// </para>
 /// <para>
 /// A reported tally is a claim, taken only from a worker that holds the batch, and checked as the caller says
-/// (<see cref="TallyCheck"/>): counted as it is, held until the caller has computed the true tally, or held until
-/// another worker reports the same. A worker whose claim proves wrong is excluded: it gets no more batches, what it
+/// (<see cref="TallyCheck"/>): counted as it is, pending until the caller has computed the true tally, or pending
+/// until another worker reports the same. A worker whose claim proves wrong is excluded: it gets no more batches, what it
 /// holds waits again, what it reports is ignored, and the batches counted from its tallies unchecked are done no more
 /// and wait to be counted again. A wrong claim never counts, whoever reports first, and no tally of an excluded worker
 /// stays counted.
@@ -304,8 +304,8 @@ public sealed class BatchLedger<TWorker>
 
     /// <summary>
     /// Records <paramref name="worker"/>'s tally of a batch it holds, checked as <paramref name="check"/> says if it is
-    /// the batch's first claim. The worker holds the batch no more. A claim that differs from a second opinion is held
-    /// for verification; one that differs from a true tally already known is <see cref="ReportOutcome.Wrong"/>.
+    /// the batch's first claim. The worker holds the batch no more. A claim that differs from a second opinion goes
+    /// to verification; one that differs from a true tally already known is <see cref="ReportOutcome.Wrong"/>.
     /// </summary>
     public Reported Report(long index, TWorker worker, Tally tally, TallyCheck check)
     {
@@ -348,7 +348,7 @@ public sealed class BatchLedger<TWorker>
             _claims.Add(index, new Claim(worker, tally));
             if (batch.State == BatchState.Verifying)
             {
-                return new Reported(ReportOutcome.Held, tally, []);
+                return new Reported(ReportOutcome.Pending, tally, []);
             }
 
             Move(batch, BatchState.Verifying);
@@ -372,11 +372,11 @@ public sealed class BatchLedger<TWorker>
 
         Move(batch, BatchState.Claimed);
         SecondOpinionsFor(worker).Enqueue(index);
-        return new Reported(ReportOutcome.Held, tally, []);
+        return new Reported(ReportOutcome.Pending, tally, []);
     }
 
     /// <summary>
-    /// Judges the claims of a batch held for verification by its true tally: a claim that matches counts, the others
+    /// Judges the claims of a batch under verification by its true tally: a claim that matches counts, the others
     /// are wrong. With no claim right the batch waits again, and any later claim is judged at once.
     /// </summary>
     public Settled Settle(long index, Tally truth)
@@ -401,8 +401,8 @@ public sealed class BatchLedger<TWorker>
     }
 
     /// <summary>
-    /// The claims of <paramref name="worker"/> waiting for a second opinion that no other worker has taken: they are
-    /// held for verification from now on, for the caller to compute, there being no other worker to give one.
+    /// The claims of <paramref name="worker"/> waiting for a second opinion that no other worker has taken: they go
+    /// to verification from now on, for the caller to compute, there being no other worker to give one.
     /// </summary>
     public IReadOnlyList<long> TakeForVerification(TWorker worker)
     {

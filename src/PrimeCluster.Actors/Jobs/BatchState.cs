@@ -11,10 +11,10 @@ namespace PrimeCluster.Actors.Jobs;
 /// lost or is excluded (<c>Fail</c>, <c>Return</c>, <c>ReturnAllHeldBy</c>, <c>Exclude</c>).</item>
 /// <item>out to raced: <c>TakeCopy</c> hands a copy to another worker; raced to out when one of the two lets go.</item>
 /// <item>out or raced to done: <c>Report</c> of a tally that counts as reported, or that matches the true tally.</item>
-/// <item>out to claimed: <c>Report</c> of a tally held for a second opinion; claimed to done when another worker's
+/// <item>out to claimed: <c>Report</c> of a tally pending a second opinion; claimed to done when another worker's
 /// agrees, to verifying when it differs (or by <c>TakeForVerification</c> when no other worker gives one), to waiting
 /// (or out) when its claimant is excluded.</item>
-/// <item>out or raced to verifying: <c>Report</c> of a tally held for its true tally; verifying to done when
+/// <item>out or raced to verifying: <c>Report</c> of a tally pending its true tally; verifying to done when
 /// <c>Settle</c> finds a claim right, else to waiting (or out) with the true tally known, by which later claims are
 /// judged at once.</item>
 /// <item>done to waiting: <c>Exclude</c> of the worker whose tally counted unchecked.</item>

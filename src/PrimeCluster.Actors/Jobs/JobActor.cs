@@ -22,7 +22,7 @@ namespace PrimeCluster.Actors.Jobs;
 /// </summary>
 /// <remarks>
 /// No tally counts on trust. A trial result counts once the sieve, on this node, gives the same; a sieve or formula
-/// result, which costs as much to check as to compute, is checked at random: held back until another worker's count
+/// result, which costs as much to check as to compute, is checked at random: it waits until another worker's count
 /// of the batch agrees, and when the two differ, this node computes it to settle which is wrong. A worker with a wrong
 /// tally is excluded from the job, the tallies it had counted unchecked are taken back and their batches counted
 /// again, and the coordinator is told of its node. Only a worker a batch was handed to may report it.
@@ -348,7 +348,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     /// </summary>
     private void Serve(BatchesCompleted completed)
     {
-        if (completed.Slots > 0 && _alone && _askers.Contains(completed.Worker) && _ledger.HasWaiting && !_reporter.State.IsFinished())
+        if (completed.Slots > 0 && _alone && _askers.Contains(completed.Worker) && _ledger.HasWaiting && !_reporter.State.IsTerminal())
         {
             HandOut(new JobControl.OfferWork(completed.Worker, completed.Slots));
         }
@@ -458,7 +458,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private sealed record ExactTotal(UInt128 Checks) : INoSerializationVerificationNeeded;
 
-    /// <summary>The true tallies of batches held for verification, in the order asked.</summary>
+    /// <summary>The true tallies of batches under verification, in the order asked.</summary>
     private sealed record Verified(IReadOnlyList<long> Indices, IReadOnlyList<Tally> Truths) : INoSerializationVerificationNeeded;
 
     private sealed record VerificationFailed(Exception Cause) : INoSerializationVerificationNeeded;

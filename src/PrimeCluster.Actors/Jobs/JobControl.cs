@@ -64,12 +64,12 @@ internal static class JobControl
     /// What the job's workers did since the job last said: the checks and the numbers each node's results carried, and
     /// the batches each worker holds now.
     /// </summary>
-    public sealed record Activity(JobId JobId, Algorithm Algorithm, IReadOnlyDictionary<Address, Counted> Counted, IReadOnlyDictionary<IActorRef, int> Held) : INoSerializationVerificationNeeded;
+    public sealed record Activity(JobId JobId, Algorithm Algorithm, IReadOnlyDictionary<Address, Computed> Computed, IReadOnlyDictionary<IActorRef, int> Held) : INoSerializationVerificationNeeded;
 
-    /// <summary>The checks and the numbers of a node's counted results.</summary>
-    public readonly record struct Counted(UInt128 Checks, UInt128 Numbers)
+    /// <summary>The checks and the numbers a node's results carried, counted or pending a check: its throughput.</summary>
+    public readonly record struct Computed(UInt128 Checks, UInt128 Numbers)
     {
-        public static Counted operator +(Counted a, Counted b) => new(a.Checks + b.Checks, a.Numbers + b.Numbers);
+        public static Computed operator +(Computed a, Computed b) => new(a.Checks + b.Checks, a.Numbers + b.Numbers);
     }
 
     public sealed class GetHeld : INoSerializationVerificationNeeded

@@ -36,7 +36,7 @@ internal sealed class JobReporter
     private readonly HashSet<IActorRef> _batchWatchers = [];
 
     /// <summary>The checks and numbers each node's results carried since the last report of activity.</summary>
-    private readonly Dictionary<Address, JobControl.Counted> _countedByNode = [];
+    private readonly Dictionary<Address, JobControl.Computed> _computedByNode = [];
     private IReadOnlyDictionary<IActorRef, int> _reportedHeld = new Dictionary<IActorRef, int>();
     private DateTimeOffset? _startedAt;
     private UInt128 _estimatedChecks;
@@ -104,11 +104,11 @@ internal sealed class JobReporter
     /// <summary>Tallies counted before are taken back (their worker was caught with a wrong one).</summary>
     public void Uncounted(Tally tally) => SoFar -= tally;
 
-    /// <summary>The checks and numbers a worker's result of a batch carried, counted or held for a check: its node's throughput.</summary>
+    /// <summary>The checks and numbers a worker's result of a batch carried, counted or pending a check: its node's throughput.</summary>
     public void Computed(IActorRef worker, long index, Tally tally)
     {
         var node = NodeAddress.Of(worker, _system);
-        _countedByNode[node] = _countedByNode.GetValueOrDefault(node) + new JobControl.Counted(tally.CheckCount, _plan[index].Range.Width);
+        _computedByNode[node] = _computedByNode.GetValueOrDefault(node) + new JobControl.Computed(tally.CheckCount, _plan[index].Range.Width);
     }
 
     public void ExactEstimate(UInt128 checks)
@@ -206,13 +206,13 @@ internal sealed class JobReporter
     private void ReportActivity()
     {
         var held = _ledger.Holders.ToDictionary(w => w, _ledger.HeldBy);
-        if (_countedByNode.Count == 0 && held.Count == _reportedHeld.Count && held.All(h => _reportedHeld.TryGetValue(h.Key, out var before) && before == h.Value))
+        if (_computedByNode.Count == 0 && held.Count == _reportedHeld.Count && held.All(h => _reportedHeld.TryGetValue(h.Key, out var before) && before == h.Value))
         {
             return;
         }
 
-        _monitor.Tell(new JobControl.Activity(_id, _spec.Algorithm, new Dictionary<Address, JobControl.Counted>(_countedByNode), held));
-        _countedByNode.Clear();
+        _monitor.Tell(new JobControl.Activity(_id, _spec.Algorithm, new Dictionary<Address, JobControl.Computed>(_computedByNode), held));
+        _computedByNode.Clear();
         _reportedHeld = held;
     }
 

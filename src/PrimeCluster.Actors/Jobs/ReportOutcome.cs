@@ -12,10 +12,10 @@ public enum ReportOutcome
     /// <summary>It counts.</summary>
     Counted,
 
-    /// <summary>Held until a second opinion or a verification already under way.</summary>
-    Held,
+    /// <summary>Pending: it waits for a second opinion, or for a verification already under way.</summary>
+    Pending,
 
-    /// <summary>Held; the caller computes the batch's true tally and settles it.</summary>
+    /// <summary>Pending; the caller computes the batch's true tally and settles it.</summary>
     Verify,
 
     /// <summary>It differs from the batch's true tally, known already.</summary>

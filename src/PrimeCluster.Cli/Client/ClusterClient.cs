@@ -9,6 +9,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using PrimeCluster.Actors.Security;
 using PrimeCluster.Contracts;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Cli.Client;
 
@@ -125,7 +126,7 @@ public sealed class ClusterClient : IDisposable
                     && ReadEvent(events.Current.Data) is { } job)
                 {
                     yield return job;
-                    if (job.IsFinished)
+                    if (job.State.IsTerminal())
                     {
                         yield break;
                     }

@@ -129,7 +129,7 @@ public static class BenchCommand
             {
                 var request = new JobRequest(spec.Range.From, spec.Range.Til, "trial", "balanced", null);
                 var job = await JobFollower.FollowAsync(client, await client.SubmitAsync(request, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
-                return job.State == JobStates.Done ? ResultReport.Of(job) : throw new InvalidOperationException($"benchmark job {job.Id} {job.State}: {job.Error}");
+                return job.State == JobState.Done ? ResultReport.Of(job) : throw new InvalidOperationException($"benchmark job {job.Id} {job.State.Name()}: {job.Error}");
             }, context).ConfigureAwait(false));
         }
 

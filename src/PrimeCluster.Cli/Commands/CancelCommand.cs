@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using PrimeCluster.Contracts;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Cli.Commands;
 
@@ -28,9 +29,9 @@ public static class CancelCommand
                 JobsCommand.WriteTable(context.Out, [job]);
             }
 
-            if (before.IsFinished)
+            if (before.State.IsTerminal())
             {
-                await context.Error.WriteLineAsync($"primecluster: job {jobId} had already ended ({before.State}); nothing to cancel.").ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"primecluster: job {jobId} had already ended ({before.State.Name()}); nothing to cancel.").ConfigureAwait(false);
             }
 
             return ExitCodes.Done;

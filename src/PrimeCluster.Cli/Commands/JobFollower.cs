@@ -2,6 +2,7 @@ using System.Net;
 using PrimeCluster.Cli.Client;
 using PrimeCluster.Cli.Output;
 using PrimeCluster.Contracts;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Cli.Commands;
 
@@ -20,7 +21,7 @@ internal static class JobFollower
     /// </summary>
     public static async Task<int> FollowAndReportAsync(ClusterClient client, JobResource job, bool json, NextCommands next, CliContext context, CancellationToken cancellationToken)
     {
-        using var view = job.IsFinished ? null : ProgressView.For(context, json);
+        using var view = job.State.IsTerminal() ? null : ProgressView.For(context, json);
         try
         {
             var finished = await FollowAsync(client, job, view, cancellationToken).ConfigureAwait(false);
@@ -50,7 +51,7 @@ internal static class JobFollower
     public static async Task<JobResource> FollowAsync(ClusterClient client, JobResource job, ProgressView? view, CancellationToken cancellationToken)
     {
         view?.Show(job);
-        if (job.IsFinished)
+        if (job.State.IsTerminal())
         {
             return job;
         }
@@ -68,7 +69,7 @@ internal static class JobFollower
             // No event stream from this seed: polling below.
         }
 
-        while (!job.IsFinished)
+        while (!job.State.IsTerminal())
         {
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
             job = await GetAsync(client, job.Id, notices: null, cancellationToken).ConfigureAwait(false)
@@ -117,18 +118,18 @@ internal static class JobFollower
 
         switch (job.State)
         {
-            case JobStates.Done:
+            case JobState.Done:
                 if (!json)
                 {
                     ResultReport.Of(job).WriteTable(context.Out);
                 }
 
                 return ExitCodes.Done;
-            case JobStates.Cancelled:
+            case JobState.Cancelled:
                 context.Error.WriteLine($"primecluster: job {job.Id} was cancelled.");
                 return ExitCodes.Failed;
             default:
-                context.Error.WriteLine($"primecluster: job {job.Id} {job.State}: {job.Error ?? "no reason given"}");
+                context.Error.WriteLine($"primecluster: job {job.Id} {job.State.Name()}: {job.Error ?? "no reason given"}");
                 return ExitCodes.Failed;
         }
     }

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using PrimeCluster.Core;
 using PrimeCluster.Cli.Input;
 using PrimeCluster.Cli.Output;
 using PrimeCluster.Contracts;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Cli.Commands;
 
@@ -82,7 +82,7 @@ public static class JobsCommand
         {
             table.AddRow(
                 job.Id,
-                job.State,
+                job.State.Name(),
                 $"{job.From}-{job.Til}",
                 job.Algorithm,
                 string.Create(CultureInfo.InvariantCulture, $"{job.Progress.Fraction * 100:0}%"),

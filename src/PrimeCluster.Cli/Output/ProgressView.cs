@@ -46,14 +46,14 @@ public sealed class ProgressView(TextWriter error, bool terminal, TimeProvider? 
     {
         ArgumentNullException.ThrowIfNull(job);
         var progress = job.Progress;
-        Show(new Snapshot(job.Id, job.State, job.Algorithm != Names.Of(Algorithm.Trial), job.IsFinished, progress.Fraction, progress.ChecksDone, progress.ChecksTotal, progress.ChecksTotalExact, progress.BatchesDone, progress.BatchesTotal, job.ElapsedMs / 1000, job.Workers));
+        Show(new Snapshot(job.Id, job.State, job.Algorithm != Names.Of(Algorithm.Trial), progress.Fraction, progress.ChecksDone, progress.ChecksTotal, progress.ChecksTotalExact, progress.BatchesDone, progress.BatchesTotal, job.ElapsedMs / 1000, job.Workers));
     }
 
     /// <summary>A job of the cluster in this process, as its coordinator pushes it.</summary>
     public void Show(JobView job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        Show(new Snapshot(job.Id.Value, job.State.Name(), job.Spec.Algorithm != Algorithm.Trial, job.State.IsFinished(), job.Fraction, job.SoFar.CheckCount, job.ChecksTotal, job.ChecksTotalIsExact, job.BatchesDone, job.BatchCount, job.Elapsed.TotalSeconds, job.Workers));
+        Show(new Snapshot(job.Id.Value, job.State, job.Spec.Algorithm != Algorithm.Trial, job.Fraction, job.SoFar.CheckCount, job.ChecksTotal, job.ChecksTotalIsExact, job.BatchesDone, job.BatchCount, job.Elapsed.TotalSeconds, job.Workers));
     }
 
     /// <summary>Removes the redrawn line, so that what follows starts on a clean line.</summary>
@@ -114,7 +114,7 @@ public sealed class ProgressView(TextWriter error, bool terminal, TimeProvider? 
     private void Draw(Snapshot job)
     {
         var fraction = Math.Clamp(job.Fraction, 0, 1);
-        var waiting = job.State == PrimeCluster.Contracts.JobStates.Queued ? Waiting(job.Workers) : null;
+        var waiting = job.State == JobState.Queued ? Waiting(job.Workers) : null;
         var now = _clock.GetUtcNow();
         if (waiting is not null)
         {
@@ -144,10 +144,10 @@ public sealed class ProgressView(TextWriter error, bool terminal, TimeProvider? 
         }
 
         // A state, or what a queued job waits for, is worth a line at once; the numbers, every two seconds.
-        var headline = $"{job.State}: {waiting}";
-        if (headline != _lastHeadline || DateTimeOffset.UtcNow - _lastPlain >= PlainEvery || job.IsFinished)
+        var headline = $"{job.State.Name()}: {waiting}";
+        if (headline != _lastHeadline || DateTimeOffset.UtcNow - _lastPlain >= PlainEvery || job.State.IsTerminal())
         {
-            error.WriteLine($"job {job.Id} {job.State}: {waiting ?? Describe(job, fraction)}");
+            error.WriteLine($"job {job.Id} {job.State.Name()}: {waiting ?? Describe(job, fraction)}");
             _lastPlain = DateTimeOffset.UtcNow;
             _lastHeadline = headline;
         }
@@ -179,7 +179,7 @@ public sealed class ProgressView(TextWriter error, bool terminal, TimeProvider? 
     {
         var rate = job.ElapsedSeconds > 0 ? (double)job.ChecksDone / job.ElapsedSeconds : 0;
         var remaining = job.ChecksTotal > job.ChecksDone ? (double)(job.ChecksTotal - job.ChecksDone) : 0;
-        var eta = job.IsFinished ? "done" : rate > 0 ? $"ETA {Format.Duration(remaining / rate)}" : "ETA unknown";
+        var eta = job.State.IsTerminal() ? "done" : rate > 0 ? $"ETA {Format.Duration(remaining / rate)}" : "ETA unknown";
         var total = job.ChecksTotalExact ? Format.Scaled((double)job.ChecksTotal) : $"~{Format.Scaled((double)job.ChecksTotal)}";
 
         // The sieve and the formula derive their checks without performing them: a rate of checks would mean nothing.
@@ -194,9 +194,8 @@ public sealed class ProgressView(TextWriter error, bool terminal, TimeProvider? 
     /// <summary>What the view shows of a job, whichever way it came.</summary>
     private sealed record Snapshot(
         string Id,
-        string State,
+        JobState State,
         bool ChecksDerived,
-        bool IsFinished,
         double Fraction,
         UInt128 ChecksDone,
         UInt128 ChecksTotal,

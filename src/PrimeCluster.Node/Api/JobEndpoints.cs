@@ -165,7 +165,7 @@ internal static class JobEndpoints
             return ApiResults.NotFound(id);
         }
 
-        return new EventStreamResult(view.State.IsFinished() && !batches
+        return new EventStreamResult(view.State.IsTerminal() && !batches
             ? EventReader.Of(EventBlock.Of(JobEvents.Result, JobResources.From(view)))
             : feeds.JoinJob(view, batches));
     }

@@ -13,7 +13,7 @@ internal static class JobResources
         return new JobResource(
             view.Id.Value,
             $"/jobs/{view.Id.Value}",
-            view.State.Name(),
+            view.State,
             view.Spec.Range.From,
             view.Spec.Range.Til,
             Names.Of(view.Spec.Algorithm),

@@ -1,6 +1,7 @@
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Contracts;
+using PrimeCluster.Core;
 using PrimeCluster.Node.Api;
 
 namespace PrimeCluster.Node.Streams;
@@ -29,7 +30,7 @@ internal sealed class JobFeed(JobView view, bool batches, Func<CancellationToken
     protected override IEnumerable<EventBlock> Picture()
     {
         // A finished job's batches come before its result, which ends the stream.
-        if (!_resource.IsFinished)
+        if (!_resource.State.IsTerminal())
         {
             yield return _progress ??= EventBlock.Of(JobEvents.Progress, _resource);
         }
