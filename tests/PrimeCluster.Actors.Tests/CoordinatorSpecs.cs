@@ -560,6 +560,42 @@ public sealed class CoordinatorSpecs : TestKit
         await subscriber.ExpectMsgAsync<JobNotFound>();
     }
 
+    [Fact]
+    public async Task Subscriptions_of_one_node_beyond_its_bound_should_be_answered_once_and_not_kept()
+    {
+        var range = new NumberRange(0, 80_000);
+        var id = await SubmitAsync(new JobSpec(range, Batches: 4));
+
+        // The same subscriber many times is kept once; distinct ones up to the node's bound.
+        var subscriber = CreateTestProbe();
+        for (var i = 0; i < 2000; i++)
+        {
+            _coordinator.Tell(new SubscribeToJob(id, subscriber.Ref, Batches: true));
+        }
+
+        var others = Enumerable.Range(0, JobSubscriptions.MaxPerNode - 1).Select(_ => Sys.ActorOf(Akka.TestKit.TestActors.BlackHoleActor.Props)).ToList();
+        foreach (var other in others)
+        {
+            _coordinator.Tell(new SubscribeToJob(id, other));
+        }
+
+        var beyond = CreateTestProbe();
+        _coordinator.Tell(new SubscribeToJob(id, beyond.Ref, Batches: true));
+        Assert.Equal(JobState.Queued, (await beyond.ExpectMsgAsync<JobView>()).State);
+
+        var worker = CreateTestProbe();
+        Complete((await RequestAsync(worker, slots: 4))!, worker);
+        await subscriber.FishForMessageAsync(m => m is JobView { State: JobState.Done }, TimeSpan.FromSeconds(10));
+        await beyond.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+
+        // The job's end freed the node's places: a subscriber of the next job is kept again.
+        var next = await SubmitAsync(new JobSpec(range, Batches: 4));
+        _coordinator.Tell(new SubscribeToJob(next, beyond.Ref));
+        await beyond.ExpectMsgAsync<JobView>();
+        Complete((await RequestAsync(worker, slots: 4))!, worker);
+        await beyond.FishForMessageAsync(m => m is JobView { State: JobState.Done }, TimeSpan.FromSeconds(10));
+    }
+
     private async Task<JobView> GetAsync(JobId id)
     {
         _coordinator.Tell(new GetJob(id));

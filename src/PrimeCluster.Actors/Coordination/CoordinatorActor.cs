@@ -54,7 +54,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         _monitor = Context.ActorOf(ClusterMonitor.Props(), "monitor");
         _admission = new JobAdmission(settings, _pool, _jobs);
         _dispatch = new WorkDispatch(_pool, _jobs, Context, _log);
-        _subscriptions = new JobSubscriptions(_jobs, _monitor, Context);
+        _subscriptions = new JobSubscriptions(_jobs, _monitor, Context, _log, _time);
         _mismatches = new MismatchPolicy(((ExtendedActorSystem)system).Provider.DefaultAddress, settings.MismatchesBeforeDown);
         if (settings.Checkpoints)
         {
