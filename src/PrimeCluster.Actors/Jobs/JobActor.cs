@@ -92,6 +92,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Receive<JobControl.WorkerLost>(lost =>
         {
             _askers.Remove(lost.Worker);
+            _tokens.Forget(lost.Worker);
             Requeue(lost.Worker, "was lost");
         });
         Receive<JobControl.Cancel>(_ => Finish(JobState.Cancelled, error: null));
@@ -182,7 +183,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         }
 
         var batches = handOuts.Select(h => new BatchWork(h.Index, _plan[h.Index].Range)).ToList();
-        offer.Worker.Tell(new WorkAssignment(_id, Self, _spec.Algorithm, batches, _tokens.For(offer.Worker)));
+        offer.Worker.Tell(new WorkAssignment(_id, Self, _spec.Algorithm, batches, _tokens.HandedTo(offer.Worker)));
         AnnounceWaiting();
     }
 
