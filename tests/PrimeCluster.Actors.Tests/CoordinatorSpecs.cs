@@ -293,6 +293,22 @@ public sealed class CoordinatorSpecs : TestKit
     }
 
     [Fact]
+    public async Task A_worker_of_an_earlier_build_which_echoes_no_tokens_should_get_no_work_nor_be_listed()
+    {
+        await SubmitAsync(new JobSpec(new NumberRange(0, 80_000), Batches: 8));
+        var earlier = CreateTestProbe();
+        var current = CreateTestProbe();
+
+        _coordinator.Tell(new RequestWork(earlier.Ref, 2, 0, EchoesTokens: false), earlier.Ref);
+        var assignment = await RequestAsync(current, slots: 2);
+
+        Assert.NotEqual(AssignmentToken.None, assignment!.Token);
+        await earlier.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        _coordinator.Tell(GetWorkers.Instance);
+        Assert.Equal([current.Ref.Path.ToStringWithoutAddress()], (await ExpectMsgAsync<WorkerList>()).Workers.Select(w => w.Path));
+    }
+
+    [Fact]
     public async Task Coordinator_should_report_each_worker_and_the_batches_it_holds()
     {
         await SubmitAsync(new JobSpec(new NumberRange(0, 80_000), Batches: 8));
@@ -435,7 +451,7 @@ public sealed class CoordinatorSpecs : TestKit
         var lie = await RequestAsync(liar, slots: 2);
 
         var wrong = lie!.Batches.Select(b => new BatchResult(b.Index, new Tally(7, 7))).ToList();
-        lie.Job.Tell(new BatchesCompleted(first, wrong, liar.Ref), liar.Ref);
+        lie.Job.Tell(new BatchesCompleted(first, wrong, liar.Ref, Token: lie.Token), liar.Ref);
         await AwaitAssertAsync(
             async () =>
             {
@@ -479,7 +495,7 @@ public sealed class CoordinatorSpecs : TestKit
         Assert.True(new[] { first, second }.ToHashSet().SetEquals([fromFirst!.JobId, fromSecond!.JobId]), "the liar should hold a batch of each job");
 
         var lie = fromFirst.JobId == first ? fromFirst : fromSecond;
-        lie.Job.Tell(new BatchesCompleted(first, lie.Batches.Select(b => new BatchResult(b.Index, new Tally(7, 7))).ToList(), liar.Ref), liar.Ref);
+        lie.Job.Tell(new BatchesCompleted(first, lie.Batches.Select(b => new BatchResult(b.Index, new Tally(7, 7))).ToList(), liar.Ref, Token: lie.Token), liar.Ref);
 
         // The second job drops the liar too: it is told to cancel that job's batch, and gets no more of either.
         await liar.FishForMessageAsync(m => m is CancelWork cancel && cancel.JobId == second, TimeSpan.FromSeconds(10));
@@ -511,7 +527,7 @@ public sealed class CoordinatorSpecs : TestKit
         Sys.Stop(passing.Ref);
         await AwaitWorkersAsync(id, 2);
         var lie = await RequestAsync(liar, slots: 1);
-        lie!.Job.Tell(new BatchesCompleted(id, lie.Batches.Select(b => new BatchResult(b.Index, new Tally(7, 7))).ToList(), liar.Ref), liar.Ref);
+        lie!.Job.Tell(new BatchesCompleted(id, lie.Batches.Select(b => new BatchResult(b.Index, new Tally(7, 7))).ToList(), liar.Ref, Token: lie.Token), liar.Ref);
         await AwaitWorkersAsync(id, 1);
 
         await ComputeAllAsync(honest);
@@ -547,6 +563,42 @@ public sealed class CoordinatorSpecs : TestKit
         Assert.Equal(JobState.Done, (await subscriber.ExpectMsgAsync<JobView>()).State);
         _coordinator.Tell(new SubscribeToJob(new JobId("nosuchjob1"), subscriber.Ref));
         await subscriber.ExpectMsgAsync<JobNotFound>();
+    }
+
+    [Fact]
+    public async Task Subscriptions_of_one_node_beyond_its_bound_should_be_answered_once_and_not_kept()
+    {
+        var range = new NumberRange(0, 80_000);
+        var id = await SubmitAsync(new JobSpec(range, Batches: 4));
+
+        // The same subscriber many times is kept once; distinct ones up to the node's bound.
+        var subscriber = CreateTestProbe();
+        for (var i = 0; i < 2000; i++)
+        {
+            _coordinator.Tell(new SubscribeToJob(id, subscriber.Ref, Batches: true));
+        }
+
+        var others = Enumerable.Range(0, JobSubscriptions.MaxPerNode - 1).Select(_ => Sys.ActorOf(Akka.TestKit.TestActors.BlackHoleActor.Props)).ToList();
+        foreach (var other in others)
+        {
+            _coordinator.Tell(new SubscribeToJob(id, other));
+        }
+
+        var beyond = CreateTestProbe();
+        _coordinator.Tell(new SubscribeToJob(id, beyond.Ref, Batches: true));
+        Assert.Equal(JobState.Queued, (await beyond.ExpectMsgAsync<JobView>()).State);
+
+        var worker = CreateTestProbe();
+        Complete((await RequestAsync(worker, slots: 4))!, worker);
+        await subscriber.FishForMessageAsync(m => m is JobView { State: JobState.Done }, TimeSpan.FromSeconds(10));
+        await beyond.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+
+        // The job's end freed the node's places: a subscriber of the next job is kept again.
+        var next = await SubmitAsync(new JobSpec(range, Batches: 4));
+        _coordinator.Tell(new SubscribeToJob(next, beyond.Ref));
+        await beyond.ExpectMsgAsync<JobView>();
+        Complete((await RequestAsync(worker, slots: 4))!, worker);
+        await beyond.FishForMessageAsync(m => m is JobView { State: JobState.Done }, TimeSpan.FromSeconds(10));
     }
 
     private async Task<JobView> GetAsync(JobId id)
@@ -587,7 +639,7 @@ public sealed class CoordinatorSpecs : TestKit
     {
         var kernel = PrimeKernels.For(assignment.Algorithm);
         var results = assignment.Batches.Select(b => new BatchResult(b.Index, kernel.Count(b.Range.From, b.Range.Til))).ToList();
-        assignment.Job.Tell(new BatchesCompleted(assignment.JobId, results, worker.Ref, slots), worker.Ref);
+        assignment.Job.Tell(new BatchesCompleted(assignment.JobId, results, worker.Ref, slots, Token: assignment.Token), worker.Ref);
     }
 
     /// <summary>Asks for and completes batches until there are none left; bounded by the batch count of any test.</summary>

@@ -16,6 +16,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
     private static readonly JobSpec Spec = new(new NumberRange(1, 10_000), Algorithm.Trial, SplitStrategy.Balanced, Batches: 10);
     private static readonly Tally Expected = SieveKernel.Instance.Count(1, 10_000);
     private readonly TallyVerifier _verifier = new();
+    private readonly Dictionary<IActorRef, AssignmentToken> _tokens = [];
 
     /// <summary>
     /// A probe, as every spec here makes them, that ignores what a job tells a worker of its counted checks: those are
@@ -110,12 +111,17 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         var worker = CreateTestProbe();
         var stranger = CreateTestProbe();
         var first = await TakeAsync(job, worker, slots: 1);
+
+        // The stranger had the job's work once, so it has its token, but the job has since heard it was lost.
+        var strangers = await TakeAsync(job, stranger, slots: 1);
+        job.Tell(new JobControl.WorkerLost(stranger.Ref));
         job.Tell(new JobControl.Alone(true));
 
-        // The worker the coordinator sent gets its next batches from the job; one it never sent, through the coordinator.
+        // The worker the coordinator sent gets its next batches from the job (the stranger's first); one it did not
+        // send now, through the coordinator.
         job.Tell(Completion(id, first[0], worker) with { Slots = 2 });
-        var next = await worker.ExpectMsgAsync<WorkAssignment>();
-        job.Tell(new BatchesCompleted(id, [], stranger.Ref, Slots: 2));
+        var next = await ExpectAssignmentAsync(worker);
+        job.Tell(new BatchesCompleted(id, [], stranger.Ref, Slots: 2, Token: TokenOf(stranger)));
         var passedOn = new List<RequestWork>();
         await FishForMessageAsync(m =>
         {
@@ -126,7 +132,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
 
             return m is RequestWork { Worker: var asking } && asking.Equals(stranger.Ref);
         });
-        Assert.Equal([1L, 2], next.Batches.Select(b => b.Index));
+        Assert.Equal([strangers[0].Index, 2], next.Batches.Select(b => b.Index));
         Assert.Equal([new RequestWork(stranger.Ref, 2, 0)], passedOn);
 
         // No longer alone, it passes requests on again.
@@ -162,8 +168,8 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
 
         var batches = await TakeAsync(job, worker, slots: 10);
         var results = batches.Select(b => new BatchResult(b.Index, SieveKernel.Instance.Count(b.Range.From, b.Range.Til))).ToList();
-        job.Tell(new BatchesCompleted(id, results[..4], worker.Ref));
-        job.Tell(new BatchesCompleted(id, results[2..], worker.Ref));
+        job.Tell(new BatchesCompleted(id, results[..4], worker.Ref, Token: TokenOf(worker)));
+        job.Tell(new BatchesCompleted(id, results[2..], worker.Ref, Token: TokenOf(worker)));
 
         Assert.Equal(Expected, (await FishForFinishedAsync()).View.SoFar);
     }
@@ -213,7 +219,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
             job.Tell(Completion(id, batch, worker));
         }
 
-        job.Tell(new BatchFailed(id, batches[^1].Index, "disk on fire", worker.Ref));
+        job.Tell(new BatchFailed(id, batches[^1].Index, "disk on fire", worker.Ref, Token: TokenOf(worker)));
 
         // A backup offer crossing the news that a batch waits again: the refusal must not say that nothing waits.
         job.Tell(new JobControl.OfferWork(CreateTestProbe().Ref, 1, Backup: true));
@@ -234,7 +240,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         {
             var batch = (await TakeAsync(job, worker, slots: 1))[0];
             Assert.Equal(0, batch.Index);
-            job.Tell(new BatchFailed(id, batch.Index, "disk on fire", worker.Ref));
+            job.Tell(new BatchFailed(id, batch.Index, "disk on fire", worker.Ref, Token: TokenOf(worker)));
         }
 
         var finished = await FishForFinishedAsync();
@@ -300,7 +306,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         var honest = CreateTestProbe();
         var lies = await TakeAsync(job, liar, slots: 3);
 
-        job.Tell(new BatchesCompleted(id, [new BatchResult(lies[0].Index, Wrong(lies[0]))], liar.Ref));
+        job.Tell(new BatchesCompleted(id, [new BatchResult(lies[0].Index, Wrong(lies[0]))], liar.Ref, Token: TokenOf(liar)));
 
         var mismatch = (JobControl.Mismatch)await FishForMessageAsync(m => m is JobControl.Mismatch, TimeSpan.FromSeconds(10));
         Assert.Equal(new JobControl.Mismatch(id, liar.Ref, lies[0].Index, Wrong(lies[0]), True(lies[0])), mismatch);
@@ -336,8 +342,8 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
 
         // Empty-handed, the liar gets a copy of the batch waiting last behind the honest worker's others.
         job.Tell(new JobControl.OfferWork(liar.Ref, 1, Backup: true));
-        var copy = (await liar.ExpectMsgAsync<WorkAssignment>()).Batches.Single();
-        job.Tell(new BatchesCompleted(id, [new BatchResult(copy.Index, Wrong(copy))], liar.Ref));
+        var copy = (await ExpectAssignmentAsync(liar)).Batches.Single();
+        job.Tell(new BatchesCompleted(id, [new BatchResult(copy.Index, Wrong(copy))], liar.Ref, Token: TokenOf(liar)));
 
         Assert.Equal(copy.Index, ((JobControl.Mismatch)await FishForMessageAsync(m => m is JobControl.Mismatch, TimeSpan.FromSeconds(10))).Index);
         await honest.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
@@ -366,7 +372,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         await FishForMessageAsync(m => m is JobControl.Updated { Checkpoint.View.BatchesDone: 1 }, TimeSpan.FromSeconds(10));
 
         // The liar's result, checked by the first worker, differs: this node computes it, and the liar is caught.
-        job.Tell(new BatchesCompleted(id, [new BatchResult(lies[0].Index, Wrong(lies[0]))], liar.Ref));
+        job.Tell(new BatchesCompleted(id, [new BatchResult(lies[0].Index, Wrong(lies[0]))], liar.Ref, Token: TokenOf(liar)));
         Assert.Equal([lies[0].Index], (await TakeAsync(job, first, slots: 1)).Select(b => b.Index));
         job.Tell(Completion(id, lies[0], first));
         var mismatch = (JobControl.Mismatch)await FishForMessageAsync(m => m is JobControl.Mismatch, TimeSpan.FromSeconds(10));
@@ -391,7 +397,7 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         var honest = CreateTestProbe();
         var lies = await TakeAsync(job, liar, slots: 2);
 
-        job.Tell(new BatchesCompleted(id, lies.Select(b => new BatchResult(b.Index, new Tally(ulong.MaxValue, UInt128.MaxValue))).ToList(), liar.Ref));
+        job.Tell(new BatchesCompleted(id, lies.Select(b => new BatchResult(b.Index, new Tally(ulong.MaxValue, UInt128.MaxValue))).ToList(), liar.Ref, Token: TokenOf(liar)));
 
         Assert.Equal(liar.Ref, ((JobControl.Mismatch)await FishForMessageAsync(m => m is JobControl.Mismatch, TimeSpan.FromSeconds(10))).Worker);
         foreach (var batch in await TakeAsync(job, honest, slots: 10))
@@ -427,14 +433,57 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         var stranger = CreateTestProbe();
         var batches = await TakeAsync(job, holder, slots: 10);
 
-        job.Tell(new BatchesCompleted(id, batches.Select(b => new BatchResult(b.Index, Wrong(b))).ToList(), stranger.Ref));
-        job.Tell(new BatchesCompleted(id, [new BatchResult(batches[0].Index, Wrong(batches[0]))], stranger.Ref));
+        job.Tell(new BatchesCompleted(id, batches.Select(b => new BatchResult(b.Index, Wrong(b))).ToList(), stranger.Ref, Token: TokenOf(stranger)));
+        job.Tell(new BatchesCompleted(id, [new BatchResult(batches[0].Index, Wrong(batches[0]))], stranger.Ref, Token: TokenOf(stranger)));
         foreach (var batch in batches)
         {
             job.Tell(Completion(id, batch, holder));
         }
 
         await ExpectExactEndAsync();
+    }
+
+    [Fact]
+    public async Task Results_failures_and_returns_naming_another_worker_without_its_token_should_be_refused_and_that_worker_unharmed()
+    {
+        // Trial results are all checked here: a wrong one would exclude whoever the ledger takes to have sent it.
+        var (job, id) = StartJob();
+        var honest = CreateTestProbe();
+        var forger = CreateTestProbe();
+        var batches = await TakeAsync(job, honest, slots: 5);
+        var own = await TakeAsync(job, forger, slots: 1);
+        Assert.NotEqual(TokenOf(honest), TokenOf(forger));
+
+        // The forger names the honest worker with its own token, with none, and with a guess; and, to keep its own
+        // standing, with the honest worker's batches under its own name, which it does not hold.
+        var lies = batches.Select(b => new BatchResult(b.Index, Wrong(b))).ToList();
+        foreach (var token in new[] { TokenOf(forger), AssignmentToken.None, new AssignmentToken(UInt128.MaxValue) })
+        {
+            job.Tell(new BatchesCompleted(id, lies, honest.Ref, Slots: 5, Token: token));
+            job.Tell(new BatchesReturned(id, [.. batches.Select(b => b.Index)], honest.Ref, token));
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                job.Tell(new BatchFailed(id, batches[0].Index, "made up", honest.Ref, token));
+            }
+        }
+
+        job.Tell(new BatchesCompleted(id, lies, forger.Ref, Token: TokenOf(forger)));
+
+        // Nothing moved: the honest worker holds its five batches, nobody is excluded, no mismatch was told.
+        job.Tell(JobControl.GetHeld.Instance);
+        var held = await FishForMessageAsync<JobControl.Held>(m => m is JobControl.Held, TimeSpan.FromSeconds(10));
+        Assert.Equal(5, held.ByWorker[honest.Ref]);
+        Assert.Empty(held.Excluded);
+
+        job.Tell(Completion(id, own[0], forger));
+        foreach (var batch in batches.Concat(await TakeAsync(job, honest, slots: 10)))
+        {
+            job.Tell(Completion(id, batch, honest));
+        }
+
+        // No wrong tally was heard of on the way to the exact end.
+        var end = await FishForMessageAsync(m => m is JobControl.Finished or JobControl.Mismatch, TimeSpan.FromSeconds(10));
+        Assert.Equal(Expected, Assert.IsType<JobControl.Finished>(end).View.SoFar);
     }
 
     [Fact]
@@ -446,22 +495,22 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         var batches = await TakeAsync(job, worker, slots: 10);
         var nonsense = new[] { -1L, 10, long.MaxValue, long.MinValue };
 
-        job.Tell(new BatchesCompleted(id, [], worker.Ref, Slots: 1, InFlight: -5));
-        job.Tell(new BatchesCompleted(id, nonsense.Select(i => new BatchResult(i, new Tally(1, 1))).ToList(), worker.Ref));
-        job.Tell(new BatchesCompleted(id, nonsense.Select(i => new BatchResult(i, new Tally(ulong.MaxValue, UInt128.MaxValue))).ToList(), worker.Ref));
-        job.Tell(new BatchesReturned(id, [.. nonsense, batches[0].Index], stranger.Ref));
+        job.Tell(new BatchesCompleted(id, [], worker.Ref, Slots: 1, InFlight: -5, Token: TokenOf(worker)));
+        job.Tell(new BatchesCompleted(id, nonsense.Select(i => new BatchResult(i, new Tally(1, 1))).ToList(), worker.Ref, Token: TokenOf(worker)));
+        job.Tell(new BatchesCompleted(id, nonsense.Select(i => new BatchResult(i, new Tally(ulong.MaxValue, UInt128.MaxValue))).ToList(), worker.Ref, Token: TokenOf(worker)));
+        job.Tell(new BatchesReturned(id, [.. nonsense, batches[0].Index], stranger.Ref, Token: TokenOf(stranger)));
         for (var attempt = 0; attempt < 3; attempt++)
         {
             foreach (var index in nonsense)
             {
-                job.Tell(new BatchFailed(id, index, "made up", worker.Ref));
+                job.Tell(new BatchFailed(id, index, "made up", worker.Ref, Token: TokenOf(worker)));
             }
 
-            job.Tell(new BatchFailed(id, batches[2].Index, "made up", stranger.Ref));
+            job.Tell(new BatchFailed(id, batches[2].Index, "made up", stranger.Ref, Token: TokenOf(stranger)));
         }
 
         var duplicated = batches.Select(b => new BatchResult(b.Index, True(b))).ToList();
-        job.Tell(new BatchesCompleted(id, [.. duplicated.Where(r => r.Index != batches[1].Index), .. duplicated], worker.Ref));
+        job.Tell(new BatchesCompleted(id, [.. duplicated.Where(r => r.Index != batches[1].Index), .. duplicated], worker.Ref, Token: TokenOf(worker)));
 
         await ExpectExactEndAsync();
     }
@@ -479,13 +528,13 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
         job.Tell(Completion(id, honests[3], honest));
         foreach (var batch in lies.Take(4))
         {
-            job.Tell(new BatchesCompleted(id, [new BatchResult(batch.Index, Wrong(batch))], liar.Ref));
+            job.Tell(new BatchesCompleted(id, [new BatchResult(batch.Index, Wrong(batch))], liar.Ref, Token: TokenOf(liar)));
         }
 
         var counted = (JobControl.Updated)await FishForMessageAsync(m => m is JobControl.Updated { Checkpoint.View.BatchesDone: 6 }, TimeSpan.FromSeconds(10));
         Assert.Equal(lies.Take(4).Select(Wrong).Concat([True(honests[0]), True(honests[3])]).Aggregate(Tally.Zero, (sum, t) => sum + t), counted.Checkpoint.View.SoFar);
 
-        job.Tell(new BatchesCompleted(id, [new BatchResult(lies[4].Index, new Tally(ulong.MaxValue, 1))], liar.Ref));
+        job.Tell(new BatchesCompleted(id, [new BatchResult(lies[4].Index, new Tally(ulong.MaxValue, 1))], liar.Ref, Token: TokenOf(liar)));
 
         Assert.Equal(lies[4].Index, ((JobControl.Mismatch)await FishForMessageAsync(m => m is JobControl.Mismatch, TimeSpan.FromSeconds(10))).Index);
         var checkpoint = ((JobControl.Updated)await FishForMessageAsync(m => m is JobControl.Updated, TimeSpan.FromSeconds(10))).Checkpoint;
@@ -527,14 +576,26 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
 
     private static Tally Wrong(BatchWork batch) => True(batch) with { PrimeCount = True(batch).PrimeCount + 1 };
 
-    private static async Task<IReadOnlyList<BatchWork>> TakeAsync(IActorRef job, Akka.TestKit.TestProbe worker, int slots)
+    private async Task<IReadOnlyList<BatchWork>> TakeAsync(IActorRef job, Akka.TestKit.TestProbe worker, int slots)
     {
         job.Tell(new JobControl.OfferWork(worker.Ref, slots));
-        return (await worker.ExpectMsgAsync<WorkAssignment>()).Batches;
+        return (await ExpectAssignmentAsync(worker)).Batches;
     }
 
-    private static BatchesCompleted Completion(JobId id, BatchWork batch, Akka.TestKit.TestProbe worker) =>
-        new(id, [new BatchResult(batch.Index, SieveKernel.Instance.Count(batch.Range.From, batch.Range.Til))], worker.Ref);
+    /// <summary>The worker's next assignment; its token is what the worker's results echo from then on.</summary>
+    private async Task<WorkAssignment> ExpectAssignmentAsync(Akka.TestKit.TestProbe worker)
+    {
+        var assignment = await worker.ExpectMsgAsync<WorkAssignment>();
+        Assert.NotEqual(AssignmentToken.None, assignment.Token);
+        _tokens[worker.Ref] = assignment.Token;
+        return assignment;
+    }
+
+    /// <summary>The token of the worker's assignments, as the worker has it: none before it got one.</summary>
+    private AssignmentToken TokenOf(Akka.TestKit.TestProbe worker) => _tokens.GetValueOrDefault(worker.Ref);
+
+    private BatchesCompleted Completion(JobId id, BatchWork batch, Akka.TestKit.TestProbe worker) =>
+        new(id, [new BatchResult(batch.Index, SieveKernel.Instance.Count(batch.Range.From, batch.Range.Til))], worker.Ref, Token: TokenOf(worker));
 
     /// <summary>The job ends done with every batch counted once and the exact tally, its actor never stopped by a throw.</summary>
     private async Task ExpectExactEndAsync()

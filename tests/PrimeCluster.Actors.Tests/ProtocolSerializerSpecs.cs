@@ -197,7 +197,9 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
         var node = Address.Parse("akka.tcp://primecluster@10.0.0.7:4053");
         (string Manifest, IMessage Written, object Expected)[] cases =
         [
-            ("BC", new Proto.BatchesCompleted { JobId = "abcdefghij", Worker = worker }, new BatchesCompleted(new JobId("abcdefghij"), [], TestActor, Slots: 0, InFlight: 0)),
+            ("BC", new Proto.BatchesCompleted { JobId = "abcdefghij", Worker = worker }, new BatchesCompleted(new JobId("abcdefghij"), [], TestActor, Slots: 0, InFlight: 0, AssignmentToken.None)),
+            ("RW", new Proto.RequestWork { Worker = worker }, new RequestWork(TestActor, 0, 0, Cores: 0, EchoesTokens: false)),
+            ("WA", new Proto.WorkAssignment { JobId = "abcdefghij", Job = worker }, new WorkAssignment(new JobId("abcdefghij"), TestActor, Algorithm.Trial, [], AssignmentToken.None)),
             ("SB", new Proto.SubscribeToJob { Id = "abcdefghij", Subscriber = worker }, new SubscribeToJob(new JobId("abcdefghij"), TestActor, Batches: false)),
             ("GL", new Proto.GetJobs(), new GetJobs(0, Before: null)),
             ("SJ", new Proto.SubmitJob { Spec = new Proto.JobSpec { Range = new Proto.NumberRange() } }, new SubmitJob(new JobSpec(new NumberRange(0, 0), Algorithm.Trial, SplitStrategy.Balanced, Batches: null), AcceptCost: false)),
@@ -328,10 +330,11 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
     /// <summary>Records compare lists by reference; their printed form compares them by content.</summary>
     private static string Describe(object message) => message switch
     {
-        WorkAssignment a => $"{a with { Batches = [] }} {string.Join(",", a.Batches)}",
-        BatchesReturned r => $"{r with { Indices = [] }} {string.Join(",", r.Indices)}",
+        WorkAssignment a => $"{a with { Batches = [] }} {a.Token.Value} {string.Join(",", a.Batches)}",
+        BatchesReturned r => $"{r with { Indices = [] }} {r.Token.Value} {string.Join(",", r.Indices)}",
+        BatchFailed f => $"{f} {f.Token.Value}",
         DropBatches d => $"{d with { Indices = [] }} {string.Join(",", d.Indices)}",
-        BatchesCompleted c => $"{c with { Results = [] }} {string.Join(",", c.Results)}",
+        BatchesCompleted c => $"{c with { Results = [] }} {c.Token.Value} {string.Join(",", c.Results)}",
         JobList l => $"{l.More} {string.Join(",", l.Jobs)}",
         WorkerList w => $"{string.Join(",", w.Workers)} {string.Join(",", w.Mismatches)} {(w.Throughput is { } t ? Describe(t) : "none")}",
         JobCheckpoint c => $"{c with { Done = [] }} {string.Join(",", c.Done)}",
@@ -354,12 +357,17 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             new RequestWork(actor, 3, 1),
             new RequestWork(actor, 3, 1, Cores: 64),
             new RequestWork(actor, 0, 0, Cores: int.MaxValue),
+            new RequestWork(actor, 2, 0, EchoesTokens: false),
             NoWorkNow.Instance,
             new WorkAssignment(id, actor, Algorithm.Trial, [new BatchWork(0, new NumberRange(0, 1)), new BatchWork(long.MaxValue, new NumberRange(ulong.MaxValue, ulong.MaxValue))]),
             new WorkAssignment(id, actor, Algorithm.Formula, [new BatchWork(0, new NumberRange(0, 10_000_000_000_000))]),
+            new WorkAssignment(id, actor, Algorithm.Sieve, [new BatchWork(3, new NumberRange(0, 1))], new AssignmentToken(UInt128.MaxValue - 1)),
             new BatchesCompleted(id, [new BatchResult(42, Huge), new BatchResult(7, Tally.Zero)], actor, Slots: 3, InFlight: 5),
+            new BatchesCompleted(id, [new BatchResult(42, Huge)], actor, Token: new AssignmentToken(new UInt128(1, 2))),
             new BatchFailed(id, 42, "out of memory", actor),
+            new BatchFailed(id, 42, "out of memory", actor, new AssignmentToken(UInt128.One << 127)),
             new BatchesReturned(id, [1, 2, long.MaxValue], actor),
+            new BatchesReturned(id, [1], actor, new AssignmentToken(5)),
             new BatchesReturnAcknowledged(id),
             new CancelWork(id),
             new DropBatches(id, [3, 1L << 40]),

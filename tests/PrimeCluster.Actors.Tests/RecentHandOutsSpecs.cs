@@ -109,6 +109,35 @@ public sealed class RecentHandOutsSpecs
         Assert.Empty(_recent.TakeChanges(Entry));
     }
 
+    [Fact]
+    public void A_snapshot_for_a_new_follower_should_leave_the_changes_the_others_have_not_had()
+    {
+        var ledger = Ledger(2);
+        _recent.Tracking = true;
+        ledger.Take("a", 2);
+        ledger.Report(0, "a", True, TallyCheck.None);
+
+        Assert.Equal(2, _recent.Snapshot(Entry).Count);
+
+        Assert.Equal([(0L, BatchOutcome.Counted), (1L, BatchOutcome.Running)], _recent.TakeChanges((h, shown) => (h.Index, shown)));
+    }
+
+    [Fact]
+    public void A_timeline_should_go_out_in_pieces_a_frame_holds_its_snapshot_first()
+    {
+        var record = new BatchRecord(0, new NumberRange(1, 2), "/user/workers/w1", Akka.Actor.Address.Parse("akka.ssl.tcp://primecluster@10.0.0.7:4053"), ManualClock.Start, null, BatchOutcome.Running);
+        var timeline = new BatchTimeline(new Messages.JobId("abcdefghij"), [.. Enumerable.Range(0, BatchTimeline.MaxBatches).Select(i => record with { Index = i })], Snapshot: true);
+
+        var pieces = timeline.Pieces().ToList();
+
+        Assert.Equal([true, .. Enumerable.Repeat(false, pieces.Count - 1)], pieces.Select(p => p.Snapshot));
+        Assert.Equal(timeline.Batches, pieces.SelectMany(p => p.Batches));
+        using var system = Akka.Actor.ActorSystem.Create("pieces");
+        var serializer = new Serialization.ProtocolSerializer((Akka.Actor.ExtendedActorSystem)system);
+        Assert.All(pieces, p => Assert.InRange(serializer.ToBinary(p).Length, 1, 64 * 1024));
+        Assert.InRange(serializer.ToBinary(timeline).Length, 128 * 1024, int.MaxValue);
+    }
+
     private static Shown Entry(HandOut<string> handOut, BatchOutcome shown) => new(handOut.Index, handOut.Worker, shown, handOut.HandedOutAt, handOut.EndedAt);
 
     private BatchLedger<string> Ledger(long count)

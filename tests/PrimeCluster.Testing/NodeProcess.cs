@@ -45,6 +45,14 @@ public sealed partial class NodeProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process's resident memory now (VmRSS) and at its peak so far (VmHWM), in bytes.</summary>
+    public (long Now, long Peak) ResidentBytes()
+    {
+        var status = File.ReadAllLines($"/proc/{_process.Id}/status");
+        long Field(string name) => long.Parse(status.Single(l => l.StartsWith(name, StringComparison.Ordinal))[name.Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        return (Field("VmRSS:"), Field("VmHWM:"));
+    }
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>What the node said, headed by its port and how it ended, for a spec that failed.</summary>

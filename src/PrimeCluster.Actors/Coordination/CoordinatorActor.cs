@@ -41,6 +41,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
     private readonly JobSubscriptions _subscriptions;
     private readonly MismatchPolicy _mismatches;
 
+    /// <summary>Nodes whose workers of an earlier build were refused work, logged once each; bounded.</summary>
+    private readonly HashSet<Address> _earlierBuilds = [];
+
     public CoordinatorActor(PrimeClusterSettings settings, TimeProvider time)
     {
         _settings = settings;
@@ -51,7 +54,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         _monitor = Context.ActorOf(ClusterMonitor.Props(), "monitor");
         _admission = new JobAdmission(settings, _pool, _jobs);
         _dispatch = new WorkDispatch(_pool, _jobs, Context, _log);
-        _subscriptions = new JobSubscriptions(_jobs, _monitor, Context);
+        _subscriptions = new JobSubscriptions(_jobs, _monitor, Context, _log, _time);
         _mismatches = new MismatchPolicy(((ExtendedActorSystem)system).Provider.DefaultAddress, settings.MismatchesBeforeDown);
         if (settings.Checkpoints)
         {
@@ -113,6 +116,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         // Workers ask for work; the job actors, its children, report.
         Receive<RequestWork>(request =>
         {
+            if (!request.EchoesTokens)
+            {
+                EarlierBuildWorker(request.Worker);
+                return;
+            }
+
             if (_dispatch.Register(request.Worker, request.Cores))
             {
                 TellRoster();
@@ -199,6 +208,20 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             default:
                 Unhandled(request);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A worker of an earlier build echoes no assignment tokens, so its results could not be told from a forger's
+    /// naming it: it is given no work, nor listed, until it runs this build. In a rolling upgrade the workers go first,
+    /// the seeds last, and a coordinator of an earlier build hands out no tokens and asks for none.
+    /// </summary>
+    private void EarlierBuildWorker(IActorRef worker)
+    {
+        var node = worker.Path.Address;
+        if (_earlierBuilds.Count < 1000 && _earlierBuilds.Add(node))
+        {
+            _log.Warning("Workers of node {0} run an earlier build, which echoes no assignment tokens: they get no work until the node runs this build", node);
         }
     }
 

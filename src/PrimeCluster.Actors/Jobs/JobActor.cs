@@ -25,11 +25,17 @@ namespace PrimeCluster.Actors.Jobs;
 /// result, which costs as much to check as to compute, is checked at random: it waits until another worker's count
 /// of the batch agrees, and when the two differ, this node computes it to settle which is wrong. A worker with a wrong
 /// tally is excluded from the job, the tallies it had counted unchecked are taken back and their batches counted
-/// again, and the coordinator is told of its node. Only a worker a batch was handed to may report it.
+/// again, and the coordinator is told of its node. Only a worker a batch was handed to may report it, and only the
+/// worker itself: a result, failure or return echoes the <see cref="AssignmentToken"/> the job gave that worker alone
+/// (<see cref="AssignmentTokens"/>), or it is refused before it touches the ledger, so that a member naming another
+/// worker can neither count for it nor make it look wrong.
 /// </remarks>
 public sealed class JobActor : ReceiveActor, IWithTimers
 {
     private const int MaxLoggedUnheld = 1000;
+
+    /// <summary>Senders (by node and reason) whose forged messages were logged: one line each, and bounded.</summary>
+    private const int MaxLoggedForgers = 1000;
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly JobId _id;
@@ -42,6 +48,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private readonly TallyCheckPolicy _checks;
     private readonly TallyVerifier _verifier;
     private readonly CancellationTokenSource _verification = new();
+    private readonly AssignmentTokens _tokens = new();
+    private readonly HashSet<(Address Node, string Reason)> _loggedForgers = [];
 
     /// <summary>Workers that have asked this job for work and are not known to be gone: who could give a second opinion.</summary>
     private readonly HashSet<IActorRef> _askers = [];
@@ -84,6 +92,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Receive<JobControl.WorkerLost>(lost =>
         {
             _askers.Remove(lost.Worker);
+            _tokens.Forget(lost.Worker);
             Requeue(lost.Worker, "was lost");
         });
         Receive<JobControl.Cancel>(_ => Finish(JobState.Cancelled, error: null));
@@ -174,12 +183,17 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         }
 
         var batches = handOuts.Select(h => new BatchWork(h.Index, _plan[h.Index].Range)).ToList();
-        offer.Worker.Tell(new WorkAssignment(_id, Self, _spec.Algorithm, batches));
+        offer.Worker.Tell(new WorkAssignment(_id, Self, _spec.Algorithm, batches, _tokens.HandedTo(offer.Worker)));
         AnnounceWaiting();
     }
 
     private void Completed(BatchesCompleted completed)
     {
+        if (!IsFromNamedWorker(completed.Worker, completed.Token, "results"))
+        {
+            return;
+        }
+
         var worker = completed.Worker;
         Dictionary<IActorRef, List<long>>? drops = null;
         List<long>? toVerify = null;
@@ -369,6 +383,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Failed(BatchFailed failed)
     {
+        if (!IsFromNamedWorker(failed.Worker, failed.Token, "a failed batch"))
+        {
+            return;
+        }
+
         var failures = _ledger.Fail(failed.Index, failed.Worker);
         if (failures == 0)
         {
@@ -390,6 +409,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Returned(BatchesReturned returned)
     {
+        if (!IsFromNamedWorker(returned.Worker, returned.Token, "batches handed back"))
+        {
+            return;
+        }
+
         foreach (var index in returned.Indices)
         {
             _ledger.Return(index, returned.Worker);
@@ -440,9 +464,41 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     {
         Receive<JobControl.OfferWork>(offer => Sender.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots, offer.Backup)));
         Receive<BatchesReturned>(_ => Sender.Tell(new BatchesReturnAcknowledged(_id)));
-        Receive<BatchesCompleted>(PassOnRequest);
+        Receive<BatchesCompleted>(completed =>
+        {
+            if (IsFromNamedWorker(completed.Worker, completed.Token, "results"))
+            {
+                PassOnRequest(completed);
+            }
+        });
         Receive<JobControl.GetHeld>(_ => Sender.Tell(JobControl.Held.None));
         ReceiveAny(_ => { });
+    }
+
+    /// <summary>
+    /// Whether a message naming <paramref name="worker"/> is the worker's own: it echoes the token of the worker's
+    /// assignments, and comes from the worker's node. The sender is what the sending node says it is, so that check
+    /// only catches the careless; the token, which no other member knows, is the proof. A message that fails either is
+    /// refused whole and harms nobody (the named worker's batches, claims and standing stay as they were); its sender's
+    /// node is logged once per reason.
+    /// </summary>
+    private bool IsFromNamedWorker(IActorRef worker, AssignmentToken token, string what)
+    {
+        var from = Sender.Path.Address;
+        var reason = !_tokens.IsOf(worker, token) ? (token == AssignmentToken.None ? "no assignment token" : "a token that is not the named worker's")
+            : !from.Equals(worker.Path.Address) ? "a sender on another node than the named worker's"
+            : null;
+        if (reason is null)
+        {
+            return true;
+        }
+
+        if (_loggedForgers.Count < MaxLoggedForgers && _loggedForgers.Add((from, reason)))
+        {
+            _log.Warning("Job {0}: refused {1} naming worker {2} with {3}, sent from {4}: no member reports for another (further such messages from that node are not logged)", _id, what, worker.Path, reason, from);
+        }
+
+        return false;
     }
 
     /// <summary>Tells the coordinator whether batches wait, when that changed: it sends workers' requests by it.</summary>

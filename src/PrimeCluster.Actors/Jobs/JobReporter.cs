@@ -35,6 +35,9 @@ internal sealed class JobReporter
     /// <summary>Who follows the job's batches: told of each change at every tick.</summary>
     private readonly HashSet<IActorRef> _batchWatchers = [];
 
+    /// <summary>Subscribers that follow one job's batches at once.</summary>
+    public const int MaxBatchWatchers = 64;
+
     /// <summary>The checks and numbers each node's results carried since the last report of activity.</summary>
     private readonly Dictionary<Address, JobControl.Computed> _computedByNode = [];
     private IReadOnlyDictionary<IActorRef, int> _reportedHeld = new Dictionary<IActorRef, int>();
@@ -169,16 +172,20 @@ internal sealed class JobReporter
         return View(finishedAt: DateTimeOffset.UtcNow, error);
     }
 
-    /// <summary>A subscriber follows the job's batches from now on: it gets those kept at once, then each change.</summary>
+    /// <summary>
+    /// A subscriber follows the job's batches from now on: it gets those kept at once, then each change. At most
+    /// <see cref="MaxBatchWatchers"/> do, each a timeline's worth of writing: a node's API follows a job's batches once,
+    /// however many streams show them.
+    /// </summary>
     public bool Watch(IActorRef subscriber)
     {
-        if (!_batchWatchers.Add(subscriber))
+        if (_batchWatchers.Count >= MaxBatchWatchers || !_batchWatchers.Add(subscriber))
         {
             return false;
         }
 
         _recent.Tracking = true;
-        subscriber.Tell(Timeline(snapshot: true));
+        Timeline(snapshot: true).TellTo(subscriber);
         return true;
     }
 
@@ -222,7 +229,7 @@ internal sealed class JobReporter
         {
             foreach (var watcher in _batchWatchers)
             {
-                watcher.Tell(changes);
+                changes.TellTo(watcher);
             }
         }
     }

@@ -38,7 +38,10 @@ internal sealed class RecentHandOuts<TWorker> : IHandOutObserver<TWorker>
         }
     }
 
-    /// <summary>Every entry kept, oldest first.</summary>
+    /// <summary>
+    /// Every entry kept, oldest first. The changes noted stay: those who follow them have not had them, whoever else
+    /// takes a snapshot.
+    /// </summary>
     public IReadOnlyList<T> Snapshot<T>(Func<HandOut<TWorker>, BatchOutcome, T> select)
     {
         var first = Math.Max(0, _end - Capacity);
@@ -49,7 +52,6 @@ internal sealed class RecentHandOuts<TWorker> : IHandOutObserver<TWorker>
             all.Add(select(handOut, Shown(handOut)));
         }
 
-        _changed.Clear();
         return all;
     }
 

@@ -99,5 +99,39 @@ public static class MonitoringProtocol
     {
         /// <summary>The hand-outs a job keeps for its timeline, its newest: no timeline holds more.</summary>
         public const int MaxBatches = 5000;
+
+        /// <summary>
+        /// The records one message carries: some 100 bytes each, so 500 stay well inside Akka.Remote's frame (128 KB),
+        /// which a whole timeline (some 500 KB) does not.
+        /// </summary>
+        public const int MaxBatchesPerMessage = 500;
+
+        /// <summary>
+        /// The timeline in messages of at most <see cref="MaxBatchesPerMessage"/> records: a snapshot's first piece is
+        /// the snapshot, which replaces what a receiver knew; the rest, like changes, add to it or update it.
+        /// </summary>
+        public IEnumerable<BatchTimeline> Pieces()
+        {
+            if (Batches.Count <= MaxBatchesPerMessage)
+            {
+                yield return this;
+                yield break;
+            }
+
+            for (var first = 0; first < Batches.Count; first += MaxBatchesPerMessage)
+            {
+                var count = Math.Min(MaxBatchesPerMessage, Batches.Count - first);
+                yield return new BatchTimeline(Id, Batches.Skip(first).Take(count).ToList(), Snapshot && first == 0);
+            }
+        }
+
+        /// <summary>Sends the timeline to <paramref name="receiver"/> in <see cref="Pieces"/>.</summary>
+        public void TellTo(IActorRef receiver)
+        {
+            foreach (var piece in Pieces())
+            {
+                receiver.Tell(piece);
+            }
+        }
     }
 }

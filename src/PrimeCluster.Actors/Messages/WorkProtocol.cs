@@ -18,7 +18,12 @@ public static class WorkProtocol
     /// runs on <paramref name="Cores"/> cores (0: not said, as in a request a job passes on). A claim, like every
     /// number from another node: the coordinator believes it only within bounds.
     /// </summary>
-    public sealed record RequestWork(IActorRef Worker, int Slots, int InFlight, int Cores = 0) : IClusterMessage;
+    /// <param name="EchoesTokens">
+    /// Whether the worker echoes the <see cref="AssignmentToken"/> of its assignments in its results, as every worker of
+    /// this build does; one of an earlier build, which does not, is given no work (its results could not be told from
+    /// a forger's).
+    /// </param>
+    public sealed record RequestWork(IActorRef Worker, int Slots, int InFlight, int Cores = 0, bool EchoesTokens = true) : IClusterMessage;
 
     /// <summary>
     /// Nothing to do now. The coordinator keeps the request and serves it when a job has batches; the worker also
@@ -36,8 +41,11 @@ public static class WorkProtocol
     /// <summary>One batch: everything a worker needs to compute it.</summary>
     public sealed record BatchWork(long Index, NumberRange Range);
 
-    /// <summary>Batches of one job for a worker; results go to <paramref name="Job"/>.</summary>
-    public sealed record WorkAssignment(JobId JobId, IActorRef Job, Algorithm Algorithm, IReadOnlyList<BatchWork> Batches) : IClusterMessage;
+    /// <summary>
+    /// Batches of one job for a worker; results go to <paramref name="Job"/>, each echoing <paramref name="Token"/>, which
+    /// the job gives this worker alone.
+    /// </summary>
+    public sealed record WorkAssignment(JobId JobId, IActorRef Job, Algorithm Algorithm, IReadOnlyList<BatchWork> Batches, AssignmentToken Token = default) : IClusterMessage;
 
     /// <summary>The tally of one batch.</summary>
     public sealed record BatchResult(long Index, Tally Tally);
@@ -47,16 +55,17 @@ public static class WorkProtocol
     /// above 0 the worker also asks for more, as <see cref="RequestWork"/> would, one message fewer per batch: the job
     /// answers it itself while it is the only running job with batches waiting, else passes it on to the coordinator.
     /// </summary>
-    public sealed record BatchesCompleted(JobId JobId, IReadOnlyList<BatchResult> Results, IActorRef Worker, int Slots = 0, int InFlight = 0) : IClusterMessage;
+    /// <param name="Token">The token of the worker's assignments of the job: the results are the worker's own.</param>
+    public sealed record BatchesCompleted(JobId JobId, IReadOnlyList<BatchResult> Results, IActorRef Worker, int Slots = 0, int InFlight = 0, AssignmentToken Token = default) : IClusterMessage;
 
     /// <summary>A worker could not compute a batch: <paramref name="Error"/> says why, in at most <see cref="MaxErrorLength"/> characters.</summary>
-    public sealed record BatchFailed(JobId JobId, long Index, string Error, IActorRef Worker) : IClusterMessage
+    public sealed record BatchFailed(JobId JobId, long Index, string Error, IActorRef Worker, AssignmentToken Token = default) : IClusterMessage
     {
         public const int MaxErrorLength = 1000;
     }
 
     /// <summary>A leaving worker gives back batches it had not started.</summary>
-    public sealed record BatchesReturned(JobId JobId, IReadOnlyList<long> Indices, IActorRef Worker) : IClusterMessage;
+    public sealed record BatchesReturned(JobId JobId, IReadOnlyList<long> Indices, IActorRef Worker, AssignmentToken Token = default) : IClusterMessage;
 
     public sealed record BatchesReturnAcknowledged(JobId JobId) : IClusterMessage;
 

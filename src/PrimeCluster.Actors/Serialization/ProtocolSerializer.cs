@@ -41,25 +41,25 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system, ClientRequest
     [
         Format.Of<RequestWork, Proto.RequestWork>(
             "RW",
-            (s, m) => new() { Worker = s.PathOf(m.Worker), Slots = m.Slots, InFlight = m.InFlight, Cores = m.Cores },
-            (s, p) => new(s.RefAt(p.Worker), Slots(p.Slots, "slots"), Slots(p.InFlight, "batches in flight"), p.Cores)),
+            (s, m) => new() { Worker = s.PathOf(m.Worker), Slots = m.Slots, InFlight = m.InFlight, Cores = m.Cores, EchoesTokens = m.EchoesTokens },
+            (s, p) => new(s.RefAt(p.Worker), Slots(p.Slots, "slots"), Slots(p.InFlight, "batches in flight"), p.Cores, p.EchoesTokens)),
         Format.Of<NoWorkNow, Proto.NoWorkNow>("NW", (_, _) => new(), (_, _) => NoWorkNow.Instance),
         Format.Of<WorkAssignment, Proto.WorkAssignment>(
             "WA",
-            (s, m) => new() { JobId = m.JobId.Value, Job = s.PathOf(m.Job), Algorithm = (Proto.Algorithm)m.Algorithm, Batches = { m.Batches.Select(b => new Proto.BatchWork { Index = b.Index, Range = ToProto(b.Range) }) } },
-            (s, p) => new(new JobId(p.JobId), s.RefAt(p.Job), Defined<Algorithm>(p.Algorithm), [.. AtMost(p.Batches, WireLimits.Batches, "batches").Select(b => new BatchWork(Index(b.Index), FromProto(Required(b.Range))))])),
+            (s, m) => new() { JobId = m.JobId.Value, Job = s.PathOf(m.Job), Algorithm = (Proto.Algorithm)m.Algorithm, Batches = { m.Batches.Select(b => new Proto.BatchWork { Index = b.Index, Range = ToProto(b.Range) }) }, Token = ToProto(m.Token) },
+            (s, p) => new(new JobId(p.JobId), s.RefAt(p.Job), Defined<Algorithm>(p.Algorithm), [.. AtMost(p.Batches, WireLimits.Batches, "batches").Select(b => new BatchWork(Index(b.Index), FromProto(Required(b.Range))))], FromProto(p.Token))),
         Format.Of<BatchesCompleted, Proto.BatchesCompleted>(
             "BC",
-            (s, m) => new() { JobId = m.JobId.Value, Results = { m.Results.Select(ToProto) }, Worker = s.PathOf(m.Worker), Slots = m.Slots, InFlight = m.InFlight },
-            (s, p) => new(new JobId(p.JobId), [.. AtMost(p.Results, WireLimits.Batches, "results").Select(FromProto)], s.RefAt(p.Worker), Slots(p.Slots, "slots"), Slots(p.InFlight, "batches in flight"))),
+            (s, m) => new() { JobId = m.JobId.Value, Results = { m.Results.Select(ToProto) }, Worker = s.PathOf(m.Worker), Slots = m.Slots, InFlight = m.InFlight, Token = ToProto(m.Token) },
+            (s, p) => new(new JobId(p.JobId), [.. AtMost(p.Results, WireLimits.Batches, "results").Select(FromProto)], s.RefAt(p.Worker), Slots(p.Slots, "slots"), Slots(p.InFlight, "batches in flight"), FromProto(p.Token))),
         Format.Of<BatchFailed, Proto.BatchFailed>(
             "BF",
-            (s, m) => new() { JobId = m.JobId.Value, Index = m.Index, Error = m.Error, Worker = s.PathOf(m.Worker) },
-            (s, p) => new(new JobId(p.JobId), Index(p.Index), AtMost(p.Error, BatchFailed.MaxErrorLength, "an error"), s.RefAt(p.Worker))),
+            (s, m) => new() { JobId = m.JobId.Value, Index = m.Index, Error = m.Error, Worker = s.PathOf(m.Worker), Token = ToProto(m.Token) },
+            (s, p) => new(new JobId(p.JobId), Index(p.Index), AtMost(p.Error, BatchFailed.MaxErrorLength, "an error"), s.RefAt(p.Worker), FromProto(p.Token))),
         Format.Of<BatchesReturned, Proto.BatchesReturned>(
             "BR",
-            (s, m) => new() { JobId = m.JobId.Value, Indices = { m.Indices }, Worker = s.PathOf(m.Worker) },
-            (s, p) => new(new JobId(p.JobId), [.. AtMost(p.Indices, WireLimits.Batches, "batches").Select(Index)], s.RefAt(p.Worker))),
+            (s, m) => new() { JobId = m.JobId.Value, Indices = { m.Indices }, Worker = s.PathOf(m.Worker), Token = ToProto(m.Token) },
+            (s, p) => new(new JobId(p.JobId), [.. AtMost(p.Indices, WireLimits.Batches, "batches").Select(Index)], s.RefAt(p.Worker), FromProto(p.Token))),
         Format.Of<BatchesReturnAcknowledged, Proto.BatchesReturnAcknowledged>("BA", (_, m) => new() { JobId = m.JobId.Value }, (_, p) => new(new JobId(p.JobId))),
         Format.Of<CancelWork, Proto.CancelWork>("CW", (_, m) => new() { JobId = m.JobId.Value }, (_, p) => new(new JobId(p.JobId))),
         Format.Of<DropBatches, Proto.DropBatches>(

@@ -136,7 +136,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             Context.Watch(assignment.Job);
             foreach (var batch in assignment.Batches)
             {
-                _waiting.AddLast(new Held(assignment.JobId, assignment.Job, assignment.Algorithm, batch));
+                _waiting.AddLast(new Held(assignment.JobId, assignment.Job, assignment.Algorithm, batch, assignment.Token));
             }
 
             StartNext();
@@ -183,7 +183,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         {
             _asked = false;
             _handedBack += assignment.Batches.Count;
-            assignment.Job.Tell(new BatchesReturned(assignment.JobId, assignment.Batches.Select(b => b.Index).ToList(), Self));
+            assignment.Job.Tell(new BatchesReturned(assignment.JobId, assignment.Batches.Select(b => b.Index).ToList(), Self, assignment.Token));
         });
         Receive<CancelWork>(cancel => CancelRunning(cancel.JobId));
         Receive<DropBatches>(Drop);
@@ -205,13 +205,13 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         var first = _waiting.First.Value;
         var most = double.IsNaN(_averageBatchMs) ? 1 : Math.Clamp((int)(SliceMilliseconds / Math.Max(_averageBatchMs, 0.001)), 1, MaxHeld);
         var batches = new List<BatchWork>();
-        while (batches.Count < most && _waiting.First is { } next && next.Value.JobId == first.JobId)
+        while (batches.Count < most && _waiting.First is { } next && next.Value.Job.Equals(first.Job))
         {
             batches.Add(next.Value.Batch);
             _waiting.RemoveFirst();
         }
 
-        var slice = new Slice(first.JobId, first.Job, first.Algorithm, batches, new CancellationTokenSource());
+        var slice = new Slice(first.JobId, first.Job, first.Algorithm, batches, first.Token, new CancellationTokenSource());
         _running = slice;
         var kernel = _kernels(first.Algorithm);
         Task.Factory.StartNew(() => Compute(kernel, slice), slice.Cancellation.Token, TaskCreationOptions.None, _scheduler)
@@ -258,7 +258,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
                 // What the slice did not reach goes back to the front of the line.
                 foreach (var batch in slice.Batches.SkipWhile(b => b.Index != failure.Batch.Index).Skip(1).Reverse())
                 {
-                    _waiting.AddFirst(new Held(slice.JobId, slice.Job, slice.Algorithm, batch));
+                    _waiting.AddFirst(new Held(slice.JobId, slice.Job, slice.Algorithm, batch, slice.Token));
                 }
             }
 
@@ -266,14 +266,14 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             {
                 _averageBatchMs = Average(_averageBatchMs, computed.Elapsed.TotalMilliseconds / computed.Results.Count);
                 var slots = _drainRequester is null ? OpenRequest(slice.Job) : 0;
-                slice.Job.Tell(new BatchesCompleted(slice.JobId, computed.Results, Self, slots, HeldCount));
+                slice.Job.Tell(new BatchesCompleted(slice.JobId, computed.Results, Self, slots, HeldCount, slice.Token));
             }
 
             if (computed.Failure is { } failed)
             {
                 _log.Error(failed.Error, "Batch {0} of job {1} ({2}) failed", failed.Batch.Index, slice.JobId, failed.Batch.Range);
                 var error = failed.Error.Message;
-                slice.Job.Tell(new BatchFailed(slice.JobId, failed.Batch.Index, error.Length <= BatchFailed.MaxErrorLength ? error : error[..BatchFailed.MaxErrorLength], Self));
+                slice.Job.Tell(new BatchFailed(slice.JobId, failed.Batch.Index, error.Length <= BatchFailed.MaxErrorLength ? error : error[..BatchFailed.MaxErrorLength], Self, slice.Token));
             }
         }
 
@@ -365,10 +365,10 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private void HandBack(IEnumerable<Held> batches)
     {
-        foreach (var job in batches.GroupBy(h => (h.JobId, h.Job)))
+        foreach (var job in batches.GroupBy(h => (h.JobId, h.Job, h.Token)))
         {
             _handedBack += job.Count();
-            job.Key.Job.Tell(new BatchesReturned(job.Key.JobId, job.Select(h => h.Batch.Index).ToList(), Self));
+            job.Key.Job.Tell(new BatchesReturned(job.Key.JobId, job.Select(h => h.Batch.Index).ToList(), Self, job.Key.Token));
         }
     }
 
@@ -404,10 +404,10 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     /// <summary>The worker computes nothing more; it gave back <paramref name="HandedBack"/> batches it had not started.</summary>
     public sealed record Drained(int HandedBack) : INoSerializationVerificationNeeded;
 
-    private sealed record Held(JobId JobId, IActorRef Job, Algorithm Algorithm, BatchWork Batch) : INoSerializationVerificationNeeded;
+    private sealed record Held(JobId JobId, IActorRef Job, Algorithm Algorithm, BatchWork Batch, AssignmentToken Token) : INoSerializationVerificationNeeded;
 
     /// <summary>Batches of one job computed in one go on the compute thread.</summary>
-    private sealed record Slice(JobId JobId, IActorRef Job, Algorithm Algorithm, IReadOnlyList<BatchWork> Batches, CancellationTokenSource Cancellation)
+    private sealed record Slice(JobId JobId, IActorRef Job, Algorithm Algorithm, IReadOnlyList<BatchWork> Batches, AssignmentToken Token, CancellationTokenSource Cancellation)
         : INoSerializationVerificationNeeded;
 
     private sealed record BatchFailure(BatchWork Batch, Exception Error);
