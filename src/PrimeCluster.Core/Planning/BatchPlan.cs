@@ -36,14 +36,13 @@ public sealed class BatchPlan : IEnumerable<Batch>
     {
         get
         {
-            // FNV-1a over the nine offsets.
-            var hash = 14695981039346656037UL;
-            for (var k = 0; k <= 8; k++)
+            Span<ulong> starts = stackalloc ulong[9];
+            for (var k = 0; k < starts.Length; k++)
             {
-                hash = (hash ^ _start((Count - 1) * k / 8)) * 1099511628211UL;
+                starts[k] = _start((Count - 1) * k / 8);
             }
 
-            return hash;
+            return Fnv1a.Hash64(starts);
         }
     }
 
