@@ -60,7 +60,7 @@ public sealed class JobRequestSpecs
     [InlineData("""{"from": 9, "til": 5}""", "from", "from (9) must not exceed til (5)")]
     [InlineData("""{"from": 0, "til": 5, "algorithm": "magic"}""", "algorithm", "algorithm must be trial, sieve or formula")]
     [InlineData("""{"from": 0, "til": 5, "algorithm": 1}""", "algorithm", "algorithm must be trial, sieve or formula")]
-    [InlineData("""{"from": 0, "til": 10000000000001, "algorithm": "formula"}""", "til", "til must be at most 10000000000000 (10^13) with algorithm formula; algorithm sieve counts any range")]
+    [InlineData("""{"from": 0, "til": 1000000000000001, "algorithm": "formula"}""", "til", "til must be at most 1000000000000000 (10^15) with algorithm formula; algorithm sieve counts any range")]
     [InlineData("""{"from": 0, "til": 5, "split": 3}""", "split", "split must be balanced or starmap")]
     [InlineData("""{"from": 0, "til": 5, "batches": 0}""", "batches", "batches must be a whole number from 1 to 100000000")]
     [InlineData("""{"from": 0, "til": 5, "batches": 100000000000}""", "batches", "batches must be a whole number from 1 to 100000000")]

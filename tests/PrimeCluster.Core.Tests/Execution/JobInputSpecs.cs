@@ -65,10 +65,10 @@ public sealed class JobInputSpecs
         Assert.Equal(new JobRefusal(JobField.From, "from (9) must not exceed til (5)"), JobInput.Spec(9, 5, null, null, null, Api, out _));
         Assert.Equal(new JobRefusal(JobField.From, "FROM (9) must not exceed TIL (5)."), JobInput.Spec(9, 5, null, null, null, Cli, out _));
         Assert.Equal(
-            new JobRefusal(JobField.Til, $"til must be at most {FormulaKernel.MaxTil} (10^13) with algorithm formula; algorithm sieve counts any range"),
+            new JobRefusal(JobField.Til, $"til must be at most {FormulaKernel.MaxTil} ({FormulaKernel.MaxTilText}) with algorithm formula; algorithm sieve counts any range"),
             JobInput.Spec(0, FormulaKernel.MaxTil + 1, Algorithm.Formula, null, null, Api, out _));
         Assert.Equal(
-            new JobRefusal(JobField.Til, $"TIL must be at most {FormulaKernel.MaxTil} (10^13) with --algorithm formula, got {FormulaKernel.MaxTil + 1}; --algorithm sieve counts any range."),
+            new JobRefusal(JobField.Til, $"TIL must be at most {FormulaKernel.MaxTil} ({FormulaKernel.MaxTilText}) with --algorithm formula, got {FormulaKernel.MaxTil + 1}; --algorithm sieve counts any range."),
             JobInput.Spec(0, FormulaKernel.MaxTil + 1, Algorithm.Formula, null, null, Cli, out _));
         Assert.Equal(
             new JobRefusal(JobField.Batches, $"batches must be a whole number from 1 to {PlanOptions.MaxBatches}"),
