@@ -18,7 +18,7 @@ public static class ApiJson
     /// <summary>
     /// For reading what another process sent: a field the resource requires that is missing, or null where the
     /// resource has no null, or a key given twice, is refused as bad JSON rather than left null, or the last one taken,
-    /// for the reader to trip over.
+    /// for the reader to trip over; keys are matched as written (<c>From</c> is not <c>from</c>).
     /// </summary>
     public static readonly ApiJsonContext Received = new(Strict(Style()));
 
@@ -37,6 +37,7 @@ public static class ApiJson
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
         options.AllowDuplicateProperties = false;
+        options.PropertyNameCaseInsensitive = false;
         return options;
     }
 }

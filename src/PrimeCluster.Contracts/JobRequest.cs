@@ -1,180 +1,218 @@
-using System.Globalization;
 using System.Numerics;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
 
 namespace PrimeCluster.Contracts;
 
 /// <summary>
-/// The body of <c>POST /jobs</c>: <c>from</c> and <c>til</c> required, <c>algorithm</c>, <c>split</c>,
-/// <c>batches</c> and <c>accept_cost</c> optional. Read field by field so that every refusal names its field.
+/// The body of <c>POST /jobs</c> and <c>POST /jobs/estimate</c>: <c>from</c> and <c>til</c> required; <c>algorithm</c>,
+/// <c>split</c>, <c>batches</c> and <c>accept_cost</c> optional (absent or null: the default). Bound by the code
+/// System.Text.Json generates (<see cref="ApiJsonContext"/>), held to the rules of <see cref="JobInput"/>.
 /// </summary>
-public sealed record JobRequest(ulong From, ulong Til, string Algorithm, string Split, long? Batches, bool AcceptCost = false)
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record JobRequest
 {
     public const int MaxBodyBytes = 16 * 1024;
 
-    private static readonly string[] Fields = ["from", "til", "algorithm", "split", "batches", "accept_cost"];
+    /// <summary>How the API names a job's fields when it refuses one: by their keys.</summary>
+    public static readonly JobWording Wording = new("from", "til", "algorithm", "split", "batches", QuotesInput: false);
 
-    /// <summary>Reads a request body; on bad input returns null and the error naming the field.</summary>
-    public static JobRequest? Parse(ReadOnlySpan<byte> body, long maxBatches, out ErrorResource? error)
+    /// <summary>A JSON integer, or a string of digits for clients whose numbers lose precision past 2^53.</summary>
+    [JsonConverter(typeof(WholeNumberJson))]
+    public required ulong From { get; init; }
+
+    /// <inheritdoc cref="From"/>
+    [JsonConverter(typeof(WholeNumberJson))]
+    public required ulong Til { get; init; }
+
+    [JsonConverter(typeof(ByNameJson<Algorithm>))]
+    public Algorithm? Algorithm { get; init; }
+
+    [JsonConverter(typeof(ByNameJson<SplitStrategy>))]
+    public SplitStrategy? Split { get; init; }
+
+    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
+    public long? Batches { get; init; }
+
+    /// <summary>Run a trial job over the cluster's cost limit all the same.</summary>
+    public bool? AcceptCost { get; init; }
+
+    /// <summary>The request for <paramref name="spec"/>.</summary>
+    public static JobRequest For(JobSpec spec, bool acceptCost = false)
     {
-        if (!System.Text.Unicode.Utf8.IsValid(body))
+        ArgumentNullException.ThrowIfNull(spec);
+        return new JobRequest
         {
-            error = new ErrorResource("the body is not valid UTF-8", "body");
+            From = spec.Range.From,
+            Til = spec.Range.Til,
+            Algorithm = spec.Algorithm,
+            Split = spec.Split,
+            Batches = spec.Batches,
+            AcceptCost = acceptCost,
+        };
+    }
+
+    /// <summary>
+    /// The request in <paramref name="body"/> and the job it asks for; on bad input, null and the error naming the key
+    /// (or <c>body</c>).
+    /// </summary>
+    public static JobRequest? Parse(ReadOnlySpan<byte> body, out JobSpec? spec, out ErrorResource? error)
+    {
+        spec = null;
+        var keys = new List<string>();
+        error = Scan(body, keys);
+        if (error is not null)
+        {
             return null;
         }
 
+        JobRequest request;
         try
         {
-            using var document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
-            return Read(document.RootElement, maxBatches, out error);
+            request = JsonSerializer.Deserialize(body, ApiJson.Received.JobRequest)!;
         }
         catch (JsonException e)
         {
-            error = new ErrorResource($"the body is not valid JSON: {e.Message}", "body");
+            error = Refusal(e, keys);
             return null;
+        }
+
+        if (JobInput.Spec(request.From, request.Til, request.Algorithm, request.Split, request.Batches, Wording, out spec) is { } refusal)
+        {
+            error = new ErrorResource(refusal.Message, Wording.Name(refusal.Field));
+            return null;
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// What the generated code cannot be asked to refuse by name: a body that is not UTF-8, not JSON, not an object,
+    /// or holds a string that is not Unicode; <paramref name="keys"/> gets the object's keys, in order, so that a
+    /// refusal of the generated code can name its key.
+    /// </summary>
+    private static ErrorResource? Scan(ReadOnlySpan<byte> body, List<string> keys)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return new ErrorResource("the body is not valid UTF-8", "body");
+        }
+
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });
+        try
+        {
+            var isObject = reader.Read() && reader.TokenType == JsonTokenType.StartObject;
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String)
+                {
+                    // Unescaped here, so that an escaped lone surrogate (\ud800) is refused as such, key or value.
+                    var text = reader.GetString()!;
+                    if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+                    {
+                        keys.Add(text);
+                    }
+                }
+            }
+
+            return isObject ? null : new ErrorResource("the body must be a JSON object like {\"from\": 0, \"til\": 100000}", "body");
+        }
+        catch (JsonException e)
+        {
+            return new ErrorResource($"the body is not valid JSON: {e.Message}", "body");
         }
         catch (InvalidOperationException)
         {
-            // What JsonElement throws for a string it cannot turn into text, such as an escaped lone surrogate.
-            error = new ErrorResource("the body holds a string that is not valid Unicode (a lone surrogate escape such as \\ud800)", "body");
-            return null;
+            return new ErrorResource("the body holds a string that is not valid Unicode (a lone surrogate escape such as \\ud800)", "body");
         }
     }
 
-    private static JobRequest? Read(JsonElement root, long maxBatches, out ErrorResource? error)
+    /// <summary>A refusal of the generated code, by the key it stopped at (<see cref="JsonException.Path"/>: <c>$.til</c>).</summary>
+    private static ErrorResource Refusal(JsonException e, List<string> keys)
     {
-        error = null;
-        if (root.ValueKind != JsonValueKind.Object)
+        var fields = ApiJson.Received.JobRequest.Properties.Select(p => p.Name).ToList();
+        var key = KeyOf(e.Path);
+        if (key is null)
         {
-            error = new ErrorResource("the body must be a JSON object like {\"from\": 0, \"til\": 100000}", "body");
-            return null;
+            // At the end of the object: a required member is missing.
+            var missing = ApiJson.Received.JobRequest.Properties.First(p => p.IsRequired && !keys.Contains(p.Name)).Name;
+            return new ErrorResource($"{missing} is required", missing);
         }
 
-        var named = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var property in root.EnumerateObject())
+        if (!fields.Contains(key))
         {
-            if (!Fields.Contains(property.Name))
-            {
-                error = new ErrorResource($"unknown field '{property.Name}'; fields are {string.Join(", ", Fields)}", property.Name);
-                return null;
-            }
-
-            // JSON leaves a repeated name to the reader, which would take the last: "til": 20, "til": 2^64-1.
-            if (!named.Add(property.Name))
-            {
-                error = new ErrorResource($"{property.Name} is given more than once; give each field once", property.Name);
-                return null;
-            }
+            return new ErrorResource($"unknown field '{key}'; fields are {string.Join(", ", fields)}", key);
         }
 
-        if (!TryNumber(root, "from", out var from, out error) || !TryNumber(root, "til", out var til, out error))
+        // JSON leaves a repeated key to the reader, which would take the last: "til": 20, "til": 2^64-1.
+        if (keys.Count(k => k == key) > 1)
         {
-            return null;
+            return new ErrorResource($"{key} is given more than once; give each field once", key);
         }
 
-        if (from > til)
+        var field = key == "from" ? JobField.From : JobField.Til;
+        var message = key switch
         {
-            error = new ErrorResource($"from ({from}) must not exceed til ({til})", "from");
-            return null;
-        }
-
-        var algorithm = "trial";
-        var split = "balanced";
-        if (!TryChoice(root, "algorithm", ["trial", "sieve", "formula"], ref algorithm, out error) || !TryChoice(root, "split", ["balanced", "starmap"], ref split, out error))
-        {
-            return null;
-        }
-
-        long? batches = null;
-        if (root.TryGetProperty("batches", out var batchesElement) && batchesElement.ValueKind != JsonValueKind.Null)
-        {
-            if (!TryWhole(batchesElement, out var value) || value < 1 || value > maxBatches)
-            {
-                error = new ErrorResource($"batches must be a whole number from 1 to {maxBatches}", "batches");
-                return null;
-            }
-
-            batches = (long)value;
-        }
-
-        var acceptCost = false;
-        if (root.TryGetProperty("accept_cost", out var acceptElement) && acceptElement.ValueKind != JsonValueKind.Null)
-        {
-            if (acceptElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                error = new ErrorResource("accept_cost must be true or false", "accept_cost");
-                return null;
-            }
-
-            acceptCost = acceptElement.GetBoolean();
-        }
-
-        return new JobRequest(from, til, algorithm, split, batches, acceptCost);
-    }
-
-    private static bool TryNumber(JsonElement root, string name, out ulong value, out ErrorResource? error)
-    {
-        value = 0;
-        error = null;
-        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            error = new ErrorResource($"{name} is required", name);
-            return false;
-        }
-
-        if (!TryWhole(element, out var whole))
-        {
-            error = new ErrorResource($"{name} must be a whole number from 0 to {ulong.MaxValue}", name);
-            return false;
-        }
-
-        if (whole.Sign < 0)
-        {
-            error = new ErrorResource($"{name} must not be negative", name);
-            return false;
-        }
-
-        if (whole > ulong.MaxValue)
-        {
-            error = new ErrorResource($"{name} must be at most {ulong.MaxValue} (2^64 - 1)", name);
-            return false;
-        }
-
-        value = (ulong)whole;
-        return true;
-    }
-
-    /// <summary>A JSON integer, or a string of digits (for clients whose numbers lose precision past 2^53).</summary>
-    private static bool TryWhole(JsonElement element, out BigInteger value)
-    {
-        value = default;
-        var text = element.ValueKind switch
-        {
-            JsonValueKind.Number => element.GetRawText(),
-            JsonValueKind.String => element.GetString(),
-            _ => null,
+            "from" or "til" when e is WholeNumberJson.RefusedException refused => refused.For(field).Message,
+            "from" or "til" => $"{key} is required",
+            "algorithm" => JobInput.NotAName(JobField.Algorithm, string.Empty, Wording).Message,
+            "split" => JobInput.NotAName(JobField.Split, string.Empty, Wording).Message,
+            "batches" => JobInput.BatchesRefused(string.Empty, Wording).Message,
+            _ => $"{key} must be true or false",
         };
-        return text is { Length: > 0 and <= 64 }
-            && text.All(c => char.IsAsciiDigit(c) || c == '-')
-            && BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+        return new ErrorResource(message, key);
     }
 
-    private static bool TryChoice(JsonElement root, string name, string[] choices, ref string value, out ErrorResource? error)
+    /// <summary>The key of a path to a member of the body, <c>$.til</c> or <c>$['odd key']</c>; null for the body itself.</summary>
+    private static string? KeyOf(string? path) => path switch
     {
-        error = null;
-        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        ['$', '[', '\'', .. var quoted, '\'', ']'] => quoted.Replace("\\'", "'", StringComparison.Ordinal),
+        ['$', '.', .. var name] => name,
+        _ => null,
+    };
+}
+
+/// <summary>
+/// A number from 0 to 2^64 - 1, exact: a JSON integer, or a string of digits; anything else is refused as
+/// <see cref="JobInput.ReadNumber"/> says.
+/// </summary>
+internal sealed class WholeNumberJson : JsonConverter<ulong>
+{
+    public override bool HandleNull => true;
+
+    public override ulong Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
         {
-            return true;
+            throw new JsonException();
         }
 
-        var text = element.ValueKind == JsonValueKind.String ? element.GetString() : null;
-        if (text is null || !choices.Contains(text))
+        var text = reader.TokenType switch
         {
-            error = new ErrorResource($"{name} must be {string.Join(" or ", choices)}", name);
-            return false;
-        }
+            JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+            JsonTokenType.String => reader.GetString()!,
+            _ => string.Empty,
+        };
+        var problem = JobInput.ReadNumber(text, out var value, out var whole);
+        return problem == NumberProblem.None ? value : throw new RefusedException(problem, text, whole);
+    }
 
-        value = text;
-        return true;
+    public override void Write(Utf8JsonWriter writer, ulong value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteNumberValue(value);
+    }
+
+    /// <summary>The number refused, and why; the generated code adds the key it was given for.</summary>
+    internal sealed class RefusedException(NumberProblem problem, string given, BigInteger whole) : JsonException
+    {
+        public JobRefusal For(JobField field) => JobInput.Refuse(field, problem, given, whole, JobRequest.Wording);
     }
 }
+
+/// <summary>An enum by its name, in snake_case (<c>trial</c>), in any case when read; never by its number.</summary>
+internal sealed class ByNameJson<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)
+    where T : struct, Enum;

@@ -50,6 +50,7 @@ public static class NodeHost
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddNodeMetrics();
         builder.Services.AddNodeHealth();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka.AddPrimeCluster(node, kernels, journal));
         builder.Services.AddSingleton(services => new CoordinatorClient(services.GetRequiredService<IRequiredActor<CoordinatorKey>>().ActorRef));
         builder.Services.AddSingleton<EventFeeds>();
@@ -65,7 +66,8 @@ public static class NodeHost
 
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
-        app.UseMiddleware<ApiErrorMiddleware>();
+        // The handler is ApiExceptionHandler; the empty pipeline is what the middleware asks for when there is none.
+        app.UseExceptionHandler(_ => { });
         if (token.Length > 0)
         {
             app.UseAuthentication();

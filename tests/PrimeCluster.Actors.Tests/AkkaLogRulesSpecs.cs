@@ -1,6 +1,10 @@
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
 using Akka.Actor;
 using Akka.Event;
 using Akka.TestKit.Xunit2;
+using Microsoft.Extensions.Logging;
 using PrimeCluster.Actors.Coordination;
 using PrimeCluster.Actors.Logging;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
@@ -72,15 +76,39 @@ public sealed class AkkaLogRulesSpecs : TestKit
     }
 
     [Fact]
-    public async Task Singleton_chatter_should_be_at_debug_and_its_warnings_should_stay_warnings()
+    public async Task Singleton_chatter_should_stay_out_of_the_nodes_log_and_its_warnings_should_stay_in()
     {
         Akka.Event.Logging.GetLogger(Sys, "ClusterSingletonProxy").Info("Singleton identified at [{0}]", "akka://primecluster/user/coordinator/coordinator");
         var identified = await LineAsync("ClusterSingletonProxy");
         Akka.Event.Logging.GetLogger(Sys, "ClusterSingletonManager").Warning("Singleton not stopped within {0}", "15 s");
         var late = await LineAsync("ClusterSingletonManager");
+        using var log = LoggerFactory.Create(logging => AkkaLogRules.AddRoutineCategoryFilters(logging.SetMinimumLevel(LogLevel.Information), LogLevel.Information).AddProvider(new EveryLevel()));
 
-        Assert.Equal(LogLevel.Debug, identified.Level);
+        Assert.Equal((LogLevel.Information, "Akka.ClusterSingletonProxy"), (identified.Level, identified.Category));
+        Assert.False(log.CreateLogger(identified.Category).IsEnabled(identified.Level));
+        Assert.True(AkkaLogRules.IsRoutine(identified));
         Assert.Equal(LogLevel.Warning, late.Level);
+        Assert.True(log.CreateLogger(late.Category).IsEnabled(late.Level));
+        Assert.False(AkkaLogRules.IsRoutine(late));
+    }
+
+    [Fact]
+    public void At_debug_the_nodes_log_should_show_routine_categories_too()
+    {
+        using var log = LoggerFactory.Create(logging => AkkaLogRules.AddRoutineCategoryFilters(logging.SetMinimumLevel(LogLevel.Debug), LogLevel.Debug).AddProvider(new EveryLevel()));
+
+        Assert.True(log.CreateLogger("Akka.remoting").IsEnabled(LogLevel.Debug));
+    }
+
+    [Fact]
+    public void Every_word_the_rules_match_should_still_be_in_the_akka_that_logs_it()
+    {
+        var literals = new[] { typeof(ActorSystem), typeof(Akka.Cluster.Cluster), typeof(Akka.Remote.RemoteSettings) }.SelectMany(t => Literals(t.Assembly)).ToList();
+
+        var words = AkkaLogRules.Chatter.Values.Concat(AkkaLogRules.HarmlessWarnings.Values).SelectMany(w => w).ToList();
+
+        Assert.NotEmpty(words);
+        Assert.All(words, word => Assert.Contains(literals, literal => literal.Contains(word, StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -107,9 +135,42 @@ public sealed class AkkaLogRulesSpecs : TestKit
         Assert.Null(again);
     }
 
+    /// <summary>The string literals of an assembly's code (its #US heap).</summary>
+    private static IEnumerable<string> Literals(System.Reflection.Assembly assembly)
+    {
+        using var pe = new PEReader(File.OpenRead(assembly.Location));
+        var metadata = pe.GetMetadataReader();
+        var literals = new List<string>();
+        for (var handle = MetadataTokens.UserStringHandle(1); !handle.IsNil; handle = metadata.GetNextHandle(handle))
+        {
+            literals.Add(metadata.GetUserString(handle));
+        }
+
+        return literals;
+    }
+
     /// <summary>What Akka.Remote throws when a peer closes the connection (internal to it).</summary>
     private static Exception Disassociated() =>
         (Exception)Activator.CreateInstance(typeof(Akka.Remote.RemoteSettings).Assembly.GetType("Akka.Remote.EndpointDisassociatedException", throwOnError: true)!, "Disassociated")!;
+
+    /// <summary>A logger provider that would write every level: what the host's filters let through is what shows.</summary>
+    private sealed class EveryLevel : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public void Dispose()
+        {
+        }
+    }
 
     private async Task<LogLine> LineAsync(string source) =>
         _rules.Apply(await FishAsync(source)) ?? throw new InvalidOperationException($"The rules dropped the event of {source}.");

@@ -15,6 +15,10 @@ public sealed class JournalReaderSpecs() : TestKit(TestConfig.Node("seed"))
     private static readonly UniqueAddress Seed = new(new Address("akka.tcp", "primecluster", "127.0.0.1", 4053), 1);
 
     [Fact]
+    public void A_jobs_bucket_should_be_the_one_journals_of_earlier_builds_put_it_in() =>
+        Assert.Equal(19, JobJournal.BucketOf(new JobId("k7m2x9q0fa")));
+
+    [Fact]
     public async Task Reader_should_hand_its_parent_every_checkpoint_of_every_bucket_in_one_message()
     {
         var replicator = CreateTestProbe();

@@ -66,7 +66,6 @@ public sealed class ClusterClientSpecs
         Assert.StartsWith("its event stream sent nothing for ", unreachable.Reason, StringComparison.Ordinal);
     }
 
-    /// <summary>Answers every request with one status and body.</summary>
     [Theory]
     [InlineData("{}", "Self")]
     [InlineData("""{"self": "a", "leader": null, "members": null, "totals": {"members": 0, "workers": 0, "busy": 0}}""", "Members")]
@@ -75,9 +74,9 @@ public sealed class ClusterClientSpecs
     {
         using var client = new ClusterClient(Url, token: null, new Answering(HttpStatusCode.OK, body));
 
-        var refused = await Assert.ThrowsAsync<ClusterUnreachableException>(() => client.ClusterAsync(CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<NotASeedException>(() => client.ClusterAsync(CancellationToken.None));
 
-        Assert.StartsWith("it does not answer like a PrimeCluster seed (", refused.Reason, StringComparison.Ordinal);
+        Assert.StartsWith($"{Url} does not answer like a PrimeCluster seed (", refused.Message, StringComparison.Ordinal);
         Assert.Contains(named, refused.Reason, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -87,7 +86,7 @@ public sealed class ClusterClientSpecs
         var job = System.Text.Json.JsonSerializer.Serialize(StandInSeed.Job(JobState.Running, batchesDone: 3), ApiJson.Options).Replace("\"progress\":", "\"progress_\":", StringComparison.Ordinal);
         using var client = new ClusterClient(Url, token: null, new Answering(HttpStatusCode.OK, job));
 
-        var refused = await Assert.ThrowsAsync<ClusterUnreachableException>(() => client.GetJobAsync(StandInSeed.JobId, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<NotASeedException>(() => client.GetJobAsync(StandInSeed.JobId, CancellationToken.None));
 
         Assert.Contains("progress", refused.Reason, StringComparison.Ordinal);
     }
@@ -97,7 +96,7 @@ public sealed class ClusterClientSpecs
     {
         using var client = new ClusterClient(Url, token: null, new Answering(HttpStatusCode.OK, "event: progress\ndata: {\"id\": \"abcdefghij\"}\n\n"));
 
-        var refused = await Assert.ThrowsAsync<ClusterUnreachableException>(async () =>
+        var refused = await Assert.ThrowsAsync<NotASeedException>(async () =>
         {
             await foreach (var job in client.FollowAsync(StandInSeed.JobId, CancellationToken.None))
             {
@@ -105,12 +104,70 @@ public sealed class ClusterClientSpecs
             }
         });
 
-        Assert.StartsWith("it does not answer like a PrimeCluster seed (", refused.Reason, StringComparison.Ordinal);
+        Assert.StartsWith($"{Url} does not answer like a PrimeCluster seed (", refused.Message, StringComparison.Ordinal);
     }
 
-    private sealed class Answering(HttpStatusCode status, string body) : HttpMessageHandler
+    [Theory]
+    [InlineData("GET", 3)]
+    [InlineData("DELETE", 3)]
+    [InlineData("POST", 1)]
+    public async Task A_503_should_be_asked_again_only_where_the_request_is_safe_to_repeat(string method, int attempts)
     {
+        var answers = new Answering(HttpStatusCode.OK, JobJson(), unavailableFirst: 2);
+        var notices = new StringWriter();
+        using var client = new ClusterClient(Url, token: null, answers) { Notices = notices };
+
+        Func<Task> send = method switch
+        {
+            "GET" => () => client.GetJobAsync(StandInSeed.JobId, CancellationToken.None),
+            "DELETE" => () => client.CancelAsync(StandInSeed.JobId, CancellationToken.None),
+            _ => () => client.SubmitAsync(JobRequest.For(new Core.Execution.JobSpec(new Core.NumberRange(1, 100_000))), CancellationToken.None),
+        };
+        var refused = await Record.ExceptionAsync(send).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(attempts, answers.Requests);
+        if (attempts == 1)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, Assert.IsType<ClusterRefusedException>(refused).Status);
+            Assert.Empty(notices.ToString());
+        }
+        else
+        {
+            Assert.Null(refused);
+            Assert.Equal($"primecluster: {Url} answers 503 (the coordinator did not answer in time); asking again for up to 60 s.{Environment.NewLine}", notices.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_event_stream_should_not_be_asked_again_so_the_follower_polls_at_once()
+    {
+        var answers = new Answering(HttpStatusCode.OK, JobJson(), unavailableFirst: 1);
+        using var client = new ClusterClient(Url, token: null, answers);
+
+        var refused = await Assert.ThrowsAsync<ClusterRefusedException>(async () =>
+        {
+            await foreach (var job in client.FollowAsync(StandInSeed.JobId, CancellationToken.None))
+            {
+                Assert.Fail($"no job should come from a refused stream, but {job} did");
+            }
+        });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
+        Assert.Equal(1, answers.Requests);
+    }
+
+    private static string JobJson() => System.Text.Json.JsonSerializer.Serialize(StandInSeed.Job(JobState.Running, batchesDone: 3), ApiJson.Options);
+
+    /// <summary>Answers every request with one status and body, after <paramref name="unavailableFirst"/> answers of 503.</summary>
+    private sealed class Answering(HttpStatusCode status, string body, int unavailableFirst = 0) : HttpMessageHandler
+    {
+        private int _requests;
+
+        public int Requests => Volatile.Read(ref _requests);
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json"), RequestMessage = request });
+            Task.FromResult(Interlocked.Increment(ref _requests) <= unavailableFirst
+                ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("""{"error": "the coordinator did not answer in time"}""", Encoding.UTF8, "application/json"), RequestMessage = request }
+                : new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json"), RequestMessage = request });
     }
 }

@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.DistributedData;
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
+using PrimeCluster.Core;
 
 namespace PrimeCluster.Actors.Coordination;
 
@@ -46,15 +47,6 @@ internal sealed class JobJournal(ActorSystem system)
     /// </summary>
     public sealed record Recovered(IReadOnlyList<JobCheckpoint> Checkpoints) : INoSerializationVerificationNeeded;
 
-    /// <summary>A hash that is the same in every process, unlike <see cref="string.GetHashCode()"/>.</summary>
-    private static int BucketOf(JobId id)
-    {
-        var hash = 2166136261u;
-        foreach (var c in id.Value)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)(hash % BucketCount);
-    }
+    /// <summary>The same in every process, unlike <see cref="string.GetHashCode()"/>, and in every build.</summary>
+    internal static int BucketOf(JobId id) => (int)(Fnv1a.Hash32(id.Value) % BucketCount);
 }

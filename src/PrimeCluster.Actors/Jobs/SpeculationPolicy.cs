@@ -1,3 +1,4 @@
+using PrimeCluster.Core;
 using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 
 namespace PrimeCluster.Actors.Jobs;
@@ -15,7 +16,7 @@ internal sealed class SpeculationPolicy<TWorker>(BatchLedger<TWorker> ledger, Ti
     where TWorker : notnull
 {
     /// <summary>How long batches of this job are out, from hand-out to result, on average (seconds).</summary>
-    private double _averageOut = double.NaN;
+    private readonly MovingAverage _averageOut = new();
 
     /// <summary>Up to <paramref name="slots"/> waiting batches for the worker: its fair share of what waits.</summary>
     public IReadOnlyList<HandOut<TWorker>> Take(TWorker worker, int slots) =>
@@ -32,7 +33,7 @@ internal sealed class SpeculationPolicy<TWorker>(BatchLedger<TWorker> ledger, Ti
     /// Out more than twice as long as this job's batches take on average: a worker that slow, or cut off, is worth
     /// racing.
     /// </summary>
-    public bool IsOverdue(HandOut<TWorker> handOut) => time.GetElapsedTime(handOut.Timestamp).TotalSeconds > 2 * _averageOut;
+    public bool IsOverdue(HandOut<TWorker> handOut) => time.GetElapsedTime(handOut.Timestamp).TotalSeconds > 2 * _averageOut.Value;
 
     /// <summary>
     /// Out with a worker that holds another batch of this job handed out before it: that worker computes its batches
@@ -50,8 +51,7 @@ internal sealed class SpeculationPolicy<TWorker>(BatchLedger<TWorker> ledger, Ti
     {
         if (handOut is { Outcome: BatchOutcome.Counted or BatchOutcome.Wrong, IsCopy: false, Raced: false })
         {
-            var seconds = time.GetElapsedTime(handOut.Timestamp).TotalSeconds;
-            _averageOut = double.IsNaN(_averageOut) ? seconds : (0.8 * _averageOut) + (0.2 * seconds);
+            _averageOut.Add(time.GetElapsedTime(handOut.Timestamp).TotalSeconds);
         }
     }
 }

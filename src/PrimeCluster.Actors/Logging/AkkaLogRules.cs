@@ -1,4 +1,5 @@
 using Akka.Event;
+using Microsoft.Extensions.Logging;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace PrimeCluster.Actors.Logging;
@@ -6,9 +7,11 @@ namespace PrimeCluster.Actors.Logging;
 /// <summary>
 /// What an Akka log event becomes in a node's log: its category (the class that logged it, Akka's or PrimeCluster's),
 /// its level, and for connections refused on the cluster port one short line per peer (<see cref="TransportRefusals"/>).
-/// What Akka says about normal events goes to debug: the steps of a node joining or leaving, a singleton found or
-/// handed over, the transport of a peer that left closing its connection (an error with a stack trace in Akka's own
-/// words). <see cref="MembershipLog"/> says what a person cares about of them, one line each. Attempts to reach a node or
+/// What Akka says about normal events stays below the node's log: the categories that say nothing else at information
+/// are filtered by category and level in the host's logging (<see cref="RoutineCategories"/>); the steps of a node
+/// joining or leaving, told by classes that say more, go to debug by their words (<see cref="Chatter"/>), and so does
+/// the transport of a peer that left closing its connection (an error with a stack trace in Akka's own words).
+/// <see cref="MembershipLog"/> says what a person cares about of them, one line each. Attempts to reach a node or
 /// join the seeds that keep failing are logged once in a while (<see cref="ConnectAttempts"/>). Each logger holds one.
 /// </summary>
 public sealed class AkkaLogRules(TransportRefusals? refusals = null, ConnectAttempts? attempts = null)
@@ -17,35 +20,42 @@ public sealed class AkkaLogRules(TransportRefusals? refusals = null, ConnectAtte
     public const string TransportCategory = "PrimeCluster.ClusterTransport";
 
     /// <summary>
-    /// Akka's information at debug, by category: every message of the category when no fragment is given, else the
-    /// messages that contain one of them.
+    /// Akka's categories (by prefix, as the host's log filters match them) whose information is all routine, and the
+    /// least level of theirs the node's log shows.
     /// </summary>
-    private static readonly Dictionary<string, string[]> Chatter = new(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, LogLevel> RoutineCategories = new Dictionary<string, LogLevel>(StringComparer.Ordinal)
     {
-        // Starting and stopping the transport, its buffers per peer: the node's own lines say where it listens.
-        ["Akka.remoting"] = [],
-        ["Akka.remoting-terminator"] = [],
-        ["Akka.ReliableDeliverySupervisor"] = [],
+        // Starting and stopping the transport, its buffers per peer (Akka.remoting, Akka.remoting-terminator): the
+        // node's own lines say where it listens.
+        ["Akka.remoting"] = LogLevel.Warning,
+        ["Akka.ReliableDeliverySupervisor"] = LogLevel.Warning,
 
-        // The steps of a join, a leave and a shutdown, which MembershipLog sums up. What is not normal stays: a node
-        // forming a new cluster, one marked down or unreachable, a leader that cannot do its duties, a refused join.
+        // Where the coordinator runs (Akka.ClusterSingletonManager, Akka.ClusterSingletonProxy): it says so itself when it starts.
+        ["Akka.ClusterSingleton"] = LogLevel.Warning,
+    };
+
+    /// <summary>
+    /// Akka's information at debug, for the classes that tell routine and notable events alike at information: the
+    /// messages that contain one of these words. What is not routine stays: a node forming a new cluster, one marked
+    /// down or unreachable, a leader that cannot do its duties, a refused join. Akka's assemblies hold each of these
+    /// words (AkkaLogRulesSpecs), so a new Akka that words a message otherwise fails a test rather than fills the log.
+    /// </summary>
+    internal static readonly Dictionary<string, string[]> Chatter = new(StringComparer.Ordinal)
+    {
+        // The steps of a join, a leave and a shutdown, which MembershipLog sums up.
         ["Akka.Cluster"] =
         [
-            "- Starting up...", "- Started up successfully", "No seed-nodes configured", "Received InitJoin", "Sending InitJoinAck",
+            "Starting up...", "Started up successfully", "No seed-nodes configured", "Received InitJoin", "Sending InitJoinAck",
             "is JOINING, roles", "Welcome from [", "Leader is moving node", "Exiting confirmed", "Leader is removing confirmed Exiting node",
-            "Marked address [", "Exiting completed", "- Shutting down...", "- Successfully shut down", "is the new leader among reachable nodes",
+            "Marked address [", "Exiting completed", "Shutting down...", "Successfully shut down", "is the new leader among reachable nodes",
             "is no longer leader", "starting coordinated shutdown", "Marking exiting node(s) as UNREACHABLE",
         ],
         ["Akka.SplitBrainResolver"] = ["This node is now the leader responsible for taking SBR decisions", "This node is not the leader any more"],
         ["Akka.CoordinatedShutdown"] = ["Starting coordinated shutdown from CLR termination hook", "CoordinatedShutdown invoked due to"],
-
-        // Where the coordinator runs: it says so itself when it starts.
-        ["Akka.ClusterSingletonManager"] = [],
-        ["Akka.ClusterSingletonProxy"] = [],
     };
 
     /// <summary>Akka's warnings at debug, by category, that say nothing is wrong.</summary>
-    private static readonly Dictionary<string, string[]> HarmlessWarnings = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string[]> HarmlessWarnings = new(StringComparer.Ordinal)
     {
         // A node's own transport stopping closes its connections before they would take themselves out of its list.
         ["Akka.TcpClientHandler"] = ["Unable to REMOVE channel"],
@@ -90,6 +100,28 @@ public sealed class AkkaLogRules(TransportRefusals? refusals = null, ConnectAtte
     }
 
     /// <summary>
+    /// The host's log filters for <see cref="RoutineCategories"/>, at a node's log level <paramref name="minimum"/>: none
+    /// at debug, where Akka's information shows as Akka gives it.
+    /// </summary>
+    public static ILoggingBuilder AddRoutineCategoryFilters(ILoggingBuilder logging, LogLevel minimum)
+    {
+        ArgumentNullException.ThrowIfNull(logging);
+        if (minimum > LogLevel.Debug)
+        {
+            foreach (var (category, level) in RoutineCategories)
+            {
+                logging.AddFilter(category, level > minimum ? level : minimum);
+            }
+        }
+
+        return logging;
+    }
+
+    /// <summary>Whether <paramref name="line"/> is of a routine category below the level the node's log shows of it.</summary>
+    public static bool IsRoutine(LogLine line) =>
+        RoutineCategories.Any(r => line.Category.StartsWith(r.Key, StringComparison.OrdinalIgnoreCase) && line.Level < r.Value);
+
+    /// <summary>
     /// The class that logged, as PrimeCluster.X for PrimeCluster's own and Akka.X for Akka's; for Akka's sources given as
     /// text ("Cluster (akka://...)"), their first word.
     /// </summary>
@@ -105,8 +137,7 @@ public sealed class AkkaLogRules(TransportRefusals? refusals = null, ConnectAtte
     }
 
     private static bool Matches(Dictionary<string, string[]> rules, string category, string message) =>
-        rules.TryGetValue(category, out var fragments)
-        && (fragments.Length == 0 || fragments.Any(f => message.Contains(f, StringComparison.Ordinal)));
+        rules.TryGetValue(category, out var fragments) && fragments.Any(f => message.Contains(f, StringComparison.Ordinal));
 
     /// <summary>
     /// Akka.Remote's word for a peer that closed its connection, as every peer does when it leaves: the endpoint's

@@ -8,7 +8,7 @@ namespace PrimeCluster.Actors.Logging;
 /// console. It logs what comes while no logger runs: warnings as the actor system starts, before
 /// <see cref="AkkaLogForwarder"/> does, and events still waiting for the forwarder when it is stopped at the end, which
 /// Akka's own fallback would print on stdout in a format of its own. Information and above, as
-/// <see cref="AkkaLogRules"/> has it.
+/// <see cref="AkkaLogRules"/> has it, without the routine categories the host's log filters out.
 /// </summary>
 public abstract class FallbackLogger(TextWriter writer) : MinimalLogger
 {
@@ -28,7 +28,7 @@ public abstract class FallbackLogger(TextWriter writer) : MinimalLogger
         // Loggers run one at a time, but this one is called on whichever thread publishes.
         lock (_rules)
         {
-            if (_rules.Apply(e) is { Level: >= LogLevel.Information } line)
+            if (_rules.Apply(e) is { Level: >= LogLevel.Information } line && !AkkaLogRules.IsRoutine(line))
             {
                 line.Write(writer, new DateTimeOffset(e.Timestamp).ToLocalTime());
             }

@@ -23,8 +23,7 @@ public static class NodeLogging
 
         // The formatter takes no options: registered as it is, with nothing bound from configuration by reflection.
         logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, LogLineFormatter>());
-        return logging
-            .ClearProviders()
+        return AkkaLogRules.AddRoutineCategoryFilters(logging.ClearProviders(), minimum)
             .SetMinimumLevel(minimum)
             .AddConsole(console =>
             {

@@ -36,8 +36,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     /// <summary>The job whose result carried the request out, or null when it went to the coordinator.</summary>
     private IActorRef? _askedVia;
-    private double _averageBatchMs = double.NaN;
-    private double _averageRoundTripMs = double.NaN;
+    private readonly MovingAverage _batchMs = new();
+    private readonly MovingAverage _roundTripMs = new();
     private IActorRef? _drainRequester;
 
     /// <summary>Batches given back to their jobs since the worker began to drain.</summary>
@@ -101,9 +101,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     /// How many batches to hold: the configured prefetch, or more when batches are shorter than the round trip to the
     /// coordinator, so that the next batch is always at hand. Holding no more than that keeps the end of a job even.
     /// </summary>
-    private int Capacity => double.IsNaN(_averageBatchMs) || double.IsNaN(_averageRoundTripMs)
+    private int Capacity => !_batchMs.HasValue || !_roundTripMs.HasValue
         ? _settings.Prefetch
-        : (int)Math.Clamp(1 + Math.Ceiling(_averageRoundTripMs / Math.Max(_averageBatchMs, 0.001)), _settings.Prefetch, MaxHeld);
+        : (int)Math.Clamp(1 + Math.Ceiling(_roundTripMs.Value / Math.Max(_batchMs.Value, 0.001)), _settings.Prefetch, MaxHeld);
 
     private void WarmingUp()
     {
@@ -129,7 +129,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         {
             if (_asked)
             {
-                _averageRoundTripMs = Average(_averageRoundTripMs, (DateTimeOffset.UtcNow - _askedAt).TotalMilliseconds);
+                _roundTripMs.Add((DateTimeOffset.UtcNow - _askedAt).TotalMilliseconds);
             }
 
             _asked = false;
@@ -203,7 +203,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         }
 
         var first = _waiting.First.Value;
-        var most = double.IsNaN(_averageBatchMs) ? 1 : Math.Clamp((int)(SliceMilliseconds / Math.Max(_averageBatchMs, 0.001)), 1, MaxHeld);
+        var most = _batchMs.HasValue ? Math.Clamp((int)(SliceMilliseconds / Math.Max(_batchMs.Value, 0.001)), 1, MaxHeld) : 1;
         var batches = new List<BatchWork>();
         while (batches.Count < most && _waiting.First is { } next && next.Value.Job.Equals(first.Job))
         {
@@ -264,7 +264,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
             if (computed.Results.Count > 0)
             {
-                _averageBatchMs = Average(_averageBatchMs, computed.Elapsed.TotalMilliseconds / computed.Results.Count);
+                _batchMs.Add(computed.Elapsed.TotalMilliseconds / computed.Results.Count);
                 var slots = _drainRequester is null ? OpenRequest(slice.Job) : 0;
                 slice.Job.Tell(new BatchesCompleted(slice.JobId, computed.Results, Self, slots, HeldCount, slice.Token));
             }
@@ -334,8 +334,6 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     /// <summary>Checks of this worker's results that counted: the node's share of the cluster's work.</summary>
     private static void Counted(ChecksCounted counted) => ClusterMetrics.ChecksCounted(counted.Algorithm, counted.Checks);
-
-    private static double Average(double average, double sample) => double.IsNaN(average) ? sample : (0.8 * average) + (0.2 * sample);
 
     private void AskForWork()
     {

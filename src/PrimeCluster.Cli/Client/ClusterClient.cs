@@ -7,6 +7,8 @@ using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Polly;
+using Polly.Timeout;
 using PrimeCluster.Actors.Security;
 using PrimeCluster.Contracts;
 using PrimeCluster.Core;
@@ -23,6 +25,8 @@ public sealed class ClusterClient : IDisposable
     private readonly string? _authorityFile;
     private string? _certificateRefusal;
     private bool _certificateSeen;
+    private ResiliencePipeline<HttpResponseMessage>? _requests;
+    private int _unavailableNoticed;
 
     /// <param name="authority">For an https URL: the cluster's CA, from <paramref name="authorityFile"/>, which the
     /// server's certificate must be signed by (and be for the URL's host); without it, the machine's trust store decides.</param>
@@ -44,14 +48,16 @@ public sealed class ClusterClient : IDisposable
 
     public Uri Url { get; }
 
-    /// <summary>
-    /// How long a request may wait for the seed's answer. A seed answers within its ask timeout (10 s) even when its
-    /// coordinator is away; one that says nothing for longer is gone, or cut off without closing the connection.
-    /// </summary>
+    /// <summary>How long one attempt of a request may wait for the seed's whole answer (<see cref="SeedRequests"/>).</summary>
     internal TimeSpan AnswerLimit { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a job's event stream may stay silent: a seed sends at least a keep-alive every 15 s.</summary>
     internal TimeSpan SilenceLimit { get; init; } = TimeSpan.FromSeconds(40);
+
+    /// <summary>Where the client says, once, that it asks a seed again that answered 503.</summary>
+    internal TextWriter? Notices { get; init; }
+
+    private ResiliencePipeline<HttpResponseMessage> Requests => _requests ??= SeedRequests.Pipeline(AnswerLimit, NoticeUnavailableAsync);
 
     public Task<JobResource> SubmitAsync(JobRequest request, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "/jobs", JsonSerializer.Serialize(request, ApiJson.Types.JobRequest), ApiJson.Received.JobResource, cancellationToken);
@@ -96,7 +102,8 @@ public sealed class ClusterClient : IDisposable
     /// </summary>
     public async IAsyncEnumerable<JobResource> FollowAsync(string id, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var response = await SendRawAsync(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(id)}/events", null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        // A seed that refuses the stream (503 at its limit of streams) is polled instead, at once.
+        using var response = await SendRawAsync(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(id)}/events", null, HttpCompletionOption.ResponseHeadersRead, cancellationToken, repeatWhenUnavailable: false).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -180,21 +187,29 @@ public sealed class ClusterClient : IDisposable
         return await ReadAsync(response, type, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, string? json, HttpCompletionOption completion, CancellationToken cancellationToken)
+    /// <summary>The request, through the one pipeline of retries and timeouts (<see cref="SeedRequests"/>).</summary>
+    /// <param name="repeatWhenUnavailable">False where a 503 has a better answer than asking again.</param>
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, string? json, HttpCompletionOption completion, CancellationToken cancellationToken, bool repeatWhenUnavailable = true)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        answer.CancelAfter(AnswerLimit);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(SeedRequests.RepeatWhenUnavailable, repeatWhenUnavailable);
         try
         {
-            return await _http.SendAsync(request, completion, answer.Token).ConfigureAwait(false);
+            return await Requests.ExecuteAsync(
+                static async (context, send) =>
+                {
+                    using var request = new HttpRequestMessage(send.Method, send.Path);
+                    if (send.Json is not null)
+                    {
+                        request.Content = new StringContent(send.Json, Encoding.UTF8, "application/json");
+                    }
+
+                    return await send.Client._http.SendAsync(request, send.Completion, context.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                (Client: this, Method: method, Path: path, Json: json, Completion: completion)).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutRejectedException)
         {
             throw new ClusterUnreachableException(Url, FormattableString.Invariant($"it did not answer within {AnswerLimit.TotalSeconds:0.#} s"), null);
         }
@@ -213,6 +228,23 @@ public sealed class ClusterClient : IDisposable
         {
             throw new ClusterUnreachableException(Url, e.Message, e);
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>The first 503 asked again, on <see cref="Notices"/>.</summary>
+    private async ValueTask NoticeUnavailableAsync(HttpResponseMessage response)
+    {
+        if (Notices is null || Interlocked.Exchange(ref _unavailableNoticed, 1) == 1)
+        {
+            return;
+        }
+
+        var refusal = await RefusalAsync(response, CancellationToken.None).ConfigureAwait(false);
+        await Notices.WriteLineAsync(FormattableString.Invariant(
+            $"primecluster: {Url} answers 503 ({refusal.Message}); asking again for up to {SeedRequests.UnavailableLimit.TotalSeconds:F0} s.")).ConfigureAwait(false);
     }
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
@@ -220,7 +252,7 @@ public sealed class ClusterClient : IDisposable
         try
         {
             return await response.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false)
-                ?? throw new ClusterUnreachableException(Url, "it answered with an empty body", null);
+                ?? throw new NotASeedException(Url, "it answered with an empty body", null);
         }
         catch (JsonException e)
         {
@@ -240,7 +272,7 @@ public sealed class ClusterClient : IDisposable
         }
     }
 
-    private ClusterUnreachableException NotASeed(JsonException e) => new(Url, $"it does not answer like a PrimeCluster seed ({e.Message})", e);
+    private NotASeedException NotASeed(JsonException e) => new(Url, e.Message, e);
 
     private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -268,13 +300,23 @@ public sealed class ClusterClient : IDisposable
 /// <summary>A page of <c>GET /jobs</c>; <paramref name="Next"/> is null on the last page.</summary>
 public sealed record JobPage(List<JobResource> Jobs, string? Next);
 
-/// <summary>The cluster at <see cref="Url"/> could not be reached, or did not answer like a seed.</summary>
+/// <summary>No answer from <see cref="Url"/>: no connection, or no word within the client's limits.</summary>
 public sealed class ClusterUnreachableException(Uri url, string reason, Exception? inner)
     : Exception($"cannot reach a PrimeCluster seed at {url}: {reason}", inner)
 {
     public Uri Url { get; } = url;
 
     /// <summary>Why, without the URL: "Connection refused (127.0.0.1:8080)".</summary>
+    public string Reason { get; } = reason;
+}
+
+/// <summary>The server at <see cref="Url"/> answered, but not as a PrimeCluster seed does: what it sent is no resource of the API.</summary>
+public sealed class NotASeedException(Uri url, string reason, Exception? inner)
+    : Exception($"{url} does not answer like a PrimeCluster seed ({reason})", inner)
+{
+    public Uri Url { get; } = url;
+
+    /// <summary>What was wrong with the answer: "JSON deserialization for type 'JobResource' was missing required properties ...".</summary>
     public string Reason { get; } = reason;
 }
 

@@ -127,7 +127,7 @@ public static class BenchCommand
         {
             rows.Add(await BestAsync(til, runs, async spec =>
             {
-                var request = new JobRequest(spec.Range.From, spec.Range.Til, "trial", "balanced", null);
+                var request = JobRequest.For(spec);
                 var job = await JobFollower.FollowAsync(client, await client.SubmitAsync(request, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
                 return job.State == JobState.Done ? ResultReport.Of(job) : throw new InvalidOperationException($"benchmark job {job.Id} {job.State.Name()}: {job.Error}");
             }, context).ConfigureAwait(false));

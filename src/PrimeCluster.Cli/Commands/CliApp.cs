@@ -67,6 +67,11 @@ public static class CliApp
                 + $"or point --cluster (or ${RemoteOptions.UrlVariable}) at a seed's API.").ConfigureAwait(false);
             return ExitCodes.Failed;
         }
+        catch (NotASeedException e)
+        {
+            await context.Error.WriteLineAsync($"primecluster: {e.Message}; point --cluster (or ${RemoteOptions.UrlVariable}) at a seed's API.").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
         catch (ClusterRefusedException e) when (e.Status == HttpStatusCode.Unauthorized)
         {
             await context.Error.WriteLineAsync($"primecluster: {e.Url} refused the request: set ${RemoteOptions.TokenVariable} to the cluster's API_TOKEN.").ConfigureAwait(false);

@@ -11,9 +11,6 @@ internal static class JobFollower
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>How long the coordinator may stay out of reach, as when its node is lost and another seed takes over.</summary>
-    private static readonly TimeSpan CoordinatorMoveLimit = TimeSpan.FromSeconds(60);
-
     /// <summary>
     /// Follows the job to its end, with progress on stderr unless <paramref name="json"/> goes to a program, and reports
     /// how it ended: the exit code. Ctrl+C leaves the job running and says how to cancel it; losing the seed says how to
@@ -32,12 +29,14 @@ internal static class JobFollower
         {
             return StoppedFollowing(job.Id, view, next, context);
         }
-        catch (ClusterUnreachableException e)
+        catch (Exception e) when (e is ClusterUnreachableException or NotASeedException)
         {
             view?.End();
+            var lost = e is ClusterUnreachableException unreachable
+                ? $"lost the connection to the seed at {client.Url} while following job {job.Id} ({unreachable.Reason})"
+                : $"the seed at {client.Url} stopped answering like a PrimeCluster seed while following job {job.Id} ({((NotASeedException)e).Reason})";
             await context.Error.WriteLineAsync(
-                $"primecluster: lost the connection to the seed at {client.Url} while following job {job.Id} ({e.Reason}). "
-                + $"The job runs on if its cluster does: follow it again with: {next.Watch(job.Id)}, or with another seed's URL as --cluster.").ConfigureAwait(false);
+                $"primecluster: {lost}. The job runs on if its cluster does: follow it again with: {next.Watch(job.Id)}, or with another seed's URL as --cluster.").ConfigureAwait(false);
             return ExitCodes.Failed;
         }
         finally
@@ -72,40 +71,12 @@ internal static class JobFollower
         while (!job.State.IsTerminal())
         {
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-            job = await GetAsync(client, job.Id, notices: null, cancellationToken).ConfigureAwait(false)
+            job = await client.GetJobAsync(job.Id, cancellationToken).ConfigureAwait(false)
                 ?? throw new ClusterRefusedException(client.Url, HttpStatusCode.NotFound, new ErrorResource($"it no longer knows job {job.Id}; did its coordinator restart?"));
             view?.Show(job);
         }
 
         return job;
-    }
-
-    /// <summary>
-    /// The job, or null when the cluster does not know it. While the seed answers 503, as it does when the coordinator
-    /// moves to another seed after its node is lost, asks again for up to a minute, saying so once on
-    /// <paramref name="notices"/>.
-    /// </summary>
-    public static async Task<JobResource?> GetAsync(ClusterClient client, string id, TextWriter? notices, CancellationToken cancellationToken)
-    {
-        var deadline = DateTimeOffset.UtcNow + CoordinatorMoveLimit;
-        var noticed = false;
-        while (true)
-        {
-            try
-            {
-                return await client.GetJobAsync(id, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ClusterRefusedException e) when (e.Status == HttpStatusCode.ServiceUnavailable && DateTimeOffset.UtcNow < deadline)
-            {
-                if (!noticed)
-                {
-                    notices?.WriteLine($"primecluster: {client.Url} answers 503 ({e.Message}); asking again for up to {CoordinatorMoveLimit.TotalSeconds:F0} s.");
-                    noticed = true;
-                }
-
-                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-            }
-        }
     }
 
     /// <summary>Prints a finished job: the result table (or JSON) on stdout, and how it ended on stderr; the exit code.</summary>

@@ -10,9 +10,12 @@ namespace PrimeCluster.Cli.Commands;
 /// <summary>The arguments and options every job-submitting command shares: FROM TIL, how to count and how to split.</summary>
 public sealed class JobOptions
 {
-    public Argument<ulong> From { get; } = NumberArgument("FROM", "First number of the range (0 to 2^64-1).");
+    /// <summary>How the command line names a job's fields when it refuses one.</summary>
+    public static readonly JobWording Wording = new("FROM", "TIL", "--algorithm", "--split", "--batches", QuotesInput: true);
 
-    public Argument<ulong> Til { get; } = NumberArgument("TIL", "Last number of the range, inclusive.");
+    public Argument<ulong> From { get; } = NumberArgument(JobField.From, "First number of the range (0 to 2^64-1).");
+
+    public Argument<ulong> Til { get; } = NumberArgument(JobField.Til, "Last number of the range, inclusive.");
 
     public Option<string> Algorithm { get; } = new("--algorithm", "-a")
     {
@@ -55,17 +58,13 @@ public sealed class JobOptions
     /// <summary>The job the user asked for; throws <see cref="UsageException"/> naming the first bad argument.</summary>
     public JobSpec Read(ParseResult parse)
     {
-        var range = InputParser.Range(parse.GetValue(From), parse.GetValue(Til));
         var algorithm = InputParser.Algorithm(parse.GetValue(Algorithm)!);
-        if (algorithm == Core.Algorithm.Formula && range.Til > FormulaKernel.MaxTil)
-        {
-            throw new UsageException($"TIL must be at most {FormulaKernel.MaxTil} ({FormulaKernel.MaxTilText}) with --algorithm formula, got {range.Til}; --algorithm sieve counts any range.");
-        }
-
         var split = InputParser.Split(parse.GetValue(Split)!);
         var batchesText = parse.GetValue(Batches);
-        long? batches = batchesText is null ? null : InputParser.Count("--batches", batchesText, PlanOptions.MaxBatches);
-        return new JobSpec(range, algorithm, split, batches);
+        long? batches = batchesText is null ? null : InputParser.Count(Wording.Batches, batchesText, PlanOptions.MaxBatches);
+        return JobInput.Spec(parse.GetValue(From), parse.GetValue(Til), algorithm, split, batches, Wording, out var spec) is { } refusal
+            ? throw InputParser.Refused(refusal)
+            : spec!;
     }
 
     /// <summary>One line on <paramref name="error"/> when the job cannot have the number of batches --batches asked for.</summary>
@@ -87,14 +86,14 @@ public sealed class JobOptions
     /// A required number, read as the parser meets it: a bad one is reported before an argument missing after it
     /// (<c>run 1,000,000</c> is about the commas, not the missing TIL).
     /// </summary>
-    private static Argument<ulong> NumberArgument(string name, string description) => new(name)
+    private static Argument<ulong> NumberArgument(JobField field, string description) => new(Wording.Name(field))
     {
         Description = description,
         CustomParser = result =>
         {
             try
             {
-                return result.Tokens is [var token] ? InputParser.Number(name, token.Value) : 0;
+                return result.Tokens is [var token] ? InputParser.Number(field, token.Value) : 0;
             }
             catch (UsageException e)
             {

@@ -69,7 +69,7 @@ public sealed class RemoteOptions
         var url = ClusterUrl(parse.GetValue(Cluster) ?? context.Environment(UrlVariable) ?? DefaultUrl);
         var caFile = parse.GetValue(Ca) ?? context.Environment(CaVariable);
         var authority = caFile is null || url.Scheme != Uri.UriSchemeHttps ? null : ReadAuthority(caFile);
-        return new ClusterClient(url, context.Environment(TokenVariable), authority: authority, authorityFile: caFile);
+        return new ClusterClient(url, context.Environment(TokenVariable), authority: authority, authorityFile: caFile) { Notices = context.Error };
     }
 
     /// <summary>

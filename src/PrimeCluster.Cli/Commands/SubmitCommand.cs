@@ -27,7 +27,7 @@ public static class SubmitCommand
             await JobOptions.NoteBatchesAsync(spec, context.Error).ConfigureAwait(false);
             var json = parse.GetValue(remote.Json);
             using var client = remote.Connect(parse, context);
-            var request = new JobRequest(spec.Range.From, spec.Range.Til, Names.Of(spec.Algorithm), Names.Of(spec.Split), spec.Batches, AcceptCost: parse.GetValue(yes));
+            var request = JobRequest.For(spec, acceptCost: parse.GetValue(yes));
             JobResource submitted;
             try
             {

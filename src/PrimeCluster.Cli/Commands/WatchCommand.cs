@@ -18,7 +18,7 @@ public static class WatchCommand
             using var client = remote.Connect(parse, context);
             try
             {
-                var job = await JobFollower.GetAsync(client, jobId, context.Error, cancellationToken).ConfigureAwait(false) ?? throw JobIdArgument.Unknown(jobId, client);
+                var job = await client.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw JobIdArgument.Unknown(jobId, client);
                 return await JobFollower.FollowAndReportAsync(client, job, parse.GetValue(remote.Json), next, context, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

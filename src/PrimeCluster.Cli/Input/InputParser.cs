@@ -1,45 +1,19 @@
 using System.Globalization;
-using System.Numerics;
 using System.Text.RegularExpressions;
+using PrimeCluster.Cli.Commands;
 using PrimeCluster.Core;
+using PrimeCluster.Core.Execution;
 
 namespace PrimeCluster.Cli.Input;
 
 /// <summary>Turns command-line text into values, with a message naming the argument for anything it refuses.</summary>
 public static partial class InputParser
 {
-    /// <summary>A whole number in [0, 2^64 - 1].</summary>
-    public static ulong Number(string name, string? text)
+    /// <summary>FROM or TIL: a whole number in [0, 2^64 - 1], without separators.</summary>
+    public static ulong Number(JobField field, string? text)
     {
-        var trimmed = text?.Trim() ?? string.Empty;
-        RefuseSeparators(name, trimmed);
-        if (!BigInteger.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-        {
-            throw new UsageException($"{name} must be a whole number from 0 to {ulong.MaxValue}, not '{text}'.");
-        }
-
-        if (value.Sign < 0)
-        {
-            throw new UsageException($"{name} must not be negative, got {value}.");
-        }
-
-        if (value > ulong.MaxValue)
-        {
-            throw new UsageException($"{name} must be at most {ulong.MaxValue} (2^64 - 1), got {value}.");
-        }
-
-        return (ulong)value;
-    }
-
-    /// <summary>An inclusive range, FROM not above TIL.</summary>
-    public static NumberRange Range(ulong lo, ulong hi)
-    {
-        if (lo > hi)
-        {
-            throw new UsageException($"FROM ({lo}) must not exceed TIL ({hi}).");
-        }
-
-        return new NumberRange(lo, hi);
+        RefuseSeparators(JobOptions.Wording.Name(field), text?.Trim() ?? string.Empty);
+        return JobInput.Number(field, text ?? string.Empty, JobOptions.Wording, out var value) is { } refusal ? throw Refused(refusal) : value;
     }
 
     /// <summary>A positive count no larger than <paramref name="max"/>.</summary>
@@ -72,12 +46,15 @@ public static partial class InputParser
 
     /// <summary>trial, sieve or formula, in any case: <c>--algorithm Sieve</c> is the sieve.</summary>
     public static Algorithm Algorithm(string text) =>
-        Names.TryParse(text.Trim().ToLowerInvariant(), out Algorithm algorithm)
-            ? algorithm
-            : throw new UsageException($"--algorithm must be trial, sieve or formula, not '{text}'.");
+        JobInput.Algorithm(text, JobOptions.Wording, out var algorithm) is { } refusal ? throw Refused(refusal) : algorithm;
 
     public static SplitStrategy Split(string text) =>
-        Names.TryParse(text.Trim().ToLowerInvariant(), out SplitStrategy split)
-            ? split
-            : throw new UsageException($"--split must be balanced or starmap, not '{text}'.");
+        JobInput.Split(text, JobOptions.Wording, out var split) is { } refusal ? throw Refused(refusal) : split;
+
+    /// <summary>A refusal of the job's rules, as bad usage.</summary>
+    public static UsageException Refused(JobRefusal refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        return new UsageException(refusal.Message);
+    }
 }

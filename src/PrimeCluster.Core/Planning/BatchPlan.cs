@@ -52,24 +52,24 @@ public sealed class BatchPlan : IEnumerable<Batch>
         get
         {
             // FNV-1a over the nine offsets; for the formula's ends, over their ranges.
-            var hash = 14695981039346656037UL;
             if (_ends is not null)
             {
-                foreach (var end in _ends)
+                var bounds = new ulong[2 * _ends.Length];
+                for (var k = 0; k < _ends.Length; k++)
                 {
-                    hash = (hash ^ end.Range.From) * 1099511628211UL;
-                    hash = (hash ^ end.Range.Til) * 1099511628211UL;
+                    (bounds[2 * k], bounds[(2 * k) + 1]) = (_ends[k].Range.From, _ends[k].Range.Til);
                 }
 
-                return hash;
+                return Fnv1a.Hash64(bounds);
             }
 
-            for (var k = 0; k <= 8; k++)
+            Span<ulong> starts = stackalloc ulong[9];
+            for (var k = 0; k < starts.Length; k++)
             {
-                hash = (hash ^ _start!((Count - 1) * k / 8)) * 1099511628211UL;
+                starts[k] = _start!((Count - 1) * k / 8);
             }
 
-            return hash;
+            return Fnv1a.Hash64(starts);
         }
     }
 

@@ -4,8 +4,6 @@ using PrimeCluster.Actors.Messages;
 using PrimeCluster.Contracts;
 using PrimeCluster.Core;
 using PrimeCluster.Core.Execution;
-using PrimeCluster.Core.Kernels;
-using PrimeCluster.Core.Planning;
 using PrimeCluster.Node.Streams;
 
 namespace PrimeCluster.Node.Api;
@@ -85,7 +83,7 @@ internal static class JobEndpoints
 
         try
         {
-            var view = await client.SubmitAsync(spec!, job!.AcceptCost, ct);
+            var view = await client.SubmitAsync(spec!, job!.AcceptCost is true, ct);
             return new WithHeader(ApiResults.Json(JobResources.From(view), StatusCodes.Status202Accepted), "Location", $"/jobs/{view.Id}");
         }
         catch (JobRejectedException e)
@@ -135,20 +133,8 @@ internal static class JobEndpoints
             return (null, null, ApiResults.BadRequest(new ErrorResource($"the body is larger than {JobRequest.MaxBodyBytes} bytes", "body")));
         }
 
-        var job = JobRequest.Parse(body, PlanOptions.MaxBatches, out var error);
-        if (job is null)
-        {
-            return (null, null, ApiResults.BadRequest(error!));
-        }
-
-        Names.TryParse(job.Algorithm, out Algorithm algorithm);
-        Names.TryParse(job.Split, out SplitStrategy split);
-        if (algorithm == Algorithm.Formula && job.Til > FormulaKernel.MaxTil)
-        {
-            return (null, null, ApiResults.BadRequest(new ErrorResource($"til must be at most {FormulaKernel.MaxTil} ({FormulaKernel.MaxTilText}) with algorithm formula; algorithm sieve counts any range", "til")));
-        }
-
-        return (job, new JobSpec(new NumberRange(job.From, job.Til), algorithm, split, job.Batches), null);
+        var job = JobRequest.Parse(body, out var spec, out var error);
+        return job is null ? (null, null, ApiResults.BadRequest(error!)) : (job, spec, null);
     }
 
     /// <summary>

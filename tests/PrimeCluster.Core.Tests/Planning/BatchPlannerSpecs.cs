@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Xunit;
 using PrimeCluster.Core.Kernels;
 using PrimeCluster.Core.Planning;
 
@@ -33,6 +35,26 @@ public sealed class BatchPlannerSpecs
                 }
             }
         }
+    }
+
+    [Property(MaxTest = 300)]
+    public void Plan_should_cover_any_range_exactly_once_in_any_count_of_batches(
+        DoNotSize<ulong> from, DoNotSize<ulong> width, bool narrow, bool sieve, bool starmap, byte workers, ushort batches, bool countGiven)
+    {
+        // Narrow ranges (up to 255 numbers) meet the planner's floor of one number a batch; wide ones its 64-bit ends.
+        var span = narrow ? width.Item % 256 : width.Item;
+        var range = new NumberRange(from.Item, from.Item + Math.Min(span, ulong.MaxValue - from.Item));
+        var options = new PlanOptions
+        {
+            Algorithm = sieve ? Algorithm.Sieve : Algorithm.Trial,
+            Split = starmap ? SplitStrategy.Starmap : SplitStrategy.Balanced,
+            Workers = 1 + (workers % 64),
+            Batches = countGiven ? 1 + batches : null,
+        };
+
+        var plan = BatchPlanner.Plan(range, options);
+
+        AssertCovers(range, plan);
     }
 
     [Fact]
