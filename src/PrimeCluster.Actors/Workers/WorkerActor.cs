@@ -5,7 +5,6 @@ using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Diagnostics;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
-using PrimeCluster.Core.Execution;
 using PrimeCluster.Core.Kernels;
 using static PrimeCluster.Actors.Messages.WorkProtocol;
 
