@@ -18,9 +18,9 @@ cd "$(dirname "$0")/.."
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-dotnet publish src/PrimeCluster.Node -c Release -o "$out/node"
-# The client draws charts with SkiaSharp: only this platform's native libraries, not those of fifteen. For one platform
-# its project compiles it ahead of time (ReadyToRun), so that a command starts on compiled code.
+# Each is published for this platform, which its project compiles ahead of time (ReadyToRun): a node or a command starts
+# on compiled code. The client draws charts with SkiaSharp: only this platform's native libraries, not those of fifteen.
+dotnet publish src/PrimeCluster.Node -c Release --use-current-runtime --self-contained false -o "$out/node"
 dotnet publish src/PrimeCluster.Cli -c Release --use-current-runtime --self-contained false -o "$out/cli"
 
 for binary in "$out/node/primecluster-node" "$out/node/primecluster-node.dll" "$out/cli/primecluster" "$out/cli/primecluster.dll"; do

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -18,9 +19,10 @@ internal sealed class BenchmarkNode : IAsyncDisposable
     /// <summary>The node's DATA_DIR, deleted with it.</summary>
     private readonly string _dataDir;
 
-    private BenchmarkNode(Process process, string seed, Uri api, string dataDir)
+    private BenchmarkNode(Process process, DateTimeOffset startedAt, string seed, Uri api, string dataDir)
     {
         _process = process;
+        StartedAt = startedAt;
         _dataDir = dataDir;
         Seed = seed;
         _http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(2) };
@@ -32,6 +34,9 @@ internal sealed class BenchmarkNode : IAsyncDisposable
     public HttpClient Http => _http;
 
     public int ProcessId => _process.Id;
+
+    /// <summary>The clock just before the process was started.</summary>
+    public DateTimeOffset StartedAt { get; }
 
     /// <param name="environment">Settings beyond roles, ports and seeds, as environment variables.</param>
     /// <param name="nodeDll">The build of the node to run; this one's unless given.</param>
@@ -57,12 +62,13 @@ internal sealed class BenchmarkNode : IAsyncDisposable
             start.Environment[name] = value;
         }
 
+        var startedAt = DateTimeOffset.UtcNow;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new BenchmarkNode(process, seed ?? $"akka.tcp://primecluster@127.0.0.1:{port}", api, dataDir);
+        return new BenchmarkNode(process, startedAt, seed ?? $"akka.tcp://primecluster@127.0.0.1:{port}", api, dataDir);
     }
 
     public async Task WaitForWorkersAsync(int count)
@@ -85,6 +91,23 @@ internal sealed class BenchmarkNode : IAsyncDisposable
         }
 
         throw new TimeoutException("The workers did not register within a minute.");
+    }
+
+    /// <summary>Waits until the cluster has no member but this node, as after its workers have left.</summary>
+    public async Task WaitForNoWorkersAsync()
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            using var cluster = JsonDocument.Parse(await _http.GetStringAsync("/cluster"));
+            if (cluster.RootElement.GetProperty("totals").GetProperty("members").GetInt32() == 1)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The workers that left were still members a minute later.");
     }
 
     public async Task<JobFigures> RunJobAsync(string body)
@@ -151,6 +174,26 @@ internal sealed class BenchmarkNode : IAsyncDisposable
         return seconds;
     }
 
+    /// <summary>Stops the node as a supervisor does (SIGTERM): it leaves the cluster; false if it is still running after a minute.</summary>
+    public async Task<bool> StopAsync()
+    {
+        if (!_process.HasExited && Kill(_process.Id, 15) != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
@@ -171,6 +214,9 @@ internal sealed class BenchmarkNode : IAsyncDisposable
     public long JournalBytes() => Directory.Exists(_dataDir)
         ? new DirectoryInfo(_dataDir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length)
         : 0;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     private static int FreePort()
     {

@@ -19,6 +19,8 @@ using PrimeCluster.Benchmarks;
 //     (a TLS seed's log bytes per 1,000 bad connections of each kind, this build beside another)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- sieve-vs-primesieve [--til N] [--rounds N] [--cli PATH/primecluster.dll|PATH/primecluster] [--baseline OTHER/primecluster.dll|OTHER/primecluster]
 //     (the sieve beside primesieve on one thread and two, alternating; build src/PrimeCluster.Cli in Release first)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- start --baseline OTHER/primecluster-node.dll [--node THIS/primecluster-node.dll] [--rounds N] [--settle SECONDS] [--env NAME=VALUE]...
+//     (a worker process's start to its first counted batch, and seeds and workers at rest, this build beside another, alternating)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- seed-restart [--runs N]   (a lone seed SIGTERMed or SIGKILLed, taking turns, restarted: its workers back)
 if (args is ["cluster", ..])
 {
@@ -38,6 +40,44 @@ if (args is ["cluster", ..])
     }
 
     return await ClusterBenchmark.RunAsync(Console.Out, setups);
+}
+
+if (args is ["start", ..])
+{
+    var options = new Dictionary<string, string>();
+    var environment = new Dictionary<string, string>();
+    var usable = args.Length % 2 == 1;
+    for (var i = 1; usable && i + 1 < args.Length; i += 2)
+    {
+        if (args[i] == "--env" && args[i + 1].Split('=', 2) is [{ Length: > 0 } name, var value])
+        {
+            environment[name] = value;
+        }
+        else if (args[i] is "--baseline" or "--node" or "--rounds" or "--settle")
+        {
+            options[args[i]] = args[i + 1];
+        }
+        else
+        {
+            usable = false;
+        }
+    }
+
+    var node = options.GetValueOrDefault("--node", Path.Combine(AppContext.BaseDirectory, "primecluster-node.dll"));
+    if (!usable || !options.TryGetValue("--baseline", out var startBaseline) || !File.Exists(startBaseline) || !File.Exists(node)
+        || !int.TryParse(options.GetValueOrDefault("--rounds", "10"), System.Globalization.CultureInfo.InvariantCulture, out var rounds) || rounds < 1
+        || !int.TryParse(options.GetValueOrDefault("--settle", "30"), System.Globalization.CultureInfo.InvariantCulture, out var settle) || settle < 0)
+    {
+        await Console.Error.WriteLineAsync("usage: start --baseline OTHER/primecluster-node.dll [--node THIS/primecluster-node.dll] [--rounds N] [--settle SECONDS] [--env NAME=VALUE]...");
+        return 2;
+    }
+
+    return await StartBenchmark.RunAsync(
+        Console.Out,
+        new StartBenchmark.Build("this", node, environment),
+        new StartBenchmark.Build("baseline", startBaseline, new Dictionary<string, string>()),
+        rounds,
+        TimeSpan.FromSeconds(settle));
 }
 
 if (args is ["rest", ..])

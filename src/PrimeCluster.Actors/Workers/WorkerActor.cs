@@ -5,7 +5,6 @@ using PrimeCluster.Actors.Configuration;
 using PrimeCluster.Actors.Diagnostics;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
-using PrimeCluster.Core.Execution;
 using PrimeCluster.Core.Kernels;
 using static PrimeCluster.Actors.Messages.WorkProtocol;
 
@@ -16,7 +15,7 @@ namespace PrimeCluster.Actors.Workers;
 /// ahead so that it never waits on the network between two. Keeps no job state: every batch carries what it needs,
 /// and every result goes straight to the job that handed it out.
 /// </summary>
-public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
+public sealed class WorkerActor : ReceiveActor, IWithTimers
 {
     /// <summary>Short batches make a worker hold more of them, up to this many, to cover the round trip to the coordinator.</summary>
     private const int MaxHeld = 64;
@@ -53,12 +52,10 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         _scheduler = scheduler;
         _settings = settings;
         _kernels = kernels;
-        Become(WarmingUp);
+        Become(Working);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
-
-    public IStash Stash { get; set; } = null!;
 
     public static Props Props(IActorRef coordinator, ComputeScheduler scheduler, PrimeClusterSettings settings, Func<Algorithm, IPrimeKernel>? kernels = null)
     {
@@ -66,11 +63,16 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         return Akka.Actor.Props.Create(() => new WorkerActor(coordinator, scheduler, settings, source));
     }
 
+    /// <summary>
+    /// Asks for work at once. A kernel is compiled as its first batch runs, which every worker of the node that starts
+    /// with it waits for alike: compiling all of them beforehand (a sieve and a formula pass too) cost a starting node
+    /// more of its first second than that, before it could even register.
+    /// </summary>
     protected override void PreStart()
     {
         ClusterMetrics.WorkersStarted(1);
-        Task.Factory.StartNew(WarmUp.EnsureDone, CancellationToken.None, TaskCreationOptions.None, _scheduler)
-            .PipeTo(Self, success: () => WarmedUp.Instance);
+        Timers.StartPeriodicTimer("poll", Poll.Instance, _settings.IdlePoll);
+        AskForWork();
     }
 
     protected override void PostStop()
@@ -104,24 +106,6 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private int Capacity => !_batchMs.HasValue || !_roundTripMs.HasValue
         ? _settings.Prefetch
         : (int)Math.Clamp(1 + Math.Ceiling(_roundTripMs.Value / Math.Max(_batchMs.Value, 0.001)), _settings.Prefetch, MaxHeld);
-
-    private void WarmingUp()
-    {
-        Receive<WarmedUp>(_ =>
-        {
-            Become(Working);
-            Stash.UnstashAll();
-            Timers.StartPeriodicTimer("poll", Poll.Instance, _settings.IdlePoll);
-            AskForWork();
-        });
-        Receive<Status.Failure>(failure =>
-        {
-            _log.Warning(failure.Cause, "Warming up the kernels failed; the first batches will compile them");
-            Self.Tell(WarmedUp.Instance);
-        });
-        Receive<Drain>(_ => Sender.Tell(new Drained(HandedBack: 0)));
-        ReceiveAny(_ => Stash.Stash());
-    }
 
     private void Working()
     {
@@ -412,15 +396,6 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private sealed record SliceComputed(Slice Slice, IReadOnlyList<BatchResult> Results, TimeSpan Elapsed, BatchFailure? Failure)
         : INoSerializationVerificationNeeded;
-
-    private sealed class WarmedUp : INoSerializationVerificationNeeded
-    {
-        public static readonly WarmedUp Instance = new();
-
-        private WarmedUp()
-        {
-        }
-    }
 
     private sealed class Poll : INoSerializationVerificationNeeded
     {

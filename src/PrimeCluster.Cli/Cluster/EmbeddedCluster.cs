@@ -79,11 +79,14 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// One small job through every actor, so that the jobs after it run on compiled code, as on a node that has been up
-    /// a while.
+    /// Every kernel compiled (a worker compiles only the one its first batch needs, as that batch runs), then one small
+    /// job through every actor, so that the jobs after it run on compiled code, as on a node that has been up a while.
     /// </summary>
-    public Task WarmUpAsync(CancellationToken cancellationToken) =>
-        Runner.RunAsync(new JobSpec(WarmUpRange, Batches: 4 * Runner.Workers), null, cancellationToken);
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        await Task.Run(WarmUp.EnsureDone, cancellationToken).ConfigureAwait(false);
+        await Runner.RunAsync(new JobSpec(WarmUpRange, Batches: 4 * Runner.Workers), null, cancellationToken).ConfigureAwait(false);
+    }
 
     public ValueTask DisposeAsync() => _node.DisposeAsync();
 }
