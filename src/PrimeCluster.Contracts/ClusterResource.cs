@@ -8,8 +8,8 @@ public sealed record ClusterResource(string Self, string? Leader, IReadOnlyList<
 /// <summary>
 /// One node: its address, roles and membership status, its worker actors and how many of them hold batches, how many
 /// wrong tallies it has reported (over all jobs), how many of its workers a running job has excluded for one, the
-/// checks per second its results carried over the last second (on <c>GET /events</c>; 0 on <c>GET /cluster</c>), and
-/// whether the coordinator runs on it (the oldest seed).
+/// checks per second its results carried over the last second sampled, and whether the coordinator runs on it (the
+/// oldest seed).
 /// </summary>
 public sealed record MemberResource(
     string Address,
@@ -30,6 +30,7 @@ public sealed record MemberResource(
 /// </summary>
 public sealed record ThroughputResource(DateTimeOffset At, IReadOnlyDictionary<string, double> Nodes, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Algorithms);
 
+/// <summary>Every member, and the workers that can take batches (and those busy) on the members up and reachable.</summary>
 public sealed record ClusterTotals(int Members, int Workers, int Busy);
 
 /// <summary><c>GET /healthz</c>: with <c>error</c> only when there is one to give.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Hosting;
 using PrimeCluster.Actors.Client;
 using PrimeCluster.Actors.Configuration;
+using PrimeCluster.Actors.Coordination;
 using PrimeCluster.Actors.Hosting;
 using PrimeCluster.Actors.Logging;
 using PrimeCluster.Core;
@@ -19,7 +20,8 @@ public static class NodeHost
     public const string LogCategory = "PrimeCluster.Node";
 
     /// <param name="kernels">The workers' kernel for each algorithm; the real ones unless a test says otherwise.</param>
-    public static WebApplication Build(NodeConfiguration node, Func<Algorithm, IPrimeKernel>? kernels = null)
+    /// <param name="journal">A seed's job journal, opened and held by the caller; else the node opens its DATA_DIR itself.</param>
+    public static WebApplication Build(NodeConfiguration node, Func<Algorithm, IPrimeKernel>? kernels = null, JournalStore? journal = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         var apiUrl = node.ApiUrl;
@@ -48,7 +50,7 @@ public static class NodeHost
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddNodeMetrics();
         builder.Services.AddNodeHealth();
-        builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka.AddPrimeCluster(node, kernels));
+        builder.Services.AddAkka(ClusterConfig.SystemName, akka => akka.AddPrimeCluster(node, kernels, journal));
         builder.Services.AddSingleton(services => new CoordinatorClient(services.GetRequiredService<IRequiredActor<CoordinatorKey>>().ActorRef));
         builder.Services.AddSingleton<EventFeeds>();
         EventStreamLimits.From(node.Hocon).AddTo(builder.Services);

@@ -10,8 +10,8 @@ public sealed class BatchLedgerSpecs
     {
         var ledger = new BatchLedger<string>(5);
 
-        Assert.Equal([0L, 1, 2], ledger.Take("a", 3));
-        Assert.Equal([3L, 4], ledger.Take("b", 3));
+        Assert.Equal([0L, 1, 2], Indices(ledger.Take("a", 3)));
+        Assert.Equal([3L, 4], Indices(ledger.Take("b", 3)));
         Assert.Empty(ledger.Take("c", 3));
         Assert.False(ledger.HasWaiting);
     }
@@ -40,7 +40,7 @@ public sealed class BatchLedgerSpecs
 
         Assert.Equal(1, ledger.ReturnAllHeldBy("a"));
         Assert.Equal(0, ledger.HeldBy("a"));
-        Assert.Equal([1L, 3], ledger.Take("c", 2));
+        Assert.Equal([1L, 3], Indices(ledger.Take("c", 2)));
         Assert.Equal(1, ledger.HeldBy("b"));
     }
 
@@ -52,7 +52,7 @@ public sealed class BatchLedgerSpecs
         ledger.ReturnAllHeldBy("a");
 
         Assert.True(ledger.Complete(0));
-        Assert.Equal([1L], ledger.Take("b", 2));
+        Assert.Equal([1L], Indices(ledger.Take("b", 2)));
         Assert.True(ledger.Complete(1));
         Assert.False(ledger.Complete(0));
         Assert.True(ledger.AllDone);
@@ -66,7 +66,7 @@ public sealed class BatchLedgerSpecs
         ledger.Take("a", 1);
 
         Assert.Equal(1, ledger.Fail(0, "a"));
-        Assert.Equal([0L], ledger.Take("b", 1));
+        Assert.Equal([0L], Indices(ledger.Take("b", 1)));
         Assert.Equal(2, ledger.Fail(0, "b"));
     }
 
@@ -76,7 +76,7 @@ public sealed class BatchLedgerSpecs
         var ledger = new BatchLedger<string>(1);
         ledger.Take("a", 1);
         ledger.ReturnAllHeldBy("a");
-        Assert.Equal([0L], ledger.Take("b", 1));
+        Assert.Equal([0L], Indices(ledger.Take("b", 1)));
 
         ledger.Return(0, "a");
 
@@ -92,11 +92,11 @@ public sealed class BatchLedgerSpecs
         ledger.Take("b", 2);
         ledger.Complete(3);
 
-        Assert.Equal(2L, ledger.TakeCopy("a", Any));
-        Assert.Equal(1L, ledger.TakeCopy("b", Any));
-        Assert.Equal(0L, ledger.TakeCopy("c", Any));
+        Assert.Equal(2L, ledger.TakeCopy("a", Any)?.Index);
+        Assert.Equal(1L, ledger.TakeCopy("b", Any)?.Index);
+        Assert.Equal(0L, ledger.TakeCopy("c", Any)?.Index);
         Assert.Null(ledger.TakeCopy("c", Any));
-        Assert.Equal(3, ledger.OutCount);
+        Assert.Equal(3, ledger.CountOf(BatchState.Raced));
         Assert.Equal(3, ledger.HeldBy("a"));
         Assert.Equal(2, ledger.HeldBy("b"));
         Assert.Equal(1, ledger.HeldBy("c"));
@@ -104,18 +104,52 @@ public sealed class BatchLedgerSpecs
     }
 
     [Fact]
-    public void HeldAlongside_should_name_the_other_batches_of_the_first_holder()
+    public void HandOutsOf_should_name_what_each_worker_holds_in_the_order_it_was_handed_out()
     {
         var ledger = new BatchLedger<string>(5);
         ledger.Take("a", 3);
         ledger.Take("b", 1);
         ledger.Complete(0);
 
-        Assert.Equal([2L], ledger.HeldAlongside(1));
-        Assert.Empty(ledger.HeldAlongside(3));
-        Assert.Empty(ledger.HeldAlongside(4));
-        Assert.Equal(1L, ledger.TakeCopy("b", index => index == 1));
-        Assert.Equal([2L], ledger.HeldAlongside(1));
+        Assert.Equal([1L, 2], InOrder(ledger.HandOutsOf("a")));
+        Assert.Equal([3L], InOrder(ledger.HandOutsOf("b")));
+        Assert.Empty(ledger.HandOutsOf("c"));
+        Assert.Equal(BatchState.Waiting, ledger.StateOf(4));
+
+        var copy = ledger.TakeCopy("b", h => h.Index == 1);
+
+        Assert.Equal((1L, "a"), (copy!.Index, copy.Races!.Worker));
+        Assert.True(copy.Races.Raced);
+        Assert.Equal(BatchState.Raced, ledger.StateOf(1));
+        Assert.Equal([1L, 2], InOrder(ledger.HandOutsOf("a")));
+        Assert.Equal([3L, 1], InOrder(ledger.HandOutsOf("b")));
+    }
+
+    [Fact]
+    public void A_batch_should_move_through_its_states_by_the_ledgers_transitions_only()
+    {
+        var ledger = new BatchLedger<string>(2);
+        Assert.Equal(BatchState.Waiting, ledger.StateOf(0));
+
+        ledger.Take("a", 1);
+        Assert.Equal(BatchState.Out, ledger.StateOf(0));
+        ledger.TakeCopy("b", Any);
+        Assert.Equal(BatchState.Raced, ledger.StateOf(0));
+        ledger.Fail(0, "b");
+        Assert.Equal(BatchState.Out, ledger.StateOf(0));
+        ledger.Return(0, "a");
+        Assert.Equal(BatchState.Waiting, ledger.StateOf(0));
+        Assert.Equal(2, ledger.CountOf(BatchState.Waiting));
+
+        ledger.Take("a", 1);
+        Assert.Equal(ReportOutcome.Held, ledger.Report(0, "a", True, TallyCheck.SecondOpinion).Outcome);
+        Assert.Equal(BatchState.Claimed, ledger.StateOf(0));
+        ledger.Take("b", 1);
+        Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "b", Lie, TallyCheck.SecondOpinion).Outcome);
+        Assert.Equal(BatchState.Verifying, ledger.StateOf(0));
+        Assert.True(ledger.Settle(0, True).Counted);
+        Assert.Equal((BatchState.Done, 1L), (ledger.StateOf(0), ledger.CountOf(BatchState.Done)));
+        Assert.Equal(0, ledger.CountOf(BatchState.Verifying));
     }
 
     [Fact]
@@ -124,8 +158,8 @@ public sealed class BatchLedgerSpecs
         var ledger = new BatchLedger<string>(3);
         ledger.Take("a", 3);
 
-        Assert.Equal(1L, ledger.TakeCopy("b", index => index < 2));
-        Assert.Null(ledger.TakeCopy("c", index => index == 1));
+        Assert.Equal(1L, ledger.TakeCopy("b", h => h.Index < 2)?.Index);
+        Assert.Null(ledger.TakeCopy("c", h => h.Index == 1));
         Assert.Equal(0, ledger.HeldBy("c"));
     }
 
@@ -135,7 +169,7 @@ public sealed class BatchLedgerSpecs
         var ledger = new BatchLedger<string>(2);
         ledger.Take("a", 2);
         ledger.Complete(0);
-        Assert.Equal(1L, ledger.TakeCopy("b", Any));
+        Assert.Equal(1L, ledger.TakeCopy("b", Any)?.Index);
 
         Assert.True(ledger.Complete(1));
         Assert.False(ledger.Complete(1));
@@ -149,19 +183,19 @@ public sealed class BatchLedgerSpecs
     {
         var ledger = new BatchLedger<string>(1);
         ledger.Take("a", 1);
-        Assert.Equal(0L, ledger.TakeCopy("b", Any));
+        Assert.Equal(0L, ledger.TakeCopy("b", Any)?.Index);
 
         Assert.Equal(1, ledger.ReturnAllHeldBy("a"));
         Assert.False(ledger.HasWaiting);
         Assert.Equal(1, ledger.HeldBy("b"));
         Assert.Null(ledger.TakeCopy("b", Any));
-        Assert.Equal(0L, ledger.TakeCopy("c", Any));
+        Assert.Equal(0L, ledger.TakeCopy("c", Any)?.Index);
 
         Assert.Equal(1, ledger.Fail(0, "c"));
         Assert.False(ledger.HasWaiting);
         ledger.Return(0, "b");
         Assert.True(ledger.HasWaiting);
-        Assert.Equal([0L], ledger.Take("d", 1));
+        Assert.Equal([0L], Indices(ledger.Take("d", 1)));
         Assert.True(ledger.Complete(0));
     }
 
@@ -170,7 +204,7 @@ public sealed class BatchLedgerSpecs
     {
         const int count = 10_000;
         var ledger = new BatchLedger<int>(count);
-        var taken = ledger.Take(0, count);
+        var taken = Indices(ledger.Take(0, count));
         var random = new Random(1);
 
         foreach (var index in taken.OrderBy(_ => random.Next()))
@@ -179,7 +213,7 @@ public sealed class BatchLedgerSpecs
         }
 
         Assert.True(ledger.AllDone);
-        Assert.Equal(0, ledger.OutCount);
+        Assert.Equal(0, ledger.CountOf(BatchState.Out));
     }
 
     [Fact]
@@ -205,7 +239,7 @@ public sealed class BatchLedgerSpecs
         Assert.Equal([new BatchSpan(0, 2), new BatchSpan(5, 7)], ledger.DoneSpans());
         Assert.False(ledger.Complete(1));
         Assert.False(ledger.Complete(6));
-        Assert.Equal([3L, 4, 8, 9], ledger.Take("b", 10));
+        Assert.Equal([3L, 4, 8, 9], Indices(ledger.Take("b", 10)));
         Assert.Empty(ledger.Take("c", 10));
         foreach (var index in new long[] { 3, 4, 8, 9 })
         {
@@ -228,7 +262,7 @@ public sealed class BatchLedgerSpecs
     {
         var ledger = new BatchLedger<string>(2);
         ledger.Take("a", 2);
-        Assert.Equal(1L, ledger.TakeCopy("b", Any));
+        Assert.Equal(1L, ledger.TakeCopy("b", Any)?.Index);
 
         var counted = ledger.Report(1, "b", True, TallyCheck.None);
 
@@ -258,10 +292,10 @@ public sealed class BatchLedgerSpecs
         Assert.False(wrong.Counted);
         Assert.Equal([new BatchLedger<string>.Claim("a", Lie)], wrong.Wrong);
         Assert.Equal(1, ledger.Done);
-        Assert.Equal([1L], ledger.Take("b", 2));
+        Assert.Equal([1L], Indices(ledger.Take("b", 2)));
         var again = ledger.Report(1, "b", Lie, TallyCheck.None);
         Assert.Equal((ReportOutcome.Wrong, True), (again.Outcome, again.Tally));
-        Assert.Equal([1L], ledger.Take("c", 2));
+        Assert.Equal([1L], Indices(ledger.Take("c", 2)));
         Assert.Equal(ReportOutcome.Counted, ledger.Report(1, "c", True, TallyCheck.None).Outcome);
         Assert.True(ledger.AllDone);
     }
@@ -273,7 +307,7 @@ public sealed class BatchLedgerSpecs
     {
         var ledger = new BatchLedger<string>(1);
         ledger.Take("slow", 1);
-        Assert.Equal(0L, ledger.TakeCopy("liar", Any));
+        Assert.Equal(0L, ledger.TakeCopy("liar", Any)?.Index);
 
         Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "liar", Lie, TallyCheck.Verify).Outcome);
         Assert.Equal(1, ledger.HeldBy("slow"));
@@ -302,10 +336,10 @@ public sealed class BatchLedgerSpecs
         ledger.Take("a", 1);
 
         Assert.Equal(ReportOutcome.Held, ledger.Report(0, "a", True, TallyCheck.SecondOpinion).Outcome);
-        Assert.Equal([1L, 2], ledger.Take("a", 3));
+        Assert.Equal([1L, 2], Indices(ledger.Take("a", 3)));
         Assert.True(ledger.HasWaiting);
-        Assert.Equal([0L], ledger.Take("b", 3));
-        Assert.Null(ledger.TakeCopy("a", index => index == 0));
+        Assert.Equal([0L], Indices(ledger.Take("b", 3)));
+        Assert.Null(ledger.TakeCopy("a", h => h.Index == 0));
 
         var agreed = ledger.Report(0, "b", True, TallyCheck.SecondOpinion);
 
@@ -319,7 +353,7 @@ public sealed class BatchLedgerSpecs
         var ledger = new BatchLedger<string>(1);
         ledger.Take("liar", 1);
         ledger.Report(0, "liar", Lie, TallyCheck.SecondOpinion);
-        Assert.Equal([0L], ledger.Take("b", 1));
+        Assert.Equal([0L], Indices(ledger.Take("b", 1)));
 
         Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "b", True, TallyCheck.SecondOpinion).Outcome);
         var settled = ledger.Settle(0, True);
@@ -354,12 +388,12 @@ public sealed class BatchLedgerSpecs
         var ledger = new BatchLedger<string>(1);
         ledger.Take("a", 1);
         ledger.Report(0, "a", True, TallyCheck.SecondOpinion);
-        Assert.Equal([0L], ledger.Take("b", 1));
+        Assert.Equal([0L], Indices(ledger.Take("b", 1)));
 
         ledger.ReturnAllHeldBy("b");
 
         Assert.Empty(ledger.Take("a", 1));
-        Assert.Equal([0L], ledger.Take("c", 1));
+        Assert.Equal([0L], Indices(ledger.Take("c", 1)));
         Assert.Equal(ReportOutcome.Counted, ledger.Report(0, "c", True, TallyCheck.SecondOpinion).Outcome);
     }
 
@@ -371,7 +405,7 @@ public sealed class BatchLedgerSpecs
         ledger.Take("b", 1);
         ledger.Report(0, "liar", True, TallyCheck.SecondOpinion);
         ledger.Report(1, "liar", True, TallyCheck.Verify);
-        Assert.Equal(2L, ledger.TakeCopy("b", index => index == 2));
+        Assert.Equal(2L, ledger.TakeCopy("b", h => h.Index == 2)?.Index);
 
         Assert.Equal(new BatchLedger<string>.Exclusion(4, 0, Tally.Zero), ledger.Exclude("liar"));
 
@@ -385,11 +419,11 @@ public sealed class BatchLedgerSpecs
 
         // Batch 0's claim is void and it waits again; batch 1's verification finds no claim to count; batch 2 stays
         // with the worker racing its copy.
-        Assert.Equal([3L, 0, 5], ledger.Take("c", 6));
+        Assert.Equal([3L, 0, 5], Indices(ledger.Take("c", 6)));
         var settled = ledger.Settle(1, True);
         Assert.False(settled.Counted);
         Assert.Empty(settled.Wrong);
-        Assert.Equal([1L], ledger.Take("c", 6));
+        Assert.Equal([1L], Indices(ledger.Take("c", 6)));
         Assert.Equal(2, ledger.HeldBy("b"));
         Assert.Equal(0, ledger.Done);
     }
@@ -408,7 +442,7 @@ public sealed class BatchLedgerSpecs
         Assert.Equal(ReportOutcome.NotHeld, ledger.Report(long.MinValue, "a", Lie, TallyCheck.None).Outcome);
         Assert.Equal(0, ledger.Done);
         Assert.Equal(2, ledger.HeldBy("a"));
-        Assert.Equal([3L], ledger.Take("c", 4));
+        Assert.Equal([3L], Indices(ledger.Take("c", 4)));
 
         Assert.Equal(ReportOutcome.Counted, ledger.Report(0, "a", True, TallyCheck.None).Outcome);
         Assert.Equal(ReportOutcome.Ignored, ledger.Report(0, "a", True, TallyCheck.None).Outcome);
@@ -424,12 +458,12 @@ public sealed class BatchLedgerSpecs
 
         Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "a", True, TallyCheck.None).Outcome);
         Assert.True(ledger.HasWaiting);
-        Assert.Equal([0L], ledger.Take("b", 1));
+        Assert.Equal([0L], Indices(ledger.Take("b", 1)));
         Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "a", True, TallyCheck.None).Outcome);
         Assert.Equal(ReportOutcome.Counted, ledger.Report(0, "b", True, TallyCheck.None).Outcome);
 
         // Handed the batch again, the same worker holds it again.
-        Assert.Equal([1L], ledger.Take("a", 1));
+        Assert.Equal([1L], Indices(ledger.Take("a", 1)));
         Assert.Equal(ReportOutcome.Counted, ledger.Report(1, "a", True, TallyCheck.None).Outcome);
         Assert.True(ledger.AllDone);
     }
@@ -443,7 +477,7 @@ public sealed class BatchLedgerSpecs
 
         Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "accomplice", Lie, TallyCheck.None).Outcome);
         Assert.Equal(0, ledger.Done);
-        Assert.Equal([0L, 1], ledger.Take("b", 2));
+        Assert.Equal([0L, 1], Indices(ledger.Take("b", 2)));
         Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "b", True, TallyCheck.None).Outcome);
         Assert.Equal([new BatchLedger<string>.Claim("a", Lie)], ledger.Settle(0, True).Wrong);
         Assert.Equal(1, ledger.Done);
@@ -454,7 +488,7 @@ public sealed class BatchLedgerSpecs
     {
         var ledger = new BatchLedger<string>(1);
         ledger.Take("a", 1);
-        Assert.Equal(0L, ledger.TakeCopy("b", Any));
+        Assert.Equal(0L, ledger.TakeCopy("b", Any)?.Index);
 
         Assert.Equal(ReportOutcome.NotHeld, ledger.Report(0, "c", Lie, TallyCheck.Verify).Outcome);
         Assert.Equal(ReportOutcome.Verify, ledger.Report(0, "b", True, TallyCheck.Verify).Outcome);
@@ -476,7 +510,7 @@ public sealed class BatchLedgerSpecs
         Assert.Equal(1, ledger.HeldBy("a"));
         Assert.Equal(1, ledger.Fail(0, "a"));
         Assert.Equal(0, ledger.Fail(0, "a"));
-        Assert.Equal([0L, 1], ledger.Take("b", 2));
+        Assert.Equal([0L, 1], Indices(ledger.Take("b", 2)));
         Assert.Equal(2, ledger.Fail(0, "b"));
     }
 
@@ -501,7 +535,7 @@ public sealed class BatchLedgerSpecs
         Assert.Equal(new BatchLedger<string>.Exclusion(1, 2, Lie + other), excluded);
         Assert.Equal(2, ledger.Done);
         Assert.Equal([new BatchSpan(1, 1), new BatchSpan(4, 4)], ledger.DoneSpans());
-        Assert.Equal([0L, 2, 3], ledger.Take("c", 6).Order());
+        Assert.Equal([0L, 2, 3], Indices(ledger.Take("c", 6)).Order());
         Assert.Equal(new BatchLedger<string>.Exclusion(0, 0, Tally.Zero), ledger.Exclude("liar"));
         foreach (var index in new long[] { 0, 2, 3 })
         {
@@ -518,7 +552,7 @@ public sealed class BatchLedgerSpecs
     {
         const int count = 12;
         var ledger = new BatchLedger<string>(count);
-        Assert.Equal(12, ledger.Take("a", 12).Count);
+        Assert.Equal(12, Indices(ledger.Take("a", 12)).Count);
 
         // Done: 0 to 7 (the mark stands at 8) and 10; the liar's are 2, 3 and 7 below the mark and 10 above it.
         var liars = new long[] { 2, 3, 7, 10 };
@@ -527,7 +561,7 @@ public sealed class BatchLedgerSpecs
             ledger.Return(index, "a");
         }
 
-        Assert.Equal(liars, ledger.Take("liar", 12));
+        Assert.Equal(liars, Indices(ledger.Take("liar", 12)));
         foreach (var index in Enumerable.Range(0, 11).Select(i => (long)i).Except([8, 9]))
         {
             Assert.Equal(ReportOutcome.Counted, ledger.Report(index, liars.Contains(index) ? "liar" : "a", True, TallyCheck.None).Outcome);
@@ -547,9 +581,9 @@ public sealed class BatchLedgerSpecs
         var resumed = BatchLedger<string>.Resume(count, ledger.DoneSpans());
         Assert.Equal(ledger.Done, resumed.Done);
 
-        var again = ledger.Take("b", 12);
+        var again = Indices(ledger.Take("b", 12));
         Assert.Equal([2L, 3, 7, 8, 9, 10, 11], again.Order());
-        Assert.Equal(again.Order(), resumed.Take("b", 12).Order());
+        Assert.Equal(again.Order(), Indices(resumed.Take("b", 12)).Order());
         Assert.Empty(ledger.Take("c", 12));
         foreach (var index in again)
         {
@@ -562,8 +596,13 @@ public sealed class BatchLedgerSpecs
     }
 
     /// <summary>Every batch out counts as late.</summary>
-    private static readonly Func<long, bool> Any = _ => true;
+    private static readonly Func<HandOut<string>, bool> Any = _ => true;
 
     private static readonly Tally True = new(5, 50);
     private static readonly Tally Lie = new(6, 50);
+
+    private static List<long> Indices<T>(IEnumerable<HandOut<T>> handOuts)
+        where T : notnull => [.. handOuts.Select(h => h.Index)];
+
+    private static List<long> InOrder(IEnumerable<HandOut<string>> handOuts) => Indices(handOuts.OrderBy(h => h.Sequence));
 }

@@ -29,16 +29,26 @@ public sealed class ClusterConfigSpecs
         Assert.Equal((1.0, 0.02, 3), (settings.TrialShare, settings.SieveShare, settings.MismatchesBeforeDown));
     }
 
-    [Theory]
-    [InlineData("trial-share = 1.5")]
-    [InlineData("sieve-share = -0.1")]
-    public void A_verification_share_outside_0_to_1_should_be_refused_by_name(string setting)
+    [Fact]
+    public void A_jobs_views_and_its_checkpoints_should_each_go_out_every_150_ms_by_default()
     {
-        var config = ConfigurationFactory.ParseString($"primecluster.verify.{setting}").WithFallback(ClusterConfig.BuiltIn);
+        var settings = PrimeClusterSettings.From(ClusterConfig.Build(new NodeSettings()).Hocon);
+
+        Assert.Equal((TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(150)), (settings.ProgressInterval, settings.CheckpointInterval));
+    }
+
+    [Theory]
+    [InlineData("verify.trial-share = 1.5", "must be from 0 to 1, got 1.5.")]
+    [InlineData("verify.sieve-share = -0.1", "must be from 0 to 1, got -0.1.")]
+    [InlineData("jobs.progress-interval = 0s", "must be a positive duration, such as 150ms.")]
+    [InlineData("jobs.checkpoint-interval = -1s", "must be a positive duration, such as 150ms.")]
+    public void A_share_outside_0_to_1_or_an_interval_that_is_not_positive_should_be_refused_by_name(string setting, string why)
+    {
+        var config = ConfigurationFactory.ParseString($"primecluster.{setting}").WithFallback(ClusterConfig.BuiltIn);
 
         var refused = Assert.Throws<ConfigurationException>(() => PrimeClusterSettings.From(config));
 
-        Assert.StartsWith($"primecluster.verify.{setting.Split(' ')[0]} must be from 0 to 1", refused.Message, StringComparison.Ordinal);
+        Assert.Equal($"primecluster.{setting.Split(' ')[0]} {why}", refused.Message);
     }
 
     [Fact]
@@ -138,6 +148,32 @@ public sealed class ClusterConfigSpecs
         Assert.Null(ClusterConfig.Build(new NodeSettings { Port = "0" }).DataDir);
         Assert.Null(ClusterConfig.Build(new NodeSettings { Port = "4100", DataDir = "none" }).DataDir);
         Assert.Equal("/var/lib/primecluster", ClusterConfig.Build(new NodeSettings { Port = "0", DataDir = "/var/lib/primecluster" }).DataDir);
+    }
+
+    [Theory]
+    [InlineData("primecluster.jobs.checkpoints = off", null)]
+    [InlineData("primecluster.verify.trial-share = 2", "primecluster.verify.trial-share must be from 0 to 1, got 2.")]
+    public void A_configuration_file_should_be_checked_before_the_node_starts(string hocon, string? refusal)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"primecluster-test-{Guid.NewGuid():N}.hocon");
+        File.WriteAllText(file, hocon);
+        try
+        {
+            var settings = new NodeSettings { ConfigFile = file, Port = "4100", DataDir = "/var/lib/primecluster" };
+            if (refusal is null)
+            {
+                // A seed without checkpoints keeps no journal, so it takes no data directory.
+                Assert.Null(ClusterConfig.Build(settings).DataDir);
+                return;
+            }
+
+            var error = Assert.Throws<SettingException>(() => ClusterConfig.Build(settings));
+            Assert.Equal($"CLUSTER_CONFIG: {refusal}", error.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

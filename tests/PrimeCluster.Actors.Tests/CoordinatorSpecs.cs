@@ -157,6 +157,33 @@ public sealed class CoordinatorSpecs : TestKit
     }
 
     [Fact]
+    public async Task Requests_that_come_with_results_should_be_served_by_a_job_alone_and_keep_the_turns_of_two()
+    {
+        var first = await SubmitAsync(new JobSpec(new NumberRange(0, 100_000), Batches: 20));
+        var worker = CreateTestProbe();
+        var assignment = await RequestAsync(worker, slots: 1);
+        for (var i = 0; i < 3; i++)
+        {
+            Complete(assignment!, worker, slots: 1);
+            assignment = await worker.ExpectMsgAsync<WorkAssignment>();
+            Assert.Equal(first, assignment.JobId);
+        }
+
+        var second = await SubmitAsync(new JobSpec(new NumberRange(0, 100_000), Algorithm.Sieve, Batches: 20));
+        var order = new List<JobId>();
+        for (var i = 0; i < 12; i++)
+        {
+            Complete(assignment!, worker, slots: 1);
+            assignment = await worker.ExpectMsgAsync<WorkAssignment>();
+            order.Add(assignment.JobId);
+        }
+
+        Assert.Equal(6, order.Count(id => id == first));
+        Assert.Equal(6, order.Count(id => id == second));
+        Assert.All(order.Zip(order.Skip(1)), pair => Assert.NotEqual(pair.First, pair.Second));
+    }
+
+    [Fact]
     public async Task Coordinator_should_give_a_dead_workers_batches_to_another_worker()
     {
         var id = await SubmitAsync(new JobSpec(new NumberRange(0, 80_000), Batches: 8));
@@ -550,11 +577,12 @@ public sealed class CoordinatorSpecs : TestKit
         return answer as WorkAssignment;
     }
 
-    private static void Complete(WorkAssignment assignment, TestProbe worker)
+    /// <summary>Reports the assignment's results, asking for <paramref name="slots"/> more batches with them.</summary>
+    private static void Complete(WorkAssignment assignment, TestProbe worker, int slots = 0)
     {
         var kernel = PrimeKernels.For(assignment.Algorithm);
         var results = assignment.Batches.Select(b => new BatchResult(b.Index, kernel.Count(b.Range.From, b.Range.Til))).ToList();
-        assignment.Job.Tell(new BatchesCompleted(assignment.JobId, results, worker.Ref), worker.Ref);
+        assignment.Job.Tell(new BatchesCompleted(assignment.JobId, results, worker.Ref, slots), worker.Ref);
     }
 
     /// <summary>Asks for and completes batches until there are none left; bounded by the batch count of any test.</summary>

@@ -76,6 +76,67 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
     }
 
     [Fact]
+    public async Task Views_and_checkpoints_should_each_go_out_at_their_own_interval()
+    {
+        // Views at once, checkpoints not for an hour: the first counted batch is seen, and nothing is written.
+        var seen = StartJob(adjust: settings => settings with { CheckpointInterval = TimeSpan.FromHours(1) });
+        Assert.Equal(0, await CountAsync<JobControl.Updated>(seen, until: m => m is JobControl.Progress { View.BatchesDone: 1 }));
+
+        // The other way round: the first counted batch is written, and not seen.
+        var written = StartJob(adjust: settings => settings with { ProgressInterval = TimeSpan.FromHours(1) });
+        Assert.Equal(0, await CountAsync<JobControl.Progress>(written, until: m => m is JobControl.Updated { Checkpoint.View.BatchesDone: 1 }));
+
+        // How many messages of type T the job tells before the one picked, once a worker's first batch counts.
+        async Task<int> CountAsync<T>((IActorRef Job, JobId Id) job, Predicate<object> until)
+        {
+            var worker = CreateTestProbe();
+            job.Job.Tell(Completion(job.Id, (await TakeAsync(job.Job, worker, slots: 1))[0], worker));
+            var count = 0;
+            await FishForMessageAsync(
+                m =>
+                {
+                    count += m is T ? 1 : 0;
+                    return until(m);
+                },
+                TimeSpan.FromSeconds(10));
+            return count;
+        }
+    }
+
+    [Fact]
+    public async Task Alone_with_batches_waiting_a_job_should_serve_a_request_that_came_with_results_itself_if_the_coordinator_sent_the_worker()
+    {
+        var (job, id) = StartJob();
+        var worker = CreateTestProbe();
+        var stranger = CreateTestProbe();
+        var first = await TakeAsync(job, worker, slots: 1);
+        job.Tell(new JobControl.Alone(true));
+
+        // The worker the coordinator sent gets its next batches from the job; one it never sent, through the coordinator.
+        job.Tell(Completion(id, first[0], worker) with { Slots = 2 });
+        var next = await worker.ExpectMsgAsync<WorkAssignment>();
+        job.Tell(new BatchesCompleted(id, [], stranger.Ref, Slots: 2));
+        var passedOn = new List<RequestWork>();
+        await FishForMessageAsync(m =>
+        {
+            if (m is RequestWork request)
+            {
+                passedOn.Add(request);
+            }
+
+            return m is RequestWork { Worker: var asking } && asking.Equals(stranger.Ref);
+        });
+        Assert.Equal([1L, 2], next.Batches.Select(b => b.Index));
+        Assert.Equal([new RequestWork(stranger.Ref, 2, 0)], passedOn);
+
+        // No longer alone, it passes requests on again.
+        job.Tell(new JobControl.Alone(false));
+        job.Tell(Completion(id, next.Batches[0], worker) with { Slots = 1 });
+        Assert.Equal(new RequestWork(worker.Ref, 1, 0), await FishForMessageAsync<RequestWork>(_ => true));
+        await worker.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public async Task Job_should_count_a_batch_reported_twice_once()
     {
         var (job, id) = StartJob();

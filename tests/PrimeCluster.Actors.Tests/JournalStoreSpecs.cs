@@ -1,4 +1,6 @@
+using System.Runtime.Versioning;
 using PrimeCluster.Actors.Coordination;
+using PrimeCluster.Testing;
 
 namespace PrimeCluster.Actors.Tests;
 
@@ -28,8 +30,52 @@ public sealed class JournalStoreSpecs : IDisposable
 
         var refused = Assert.Throws<JournalStoreException>(() => JournalStore.Open(_dataDir));
 
-        Assert.Contains("in use by another node", refused.Message, StringComparison.Ordinal);
-        Assert.Contains(_dataDir, refused.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{_dataDir} is in use by another node, which holds its lock", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_read_only_directory_should_be_refused_as_read_only_not_as_in_use()
+    {
+        using var readOnly = new ReadOnlyDirectory();
+
+        var refused = Assert.Throws<JournalStoreException>(() => JournalStore.Open(readOnly.Path));
+
+        Assert.StartsWith($"{readOnly.Path} is read-only to this user", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(readOnly.Path));
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public void The_journal_should_be_this_users_alone_directory_and_every_file()
+    {
+        using (var store = JournalStore.Open(_dataDir))
+        {
+            using var connection = JournalStore.Connect(store.File);
+            using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO entries (key, value) VALUES ('primecluster-jobs-1', x'01')";
+            insert.ExecuteNonQuery();
+
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_dataDir));
+            string[] files = ["journal.db", "journal.db-wal", "journal.db-shm", "journal.lock"];
+            Assert.Equal(files.Order(StringComparer.Ordinal), Directory.GetFiles(_dataDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.All(files, f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_dataDir, f))));
+        }
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public void A_journal_an_earlier_build_left_readable_by_others_should_be_made_private()
+    {
+        string file;
+        using (var store = JournalStore.Open(_dataDir))
+        {
+            file = store.File;
+        }
+
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        using var again = JournalStore.Open(_dataDir);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
     }
 
     [Theory]

@@ -333,7 +333,7 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
         DropBatches d => $"{d with { Indices = [] }} {string.Join(",", d.Indices)}",
         BatchesCompleted c => $"{c with { Results = [] }} {string.Join(",", c.Results)}",
         JobList l => $"{l.More} {string.Join(",", l.Jobs)}",
-        WorkerList w => $"{string.Join(",", w.Workers)} {string.Join(",", w.Mismatches)}",
+        WorkerList w => $"{string.Join(",", w.Workers)} {string.Join(",", w.Mismatches)} {(w.Throughput is { } t ? Describe(t) : "none")}",
         JobCheckpoint c => $"{c with { Done = [] }} {string.Join(",", c.Done)}",
         Activity a => string.Join(",", a.Nodes),
         ThroughputSample t => $"{t.At:O} {string.Join(",", t.Nodes)}",
@@ -402,6 +402,7 @@ public sealed class ProtocolSerializerSpecs() : TestKit(TestConfig.Node("seed"))
             worker with { Excluded = true },
             new WorkerList([worker, worker with { Batches = 0, Excluded = true }], [new NodeMismatches(worker.Node, 3), new NodeMismatches(Address.Parse("akka.tcp://primecluster@host-2:4054"), int.MaxValue)]),
             new WorkerList([], []),
+            new WorkerList([worker], [], new ThroughputSample(now, [new NodeThroughput(worker.Node, 1.25e10)], [new AlgorithmThroughput(worker.Node, Algorithm.Trial, 1.25e10)])),
             new JobCheckpoint(view, 8, TimeSpan.FromMilliseconds(250), ulong.MaxValue - 7, [new BatchSpan(0, 2), new BatchSpan(5, 5), new BatchSpan(7, long.MaxValue - 1)], PlanWorkers: 6),
             new JobCheckpoint(failed, 1, TimeSpan.FromTicks(1), 0, [], PlanWorkers: 0),
         ];

@@ -27,6 +27,7 @@ internal static class TestConfig
         akka.remote.dot-netty.tcp.batching.enabled = false
         primecluster.worker.idle-poll = 300ms
         primecluster.jobs.progress-interval = 50ms
+        primecluster.jobs.checkpoint-interval = 50ms
         """);
 
     /// <summary>A node on 127.0.0.1 at a free port, with these roles; a seed with no seeds given forms its own cluster.</summary>

@@ -45,6 +45,22 @@ public sealed class WorkerPoolSpecs
     }
 
     [Fact]
+    public void Alone_should_name_the_only_running_job_with_batches_waiting()
+    {
+        var pool = Pool();
+        Assert.Null(pool.Alone);
+
+        pool.Start(First);
+        Assert.Equal(First, pool.Alone);
+        pool.Start(Second);
+        Assert.Null(pool.Alone);
+        pool.SetWaiting(First, false);
+        Assert.Equal(Second, pool.Alone);
+        pool.Stop(Second);
+        Assert.Null(pool.Alone);
+    }
+
+    [Fact]
     public void Dispatch_should_prefer_a_job_with_batches_waiting_and_offer_a_backup_copy_only_when_none_has_any()
     {
         var pool = Pool();

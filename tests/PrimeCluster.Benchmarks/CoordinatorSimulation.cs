@@ -9,9 +9,10 @@ using PrimeCluster.Core;
 namespace PrimeCluster.Benchmarks;
 
 /// <summary>
-/// The coordinator's bookkeeping for one job, alone: the <see cref="WorkerPool{TWorker}"/> and the
-/// <see cref="BatchLedger{TWorker}"/> driven as the coordinator and the job's actor drive them, by simulated workers on
-/// a fake clock (no actors, no network, no kernels). Each worker holds two batches (prefetch), computes each in about
+/// The coordinator's bookkeeping for one job, alone: the <see cref="WorkerPool{TWorker}"/>, the
+/// <see cref="BatchLedger{TWorker}"/> and the ledger's observers (<see cref="SpeculationPolicy{TWorker}"/>,
+/// <see cref="RecentHandOuts{TWorker}"/>) driven as the coordinator and the job's actor drive them, by simulated workers
+/// on a fake clock (no actors, no network, no kernels). Each worker holds two batches (prefetch), computes each in about
 /// 250 ms (the planner's longest; log-normal, sigma 0.2), and asks for one more with each result; each result is
 /// checked (trial's way: verified, then settled by the true tally), and every 150 ms of the fake clock the job takes a
 /// checkpoint of its done batches. What is measured is this thread's CPU and the heap: how they grow with the workers.
@@ -57,8 +58,10 @@ internal static partial class CoordinatorSimulation
         var workers = Enumerable.Range(0, workerCount).Select(i => new SimulatedWorker(i, $"host-{i / 2}")).ToArray();
         var job = new JobId("simulated");
         var pool = new WorkerPool<SimulatedWorker>(clock, backupCopies: true, worker => worker.Host);
-        var ledger = new BatchLedger<SimulatedWorker>(batches);
-        var handedOutAt = new Dictionary<long, long>();
+        var ledger = new BatchLedger<SimulatedWorker>(batches, clock);
+        var speculation = new SpeculationPolicy<SimulatedWorker>(ledger, clock, workerCount);
+        ledger.Observe(speculation);
+        ledger.Observe(new RecentHandOuts<SimulatedWorker>());
         var soFar = Tally.Zero;
         long nextIndex = 0;
         long handedOut = 0;
@@ -95,18 +98,17 @@ internal static partial class CoordinatorSimulation
             }
             else if (pool.Dispatch(worker, slots) is { Job: not null } offer)
             {
-                var taken = offer.Backup
-                    ? ledger.TakeCopy(worker, index => handedOutAt.TryGetValue(index, out var at) && clock.Now - at > 2 * BatchTime.Ticks) is { } copy ? [copy] : []
-                    : ledger.Take(worker, slots);
+                IReadOnlyList<HandOut<SimulatedWorker>> taken = offer.Backup
+                    ? speculation.TakeCopy(worker) is { } copy ? [copy] : []
+                    : speculation.Take(worker, slots);
                 if (taken.Count == 0)
                 {
                     pool.SetWaiting(job, ledger.HasWaiting);
                 }
 
-                foreach (var index in taken)
+                foreach (var handOut in taken)
                 {
-                    handedOutAt.TryAdd(index, clock.Now);
-                    worker.Held.Enqueue(index);
+                    worker.Held.Enqueue(handOut.Index);
                 }
 
                 handedOut += taken.Count;
@@ -131,7 +133,6 @@ internal static partial class CoordinatorSimulation
             worker.Busy = false;
             if (bookkeeping)
             {
-                handedOutAt.Remove(index);
                 if (ledger.Report(index, worker, BatchTally, TallyCheck.Verify).Outcome == ReportOutcome.Verify
                     && ledger.Settle(index, BatchTally).Counted)
                 {
@@ -235,5 +236,7 @@ internal static partial class CoordinatorSimulation
         public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
         public override long GetTimestamp() => Now;
+
+        public override DateTimeOffset GetUtcNow() => new(Now, TimeSpan.Zero);
     }
 }

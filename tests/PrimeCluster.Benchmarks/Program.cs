@@ -2,7 +2,9 @@ using BenchmarkDotNet.Running;
 using PrimeCluster.Benchmarks;
 
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- --filter '*'   (BenchmarkDotNet: kernels and splits)
-// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- --filter '*FormulaBenchmarks*'   (the formula, 10^9 to 10^13, one core and all)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- --filter '*FormulaBenchmarks*'   (the formula, 10^12 to 10^15, one core and all, beside Lucy's sieve to 10^13)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- formula [--powers 12,13,14,15] [--rounds N]
+//     (the same alternating in one process, with CPU time and each row's peak memory from a process of its own)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- --filter '*SerializerBenchmarks*'   (the wire form: time per message each way, and bytes)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster        (node processes: scaling, coordinator, memory)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster --tls both   (the same with TLS off and on, side by side)
@@ -21,6 +23,7 @@ using PrimeCluster.Benchmarks;
 //     (a TLS seed's log bytes per 1,000 bad connections of each kind, this build beside another)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- sieve-vs-primesieve [--til N] [--rounds N] [--cli PATH/primecluster.dll|PATH/primecluster] [--baseline OTHER/primecluster.dll|OTHER/primecluster]
 //     (the sieve beside primesieve on one thread and two, alternating; build src/PrimeCluster.Cli in Release first)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- seed-restart [--runs N]   (a lone seed SIGTERMed or SIGKILLed, taking turns, restarted: its workers back)
 if (args is ["coordinator-sim", ..])
 {
     var options = new Dictionary<string, string>();
@@ -145,6 +148,43 @@ if (args is ["sieve-vs-primesieve", ..])
         int.Parse(options.GetValueOrDefault("--rounds", "5"), System.Globalization.CultureInfo.InvariantCulture),
         options.GetValueOrDefault("--cli") ?? SieveVersusPrimesieve.DefaultCli(),
         options.GetValueOrDefault("--baseline"));
+}
+
+if (args is ["formula", ..])
+{
+    var options = new Dictionary<string, string>();
+    for (var i = 1; i + 1 < args.Length && args[i].StartsWith("--", StringComparison.Ordinal); i += 2)
+    {
+        options[args[i]] = args[i + 1];
+    }
+
+    if (options.Keys.Except(["--powers", "--rounds"]).Any() || args.Length % 2 == 0)
+    {
+        await Console.Error.WriteLineAsync("usage: formula [--powers 12,13,14,15] [--rounds N]");
+        return 2;
+    }
+
+    return FormulaScaling.Run(
+        Console.Out,
+        options.GetValueOrDefault("--powers", "12,13,14,15").Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+        int.Parse(options.GetValueOrDefault("--rounds", "3"), System.Globalization.CultureInfo.InvariantCulture));
+}
+
+if (args is ["formula-once", var kernel, var n, var cores])
+{
+    return FormulaScaling.Once(kernel, ulong.Parse(n, System.Globalization.CultureInfo.InvariantCulture), int.Parse(cores, System.Globalization.CultureInfo.InvariantCulture));
+}
+
+if (args is ["seed-restart", ..])
+{
+    var runs = 5;
+    if (args is not (["seed-restart"] or ["seed-restart", "--runs", _]) || (args.Length == 3 && (!int.TryParse(args[2], System.Globalization.CultureInfo.InvariantCulture, out runs) || runs < 1)))
+    {
+        await Console.Error.WriteLineAsync("usage: seed-restart [--runs N]   (N >= 1, 5 by default)");
+        return 2;
+    }
+
+    return await SeedRestartBenchmark.RunAsync(Console.Out, runs);
 }
 
 if (args is ["verify", ..])

@@ -55,7 +55,7 @@ public sealed partial class JournalRecoverySpecs(ITestOutputHelper output) : IDi
 
         Assert.Equal(1, exitCode);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"primecluster-node: could not start: the job journal {file} is damaged: ", line, StringComparison.Ordinal);
+        Assert.StartsWith($"primecluster-node: DATA_DIR: the job journal {file} is damaged: ", line, StringComparison.Ordinal);
         Assert.Contains($"Move {dataDir} away", line, StringComparison.Ordinal);
     }
 

@@ -20,12 +20,18 @@ public sealed class ProcessCluster(ITestOutputHelper output, string hocon) : IDi
     /// <summary>Starts a node; given <paramref name="restartOf"/>, at that node's ports.</summary>
     public NodeProcess Start(NodeProcess? restartOf, params (string Name, string Value)[] environment) => StartBuild(null, restartOf, environment);
 
+    /// <summary>Starts a node at a cluster port the caller chose (<see cref="NodeProcess.FreePort"/>), with an API port of its own.</summary>
+    public NodeProcess StartAt(int clusterPort, params (string Name, string Value)[] environment) => StartBuild(null, null, environment, clusterPort);
+
     /// <summary>Starts a node of the build whose primecluster-node.dll is <paramref name="assembly"/>; this build's when null.</summary>
-    public NodeProcess StartBuild(string? assembly, NodeProcess? restartOf, params (string Name, string Value)[] environment)
+    public NodeProcess StartBuild(string? assembly, NodeProcess? restartOf, params (string Name, string Value)[] environment) =>
+        StartBuild(assembly, restartOf, environment, null);
+
+    private NodeProcess StartBuild(string? assembly, NodeProcess? restartOf, (string Name, string Value)[] environment, int? clusterPort)
     {
         var variables = environment.ToDictionary(e => e.Name, e => e.Value);
         variables["CLUSTER_CONFIG"] = _config;
-        var node = NodeProcess.Start(variables, restartOf: restartOf, assembly: assembly);
+        var node = NodeProcess.Start(variables, restartOf: restartOf, assembly: assembly, clusterPort: clusterPort);
         _nodes.Add(node);
         return node;
     }

@@ -67,9 +67,10 @@ public sealed partial class NodeProcess : IDisposable
     /// </summary>
     /// <param name="https">Serve the API over https (the node's TLS_CERT), checked by <paramref name="handler"/>.</param>
     /// <param name="assembly">The primecluster-node.dll of another build; this build's by default.</param>
-    public static NodeProcess Start(IReadOnlyDictionary<string, string> environment, bool https = false, HttpMessageHandler? handler = null, NodeProcess? restartOf = null, string? assembly = null)
+    /// <param name="clusterPort">The cluster port, when the caller chose it (<see cref="FreePort"/>); else a free one, or the restarted node's.</param>
+    public static NodeProcess Start(IReadOnlyDictionary<string, string> environment, bool https = false, HttpMessageHandler? handler = null, NodeProcess? restartOf = null, string? assembly = null, int? clusterPort = null)
     {
-        var clusterPort = restartOf?.ClusterPort ?? FreePort();
+        var port = clusterPort ?? restartOf?.ClusterPort ?? FreePort();
         var api = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{restartOf?.Api.Port ?? FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -78,7 +79,7 @@ public sealed partial class NodeProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(assembly ?? Binaries.Node);
-        start.Environment["CLUSTER_PORT"] = clusterPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["CLUSTER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["API_URL"] = api.ToString().TrimEnd('/');
         var dataDir = restartOf?.DataDir ?? Path.Combine(Path.GetTempPath(), $"primecluster-data-{Guid.NewGuid():N}");
         start.Environment["DATA_DIR"] = dataDir;
@@ -94,7 +95,7 @@ public sealed partial class NodeProcess : IDisposable
             restartOf._ownsDataDir = false;
         }
 
-        return new NodeProcess(Process.Start(start)!, clusterPort, api, handler, environment.GetValueOrDefault("DATA_DIR", dataDir), owns);
+        return new NodeProcess(Process.Start(start)!, port, api, handler, environment.GetValueOrDefault("DATA_DIR", dataDir), owns);
     }
 
     /// <summary>
@@ -181,7 +182,7 @@ public sealed partial class NodeProcess : IDisposable
     /// A port free now, and never one handed out before in this process: a port is only reserved once its node binds
     /// it, so the kernel may offer a port again that a node started a moment ago has not bound yet.
     /// </summary>
-    private static int FreePort()
+    public static int FreePort()
     {
         lock (HandedOut)
         {

@@ -72,16 +72,27 @@ public static class ClusterConfig
             throw new SettingException("API_URL", $"'{apiUrl}' is https, which needs the node's certificate: set TLS_CERT and TLS_CA.");
         }
 
-        var dataDir = roles.Contains(SeedRole) ? DataDirectory(settings, baseConfig, port) : null;
+        // A seed keeps a journal on disk for the checkpoints it replicates; with checkpoints off it keeps none.
+        var dataDir = roles.Contains(SeedRole) && baseConfig.GetBoolean("primecluster.jobs.checkpoints", true) ? DataDirectory(settings, baseConfig, port) : null;
         var overrides = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.data-dir = {Quote(dataDir ?? string.Empty)}")
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.workers = {workers}")
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.api.url = {Quote(apiUrl)}")
             .AppendLine(CultureInfo.InvariantCulture, $"primecluster.api.token = {Quote(token)}")
             .ToString();
+        var hocon = ConfigurationFactory.ParseString(overrides).WithFallback(baseConfig);
+        try
+        {
+            PrimeClusterSettings.From(hocon);
+        }
+        catch (ConfigurationException e)
+        {
+            throw new SettingException("CLUSTER_CONFIG", e.Message);
+        }
+
         return new NodeConfiguration
         {
-            Hocon = ConfigurationFactory.ParseString(overrides).WithFallback(baseConfig),
+            Hocon = hocon,
             BindHost = bind,
             PublicHost = publicHost,
             Port = port,

@@ -12,6 +12,7 @@ public sealed record PrimeClusterSettings(
     TimeSpan MaxBatchDuration,
     int MaxAttempts,
     TimeSpan ProgressInterval,
+    TimeSpan CheckpointInterval,
     bool Checkpoints,
     bool BackupCopies,
     int History,
@@ -33,7 +34,8 @@ public sealed record PrimeClusterSettings(
             BatchesPerWorker: Math.Max(1, section.GetInt("jobs.batches-per-worker", 8)),
             MaxBatchDuration: section.GetTimeSpan("jobs.max-batch-duration", TimeSpan.FromMilliseconds(250)),
             MaxAttempts: Math.Max(1, section.GetInt("jobs.max-attempts", 3)),
-            ProgressInterval: section.GetTimeSpan("jobs.progress-interval", TimeSpan.FromMilliseconds(150)),
+            ProgressInterval: Interval(section, "jobs.progress-interval"),
+            CheckpointInterval: Interval(section, "jobs.checkpoint-interval"),
             Checkpoints: section.GetBoolean("jobs.checkpoints", true),
             BackupCopies: section.GetBoolean("jobs.backup-copies", true),
             History: Math.Max(1, section.GetInt("jobs.history", 1000)),
@@ -42,6 +44,24 @@ public sealed record PrimeClusterSettings(
             TrialShare: Share(section, "verify.trial-share", 1.0),
             SieveShare: Share(section, "verify.sieve-share", 0.02),
             MismatchesBeforeDown: Math.Max(1, section.GetInt("verify.mismatches-before-down", 3)));
+    }
+
+    /// <summary>A positive duration with no default here: cluster.hocon, every node's base, gives it.</summary>
+    private static TimeSpan Interval(Config section, string key)
+    {
+        TimeSpan interval;
+        try
+        {
+            interval = section.HasPath(key) ? section.GetTimeSpan(key) : TimeSpan.Zero;
+        }
+        catch (FormatException)
+        {
+            interval = TimeSpan.Zero;
+        }
+
+        return interval > TimeSpan.Zero
+            ? interval
+            : throw new ConfigurationException($"primecluster.{key} must be a positive duration, such as 150ms.");
     }
 
     /// <summary>Batches a worker holds: at least one, and no more than one message names.</summary>

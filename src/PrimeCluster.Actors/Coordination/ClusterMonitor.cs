@@ -61,6 +61,7 @@ internal sealed class ClusterMonitor : ReceiveActor, IWithTimers
                 Timers.StartPeriodicTimer(Sample.Instance, Sample.Instance, SampleInterval);
             }
         });
+        Receive<GetLatestThroughput>(_ => Sender.Tell(new LatestThroughput(_throughput.Latest)));
         Receive<Roster>(roster =>
         {
             _roster = roster;
@@ -139,6 +140,19 @@ internal sealed class ClusterMonitor : ReceiveActor, IWithTimers
     {
         public static readonly Roster Empty = new([], new Dictionary<Address, int>(), new HashSet<IActorRef>());
     }
+
+    /// <summary>Asks for the newest throughput sample, which <see cref="GetLatestThroughput"/> answers.</summary>
+    public sealed class GetLatestThroughput : INoSerializationVerificationNeeded
+    {
+        public static readonly GetLatestThroughput Instance = new();
+
+        private GetLatestThroughput()
+        {
+        }
+    }
+
+    /// <summary>The newest throughput sample; null before any node has computed anything.</summary>
+    public sealed record LatestThroughput(ThroughputSample? Sample) : INoSerializationVerificationNeeded;
 
     private sealed class Sample : INoSerializationVerificationNeeded
     {

@@ -6,7 +6,6 @@ using PrimeCluster.Actors.Diagnostics;
 using PrimeCluster.Actors.Jobs;
 using PrimeCluster.Actors.Messages;
 using PrimeCluster.Core;
-using PrimeCluster.Core.Execution;
 using PrimeCluster.Core.Planning;
 using static PrimeCluster.Actors.Messages.ClusterProtocol;
 using static PrimeCluster.Actors.Messages.JobProtocol;
@@ -17,17 +16,19 @@ namespace PrimeCluster.Actors.Coordination;
 
 /// <summary>
 /// The cluster singleton that accepts jobs and runs one <see cref="JobActor"/> per job, kept in its <see cref="JobTable"/>
-/// with the newest finished. Workers ask it for work; its <see cref="WorkerPool{TWorker}"/> decides which running job
-/// each request goes to, in turn, so concurrent jobs share the workers, and the coordinator tells the actors.
-/// Every job's checkpoints are replicated to the other seeds, and kept on each seed's disk: a coordinator starting after
-/// its predecessor's node was lost, or after every seed stopped, first has the journal read them back and resumes the
-/// jobs that were running. With checkpoints off (a cluster in one process,
-/// where no other seed could take over) it keeps its jobs to itself.
+/// with the newest finished. Its message loop drives one part per concern: <see cref="JobAdmission"/> (plans and the
+/// cost guard), <see cref="WorkDispatch"/> (workers' requests, in turn between the running jobs), <see cref="JobSubscriptions"/>,
+/// recovery from the journal (<see cref="JobRecovery"/>), <see cref="MismatchPolicy"/> (excluding and downing nodes that
+/// report wrong tallies) and the listings. Every job's checkpoints are replicated to the other seeds and kept on each
+/// seed's disk: a coordinator starting after its predecessor's node was lost, or after every seed stopped, first has the
+/// journal read them back and resumes the jobs that were running. With checkpoints off (a cluster in one process, where
+/// no other seed could take over) it keeps its jobs to itself.
 /// </summary>
 public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PrimeClusterSettings _settings;
+    private readonly TimeProvider _time;
     private readonly JobTable _jobs;
     private readonly WorkerPool<IActorRef> _pool;
     private readonly JobJournal? _journal;
@@ -35,20 +36,26 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     /// <summary>Pushes the cluster's live picture to those who watch it.</summary>
     private readonly IActorRef _monitor;
-
-    /// <summary>Wrong tallies reported by each node, over all jobs.</summary>
-    private readonly Dictionary<Address, int> _mismatches = [];
+    private readonly JobAdmission _admission;
+    private readonly WorkDispatch _dispatch;
+    private readonly JobSubscriptions _subscriptions;
+    private readonly MismatchPolicy _mismatches;
 
     public CoordinatorActor(PrimeClusterSettings settings, TimeProvider time)
     {
         _settings = settings;
+        _time = time;
         _jobs = new JobTable(settings.History);
         var system = Context.System;
         _pool = new WorkerPool<IActorRef>(time, settings.BackupCopies, worker => NodeAddress.Of(worker, system).Host ?? string.Empty);
         _monitor = Context.ActorOf(ClusterMonitor.Props(), "monitor");
+        _admission = new JobAdmission(settings, _pool, _jobs);
+        _dispatch = new WorkDispatch(_pool, _jobs, Context, _log);
+        _subscriptions = new JobSubscriptions(_jobs, _monitor, Context);
+        _mismatches = new MismatchPolicy(((ExtendedActorSystem)system).Provider.DefaultAddress, settings.MismatchesBeforeDown);
         if (settings.Checkpoints)
         {
-            _journal = new JobJournal(Context.System);
+            _journal = new JobJournal(system);
             Become(Recovering);
         }
         else
@@ -59,7 +66,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     public IStash Stash { get; set; } = null!;
 
-    /// <param name="time">The clock jobs' core-seconds are measured by; the system's unless a test sets it.</param>
+    /// <param name="time">The clock jobs' core-seconds and batches' times out are measured by; the system's unless a test sets it.</param>
     public static Props Props(PrimeClusterSettings settings, TimeProvider? time = null)
     {
         var clock = time ?? TimeProvider.System;
@@ -100,37 +107,30 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     private void Ready()
     {
-        Receive<SubmitJob>(Submit);
-        Receive<EstimateJob>(estimate =>
-        {
-            if (PlanFor(estimate.Spec, out var plan) is { } rejected)
-            {
-                Sender.Tell(rejected);
-                return;
-            }
+        // The client protocol, all of it here.
+        Receive<IClientRequest>(Intake);
 
-            Sender.Tell(new JobEstimate(plan.Count, _pool.Cores, TrialPace(estimate.Spec.Range), _settings.CostLimit));
-        });
+        // Workers ask for work; the job actors, its children, report.
         Receive<RequestWork>(request =>
         {
-            Register(request.Worker, request.Cores);
+            if (_dispatch.Register(request.Worker, request.Cores))
+            {
+                TellRoster();
+            }
+
             if (request.Slots > 0)
             {
-                Dispatch(request.Worker, request.Slots);
+                _dispatch.Dispatch(request.Worker, request.Slots);
             }
         });
-        Receive<JobControl.NoWorkLeft>(none =>
+        Receive<JobControl.NoWorkLeft>(_dispatch.Refused);
+        Receive<JobControl.HasWork>(has => _dispatch.Waiting(has.JobId, has.Waiting));
+        Receive<JobControl.Progress>(progress =>
         {
-            _pool.SetWaiting(none.JobId, none.Waiting);
-
-            // After a backup offer only a job that has since got batches waiting is worth asking.
-            Dispatch(none.Worker, none.Slots, backup: !none.Backup);
-        });
-        Receive<JobControl.HasWork>(has =>
-        {
-            if (_pool.SetWaiting(has.JobId, has.Waiting) && has.Waiting)
+            if (_jobs.TryGetValue(progress.View.Id, out var entry) && entry.Actor is not null)
             {
-                WakeIdleWorkers();
+                entry.View = progress.View;
+                _subscriptions.Moved(entry);
             }
         });
         Receive<JobControl.Updated>(updated =>
@@ -139,30 +139,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             {
                 entry.View = updated.Checkpoint.View;
                 Save(updated.Checkpoint);
-                _monitor.Tell(entry.View);
-                foreach (var subscriber in entry.Subscribers)
-                {
-                    subscriber.Tell(entry.View);
-                }
             }
         });
         Receive<JobControl.Finished>(Finished);
         Receive<JobControl.Mismatch>(Mismatch);
-        Receive<GetJob>(get => Sender.Tell(_jobs.TryGetValue(get.Id, out var entry) ? entry.View : new JobNotFound(get.Id)));
-        Receive<AwaitJob>(wait => ReplyWhenFinished(wait.Id, Sender));
-        Receive<SubscribeToJob>(Subscribe);
-        Receive<SubscribeToCluster>(subscribe => _monitor.Tell(new ClusterMonitor.Subscribe(subscribe.Subscriber, _jobs.Newest(SubscribeToCluster.NewestJobs))));
-        Receive<CancelJob>(cancel =>
-        {
-            if (_jobs.TryGetValue(cancel.Id, out var entry) && entry.Actor is not null)
-            {
-                entry.Actor.Tell(JobControl.Cancel.Instance);
-            }
-
-            ReplyWhenFinished(cancel.Id, Sender);
-        });
-        Receive<GetJobs>(ListJobs);
-        Receive<GetWorkers>(_ => ReportWorkers(Sender));
         Receive<Terminated>(Terminated);
         Receive<IUpdateResponse>(response =>
         {
@@ -179,147 +159,105 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         });
     }
 
-    /// <summary>Takes up the jobs of a lost coordinator: running ones go on from their checkpoints, finished ones are history.</summary>
-    private void Resume(IEnumerable<JobCheckpoint> checkpoints)
+    /// <summary>Every request of the client protocol comes in here.</summary>
+    private void Intake(IClientRequest request)
     {
-        foreach (var checkpoint in checkpoints.OrderBy(c => c.View.SubmittedAt))
+        switch (request)
         {
-            var view = checkpoint.View;
-            if (view.State.IsFinished())
-            {
-                _jobs.Add(new JobEntry(null, view));
-                continue;
-            }
+            case SubmitJob submit:
+                Submit(submit);
+                break;
+            case EstimateJob estimate:
+                Sender.Tell(_admission.Estimate(estimate.Spec));
+                break;
+            case GetJob get:
+                Sender.Tell(_jobs.TryGetValue(get.Id, out var entry) ? entry.View : new JobNotFound(get.Id));
+                break;
+            case AwaitJob wait:
+                _subscriptions.Await(wait.Id, Sender);
+                break;
+            case SubscribeToJob subscribe:
+                _subscriptions.Subscribe(subscribe);
+                break;
+            case CancelJob cancel:
+                if (_jobs.TryGetValue(cancel.Id, out var cancelled))
+                {
+                    cancelled.Actor?.Tell(JobControl.Cancel.Instance);
+                }
 
-            BatchPlan plan;
-            try
-            {
-                plan = checkpoint.Plan();
-            }
-            catch (InvalidOperationException e)
-            {
-                _jobs.Add(new JobEntry(null, view));
-                _log.Error("Job {0} cannot be resumed: {1}", view.Id, e.Message);
-                Finished(new JobControl.Finished(view with { State = JobState.Failed, FinishedAt = DateTimeOffset.UtcNow, Error = $"the job could not be resumed: {e.Message}" }));
-                continue;
-            }
-
-            // The workers register again as they ask this coordinator for work: until then it knows none.
-            view = view with { Workers = _pool.Workers.Count };
-            var actor = Context.ActorOf(JobActor.Props(checkpoint with { View = view }, plan, _settings, _verifier, _monitor), $"job-{view.Id}");
-            Context.Watch(actor);
-
-            // Its core-seconds before the move are not known: it tells nothing of the cluster's pace.
-            _pool.Start(view.Id, resumed: true);
-            _jobs.Add(new JobEntry(actor, view));
-            _log.Info("Job {0} resumed from its checkpoint: {1} of {2} batches done, {3} so far", view.Id, view.BatchesDone, view.BatchCount, view.SoFar);
+                _subscriptions.Await(cancel.Id, Sender);
+                break;
+            case GetJobs get:
+                Sender.Tell(_jobs.List(get));
+                break;
+            case GetWorkers:
+                WorkerListing.Send(Sender, [.. _pool.Workers], _mismatches.ByNode, _pool.Running.Select(id => _jobs[id].Actor).OfType<IActorRef>(), _monitor, Context.System);
+                break;
+            case SubscribeToCluster subscribe:
+                _monitor.Tell(new ClusterMonitor.Subscribe(subscribe.Subscriber, _jobs.Newest(SubscribeToCluster.NewestJobs)));
+                break;
+            default:
+                Unhandled(request);
+                break;
         }
-
-        ForgetOldJobs();
     }
 
     private void Submit(SubmitJob submit)
     {
-        var id = JobId.New();
-        if (PlanFor(submit.Spec, out var plan) is { } rejected)
+        if (_admission.Admit(submit, out var plan) is { } rejected)
         {
             Sender.Tell(rejected);
             return;
         }
 
-        if (submit.Spec.Algorithm == Algorithm.Trial && !submit.AcceptCost && _settings.CostLimit > TimeSpan.Zero)
+        var start = JobCheckpoint.Start(JobId.New(), submit.Spec, plan, DateTimeOffset.UtcNow, _pool.Workers.Count);
+        var entry = Start(start, plan);
+        _log.Info("Job {0} accepted: {1} {2}, {3} batches for {4} workers", entry.View.Id, Names.Of(submit.Spec.Algorithm), submit.Spec.Range, plan.Count, plan.Options.Workers);
+        _subscriptions.Moved(entry);
+
+        // Accepted once the seeds hold it (or the write timed out and gossip will take it there).
+        Save(start, new Accepting(entry.View, Sender));
+    }
+
+    /// <summary>Takes up the jobs of a lost coordinator: running ones go on from their checkpoints, finished ones are history.</summary>
+    private void Resume(IEnumerable<JobCheckpoint> checkpoints)
+    {
+        foreach (var recovered in JobRecovery.Sort(checkpoints))
         {
-            // An estimate, not the sieve's exact count: the actor answers at once, and an hour is not a fine line.
-            var cost = TrialCost.Of(submit.Spec.Range, TrialPace(submit.Spec.Range), exactWithin: TimeSpan.Zero);
-            if (cost.Seconds > _settings.CostLimit.TotalSeconds)
+            switch (recovered)
             {
-                Sender.Tell(new JobRejected($"{cost.Describe()} The cluster's cost limit is {Format.Duration(_settings.CostLimit.TotalSeconds)}.", JobRejection.OverCostLimit));
-                return;
+                case JobRecovery.History history:
+                    _jobs.Add(new JobEntry(null, history.View));
+                    break;
+                case JobRecovery.Unresumable failed:
+                    _jobs.Add(new JobEntry(null, failed.View));
+                    _log.Error("Job {0} cannot be resumed: {1}", failed.View.Id, failed.Error);
+                    Finished(new JobControl.Finished(failed.View with { State = JobState.Failed, FinishedAt = DateTimeOffset.UtcNow, Error = $"the job could not be resumed: {failed.Error}" }));
+                    break;
+                case JobRecovery.Resumable resumable:
+                    // The workers register again as they ask this coordinator for work: until then it knows none.
+                    var checkpoint = resumable.Checkpoint with { View = resumable.Checkpoint.View with { Workers = _pool.Workers.Count } };
+                    var view = Start(checkpoint, resumable.Plan, resumed: true).View;
+                    _log.Info("Job {0} resumed from its checkpoint: {1} of {2} batches done, {3} so far", view.Id, view.BatchesDone, view.BatchCount, view.SoFar);
+                    break;
             }
         }
 
-        var start = JobCheckpoint.Start(id, submit.Spec, plan, DateTimeOffset.UtcNow, _pool.Workers.Count);
-        var actor = Context.ActorOf(JobActor.Props(start, plan, _settings, _verifier, _monitor), $"job-{id}");
-        Context.Watch(actor);
-        var view = start.View;
-
-        _pool.Start(id);
-        _jobs.Add(new JobEntry(actor, view));
-        _log.Info("Job {0} accepted: {1} {2}, {3} batches for {4} workers", id, Names.Of(submit.Spec.Algorithm), submit.Spec.Range, plan.Count, plan.Options.Workers);
-        _monitor.Tell(view);
-
-        // Accepted once the seeds hold it (or the write timed out and gossip will take it there).
-        Save(start, new Accepting(view, Sender));
-    }
-
-    /// <summary>The job's plan for the cluster's workers now, or why the range cannot be cut as asked.</summary>
-    private JobRejected? PlanFor(JobSpec spec, out BatchPlan plan)
-    {
-        try
-        {
-            plan = spec.Plan(Math.Max(1, _pool.Workers.Count), new PlanOptions
-            {
-                BatchesPerWorker = _settings.BatchesPerWorker,
-                MaxBatchDuration = _settings.MaxBatchDuration,
-            });
-            return null;
-        }
-        catch (ArgumentException e)
-        {
-            plan = null!;
-            return new JobRejected(e.Message, JobRejection.InvalidPlan);
-        }
+        ForgetOldJobs();
     }
 
     /// <summary>
-    /// The cluster's pace for trial division on <paramref name="range"/>: its cores now, at what a core did in its
-    /// recent trial jobs (<see cref="ClusterPace"/>).
+    /// Runs a job's actor from its checkpoint, and gives the job turns with the running ones. A resumed job's
+    /// core-seconds before the move are not known: it tells nothing of the cluster's pace.
     /// </summary>
-    private double TrialPace(NumberRange range)
+    private JobEntry Start(JobCheckpoint checkpoint, BatchPlan plan, bool resumed = false)
     {
-        var runs = _jobs.Entries
-            .Where(e => e.CoreSeconds > 0 && e.View.State == JobState.Done && e.View.Spec.Algorithm == Algorithm.Trial)
-            .OrderByDescending(e => e.View.FinishedAt)
-            .Select(e => new TrialRun(e.View.Spec.Range, (double)e.View.SoFar.CheckCount, e.CoreSeconds!.Value));
-        return ClusterPace.ChecksPerSecond(range, _pool.Cores, runs);
-    }
-
-    /// <summary>A worker asking for work is registered; the cores its host has, when it says, are noted.</summary>
-    private void Register(IActorRef worker, int cores)
-    {
-        if (!_pool.Register(worker, cores))
-        {
-            return;
-        }
-
-        Context.Watch(worker);
-        ClusterMetrics.WorkersRegistered(1);
-        _log.Info("Worker {0} registered ({1} in all)", worker.Path, _pool.Workers.Count);
-        TellAvailableWorkers();
-        TellRoster();
-    }
-
-    private void Dispatch(IActorRef worker, int slots, bool backup = true) => Pass(_pool.Dispatch(worker, slots, backup));
-
-    private void WakeIdleWorkers()
-    {
-        foreach (var offer in _pool.WakeIdleWorkers())
-        {
-            Pass(offer);
-        }
-    }
-
-    /// <summary>Passes a worker's request to the job the pool chose, or tells the worker there is nothing now.</summary>
-    private void Pass(WorkerPool<IActorRef>.Offer offer)
-    {
-        if (offer.Job is { } job)
-        {
-            _jobs[job].Actor?.Tell(new JobControl.OfferWork(offer.Worker, offer.Slots, offer.Backup));
-        }
-        else
-        {
-            offer.Worker.Tell(NoWorkNow.Instance);
-        }
+        var actor = Context.ActorOf(JobActor.Props(checkpoint, plan, _settings, _verifier, _monitor, _time), $"job-{checkpoint.View.Id}");
+        Context.Watch(actor);
+        var entry = new JobEntry(actor, checkpoint.View);
+        _jobs.Add(entry);
+        _dispatch.Started(checkpoint.View.Id, resumed);
+        return entry;
     }
 
     private void Finished(JobControl.Finished finished)
@@ -335,151 +273,76 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
             // Behind any offer already sent to it, which it answers with nothing left.
             Context.Unwatch(entry.Actor);
             entry.Actor.Tell(PoisonPill.Instance);
+            entry.Actor = null;
         }
 
-        entry.CoreSeconds = _pool.Stop(id);
-        entry.Actor = null;
+        entry.CoreSeconds = _dispatch.Stopped(id);
         entry.View = finished.View;
         entry.Timeline = finished.Timeline;
-        _monitor.Tell(finished.View);
+        _subscriptions.Ended(entry);
         TellRoster();
+
         // A finished job is never resumed, so its plan is never cut again.
         Save(new JobCheckpoint(finished.View, _settings.BatchesPerWorker, _settings.MaxBatchDuration, PlanFingerprint: 0, [], PlanWorkers: 0));
-        foreach (var awaiter in entry.Awaiters.Concat(entry.Subscribers))
-        {
-            awaiter.Tell(finished.View);
-        }
-
-        entry.Awaiters.Clear();
-        entry.Subscribers.Clear();
         _jobs.Ended(id);
         ForgetOldJobs();
     }
 
     /// <summary>
-    /// A node whose worker reported a wrong tally (the job has logged it and excluded the worker, whose requests go to
-    /// other jobs from now on): after too many, over all jobs, it is downed. Never this node, whose verifier is what the others are checked by.
+    /// A worker reported a wrong tally (the job has logged it and excluded the worker, whose requests go to other jobs
+    /// from now on): its node's workers are excluded from every running job, and after too many the node is downed.
     /// </summary>
     private void Mismatch(JobControl.Mismatch mismatch)
     {
-        var self = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
-        var node = NodeAddress.Of(mismatch.Worker, Context.System);
-
-        // Another node's workers share its build and hardware: none of them is trusted by any running job any more,
-        // and what they counted unchecked there is counted again. On this node, the one that checks, only the worker.
-        var suspects = node == self
-            ? [mismatch.Worker]
-            : _pool.Workers.Where(w => NodeAddress.Of(w, Context.System) == node).Append(mismatch.Worker).Distinct().ToList();
+        var system = Context.System;
+        var node = NodeAddress.Of(mismatch.Worker, system);
+        var suspects = _mismatches.Suspects(mismatch.Worker, node, _pool.Workers, w => NodeAddress.Of(w, system));
         foreach (var id in _pool.Running)
         {
             foreach (var worker in suspects)
             {
-                if (_pool.Exclude(id, worker) && !(id == mismatch.JobId && worker.Equals(mismatch.Worker)))
+                if (_dispatch.Exclude(id, worker) && !(id == mismatch.JobId && worker.Equals(mismatch.Worker)))
                 {
                     _jobs[id].Actor?.Tell(new JobControl.Exclude(worker));
                 }
             }
         }
 
-        TellAvailableWorkers();
-
-        var count = _mismatches[node] = _mismatches.GetValueOrDefault(node) + 1;
+        _dispatch.TellAvailableWorkers();
+        var (verdict, count) = _mismatches.Count(node);
         TellRoster();
-        if (count < _settings.MismatchesBeforeDown)
+        switch (verdict)
         {
-            _log.Warning("Node {0} has reported {1} wrong tallies; at {2} it is downed", node, count, _settings.MismatchesBeforeDown);
-        }
-        else if (node == self)
-        {
-            _log.Error("Node {0}, the coordinator's own, has reported {1} wrong tallies; its workers are excluded job by job, but it is not downed", node, count);
-        }
-        else
-        {
-            _log.Warning("Node {0} has reported {1} wrong tallies: downing it", node, count);
-            Akka.Cluster.Cluster.Get(Context.System).Down(node);
-        }
-    }
-
-    /// <summary>Tells each running job how many workers may take its batches: registered, and not excluded from it.</summary>
-    private void TellAvailableWorkers()
-    {
-        foreach (var id in _pool.Running)
-        {
-            _jobs[id].Actor?.Tell(new JobControl.AvailableWorkers(_pool.AvailableTo(id)));
+            case MismatchPolicy.Verdict.Warn:
+                _log.Warning("Node {0} has reported {1} wrong tallies; at {2} it is downed", node, count, _settings.MismatchesBeforeDown);
+                break;
+            case MismatchPolicy.Verdict.OwnNode:
+                _log.Error("Node {0}, the coordinator's own, has reported {1} wrong tallies; its workers are excluded job by job, but it is not downed", node, count);
+                break;
+            case MismatchPolicy.Verdict.Down:
+                _log.Warning("Node {0} has reported {1} wrong tallies: downing it", node, count);
+                Akka.Cluster.Cluster.Get(system).Down(node);
+                break;
         }
     }
 
     private void TellRoster() => _monitor.Tell(new ClusterMonitor.Roster(
         _pool.Workers.ToList(),
-        new Dictionary<Address, int>(_mismatches),
+        new Dictionary<Address, int>(_mismatches.ByNode),
         _pool.Excluded));
 
-    /// <summary>
-    /// The job's view as last reported goes to the subscriber at once; a running job's, again whenever it moves. The
-    /// view the job last reported is current: a job reports whenever it moves, so nothing need be asked of it (nor
-    /// checkpointed again) for a subscriber, however often one subscribes.
-    /// </summary>
-    private void Subscribe(SubscribeToJob subscribe)
-    {
-        if (!_jobs.TryGetValue(subscribe.Id, out var entry))
-        {
-            subscribe.Subscriber.Tell(new JobNotFound(subscribe.Id));
-            return;
-        }
-
-        if (entry.Actor is not null && entry.Subscribers.Add(subscribe.Subscriber))
-        {
-            Context.Watch(subscribe.Subscriber);
-        }
-
-        // A finished job's timeline goes first: its view ends the subscription.
-        if (subscribe.Batches && entry.Actor is null)
-        {
-            subscribe.Subscriber.Tell(entry.Timeline ?? new BatchTimeline(entry.View.Id, [], Snapshot: true));
-        }
-
-        subscribe.Subscriber.Tell(entry.View);
-        if (subscribe.Batches && entry.Actor is not null)
-        {
-            entry.Actor.Tell(new JobControl.WatchBatches(subscribe.Subscriber));
-        }
-    }
-
-    private void ReplyWhenFinished(JobId id, IActorRef replyTo)
-    {
-        if (!_jobs.TryGetValue(id, out var entry))
-        {
-            replyTo.Tell(new JobNotFound(id));
-        }
-        else if (entry.View.State.IsFinished())
-        {
-            replyTo.Tell(entry.View);
-        }
-        else
-        {
-            entry.Awaiters.Add(replyTo);
-        }
-    }
-
+    /// <summary>A worker, a subscriber or a job's actor stopped.</summary>
     private void Terminated(Terminated terminated)
     {
-        if (_pool.Remove(terminated.ActorRef))
+        if (_dispatch.Lost(terminated.ActorRef))
         {
-            ClusterMetrics.WorkersRegistered(-1);
-            _log.Info("Worker {0} is gone ({1} left)", terminated.ActorRef.Path, _pool.Workers.Count);
             TellRoster();
-            foreach (var id in _pool.Running)
-            {
-                _jobs[id].Actor?.Tell(new JobControl.WorkerLost(terminated.ActorRef));
-            }
-
-            TellAvailableWorkers();
             return;
         }
 
-        foreach (var id in _pool.Running)
+        if (_subscriptions.Forget(terminated.ActorRef, _pool.Running))
         {
-            _jobs[id].Subscribers.Remove(terminated.ActorRef);
+            return;
         }
 
         var crashed = _jobs.Entries.FirstOrDefault(e => Equals(e.Actor, terminated.ActorRef));
@@ -496,54 +359,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         }
     }
 
-    private void ReportWorkers(IActorRef replyTo)
-    {
-        var system = Context.System;
-        var workers = _pool.Workers.ToList();
-        var mismatches = _mismatches.Select(p => new NodeMismatches(p.Key, p.Value)).ToList();
-        var jobs = _pool.Running.Select(id => _jobs[id].Actor).OfType<IActorRef>().ToList();
-        var timeout = TimeSpan.FromSeconds(2);
-        Task.WhenAll(jobs.Select(job => job.Ask<JobControl.Held>(JobControl.GetHeld.Instance, timeout).ContinueWith(
-                t => t.IsCompletedSuccessfully ? t.Result : JobControl.Held.None,
-                TaskScheduler.Default)))
-            .ContinueWith(
-                held =>
-                {
-                    var batches = held.Result.SelectMany(h => h.ByWorker).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value));
-                    var excluded = held.Result.SelectMany(h => h.Excluded).ToHashSet();
-                    return new WorkerList(
-                        workers
-                            .Select(w => new WorkerView(NodeAddress.Of(w, system), w.Path.ToStringWithoutAddress(), batches.GetValueOrDefault(w), excluded.Contains(w)))
-                            .ToList(),
-                        mismatches);
-                },
-                TaskScheduler.Default)
-            .PipeTo(replyTo);
-    }
-
     /// <summary>Keeps the newest finished jobs up to the history's bound, however long a running job keeps going.</summary>
     private void ForgetOldJobs()
     {
         foreach (var forgotten in _jobs.ForgetOldJobs())
         {
             _journal?.Forget(forgotten, Self);
-        }
-    }
-
-    private void ListJobs(GetJobs get)
-    {
-        var limit = Math.Clamp(get.Limit, 1, GetJobs.MaxLimit);
-        if (get.Before is not { } before)
-        {
-            Sender.Tell(_jobs.Newest(limit));
-        }
-        else if (_jobs.NextPage(before, limit) is { } page)
-        {
-            Sender.Tell(page);
-        }
-        else
-        {
-            Sender.Tell(new JobNotFound(before));
         }
     }
 

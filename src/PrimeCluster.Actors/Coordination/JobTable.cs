@@ -59,6 +59,16 @@ internal sealed class JobTable(int history)
         return forgotten;
     }
 
+    /// <summary>
+    /// The page of jobs asked for (its limit within 1 to <see cref="GetJobs.MaxLimit"/>), or <see cref="JobNotFound"/>
+    /// when the job it starts after is not here.
+    /// </summary>
+    public object List(GetJobs get)
+    {
+        var limit = Math.Clamp(get.Limit, 1, GetJobs.MaxLimit);
+        return get.Before is not { } before ? Newest(limit) : NextPage(before, limit) as object ?? new JobNotFound(before);
+    }
+
     /// <summary>The newest jobs, up to <paramref name="limit"/>, and whether there are more.</summary>
     public JobList Newest(int limit)
     {

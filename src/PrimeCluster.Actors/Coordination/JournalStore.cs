@@ -7,12 +7,20 @@ namespace PrimeCluster.Actors.Coordination;
 /// A seed's job journal on disk, <c>DATA_DIR/journal.db</c>: the SQLite file of Distributed Data's durable store
 /// (<see cref="JournalDurableStore"/>) for the keys that hold jobs. Checked before the actor system reads it: the
 /// directory is locked to this node, and a file that is not a database, is cut short or fails SQLite's check of its
-/// pages stops the node with the file's name, rather than start an empty journal over it.
+/// pages stops the node with the file's name, rather than start an empty journal over it. The directory and every
+/// file in it are this user's alone (0700 and 0600): the journal holds every job submitted.
 /// </summary>
 public sealed class JournalStore : IDisposable
 {
     /// <summary>Distributed Data keys kept on disk: the job buckets of <see cref="JobJournal"/>.</summary>
     public const string DurableKeys = "primecluster-jobs-*";
+
+    /// <summary>EROFS, as .NET gives it in an <see cref="IOException"/>'s HResult on Linux.</summary>
+    private const int ReadOnlyFileSystem = 30;
+
+    /// <summary>EWOULDBLOCK from the lock (Linux), and Windows' sharing violation: another process holds the lock.</summary>
+    private const int LockHeld = 11;
+    private const int SharingViolation = unchecked((int)0x80070020);
 
     private readonly FileStream _lock;
 
@@ -26,32 +34,37 @@ public sealed class JournalStore : IDisposable
     public string File { get; }
 
     /// <summary>
-    /// Creates <paramref name="dataDir"/> if need be, locks it and checks the journal in it; throws
-    /// <see cref="JournalStoreException"/>, with the file's name and what to do, when it cannot be used.
+    /// Creates <paramref name="dataDir"/> if need be (mode 0700), locks it and checks the journal in it; throws
+    /// <see cref="JournalStoreException"/>, with the directory or file and what to do, when it cannot be used: a
+    /// directory this user cannot write, one another node holds, a journal that is damaged.
     /// </summary>
     public static JournalStore Open(string dataDir)
     {
         ArgumentNullException.ThrowIfNull(dataDir);
+        CheckWritable(dataDir);
         FileStream lockFile;
         try
         {
-            Directory.CreateDirectory(dataDir);
-
             // Two seeds on one journal would each overwrite what the other wrote: the second is refused.
-            lockFile = new FileStream(Path.Combine(dataDir, "journal.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            lockFile = new FileStream(Path.Combine(dataDir, "journal.lock"), Private(FileMode.OpenOrCreate, FileShare.None));
         }
-        catch (IOException e) when (Directory.Exists(dataDir))
+        catch (IOException e) when (e.HResult is LockHeld or SharingViolation)
         {
-            throw new JournalStoreException($"the job journal in {dataDir} is in use by another node ({e.Message}); give each seed a DATA_DIR of its own.");
+            throw new JournalStoreException($"{dataDir} is in use by another node, which holds its lock (journal.lock): give each seed a DATA_DIR of its own.");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (IOException e)
         {
-            throw new JournalStoreException($"cannot keep the job journal in {dataDir}: {e.Message}; set DATA_DIR to a directory this user can write.");
+            throw new JournalStoreException($"cannot lock {dataDir} for this node: {e.Message}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new JournalStoreException($"{dataDir} holds a journal.lock this user may not open ({e.Message}): give a directory of its own.");
         }
 
         var store = new JournalStore(Path.Combine(dataDir, "journal.db"), lockFile);
         try
         {
+            store.Create();
             store.Check();
             return store;
         }
@@ -98,6 +111,74 @@ public sealed class JournalStore : IDisposable
         """);
 
     public void Dispose() => _lock.Dispose();
+
+    /// <summary>
+    /// The directory, created if need be, must take a new file: a read-only one (a read-only mount, a directory of
+    /// another user) is told apart from one another node holds.
+    /// </summary>
+    private static void CheckWritable(string dataDir)
+    {
+        var probe = Path.Combine(dataDir, $".write-check-{Environment.ProcessId}");
+        try
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(dataDir);
+            }
+            else
+            {
+                Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            new FileStream(probe, Private(FileMode.CreateNew, FileShare.None)).Dispose();
+            System.IO.File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var readOnly = e is IOException { HResult: ReadOnlyFileSystem } || (e is UnauthorizedAccessException && Directory.Exists(dataDir));
+            throw new JournalStoreException(readOnly
+                ? $"{dataDir} is read-only to this user ({e.Message}): give a directory it can write, or none to keep the journal in memory only."
+                : $"cannot keep the job journal in {dataDir}: {e.Message}: give a directory this user can write.");
+        }
+    }
+
+    /// <summary>
+    /// A new journal is created here, mode 0600, before SQLite opens it: SQLite gives its write-ahead log and index the
+    /// mode of the database, and would create the database itself with the default 0644. A journal from a build that
+    /// wrote it readable by others is made private too.
+    /// </summary>
+    private void Create()
+    {
+        if (!System.IO.File.Exists(File))
+        {
+            new FileStream(File, Private(FileMode.CreateNew, FileShare.None)).Dispose();
+            Connect(File).Dispose();
+            return;
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            foreach (var file in new[] { File, $"{File}-wal", $"{File}-shm", Path.Combine(Path.GetDirectoryName(File)!, "journal.lock") }.Where(System.IO.File.Exists))
+            {
+                if ((System.IO.File.GetUnixFileMode(file) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+                {
+                    System.IO.File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+            }
+        }
+    }
+
+    /// <summary>Read and write, for this user only (0600) where the system has modes.</summary>
+    private static FileStreamOptions Private(FileMode mode, FileShare share)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.ReadWrite, Share = share };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
+    }
 
     /// <summary>
     /// A journal that is there must open as a database, pass SQLite's check of its pages and hold the journal's table

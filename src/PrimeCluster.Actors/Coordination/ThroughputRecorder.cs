@@ -24,6 +24,9 @@ internal sealed class ThroughputRecorder
 
     public IReadOnlyList<ThroughputSample> History => [.. _samples];
 
+    /// <summary>The newest sample: each node's checks per second over the last second sampled; none before the first.</summary>
+    public ThroughputSample? Latest { get; private set; }
+
     public void Add(Address node, Algorithm algorithm, JobControl.Counted counted, DateTimeOffset now)
     {
         _since ??= now;
@@ -49,6 +52,7 @@ internal sealed class ThroughputRecorder
         _since = now;
         _lastHadChecks = nodes.Count > 0;
         _samples.Enqueue(sample);
+        Latest = sample;
         while (_samples.TryPeek(out var oldest) && now - oldest.At > Window)
         {
             _samples.Dequeue();

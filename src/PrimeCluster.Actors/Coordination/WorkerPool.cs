@@ -113,6 +113,29 @@ internal sealed class WorkerPool<TWorker>(TimeProvider time, bool backupCopies, 
     }
 
     /// <summary>
+    /// The only running job with batches waiting, when exactly one has: every request goes to it (but a worker's it
+    /// excluded), whoever's turn it is. Null when none or several have.
+    /// </summary>
+    public JobId? Alone
+    {
+        get
+        {
+            RunningJob? alone = null;
+            foreach (var job in _running.Where(job => job.Waiting))
+            {
+                if (alone is not null)
+                {
+                    return null;
+                }
+
+                alone = job;
+            }
+
+            return alone?.Id;
+        }
+    }
+
+    /// <summary>
     /// Where a worker's request goes: to the next running job with batches waiting; when none has any and
     /// <paramref name="backup"/> allows, to the next running job as a backup offer; or nowhere, and the worker is
     /// idle until a job has batches. A job that excluded the worker is skipped.

@@ -30,7 +30,11 @@ public static class AkkaConfiguration
     public const string CoordinatorName = "coordinator";
 
     /// <param name="kernels">The workers' kernel for each algorithm; <see cref="PrimeKernels.For"/> unless a test says otherwise.</param>
-    public static AkkaConfigurationBuilder AddPrimeCluster(this AkkaConfigurationBuilder builder, NodeConfiguration node, Func<Algorithm, IPrimeKernel>? kernels = null)
+    /// <param name="journal">
+    /// The seed's job journal, opened by the caller, who keeps it across actor systems; else the journal in
+    /// <see cref="NodeConfiguration.DataDir"/> is opened here and closed with the actor system.
+    /// </param>
+    public static AkkaConfigurationBuilder AddPrimeCluster(this AkkaConfigurationBuilder builder, NodeConfiguration node, Func<Algorithm, IPrimeKernel>? kernels = null, JournalStore? journal = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(node);
@@ -49,7 +53,7 @@ public static class AkkaConfiguration
         }
         else
         {
-            AddClustering(builder, node, settings);
+            AddClustering(builder, node, settings, journal);
         }
 
         if (node.HasRole(ClusterConfig.WorkerRole))
@@ -61,12 +65,12 @@ public static class AkkaConfiguration
     }
 
     /// <summary>
-    /// Starts the seed's replica of the job journal: on disk in <paramref name="dataDir"/> (opened and checked here,
-    /// before the actor system reads it), or in memory only without one.
+    /// Starts the seed's replica of the job journal: on disk in <paramref name="journal"/>, or in
+    /// <paramref name="dataDir"/> (opened and checked here, before the actor system reads it), or in memory only without one.
     /// </summary>
-    private static void WithJournal(AkkaConfigurationBuilder builder, string? dataDir)
+    private static void WithJournal(AkkaConfigurationBuilder builder, string? dataDir, JournalStore? journal)
     {
-        var store = dataDir is null ? null : JournalStore.Open(dataDir);
+        var store = journal ?? (dataDir is null ? null : JournalStore.Open(dataDir));
         if (store is not null)
         {
             builder.AddHocon(store.Hocon(), HoconAddMode.Prepend);
@@ -82,7 +86,11 @@ public static class AkkaConfiguration
                 return;
             }
 
-            system.RegisterOnTermination(store.Dispose);
+            if (journal is null)
+            {
+                system.RegisterOnTermination(store.Dispose);
+            }
+
             system.ActorOf(JournalGuard.Props(replicator, store), "journal-guard");
             log.Info("Job journal on disk: {0}", store.File);
         });
@@ -123,7 +131,7 @@ public static class AkkaConfiguration
     }
 
     /// <summary>Remoting, the cluster, and the coordinator as its singleton on the seed role.</summary>
-    private static void AddClustering(AkkaConfigurationBuilder builder, NodeConfiguration node, PrimeClusterSettings settings)
+    private static void AddClustering(AkkaConfigurationBuilder builder, NodeConfiguration node, PrimeClusterSettings settings, JournalStore? journal)
     {
         var singleton = new ClusterSingletonOptions { Role = ClusterConfig.SeedRole };
         builder
@@ -135,7 +143,7 @@ public static class AkkaConfiguration
             // Every seed keeps a replica of the job checkpoints, whether or not it holds the coordinator now.
             if (settings.Checkpoints)
             {
-                WithJournal(builder, node.DataDir);
+                WithJournal(builder, node.DataDir, journal);
             }
 
             builder.WithSingleton<CoordinatorKey>(CoordinatorName, CoordinatorActor.Props(settings), singleton);
@@ -146,15 +154,23 @@ public static class AkkaConfiguration
         }
     }
 
-    /// <summary>The membership log and metrics; with no seed-nodes configured, a seed forms a cluster of its own, at whatever port it was given.</summary>
+    /// <summary>
+    /// The membership log and metrics, and on a node without the seed role the watch that has it join the seeds again
+    /// once they have all left; with no seed-nodes configured, a seed forms a cluster of its own, at whatever port it was given.
+    /// </summary>
     private static void JoinCluster(ActorSystem system)
     {
+        var cluster = Akka.Cluster.Cluster.Get(system);
         system.ActorOf(MembershipLog.Props(), "membership-log");
         MembershipLog.LogStopping(system);
         ClusterMetrics.Observe(system);
+        if (!cluster.SelfRoles.Contains(ClusterConfig.SeedRole))
+        {
+            system.ActorOf(SeedWatch.Props(), "seed-watch");
+        }
+
         if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0)
         {
-            var cluster = Akka.Cluster.Cluster.Get(system);
             cluster.Join(cluster.SelfAddress);
         }
     }

@@ -1,93 +1,125 @@
 using System.Diagnostics.CodeAnalysis;
 using PrimeCluster.Core;
+using static PrimeCluster.Actors.Messages.MonitoringProtocol;
 
 namespace PrimeCluster.Actors.Jobs;
 
 /// <summary>
-/// Which batches of a job are waiting, out with which worker, reported but not yet trusted, and done: every batch is
-/// counted exactly once, however often it is handed out, handed back or reported. Memory grows with the batches out of
-/// order, not with the plan. At the end of a job a batch out with one worker may be copied to an idle one, so that a
-/// slow or busy worker does not hold the whole job back.
+/// Where each batch of a job stands (<see cref="BatchState"/>: waiting, out, raced, claimed, verifying, done) and who
+/// holds it since when: every batch is counted exactly once, however often it is handed out, handed back or reported.
+/// Memory grows with the batches in play and those done out of order, not with the plan. At the end of a job a batch
+/// out with one worker may be copied to an idle one, so that a slow or busy worker does not hold the whole job back.
 /// </summary>
 /// <remarks>
-/// A reported tally is a claim, taken only from a worker that holds the batch (it was handed the batch or a copy of
-/// it), and checked as the caller says (<see cref="TallyCheck"/>): counted as it is, held until the caller has
-/// computed the true tally, or held until another worker reports the same. A worker whose claim proves wrong is
-/// excluded: it gets no more batches, what it holds waits again, what it reports is ignored, and the batches counted
-/// from its tallies unchecked are done no more and wait to be counted again. A wrong claim never counts, whoever
-/// reports first, and no tally of an excluded worker stays counted.
+/// <para>
+/// As dask's scheduler keeps a state per task, the ledger keeps one per batch in play, changed only by its transitions
+/// (<see cref="Take"/>, <see cref="TakeCopy"/>, <see cref="Report"/>, <see cref="Settle"/>, <see cref="Fail"/>,
+/// <see cref="Return"/>, <see cref="Exclude"/> ...), and a <see cref="HandOut{TWorker}"/> per batch handed to a worker:
+/// the one record of who holds what since when, which its observers (the job's timeline, its speculation) are told of.
+/// </para>
+/// <para>
+/// A reported tally is a claim, taken only from a worker that holds the batch, and checked as the caller says
+/// (<see cref="TallyCheck"/>): counted as it is, held until the caller has computed the true tally, or held until
+/// another worker reports the same. A worker whose claim proves wrong is excluded: it gets no more batches, what it
+/// holds waits again, what it reports is ignored, and the batches counted from its tallies unchecked are done no more
+/// and wait to be counted again. A wrong claim never counts, whoever reports first, and no tally of an excluded worker
+/// stays counted.
+/// </para>
 /// </remarks>
 /// <typeparam name="TWorker">Whoever holds a batch.</typeparam>
-public sealed class BatchLedger<TWorker>(long count)
+public sealed class BatchLedger<TWorker>
     where TWorker : notnull
 {
-    private readonly Queue<long> _returned = new();
-    private readonly Dictionary<long, TWorker> _out = [];
-    private readonly Dictionary<long, TWorker> _copies = [];
-    private readonly Dictionary<TWorker, HashSet<long>> _byWorker = [];
-    private readonly HashSet<long> _doneAboveMark = [];
-    private readonly Dictionary<long, int> _failures = [];
-    private readonly HashSet<TWorker> _excluded = [];
-    private readonly Dictionary<long, ClaimState> _claims = [];
+    private readonly TimeProvider _time;
+    private readonly DoneSet _done = new();
+    private readonly ClaimBook<TWorker> _claims = new();
 
-    /// <summary>Done batches below the done mark that were reopened: rare, so the mark stays where it is.</summary>
-    private readonly HashSet<long> _reopenedBelowMark = [];
+    /// <summary>
+    /// The batches in play: out, raced, claimed, verifying, or waiting with something to remember (failures, the true
+    /// tally). A batch never handed out, or handed back with nothing to remember, waits without an entry.
+    /// </summary>
+    private readonly Dictionary<long, Batch> _inPlay = [];
 
-    /// <summary>What each worker had counted unchecked: taken back if it is excluded.</summary>
-    private readonly Dictionary<TWorker, CountedUnchecked> _countedUnchecked = [];
+    /// <summary>Batches that became waiting, in that order; one that has left that state since is skipped.</summary>
+    private readonly Queue<long> _waiting = new();
 
-    /// <summary>Batches whose claim waits for a second opinion, by the worker that claimed it: any other may give it.</summary>
+    /// <summary>Claimed batches nobody holds, by the worker that claimed them: any other may give the second opinion.</summary>
     private readonly Dictionary<TWorker, Queue<long>> _secondOpinions = [];
+
+    /// <summary>What each worker holds.</summary>
+    private readonly Dictionary<TWorker, HashSet<HandOut<TWorker>>> _held = [];
+    private readonly HashSet<TWorker> _excluded = [];
+    private readonly List<IHandOutObserver<TWorker>> _observers = [];
+
+    /// <summary>Batches handed out before and waiting again.</summary>
+    private long _waitingAgain;
+
+    /// <summary>Every batch from this one on has never been handed out.</summary>
     private long _nextFresh;
+    private long _handOuts;
 
-    /// <summary>Every batch below this index is done, but those in <see cref="_reopenedBelowMark"/>.</summary>
-    private long _doneMark;
+    /// <param name="time">The clock hand-outs are timed by; the system's unless given.</param>
+    public BatchLedger(long count, TimeProvider? time = null)
+    {
+        Count = count;
+        _time = time ?? TimeProvider.System;
+    }
 
-    public long Count { get; } = count;
+    public long Count { get; }
 
-    public long Done { get; private set; }
+    public long Done => _done.Count;
 
     public bool AllDone => Done == Count;
+
+    /// <summary>Goes up whenever a batch becomes done or done no more: the done batches changed since it was read.</summary>
+    public long DoneVersion => _done.Version;
 
     /// <summary>Batches waiting for a worker: ones never handed out, handed back ones, or claims awaiting a second opinion.</summary>
     public bool HasWaiting =>
         _nextFresh < Count
-        || _returned.Any(IsWaiting)
-        || _secondOpinions.Values.Any(queue => queue.Any(i => AwaitsSecondOpinion(i) && !IsHeld(i)));
+        || _waitingAgain > 0
+        || _secondOpinions.Values.Any(queue => queue.Any(AwaitsSecondOpinion));
 
-    /// <summary>Roughly how many batches wait: exact but for handed-back ones since reported by their first worker.</summary>
-    public long WaitingEstimate => Count - _nextFresh + _returned.Count + _secondOpinions.Values.Sum(queue => queue.Count);
+    /// <summary>Roughly how many batches wait: exact but for second opinions given since they were asked.</summary>
+    public long WaitingEstimate => Count - _nextFresh + _waitingAgain + _secondOpinions.Values.Sum(queue => queue.Count);
 
-    public int OutCount => _out.Count;
-
-    public IEnumerable<TWorker> Holders => _byWorker.Keys;
+    /// <summary>The workers that hold batches.</summary>
+    public IEnumerable<TWorker> Holders => _held.Keys;
 
     /// <summary>The workers excluded for a wrong claim.</summary>
     public IReadOnlyCollection<TWorker> Excluded => _excluded;
 
-    public int HeldBy(TWorker worker) => _byWorker.TryGetValue(worker, out var held) ? held.Count : 0;
+    public int HeldBy(TWorker worker) => _held.TryGetValue(worker, out var held) ? held.Count : 0;
+
+    /// <summary>The hand-outs the worker holds.</summary>
+    public IReadOnlyCollection<HandOut<TWorker>> HandOutsOf(TWorker worker) => _held.TryGetValue(worker, out var held) ? held : [];
 
     public bool IsExcluded(TWorker worker) => _excluded.Contains(worker);
 
-    /// <summary>
-    /// Whether <paramref name="worker"/> holds the batch: it was handed the batch, or a copy of it, and has not reported
-    /// it, handed it back or been taken it from since.
-    /// </summary>
-    public bool Holds(long index, TWorker worker) =>
-        (_out.TryGetValue(index, out var holder) && holder.Equals(worker)) || (_copies.TryGetValue(index, out var copy) && copy.Equals(worker));
+    public BatchState StateOf(long index) =>
+        _done.Contains(index) ? BatchState.Done
+        : _inPlay.TryGetValue(index, out var batch) ? batch.State
+        : BatchState.Waiting;
 
-    /// <summary>The other batches held by the worker <paramref name="index"/> was handed out to first.</summary>
-    public IEnumerable<long> HeldAlongside(long index) =>
-        _out.TryGetValue(index, out var holder) && _byWorker.TryGetValue(holder, out var held) ? held.Where(i => i != index) : [];
+    /// <summary>How many batches are in the state.</summary>
+    public long CountOf(BatchState state) => state switch
+    {
+        BatchState.Done => Done,
+        BatchState.Waiting => Count - _nextFresh + _waitingAgain,
+        _ => _inPlay.Values.Count(b => b.State == state),
+    };
+
+    /// <summary>From now on the observer is told of every hand-out and its end.</summary>
+    public void Observe(IHandOutObserver<TWorker> observer) => _observers.Add(observer);
 
     /// <summary>
     /// A ledger that takes up where a checkpoint left off: the batches in <paramref name="done"/> are done, and every
     /// other batch waits, the ones below the last done batch first (they were out with workers when it was taken).
     /// </summary>
-    public static BatchLedger<TWorker> Resume(long count, IReadOnlyList<BatchSpan> done)
+    public static BatchLedger<TWorker> Resume(long count, IReadOnlyList<BatchSpan> done, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(done);
-        var ledger = new BatchLedger<TWorker>(count);
+        var ledger = new BatchLedger<TWorker>(count, time);
         long next = 0;
         foreach (var span in done)
         {
@@ -98,22 +130,10 @@ public sealed class BatchLedger<TWorker>(long count)
 
             for (var gap = next; gap < span.First; gap++)
             {
-                ledger._returned.Enqueue(gap);
+                ledger.WaitAgain(gap);
             }
 
-            if (span.First == ledger._doneMark)
-            {
-                ledger._doneMark = span.Last + 1;
-            }
-            else
-            {
-                for (var index = span.First; index <= span.Last; index++)
-                {
-                    ledger._doneAboveMark.Add(index);
-                }
-            }
-
-            ledger.Done += span.Count;
+            ledger._done.AddAbove(span);
             next = span.Last + 1;
         }
 
@@ -122,60 +142,29 @@ public sealed class BatchLedger<TWorker>(long count)
     }
 
     /// <summary>The done batches as ascending, disjoint spans: what a checkpoint records.</summary>
-    public IReadOnlyList<BatchSpan> DoneSpans()
-    {
-        var spans = new List<BatchSpan>();
-        long first = 0;
-        foreach (var reopened in _reopenedBelowMark.Order())
-        {
-            if (reopened > first)
-            {
-                spans.Add(new BatchSpan(first, reopened - 1));
-            }
-
-            first = reopened + 1;
-        }
-
-        if (_doneMark > first)
-        {
-            spans.Add(new BatchSpan(first, _doneMark - 1));
-        }
-
-        foreach (var index in _doneAboveMark.Order())
-        {
-            if (spans.Count > 0 && spans[^1].Last == index - 1)
-            {
-                spans[^1] = spans[^1] with { Last = index };
-            }
-            else
-            {
-                spans.Add(new BatchSpan(index, index));
-            }
-        }
-
-        return spans;
-    }
+    public IReadOnlyList<BatchSpan> DoneSpans() => _done.Spans();
 
     /// <summary>
     /// Hands up to <paramref name="max"/> waiting batches to <paramref name="worker"/>: first batches whose claim by
     /// another worker waits for a second opinion (computed, not yet counted), then handed back ones, then fresh ones.
     /// An excluded worker gets none.
     /// </summary>
-    public IReadOnlyList<long> Take(TWorker worker, int max)
+    public IReadOnlyList<HandOut<TWorker>> Take(TWorker worker, int max)
     {
-        var taken = new List<long>(Math.Min(max, 16));
+        var taken = new List<HandOut<TWorker>>(Math.Clamp(max, 0, 16));
         if (_excluded.Contains(worker))
         {
             return taken;
         }
 
+        var (timestamp, now) = (_time.GetTimestamp(), _time.GetUtcNow());
         foreach (var (claimant, queue) in _secondOpinions)
         {
             while (!claimant.Equals(worker) && taken.Count < max && queue.TryDequeue(out var index))
             {
-                if (AwaitsSecondOpinion(index) && !IsHeld(index) && !HasClaimed(index, worker))
+                if (AwaitsSecondOpinion(index) && !_claims.HasClaimed(index, worker))
                 {
-                    taken.Add(index);
+                    taken.Add(HandOutTo(_inPlay[index], worker, races: null, timestamp, now));
                 }
             }
         }
@@ -185,23 +174,22 @@ public sealed class BatchLedger<TWorker>(long count)
             _secondOpinions.Remove(emptied);
         }
 
-        while (taken.Count < max && _returned.TryDequeue(out var index))
+        while (taken.Count < max && _waiting.TryDequeue(out var again))
         {
-            if (IsWaiting(index))
+            if (IsWaitingAgain(again))
             {
-                taken.Add(index);
+                _waitingAgain--;
+                taken.Add(HandOutTo(InPlay(again), worker, races: null, timestamp, now));
             }
         }
 
         while (taken.Count < max && _nextFresh < Count)
         {
-            taken.Add(_nextFresh++);
-        }
-
-        foreach (var index in taken)
-        {
-            _out[index] = worker;
-            Hold(worker, index);
+            var index = _nextFresh++;
+            if (!_done.Contains(index))
+            {
+                taken.Add(HandOutTo(InPlay(index), worker, races: null, timestamp, now));
+            }
         }
 
         return taken;
@@ -209,72 +197,58 @@ public sealed class BatchLedger<TWorker>(long count)
 
     /// <summary>
     /// When nothing waits: hands <paramref name="worker"/> a copy of the batch out last with another worker among those
-    /// <paramref name="overdue"/> says are late, the one likely to finish last; each batch is copied once at most.
-    /// Null when there is none to copy.
+    /// whose hand-out <paramref name="late"/> says is late, the one likely to finish last; each batch is copied once at
+    /// most. The batch is raced from then on. Null when there is none to copy.
     /// </summary>
-    public long? TakeCopy(TWorker worker, Func<long, bool> overdue)
+    public HandOut<TWorker>? TakeCopy(TWorker worker, Func<HandOut<TWorker>, bool> late)
     {
-        ArgumentNullException.ThrowIfNull(overdue);
+        ArgumentNullException.ThrowIfNull(late);
         if (_excluded.Contains(worker))
         {
             return null;
         }
 
-        long? latest = null;
-        foreach (var (index, holder) in _out)
+        Batch? latest = null;
+        foreach (var batch in _inPlay.Values)
         {
-            if (index > (latest ?? -1) && !_copies.ContainsKey(index) && !holder.Equals(worker) && !HasClaimed(index, worker) && overdue(index))
+            if (batch is { First: { } first, Copy: null }
+                && batch.Index > (latest?.Index ?? -1)
+                && !first.Worker.Equals(worker)
+                && !_claims.HasClaimed(batch.Index, worker)
+                && late(first))
             {
-                latest = index;
+                latest = batch;
             }
         }
 
-        if (latest is { } copied)
+        if (latest?.First is not { } original)
         {
-            _copies[copied] = worker;
-            Hold(worker, copied);
+            return null;
         }
 
-        return latest;
-    }
-
-    /// <summary>
-    /// Whether a batch is raced, a copy of it out with a second worker; if so, <paramref name="rival"/> is the holder
-    /// other than <paramref name="worker"/>.
-    /// </summary>
-    public bool IsRaced(long index, TWorker worker, [MaybeNullWhen(false)] out TWorker rival)
-    {
-        if (_copies.TryGetValue(index, out var copy) && _out.TryGetValue(index, out var holder))
-        {
-            rival = holder.Equals(worker) ? copy : holder;
-            return true;
-        }
-
-        rival = default;
-        return false;
+        original.Raced = true;
+        return HandOutTo(latest, worker, original, _time.GetTimestamp(), _time.GetUtcNow());
     }
 
     /// <summary>Records a result; true only the first time a batch is reported, whoever reports it.</summary>
     public bool Complete(long index)
     {
-        if (index < 0 || index >= Count || IsDone(index))
+        if (index < 0 || index >= Count || _done.Contains(index))
         {
             return false;
         }
 
-        Release(index);
-        _failures.Remove(index);
-        _claims.Remove(index);
-        if (!_reopenedBelowMark.Remove(index))
+        if (_inPlay.TryGetValue(index, out var batch))
         {
-            _doneAboveMark.Add(index);
-            while (_doneAboveMark.Remove(_doneMark))
-            {
-                _doneMark++;
-            }
+            Finish(batch);
+        }
+        else
+        {
+            // Waiting: never handed out, or handed back with nothing to remember.
+            _waitingAgain -= index < _nextFresh ? 1 : 0;
+            _done.Add(index);
         }
 
-        Done++;
         return true;
     }
 
@@ -284,53 +258,48 @@ public sealed class BatchLedger<TWorker>(long count)
     /// </summary>
     public int Fail(long index, TWorker worker)
     {
-        if (!Holds(index, worker))
+        if (!HandOutOf(index, worker, out var batch, out var handOut))
         {
             return 0;
         }
 
-        var failures = _failures.GetValueOrDefault(index) + 1;
-        _failures[index] = failures;
-        Return(index, worker);
-        return failures;
+        batch.Failures++;
+        LetGo(handOut, BatchOutcome.Failed);
+        Rest(batch);
+        return batch.Failures;
     }
 
     /// <summary>
-    /// Takes a batch back from <paramref name="worker"/>: it waits again unless it is done or another worker still
-    /// has a copy. A batch that worker no longer holds stays as it is.
+    /// Takes a batch back from <paramref name="worker"/>: it waits again unless another worker still has a copy. A
+    /// batch that worker does not hold stays as it is.
     /// </summary>
     public void Return(long index, TWorker worker)
     {
-        if (index < 0 || index >= Count || IsDone(index) || !_byWorker.TryGetValue(worker, out var held) || !held.Contains(index))
+        if (HandOutOf(index, worker, out var batch, out var handOut))
         {
-            return;
-        }
-
-        LetGo(index, worker);
-        if (!IsHeld(index))
-        {
-            Requeue(index);
+            LetGo(handOut, BatchOutcome.HandedBack);
+            Rest(batch);
         }
     }
 
     /// <summary>
-    /// Everything a lost worker held goes back to the queue, or stays with the worker racing a copy of it; returns how
-    /// many batches that was.
+    /// Everything a lost worker held goes back to the queue, in the order it was handed out, or stays with the worker
+    /// racing a copy of it; returns how many batches that was.
     /// </summary>
     public int ReturnAllHeldBy(TWorker worker)
     {
-        if (!_byWorker.TryGetValue(worker, out var held))
+        if (!_held.TryGetValue(worker, out var held))
         {
             return 0;
         }
 
-        var indices = held.ToList();
-        foreach (var index in indices)
+        var handOuts = held.OrderBy(h => h.Sequence).ToList();
+        foreach (var handOut in handOuts)
         {
-            Return(index, worker);
+            Return(handOut.Index, worker);
         }
 
-        return indices.Count;
+        return handOuts.Count;
     }
 
     /// <summary>
@@ -340,7 +309,7 @@ public sealed class BatchLedger<TWorker>(long count)
     /// </summary>
     public Reported Report(long index, TWorker worker, Tally tally, TallyCheck check)
     {
-        if (_excluded.Contains(worker) || (index >= 0 && index < Count && (IsDone(index) || HasClaimed(index, worker))))
+        if (_excluded.Contains(worker) || _done.Contains(index) || _claims.HasClaimed(index, worker))
         {
             return new Reported(ReportOutcome.Ignored, tally, []);
         }
@@ -348,64 +317,60 @@ public sealed class BatchLedger<TWorker>(long count)
         // A worker may claim only what it was handed: a node that lies must not count batches it was never given. A
         // worker thought lost, whose batches went back to the queue, holds them no more either: its result arriving
         // late is ignored and the batch is counted again, from whoever holds it now or takes it next.
-        if (!Holds(index, worker))
+        if (!HandOutOf(index, worker, out var batch, out var handOut))
         {
             return new Reported(ReportOutcome.NotHeld, tally, []);
         }
 
-        if (_claims.TryGetValue(index, out var state) && state.Truth is { } truth)
+        if (batch.Truth is { } truth)
         {
             if (tally == truth)
             {
-                return Accept(index, worker, tally);
+                LetGo(handOut, BatchOutcome.Counted);
+                return Accept(batch, tally);
             }
 
-            LetGo(index, worker);
-            if (!IsHeld(index))
-            {
-                Requeue(index);
-            }
-
+            LetGo(handOut, BatchOutcome.Wrong);
+            Rest(batch);
             return new Reported(ReportOutcome.Wrong, truth, []);
         }
 
-        var claim = new Claim(worker, tally);
-        if (state is { Claims.Count: > 0 })
+        LetGo(handOut, BatchOutcome.Counted);
+        var claims = _claims.On(index);
+        if (claims.Count > 0)
         {
-            LetGo(index, worker);
-            if (!state.Verifying && state.Claims[0].Tally == tally)
+            // Claimed, and this is the second opinion; or verifying, and this waits for the verdict too.
+            if (batch.State == BatchState.Claimed && claims[0].Tally == tally)
             {
-                return Accept(index, worker, tally);
+                return Accept(batch, tally);
             }
 
-            state.Claims.Add(claim);
-            var verify = !state.Verifying;
-            state.Verifying = true;
-            return new Reported(verify ? ReportOutcome.Verify : ReportOutcome.Held, tally, []);
+            _claims.Add(index, new Claim(worker, tally));
+            if (batch.State == BatchState.Verifying)
+            {
+                return new Reported(ReportOutcome.Held, tally, []);
+            }
+
+            Move(batch, BatchState.Verifying);
+            return new Reported(ReportOutcome.Verify, tally, []);
         }
 
         if (check == TallyCheck.None)
         {
-            if (!_countedUnchecked.TryGetValue(worker, out var counted))
-            {
-                _countedUnchecked[worker] = counted = new CountedUnchecked();
-            }
-
-            counted.Add(index, tally);
-            return Accept(index, worker, tally);
+            _claims.CountUnchecked(worker, index, tally);
+            return Accept(batch, tally);
         }
 
-        LetGo(index, worker);
-        state = new ClaimState { Claims = { claim } };
-        _claims[index] = state;
+        _claims.Add(index, new Claim(worker, tally));
 
         // A batch another worker still holds (a raced copy) is verified at once: that worker may be slow or cut off.
-        if (check == TallyCheck.Verify || IsHeld(index))
+        if (check == TallyCheck.Verify || batch.Holders > 0)
         {
-            state.Verifying = true;
+            Move(batch, BatchState.Verifying);
             return new Reported(ReportOutcome.Verify, tally, []);
         }
 
+        Move(batch, BatchState.Claimed);
         SecondOpinionsFor(worker).Enqueue(index);
         return new Reported(ReportOutcome.Held, tally, []);
     }
@@ -416,28 +381,22 @@ public sealed class BatchLedger<TWorker>(long count)
     /// </summary>
     public Settled Settle(long index, Tally truth)
     {
-        if (!_claims.TryGetValue(index, out var state) || !state.Verifying)
+        if (!_inPlay.TryGetValue(index, out var batch) || batch.State != BatchState.Verifying)
         {
             return new Settled(false, [], []);
         }
 
-        var wrong = state.Claims.Where(c => c.Tally != truth).ToList();
-        var right = state.Claims.FirstOrDefault(c => c.Tally == truth);
-        state.Claims.Clear();
-        state.Verifying = false;
-        if (right is not null)
+        var claims = _claims.Take(index);
+        var wrong = claims.Where(c => c.Tally != truth).ToList();
+        if (claims.FirstOrDefault(c => c.Tally == truth) is { } right)
         {
-            var others = HoldersOf(index).ToList();
-            Complete(index);
+            var others = HolderWorkers(batch);
+            Finish(batch);
             return new Settled(true, wrong, others, right);
         }
 
-        state.Truth = truth;
-        if (!IsHeld(index))
-        {
-            Requeue(index);
-        }
-
+        batch.Truth = truth;
+        Move(batch, UnclaimedState(batch));
         return new Settled(false, wrong, []);
     }
 
@@ -452,10 +411,10 @@ public sealed class BatchLedger<TWorker>(long count)
             return [];
         }
 
-        var indices = queue.Distinct().Where(i => AwaitsSecondOpinion(i) && !IsHeld(i) && HasClaimed(i, worker)).ToList();
+        var indices = queue.Distinct().Where(i => AwaitsSecondOpinion(i) && _claims.HasClaimed(i, worker)).ToList();
         foreach (var index in indices)
         {
-            _claims[index].Verifying = true;
+            Move(_inPlay[index], BatchState.Verifying);
         }
 
         return indices;
@@ -474,32 +433,20 @@ public sealed class BatchLedger<TWorker>(long count)
         }
 
         var affected = ReturnAllHeldBy(worker);
-        var voided = new List<long>();
-        foreach (var (index, state) in _claims)
+        foreach (var index in _claims.Withdraw(worker))
         {
-            if (state.Claims.RemoveAll(c => c.Worker.Equals(worker)) > 0)
-            {
-                affected++;
+            affected++;
 
-                // Its claim waited for a second opinion: the batch is as if never reported.
-                if (state.Claims.Count == 0 && !state.Verifying)
-                {
-                    voided.Add(index);
-                }
-            }
-        }
-
-        foreach (var index in voided)
-        {
-            _claims.Remove(index);
-            if (!IsHeld(index))
+            // Its claim waited for a second opinion: the batch is as if never reported. A verification under way
+            // finds no claim to count.
+            if (_inPlay[index] is { State: BatchState.Claimed } claimed && _claims.On(index).Count == 0)
             {
-                Requeue(index);
+                Move(claimed, UnclaimedState(claimed));
             }
         }
 
         _secondOpinions.Remove(worker);
-        if (!_countedUnchecked.Remove(worker, out var counted))
+        if (_claims.TakeUnchecked(worker) is not { } counted)
         {
             return new Exclusion(affected, 0, Tally.Zero);
         }
@@ -508,82 +455,183 @@ public sealed class BatchLedger<TWorker>(long count)
         {
             for (var index = span.First; index <= span.Last; index++)
             {
-                Reopen(index);
+                // A done batch is done no more: it waits in line again.
+                if (_done.Remove(index))
+                {
+                    WaitAgain(index);
+                }
             }
         }
 
         return new Exclusion(affected, counted.Batches, counted.Sum);
     }
 
-    /// <summary>A done batch is done no more: it waits in line again.</summary>
-    private void Reopen(long index)
+    /// <summary>The batch goes to <paramref name="worker"/>: the ledger's one way a batch becomes held.</summary>
+    private HandOut<TWorker> HandOutTo(Batch batch, TWorker worker, HandOut<TWorker>? races, long timestamp, DateTimeOffset now)
     {
-        if (!_doneAboveMark.Remove(index))
+        var handOut = new HandOut<TWorker>(_handOuts++, batch.Index, worker, races, timestamp, now);
+        if (batch.First is null)
         {
-            _reopenedBelowMark.Add(index);
-        }
-
-        Done--;
-        _returned.Enqueue(index);
-    }
-
-    private Reported Accept(long index, TWorker worker, Tally tally)
-    {
-        var others = HoldersOf(index).Where(holder => !holder.Equals(worker)).ToList();
-        Complete(index);
-        return new Reported(ReportOutcome.Counted, tally, others);
-    }
-
-    private IEnumerable<TWorker> HoldersOf(long index)
-    {
-        if (_out.TryGetValue(index, out var holder))
-        {
-            yield return holder;
-        }
-
-        if (_copies.TryGetValue(index, out var copy))
-        {
-            yield return copy;
-        }
-    }
-
-    /// <summary><paramref name="worker"/> holds the batch no more, nor its copy; nothing else changes.</summary>
-    private void LetGo(long index, TWorker worker)
-    {
-        if (_copies.TryGetValue(index, out var copy) && copy.Equals(worker))
-        {
-            _copies.Remove(index);
-            Unhold(worker, index);
-        }
-        else if (_out.TryGetValue(index, out var holder) && holder.Equals(worker))
-        {
-            Unhold(worker, index);
-            if (_copies.Remove(index, out var other))
-            {
-                _out[index] = other;
-            }
-            else
-            {
-                _out.Remove(index);
-            }
-        }
-    }
-
-    /// <summary>A batch nobody holds waits again: for a second opinion if a claim waits for one, else in line.</summary>
-    private void Requeue(long index)
-    {
-        if (_claims.TryGetValue(index, out var state) && state.Claims.Count > 0)
-        {
-            if (!state.Verifying)
-            {
-                SecondOpinionsFor(state.Claims[0].Worker).Enqueue(index);
-            }
+            batch.First = handOut;
         }
         else
         {
-            _returned.Enqueue(index);
+            batch.Copy = handOut;
+        }
+
+        if (!_held.TryGetValue(worker, out var held))
+        {
+            _held[worker] = held = [];
+        }
+
+        held.Add(handOut);
+        if (batch.State is BatchState.Waiting or BatchState.Out)
+        {
+            Move(batch, UnclaimedState(batch));
+        }
+
+        foreach (var observer in _observers)
+        {
+            observer.HandedOut(handOut);
+        }
+
+        return handOut;
+    }
+
+    /// <summary>
+    /// The worker holds the batch no more, for the reason <paramref name="outcome"/> says; the batch's state is the
+    /// caller's to move. A raced batch's copy becomes the batch's first hand-out when the first lets go.
+    /// </summary>
+    private void LetGo(HandOut<TWorker> handOut, BatchOutcome outcome)
+    {
+        var batch = _inPlay[handOut.Index];
+        if (ReferenceEquals(batch.Copy, handOut))
+        {
+            batch.Copy = null;
+        }
+        else
+        {
+            batch.First = batch.Copy;
+            batch.Copy = null;
+        }
+
+        if (_held.TryGetValue(handOut.Worker, out var held) && held.Remove(handOut) && held.Count == 0)
+        {
+            _held.Remove(handOut.Worker);
+        }
+
+        handOut.End(outcome, _time.GetUtcNow());
+        foreach (var observer in _observers)
+        {
+            observer.Ended(handOut);
         }
     }
+
+    /// <summary>
+    /// After a worker let go of a batch without a claim: out or raced, it has one holder fewer, or waits again; claimed
+    /// and held by nobody, it waits for another second opinion; verifying, it stays so.
+    /// </summary>
+    private void Rest(Batch batch)
+    {
+        if (batch.State is BatchState.Out or BatchState.Raced or BatchState.Waiting)
+        {
+            Move(batch, UnclaimedState(batch));
+        }
+        else if (batch is { State: BatchState.Claimed, Holders: 0 })
+        {
+            SecondOpinionsFor(_claims.On(batch.Index)[0].Worker).Enqueue(batch.Index);
+        }
+    }
+
+    /// <summary>A batch is counted: whoever still holds it lost the race, and it leaves play.</summary>
+    private void Finish(Batch batch)
+    {
+        while (batch.First is { } holder)
+        {
+            LetGo(holder, BatchOutcome.LostRace);
+        }
+
+        if (batch.State == BatchState.Waiting)
+        {
+            _waitingAgain--;
+        }
+
+        _inPlay.Remove(batch.Index);
+        _claims.Take(batch.Index);
+        _done.Add(batch.Index);
+    }
+
+    private Reported Accept(Batch batch, Tally tally)
+    {
+        var others = HolderWorkers(batch);
+        Finish(batch);
+        return new Reported(ReportOutcome.Counted, tally, others);
+    }
+
+    /// <summary>
+    /// The batch's state changes; one that becomes waiting joins the line, and leaves play if it has nothing to
+    /// remember. (A batch leaves the waiting state only by a hand-out or by being counted, which count it out.)
+    /// </summary>
+    private void Move(Batch batch, BatchState state)
+    {
+        if (batch.State == state)
+        {
+            return;
+        }
+
+        batch.State = state;
+        if (state == BatchState.Waiting)
+        {
+            _inPlay.Remove(batch.Index);
+            WaitAgain(batch.Index, batch);
+        }
+    }
+
+    /// <summary>A batch handed out before waits again, last in line; kept in play only with something to remember.</summary>
+    private void WaitAgain(long index, Batch? batch = null)
+    {
+        if (batch is { Failures: > 0 } or { Truth: not null })
+        {
+            _inPlay[index] = batch;
+        }
+
+        _waitingAgain++;
+        _waiting.Enqueue(index);
+    }
+
+    /// <summary>The batch's entry in play, made for a waiting batch that has none.</summary>
+    private Batch InPlay(long index)
+    {
+        if (!_inPlay.TryGetValue(index, out var batch))
+        {
+            _inPlay[index] = batch = new Batch(index);
+        }
+
+        return batch;
+    }
+
+    /// <summary>Handed out before, waiting again, and not since handed out or counted.</summary>
+    private bool IsWaitingAgain(long index) =>
+        !_done.Contains(index) && (!_inPlay.TryGetValue(index, out var batch) || batch.State == BatchState.Waiting);
+
+    private bool AwaitsSecondOpinion(long index) => _inPlay.TryGetValue(index, out var batch) && batch is { State: BatchState.Claimed, Holders: 0 };
+
+    /// <summary>The batch and the worker's hand-out of it, when the worker holds it.</summary>
+    private bool HandOutOf(long index, TWorker worker, [NotNullWhen(true)] out Batch? batch, [NotNullWhen(true)] out HandOut<TWorker>? handOut)
+    {
+        handOut = null;
+        return _inPlay.TryGetValue(index, out batch) && (handOut = batch.HandOutOf(worker)) is not null;
+    }
+
+    private static BatchState UnclaimedState(Batch batch) => batch.Holders switch
+    {
+        0 => BatchState.Waiting,
+        1 => BatchState.Out,
+        _ => BatchState.Raced,
+    };
+
+    private static List<TWorker> HolderWorkers(Batch batch) =>
+        [.. new[] { batch.First, batch.Copy }.OfType<HandOut<TWorker>>().Select(h => h.Worker)];
 
     private Queue<long> SecondOpinionsFor(TWorker claimant)
     {
@@ -593,54 +641,6 @@ public sealed class BatchLedger<TWorker>(long count)
         }
 
         return queue;
-    }
-
-    private bool IsHeld(long index) => _out.ContainsKey(index);
-
-    /// <summary>Handed back, not done, out or claimed.</summary>
-    private bool IsWaiting(long index) => !IsDone(index) && !IsHeld(index) && !(_claims.TryGetValue(index, out var state) && state.Claims.Count > 0);
-
-    private bool AwaitsSecondOpinion(long index) => _claims.TryGetValue(index, out var state) && state.Claims.Count > 0 && !state.Verifying;
-
-    private bool HasClaimed(long index, TWorker worker) => _claims.TryGetValue(index, out var state) && state.Claims.Exists(c => c.Worker.Equals(worker));
-
-    private bool IsDone(long index) =>
-        index < _doneMark ? _reopenedBelowMark.Count == 0 || !_reopenedBelowMark.Contains(index) : _doneAboveMark.Contains(index);
-
-    /// <summary>A batch is done: nobody holds it any more.</summary>
-    private void Release(long index)
-    {
-        if (_out.Remove(index, out var worker))
-        {
-            Unhold(worker, index);
-        }
-
-        if (_copies.Remove(index, out var copy))
-        {
-            Unhold(copy, index);
-        }
-    }
-
-    private void Hold(TWorker worker, long index)
-    {
-        if (!_byWorker.TryGetValue(worker, out var held))
-        {
-            _byWorker[worker] = held = [];
-        }
-
-        held.Add(index);
-    }
-
-    private void Unhold(TWorker worker, long index)
-    {
-        if (_byWorker.TryGetValue(worker, out var held))
-        {
-            held.Remove(index);
-            if (held.Count == 0)
-            {
-                _byWorker.Remove(worker);
-            }
-        }
     }
 
     /// <summary>A worker's tally of a batch, not yet counted.</summary>
@@ -666,78 +666,29 @@ public sealed class BatchLedger<TWorker>(long count)
     /// <param name="Right">Counted: the claim that counts, the first that matched.</param>
     public sealed record Settled(bool Counted, IReadOnlyList<Claim> Wrong, IReadOnlyList<TWorker> Others, Claim? Right = null);
 
-    /// <summary>
-    /// The batches one worker's tallies were counted unchecked for, as spans (a worker is handed runs of consecutive
-    /// batches and reports them in order, so a span usually stands for several), and the sum of those tallies.
-    /// </summary>
-    private sealed class CountedUnchecked
+    /// <summary>A batch in play: its state, the hand-outs that hold it, and what a later hand-out of it must know.</summary>
+    private sealed class Batch(long index)
     {
-        public List<BatchSpan> Spans { get; } = [];
+        public long Index { get; } = index;
 
-        public long Batches { get; private set; }
+        public BatchState State { get; set; } = BatchState.Waiting;
 
-        public Tally Sum { get; private set; }
+        /// <summary>The hand-out it is out with: the first, or the copy once the first let go.</summary>
+        public HandOut<TWorker>? First { get; set; }
 
-        public void Add(long index, Tally tally)
-        {
-            if (Spans.Count > 0 && Spans[^1].Last == index - 1)
-            {
-                Spans[^1] = Spans[^1] with { Last = index };
-            }
-            else
-            {
-                Spans.Add(new BatchSpan(index, index));
-            }
+        /// <summary>A copy racing <see cref="First"/>.</summary>
+        public HandOut<TWorker>? Copy { get; set; }
 
-            Batches++;
-            Sum += tally;
-        }
-    }
+        public int Holders => First is null ? 0 : Copy is null ? 1 : 2;
 
-    private sealed class ClaimState
-    {
-        /// <summary>Claims held: one waiting for a second opinion, or any number waiting for the true tally.</summary>
-        public List<Claim> Claims { get; } = [];
-
-        /// <summary>The caller is computing the true tally.</summary>
-        public bool Verifying { get; set; }
+        public int Failures { get; set; }
 
         /// <summary>Known once a verification found no claim right: later claims are judged by it at once.</summary>
         public Tally? Truth { get; set; }
+
+        public HandOut<TWorker>? HandOutOf(TWorker worker) =>
+            First is { } first && first.Worker.Equals(worker) ? first
+            : Copy is { } copy && copy.Worker.Equals(worker) ? copy
+            : null;
     }
-}
-
-/// <summary>How a batch's first reported tally is checked before it counts.</summary>
-public enum TallyCheck
-{
-    /// <summary>It counts as reported.</summary>
-    None,
-
-    /// <summary>It waits for the batch's true tally, which the caller computes.</summary>
-    Verify,
-
-    /// <summary>It waits for another worker to report the batch: two that agree count, two that differ are verified.</summary>
-    SecondOpinion,
-}
-
-/// <summary>What became of a reported tally.</summary>
-public enum ReportOutcome
-{
-    /// <summary>Nothing: the batch is done, the worker excluded, or the worker reported the batch already.</summary>
-    Ignored,
-
-    /// <summary>Nothing: the worker does not hold the batch (it was never handed it, or it went back to the queue).</summary>
-    NotHeld,
-
-    /// <summary>It counts.</summary>
-    Counted,
-
-    /// <summary>Held until a second opinion or a verification already under way.</summary>
-    Held,
-
-    /// <summary>Held; the caller computes the batch's true tally and settles it.</summary>
-    Verify,
-
-    /// <summary>It differs from the batch's true tally, known already.</summary>
-    Wrong,
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using PrimeCluster.Actors.Configuration;
@@ -15,8 +14,11 @@ namespace PrimeCluster.Actors.Jobs;
 
 /// <summary>
 /// One job: hands its batches to workers that ask, counts each batch's tally exactly once, and reports progress and
-/// the result to the coordinator, its parent. Batches held by a lost worker go back to the queue. Its progress
-/// reports are checkpoints, from which a coordinator on another node resumes the job if this one's node is lost.
+/// the result to the coordinator, its parent. Batches held by a lost worker go back to the queue. Its checkpoints let
+/// a coordinator on another node resume the job if this one's node is lost. The actor is the message loop over the
+/// job's parts: its <see cref="BatchLedger{TWorker}"/> (where each batch stands), <see cref="SpeculationPolicy{TWorker}"/>
+/// (how many batches a worker gets, and when a copy races a late one), <see cref="TallyCheckPolicy"/> (how a result is
+/// checked), the <see cref="TallyVerifier"/> (true tallies) and <see cref="JobReporter"/> (what it tells of itself).
 /// </summary>
 /// <remarks>
 /// No tally counts on trust. A trial result counts once the sieve, on this node, gives the same; a sieve or formula
@@ -35,71 +37,43 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private readonly PrimeClusterSettings _settings;
     private readonly BatchPlan _plan;
     private readonly BatchLedger<IActorRef> _ledger;
-    private readonly ulong _planFingerprint;
-    private readonly DateTimeOffset _submittedAt;
-    private readonly Stopwatch _clock = new();
+    private readonly SpeculationPolicy<IActorRef> _speculation;
+    private readonly JobReporter _reporter;
+    private readonly TallyCheckPolicy _checks;
     private readonly TallyVerifier _verifier;
     private readonly CancellationTokenSource _verification = new();
-    private readonly CheckCredits _credits = new();
-    private readonly HandOutLog<IActorRef> _handOuts = new();
-
-    /// <summary>Who follows the job's batches: told of each change at every progress tick.</summary>
-    private readonly HashSet<IActorRef> _batchWatchers = [];
-
-    /// <summary>Where the job's activity goes: the checks each node's results carried, and the batches each worker holds.</summary>
-    private readonly IActorRef _monitor;
-
-    /// <summary>The checks and numbers each node's results carried since the last report of activity.</summary>
-    private readonly Dictionary<Address, JobControl.Counted> _countedByNode = [];
-    private IReadOnlyDictionary<IActorRef, int> _reportedHeld = new Dictionary<IActorRef, int>();
 
     /// <summary>Workers that have asked this job for work and are not known to be gone: who could give a second opinion.</summary>
     private readonly HashSet<IActorRef> _askers = [];
 
     /// <summary>Workers that reported batches they do not hold, logged once each; bounded, as the names come from messages.</summary>
     private readonly HashSet<IActorRef> _reportedUnheld = [];
-
-    /// <summary>When each batch out was handed out (Stopwatch timestamps), to tell a late one.</summary>
-    private readonly Dictionary<long, long> _handedOutAt = [];
-    private readonly TimeSpan _elapsedBefore;
-    private Tally _soFar = Tally.Zero;
-    private UInt128 _estimatedChecks;
-    private bool _estimateIsExact;
-    private JobState _state = JobState.Queued;
-    private DateTimeOffset? _startedAt;
     private bool? _announcedWaiting;
-    private long _reportedDone = -1;
 
-    /// <summary>The cluster's workers that may take this job's batches, as the coordinator last said.</summary>
-    private int _availableWorkers;
-    private int _reportedWorkers = -1;
-
-    /// <summary>How long batches of this job have been out, from hand-out to result, on average (seconds).</summary>
-    private double _averageOut = double.NaN;
+    /// <summary>The only running job with batches waiting, as the coordinator last said.</summary>
+    private bool _alone;
 
     /// <param name="start">Where the job starts: a new job's checkpoint has nothing done; a resumed one's, what was.</param>
     /// <param name="plan">The plan <paramref name="start"/> was taken of.</param>
     /// <param name="verifier">Computes the true tallies of batches whose results are checked.</param>
     /// <param name="monitor">Told of the job's <see cref="JobControl.Activity"/>; nobody unless given.</param>
-    public JobActor(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier, IActorRef? monitor = null)
+    /// <param name="time">The clock hand-outs are timed by; the system's unless given.</param>
+    public JobActor(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier, IActorRef? monitor = null, TimeProvider? time = null)
     {
-        _monitor = monitor ?? ActorRefs.Nobody;
         var view = start.View;
         _id = view.Id;
         _spec = view.Spec;
         _plan = plan;
-        _planFingerprint = start.PlanFingerprint;
-        _availableWorkers = view.Workers;
-        _submittedAt = view.SubmittedAt;
         _settings = settings;
         _verifier = verifier;
-        _ledger = BatchLedger<IActorRef>.Resume(plan.Count, start.Done);
-        _soFar = view.SoFar;
-        _state = view.State;
-        _startedAt = view.StartedAt;
-        _elapsedBefore = view.Elapsed;
-        _estimatedChecks = view.EstimatedChecks;
-        _estimateIsExact = view.EstimateIsExact;
+        var clock = time ?? TimeProvider.System;
+        _ledger = BatchLedger<IActorRef>.Resume(plan.Count, start.Done, clock);
+        _speculation = new SpeculationPolicy<IActorRef>(_ledger, clock, plan.Options.Workers);
+        var recent = new RecentHandOuts<IActorRef>();
+        _ledger.Observe(_speculation);
+        _ledger.Observe(recent);
+        _checks = new TallyCheckPolicy(plan, _spec.Algorithm, settings);
+        _reporter = new JobReporter(start, plan, _ledger, recent, Context.System, Context.Parent, monitor ?? ActorRefs.Nobody);
 
         Receive<JobControl.OfferWork>(HandOut);
         Receive<BatchesCompleted>(Completed);
@@ -115,39 +89,41 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Receive<JobControl.Cancel>(_ => Finish(JobState.Cancelled, error: null));
         Receive<JobControl.GetHeld>(_ => Sender.Tell(new JobControl.Held(_ledger.Holders.ToDictionary(w => w, _ledger.HeldBy), _ledger.Excluded.ToList())));
         Receive<JobControl.Exclude>(exclude => ExcludeForAnotherJob(exclude.Worker));
-        Receive<ExactTotal>(exact =>
+        Receive<ExactTotal>(exact => _reporter.ExactEstimate(exact.Checks));
+        Receive<Tick>(_ => _reporter.Tick(), tick => tick == Tick.Progress);
+        Receive<Tick>(_ => _reporter.Checkpoint(), tick => tick == Tick.Checkpoint);
+        Receive<JobControl.WatchBatches>(watch =>
         {
-            _estimatedChecks = exact.Checks;
-            _estimateIsExact = true;
+            if (_reporter.Watch(watch.Subscriber))
+            {
+                Context.Watch(watch.Subscriber);
+            }
         });
-        Receive<ReportProgress>(_ =>
-        {
-            ReportIfChanged();
-            ReportActivity();
-            TellBatchWatchers();
-        });
-        Receive<JobControl.WatchBatches>(watch => WatchBatches(watch.Subscriber));
-        Receive<Terminated>(terminated => Unwatch(terminated.ActorRef));
-
-        // Reported at the next tick: workers joining by the hundred make one report, not a hundred checkpoints.
-        Receive<JobControl.AvailableWorkers>(available => _availableWorkers = available.Count);
+        Receive<Terminated>(terminated => _reporter.Unwatch(terminated.ActorRef));
+        Receive<JobControl.AvailableWorkers>(available => _reporter.AvailableWorkers(available.Count));
+        Receive<JobControl.Alone>(alone => _alone = alone.IsAlone);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier, IActorRef? monitor = null) =>
-        Akka.Actor.Props.Create(() => new JobActor(start, plan, settings, verifier, monitor));
+    public static Props Props(JobCheckpoint start, BatchPlan plan, PrimeClusterSettings settings, TallyVerifier verifier, IActorRef? monitor = null, TimeProvider? time = null) =>
+        Akka.Actor.Props.Create(() => new JobActor(start, plan, settings, verifier, monitor, time));
 
     protected override void PreStart()
     {
-        Timers.StartPeriodicTimer("progress", ReportProgress.Instance, _settings.ProgressInterval);
+        Timers.StartPeriodicTimer(Tick.Progress, Tick.Progress, _settings.ProgressInterval);
+        if (_settings.Checkpoints)
+        {
+            Timers.StartPeriodicTimer(Tick.Checkpoint, Tick.Checkpoint, _settings.CheckpointInterval);
+        }
+
         if (_ledger.AllDone)
         {
             Finish(JobState.Done, error: null);
             return;
         }
 
-        if (!_estimateIsExact && _spec.Algorithm == Algorithm.Trial && CostModel.EstimateSeconds(_spec.Range, Algorithm.Sieve) <= _settings.ExactEstimateLimit.TotalSeconds)
+        if (!_reporter.EstimateIsExact && _spec.Algorithm == Algorithm.Trial && CostModel.EstimateSeconds(_spec.Range, Algorithm.Sieve) <= _settings.ExactEstimateLimit.TotalSeconds)
         {
             // The sieve gives trial division's exact total of checks at a small fraction of the cost: exact progress.
             var range = _spec.Range;
@@ -166,16 +142,10 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void HandOut(JobControl.OfferWork offer)
     {
         _askers.Add(offer.Worker);
-
-        // Near the end, spread what is left one by one, so no worker sits on batches while another has none; at the
-        // very end, a worker races a copy of a batch that is late, and one with nothing of this job left races a copy
-        // of a batch waiting at a busy worker rather than wait for that worker to get to it.
-        var fairShare = (int)Math.Clamp(_ledger.WaitingEstimate / _plan.Options.Workers, 1, Math.Max(1, offer.Slots));
-        var emptyHanded = _ledger.HeldBy(offer.Worker) == 0;
-        IReadOnlyList<long> indices = offer.Backup
-            ? _ledger.TakeCopy(offer.Worker, index => Overdue(index) || (emptyHanded && QueuedBehindAnother(index))) is { } copy ? [copy] : []
-            : _ledger.Take(offer.Worker, fairShare);
-        if (indices.Count == 0)
+        IReadOnlyList<HandOut<IActorRef>> handOuts = offer.Backup
+            ? _speculation.TakeCopy(offer.Worker) is { } copy ? [copy] : []
+            : _speculation.Take(offer.Worker, offer.Slots);
+        if (handOuts.Count == 0)
         {
             // The worker's own results waiting for a second opinion while it has nothing else to do: no other worker
             // is there to give one, or none soon enough. This node gives it.
@@ -187,39 +157,23 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             // What the answer says of waiting batches stands for the coordinator's view of this job, whatever this
             // job announced before: an announcement crossing a refusal must not leave it thinking nothing waits.
             _announcedWaiting = _ledger.HasWaiting;
-            Sender.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots, offer.Backup, _announcedWaiting.Value));
+            Context.Parent.Tell(new JobControl.NoWorkLeft(_id, offer.Worker, offer.Slots, offer.Backup, _announcedWaiting.Value));
             return;
         }
 
-        if (_state == JobState.Queued)
+        _reporter.Running();
+        if (handOuts is [{ Races: { } original } copied])
         {
-            _state = JobState.Running;
-            _startedAt = DateTimeOffset.UtcNow;
-        }
-
-        _clock.Start();
-
-        var handedOutAt = DateTime.UtcNow;
-        if (offer.Backup)
-        {
-            _handOuts.HandedOut(indices[0], offer.Worker, handedOutAt, copy: true);
-            _ledger.IsRaced(indices[0], offer.Worker, out var holder);
             ClusterMetrics.BatchCopied(_spec.Algorithm);
-            var why = Overdue(indices[0]) ? "is late with" : "waits behind another batch with";
-            _log.Info("Job {0}: batch {1} {2} {3}; a copy goes to {4}", _id, indices[0], why, holder?.Path, offer.Worker.Path);
+            var why = _speculation.IsOverdue(original) ? "is late with" : "waits behind another batch with";
+            _log.Info("Job {0}: batch {1} {2} {3}; a copy goes to {4}", _id, copied.Index, why, original.Worker.Path, offer.Worker.Path);
         }
         else
         {
-            ClusterMetrics.BatchesHandedOut(_spec.Algorithm, indices.Count);
-            var now = Stopwatch.GetTimestamp();
-            foreach (var index in indices)
-            {
-                _handedOutAt[index] = now;
-                _handOuts.HandedOut(index, offer.Worker, handedOutAt, copy: false);
-            }
+            ClusterMetrics.BatchesHandedOut(_spec.Algorithm, handOuts.Count);
         }
 
-        var batches = indices.Select(i => new BatchWork(i, _plan[i].Range)).ToList();
+        var batches = handOuts.Select(h => new BatchWork(h.Index, _plan[h.Index].Range)).ToList();
         offer.Worker.Tell(new WorkAssignment(_id, Self, _spec.Algorithm, batches));
         AnnounceWaiting();
     }
@@ -227,16 +181,14 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void Completed(BatchesCompleted completed)
     {
         var worker = completed.Worker;
-        var now = DateTime.UtcNow;
         Dictionary<IActorRef, List<long>>? drops = null;
         List<long>? toVerify = null;
         foreach (var result in completed.Results)
         {
-            var raced = _ledger.IsRaced(result.Index, worker, out _);
-            var reported = _ledger.Report(result.Index, worker, result.Tally, CheckFor(worker, result));
+            var check = _checks.For(result, anotherWorker: () => _askers.Any(other => !other.Equals(worker) && !_ledger.IsExcluded(other)));
+            var reported = _ledger.Report(result.Index, worker, result.Tally, check);
             if (reported.Outcome == ReportOutcome.Ignored)
             {
-                _handOuts.Ended(result.Index, worker, BatchOutcome.LostRace, now);
                 _log.Debug("Job {0}: batch {1} from {2} ignored: counted already, reported twice, or from an excluded worker", _id, result.Index, worker);
                 continue;
             }
@@ -251,22 +203,14 @@ public sealed class JobActor : ReceiveActor, IWithTimers
                 continue;
             }
 
-            // A race's time is a late batch's, not a typical one's.
-            if (_handedOutAt.Remove(result.Index, out var handedOutAt) && !raced)
-            {
-                var seconds = Stopwatch.GetElapsedTime(handedOutAt).TotalSeconds;
-                _averageOut = double.IsNaN(_averageOut) ? seconds : (0.8 * _averageOut) + (0.2 * seconds);
-            }
-
-            _handOuts.Ended(result.Index, worker, reported.Outcome == ReportOutcome.Wrong ? BatchOutcome.Wrong : BatchOutcome.Counted, now);
             switch (reported.Outcome)
             {
                 case ReportOutcome.Counted:
-                    Counted(worker, result.Index, result.Tally);
+                    _reporter.Computed(worker, result.Index, result.Tally);
                     Count(result.Index, worker, reported.Tally, reported.Others, ref drops);
                     break;
                 case ReportOutcome.Verify:
-                    Counted(worker, result.Index, result.Tally);
+                    _reporter.Computed(worker, result.Index, result.Tally);
                     (toVerify ??= []).Add(result.Index);
                     break;
                 case ReportOutcome.Wrong:
@@ -281,43 +225,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         }
 
         EndOrDrop(drops);
-        PassOnRequest(completed);
+        Serve(completed);
     }
-
-    /// <summary>How the first result of a batch is checked: see the class remarks.</summary>
-    private TallyCheck CheckFor(IActorRef worker, BatchResult result)
-    {
-        if (result.Index >= 0 && result.Index < _plan.Count && !Possible(_plan[result.Index].Range, result.Tally))
-        {
-            return TallyCheck.Verify;
-        }
-
-        if (_spec.Algorithm == Algorithm.Trial)
-        {
-            return Sampled(_settings.TrialShare) ? TallyCheck.Verify : TallyCheck.None;
-        }
-
-        if (!Sampled(_settings.SieveShare))
-        {
-            return TallyCheck.None;
-        }
-
-        // With no other worker to give a second opinion, this node gives it.
-        return _askers.Any(other => !other.Equals(worker) && !_ledger.IsExcluded(other)) ? TallyCheck.SecondOpinion : TallyCheck.Verify;
-    }
-
-    /// <summary>
-    /// Whether a batch of <paramref name="range"/> could have this tally: no more primes than numbers, no more checks
-    /// than n - 2 for each n. An impossible one is always verified, never added, so that no lie overflows the sum.
-    /// </summary>
-    private static bool Possible(NumberRange range, Tally tally)
-    {
-        var start = Math.Max(range.From, 2UL);
-        var numbers = range.Til < start ? 0UL : range.Til - start + 1;
-        return tally.PrimeCount <= numbers && tally.CheckCount <= (UInt128)numbers * range.Til;
-    }
-
-    private static bool Sampled(double share) => share >= 1 || (share > 0 && Random.Shared.NextDouble() < share);
 
     /// <summary>Computes the true tallies of batches on the verifier's thread; they come back as <see cref="Verified"/>.</summary>
     private void Verify(IReadOnlyList<long> indices)
@@ -351,12 +260,10 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Count(long index, IActorRef countedFrom, Tally tally, IReadOnlyList<IActorRef> others, ref Dictionary<IActorRef, List<long>>? drops)
     {
-        _soFar += tally;
-        _credits.Add(countedFrom, tally);
+        _reporter.Counted(countedFrom, tally);
         ClusterMetrics.BatchCompleted(_spec.Algorithm);
         foreach (var other in others)
         {
-            _handOuts.Ended(index, other, BatchOutcome.LostRace, DateTime.UtcNow);
             drops ??= [];
             drops.TryAdd(other, []);
             drops[other].Add(index);
@@ -423,18 +330,32 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     {
         var excluded = _ledger.Exclude(worker);
         ClusterMetrics.BatchesReturned(_spec.Algorithm, excluded.WaitAgain, BatchReturn.Excluded);
-        _handOuts.EndAll(worker, BatchOutcome.HandedBack, DateTime.UtcNow);
-        _soFar -= excluded.Uncounted;
+        _reporter.Uncounted(excluded.Uncounted);
         worker.Tell(new CancelWork(_id));
         if (excluded.Reopened > 0)
         {
-            // The last checkpoint counts the batches just reopened, with tallies that may be wrong: replace it now,
-            // whatever the number of batches done, and the progress shown steps back.
-            ReportIfChanged(force: true);
+            _reporter.Reopened();
         }
 
         AnnounceWaiting();
         return excluded;
+    }
+
+    /// <summary>
+    /// A request for more work that came with results, from a worker the coordinator has sent here before (so it has
+    /// registered it and watches it): while this is the only running job with batches waiting, the coordinator would
+    /// send it back here, so it is served here; otherwise it goes to the coordinator, which gives the jobs turns.
+    /// </summary>
+    private void Serve(BatchesCompleted completed)
+    {
+        if (completed.Slots > 0 && _alone && _askers.Contains(completed.Worker) && _ledger.HasWaiting && !_reporter.State.IsFinished())
+        {
+            HandOut(new JobControl.OfferWork(completed.Worker, completed.Slots));
+        }
+        else
+        {
+            PassOnRequest(completed);
+        }
     }
 
     /// <summary>A request for more work that came with results goes where every request goes: the coordinator.</summary>
@@ -457,7 +378,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         }
 
         ClusterMetrics.BatchFailed(_spec.Algorithm);
-        _handOuts.Ended(failed.Index, failed.Worker, BatchOutcome.Failed, DateTime.UtcNow);
         _log.Warning("Job {0}: batch {1} failed on {2} ({3} of {4} attempts): {5}", _id, failed.Index, failed.Worker, failures, _settings.MaxAttempts, failed.Error);
         if (failures >= _settings.MaxAttempts)
         {
@@ -470,11 +390,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Returned(BatchesReturned returned)
     {
-        var now = DateTime.UtcNow;
         foreach (var index in returned.Indices)
         {
             _ledger.Return(index, returned.Worker);
-            _handOuts.Ended(index, returned.Worker, BatchOutcome.HandedBack, now);
         }
 
         if (returned.Indices.Count > 0)
@@ -490,7 +408,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void Requeue(IActorRef worker, string why)
     {
         var count = _ledger.ReturnAllHeldBy(worker);
-        _handOuts.EndAll(worker, BatchOutcome.HandedBack, DateTime.UtcNow);
         if (count > 0)
         {
             ClusterMetrics.BatchesReturned(_spec.Algorithm, count, BatchReturn.Lost);
@@ -501,22 +418,16 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Finish(JobState state, string? error)
     {
-        _state = state;
-        _clock.Stop();
-        foreach (var holder in _ledger.Holders)
+        // A cancelled or failed job hands back what is out; a done one has nothing out.
+        foreach (var holder in _ledger.Holders.ToList())
         {
             holder.Tell(new CancelWork(_id));
+            _ledger.ReturnAllHeldBy(holder);
         }
 
-        var view = View(finishedAt: DateTimeOffset.UtcNow, error);
-        _credits.Pay(_id, _spec.Algorithm);
-        _log.Info("Job {0} {1}: {2} {3} in {4:F1} ms", _id, state.Name(), _spec.Range, _soFar, view.Elapsed.TotalMilliseconds);
-
-        // Copies still out lost the race to the batches' counted results; a cancelled or failed job hands all back.
-        _handOuts.EndAll(null, state == JobState.Done ? BatchOutcome.LostRace : BatchOutcome.HandedBack, DateTime.UtcNow);
-        ReportActivity();
-        TellBatchWatchers();
-        Context.Parent.Tell(new JobControl.Finished(view, Timeline(snapshot: true)));
+        var view = _reporter.Finish(state, error);
+        _log.Info("Job {0} {1}: {2} {3} in {4:F1} ms", _id, state.Name(), _spec.Range, view.SoFar, view.Elapsed.TotalMilliseconds);
+        Context.Parent.Tell(new JobControl.Finished(view, _reporter.Timeline(snapshot: true)));
         Timers.CancelAll();
         Become(Over);
     }
@@ -534,85 +445,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         ReceiveAny(_ => { });
     }
 
-    /// <summary>
-    /// Out more than twice as long as this job's batches take on average: a worker that slow, or cut off, is worth
-    /// racing.
-    /// </summary>
-    private bool Overdue(long index) =>
-        _handedOutAt.TryGetValue(index, out var handedOutAt) && Stopwatch.GetElapsedTime(handedOutAt).TotalSeconds > 2 * _averageOut;
-
-    /// <summary>
-    /// Out with a worker that holds another batch of this job handed out before it: that worker computes its batches
-    /// in turn, so this one has likely not started, and an idle worker that takes a copy now finishes it sooner.
-    /// </summary>
-    private bool QueuedBehindAnother(long index) =>
-        _handedOutAt.TryGetValue(index, out var handedOutAt)
-        && _ledger.HeldAlongside(index).Any(other => _handedOutAt.TryGetValue(other, out var before) && (before < handedOutAt || (before == handedOutAt && other < index)));
-
-    /// <summary>The checks and numbers a worker's result carried, for its node's throughput.</summary>
-    private void Counted(IActorRef worker, long index, Tally tally)
-    {
-        var node = NodeAddress.Of(worker, Context.System);
-        _countedByNode[node] = _countedByNode.GetValueOrDefault(node) + new JobControl.Counted(tally.CheckCount, _plan[index].Range.Width);
-    }
-
-    /// <summary>Tells the monitor what the job's workers did since the last tick, when there is anything new.</summary>
-    private void ReportActivity()
-    {
-        var held = _ledger.Holders.ToDictionary(w => w, _ledger.HeldBy);
-        if (_countedByNode.Count == 0 && held.Count == _reportedHeld.Count && held.All(h => _reportedHeld.TryGetValue(h.Key, out var before) && before == h.Value))
-        {
-            return;
-        }
-
-        _monitor.Tell(new JobControl.Activity(_id, _spec.Algorithm, new Dictionary<Address, JobControl.Counted>(_countedByNode), held));
-        _countedByNode.Clear();
-        _reportedHeld = held;
-    }
-
-    private void WatchBatches(IActorRef subscriber)
-    {
-        if (!_batchWatchers.Add(subscriber))
-        {
-            return;
-        }
-
-        Context.Watch(subscriber);
-        _handOuts.Tracking = true;
-        subscriber.Tell(Timeline(snapshot: true));
-    }
-
-    private void Unwatch(IActorRef subscriber)
-    {
-        _batchWatchers.Remove(subscriber);
-        _handOuts.Tracking = _batchWatchers.Count > 0;
-    }
-
-    private void TellBatchWatchers()
-    {
-        if (_batchWatchers.Count > 0 && Timeline(snapshot: false) is { Batches.Count: > 0 } changes)
-        {
-            foreach (var watcher in _batchWatchers)
-            {
-                watcher.Tell(changes);
-            }
-        }
-    }
-
-    private BatchTimeline Timeline(bool snapshot)
-    {
-        var system = Context.System;
-        BatchRecord Record(HandOutLog<IActorRef>.HandOut h) => new(
-            h.Index,
-            _plan[h.Index].Range,
-            h.Worker.Path.ToStringWithoutAddress(),
-            NodeAddress.Of(h.Worker, system),
-            h.HandedOutAt,
-            h.FinishedAt,
-            h.Outcome);
-        return new BatchTimeline(_id, snapshot ? _handOuts.Snapshot(Record) : _handOuts.TakeChanges(Record), snapshot);
-    }
-
+    /// <summary>Tells the coordinator whether batches wait, when that changed: it sends workers' requests by it.</summary>
     private void AnnounceWaiting()
     {
         var waiting = _ledger.HasWaiting;
@@ -623,33 +456,6 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void ReportIfChanged(bool force = false)
-    {
-        _credits.Pay(_id, _spec.Algorithm);
-        if (force || _ledger.Done != _reportedDone || _availableWorkers != _reportedWorkers || _state == JobState.Queued)
-        {
-            _reportedDone = _ledger.Done;
-            _reportedWorkers = _availableWorkers;
-            Context.Parent.Tell(new JobControl.Updated(new JobCheckpoint(View(finishedAt: null, error: null), _plan.Options.BatchesPerWorker, _plan.Options.MaxBatchDuration, _planFingerprint, _ledger.DoneSpans(), _plan.Options.Workers)));
-        }
-    }
-
-    private JobView View(DateTimeOffset? finishedAt, string? error) => new(
-        _id,
-        _spec,
-        _state,
-        _ledger.Done,
-        _ledger.Count,
-        _soFar,
-        _estimatedChecks,
-        _estimateIsExact,
-        _availableWorkers,
-        _submittedAt,
-        _startedAt,
-        finishedAt,
-        _elapsedBefore + _clock.Elapsed,
-        error);
-
     private sealed record ExactTotal(UInt128 Checks) : INoSerializationVerificationNeeded;
 
     /// <summary>The true tallies of batches held for verification, in the order asked.</summary>
@@ -657,11 +463,13 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private sealed record VerificationFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
-    private sealed class ReportProgress : INoSerializationVerificationNeeded
+    /// <summary>The job's timers: its view and activity, and its checkpoint, each at its own interval.</summary>
+    private sealed class Tick : INoSerializationVerificationNeeded
     {
-        public static readonly ReportProgress Instance = new();
+        public static readonly Tick Progress = new();
+        public static readonly Tick Checkpoint = new();
 
-        private ReportProgress()
+        private Tick()
         {
         }
     }

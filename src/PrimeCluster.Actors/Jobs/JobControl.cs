@@ -25,6 +25,12 @@ internal static class JobControl
 
     public sealed record HasWork(JobId JobId, bool Waiting) : INoSerializationVerificationNeeded;
 
+    /// <summary>
+    /// Whether the job is the only running one with batches waiting: while it is, every request would be passed to it,
+    /// and it serves a request that comes with results itself, one hop to the coordinator and one back fewer.
+    /// </summary>
+    public sealed record Alone(bool IsAlone) : INoSerializationVerificationNeeded;
+
     public sealed record WorkerLost(IActorRef Worker) : INoSerializationVerificationNeeded;
 
     public sealed class Cancel : INoSerializationVerificationNeeded
@@ -39,7 +45,10 @@ internal static class JobControl
     /// <summary>How many of the cluster's workers may take the job's batches: registered, and not excluded from it.</summary>
     public sealed record AvailableWorkers(int Count) : INoSerializationVerificationNeeded;
 
-    /// <summary>Progress, as a checkpoint the coordinator keeps where another seed can resume from it.</summary>
+    /// <summary>The job moved: its view, for its subscribers and the dashboard.</summary>
+    public sealed record Progress(JobView View) : INoSerializationVerificationNeeded;
+
+    /// <summary>The job moved: a checkpoint the coordinator writes to the seeds, where another seed can resume from it.</summary>
     public sealed record Updated(JobCheckpoint Checkpoint) : INoSerializationVerificationNeeded;
 
     /// <summary>

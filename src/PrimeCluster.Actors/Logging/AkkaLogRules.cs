@@ -8,9 +8,10 @@ namespace PrimeCluster.Actors.Logging;
 /// its level, and for connections refused on the cluster port one short line per peer (<see cref="TransportRefusals"/>).
 /// What Akka says about normal events goes to debug: the steps of a node joining or leaving, a singleton found or
 /// handed over, the transport of a peer that left closing its connection (an error with a stack trace in Akka's own
-/// words). <see cref="MembershipLog"/> says what a person cares about of them, one line each. Each logger holds one.
+/// words). <see cref="MembershipLog"/> says what a person cares about of them, one line each. Attempts to reach a node or
+/// join the seeds that keep failing are logged once in a while (<see cref="ConnectAttempts"/>). Each logger holds one.
 /// </summary>
-public sealed class AkkaLogRules(TransportRefusals? refusals = null)
+public sealed class AkkaLogRules(TransportRefusals? refusals = null, ConnectAttempts? attempts = null)
 {
     /// <summary>The category of the one line a refused connection comes down to.</summary>
     public const string TransportCategory = "PrimeCluster.ClusterTransport";
@@ -52,6 +53,7 @@ public sealed class AkkaLogRules(TransportRefusals? refusals = null)
     };
 
     private readonly TransportRefusals _refusals = refusals ?? new TransportRefusals();
+    private readonly ConnectAttempts _attempts = attempts ?? new ConnectAttempts();
 
     /// <summary>The line <paramref name="e"/> comes down to, or null when it says nothing new.</summary>
     public LogLine? Apply(LogEvent e)
@@ -64,6 +66,11 @@ public sealed class AkkaLogRules(TransportRefusals? refusals = null)
 
         var category = Category(e);
         var message = e.Message?.ToString() ?? string.Empty;
+        if (_attempts.TryCondense(e, message, out var attemptLevel, out var attempt))
+        {
+            return new LogLine(attemptLevel, category, attempt, e.Cause);
+        }
+
         var level = e.LogLevel() switch
         {
             Akka.Event.LogLevel.DebugLevel => LogLevel.Debug,

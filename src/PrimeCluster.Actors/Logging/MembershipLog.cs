@@ -61,7 +61,7 @@ public sealed class MembershipLog : ReceiveActor
 
     public static Props Props() => Akka.Actor.Props.Create(() => new MembershipLog());
 
-    /// <summary>The one line a node says as it stops; a node downed by the cluster says so where it decides to join again.</summary>
+    /// <summary>The one line a node says as it stops; a node downed by the cluster, or left by its seeds, says so where it decides to join again.</summary>
     public static void LogStopping(ActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);
@@ -71,7 +71,7 @@ public sealed class MembershipLog : ReceiveActor
         {
             switch (shutdown.ShutdownReason)
             {
-                case CoordinatedShutdown.ClusterDowningReason:
+                case CoordinatedShutdown.ClusterDowningReason or Hosting.SeedsLeft:
                     break;
                 case CoordinatedShutdown.ClrExitReason:
                     log.Info("Stopping, as the process was told to (SIGTERM, Ctrl+C): leaving the cluster");

@@ -5,7 +5,7 @@ namespace PrimeCluster.Actors.Messages;
 /// <summary>What the coordinator knows of the workers.</summary>
 public static class ClusterProtocol
 {
-    public sealed class GetWorkers : IClusterMessage
+    public sealed class GetWorkers : IClientRequest
     {
         public static readonly GetWorkers Instance = new();
 
@@ -23,8 +23,11 @@ public static class ClusterProtocol
     /// <summary>How many wrong tallies a node's workers have reported, over all jobs.</summary>
     public sealed record NodeMismatches(Address Node, int Count);
 
-    /// <summary>The registered workers, and the nodes that have reported wrong tallies.</summary>
-    public sealed record WorkerList(IReadOnlyList<WorkerView> Workers, IReadOnlyList<NodeMismatches> Mismatches) : IClusterMessage;
+    /// <summary>
+    /// The registered workers, the nodes that have reported wrong tallies, and each node's checks per second over the
+    /// last second sampled (none before any node computed anything).
+    /// </summary>
+    public sealed record WorkerList(IReadOnlyList<WorkerView> Workers, IReadOnlyList<NodeMismatches> Mismatches, MonitoringProtocol.ThroughputSample? Throughput = null) : IClusterMessage;
 
     /// <summary>Asks a seed where its job API and dashboard are, for a worker's page to link them: answered with <see cref="ApiUrl"/>.</summary>
     public sealed class GetApiUrl : IClusterMessage

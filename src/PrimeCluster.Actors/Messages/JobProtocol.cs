@@ -10,7 +10,7 @@ public static class JobProtocol
     /// A job to run. A trial job estimated to take longer than the cluster's cost limit is refused unless
     /// <paramref name="AcceptCost"/> says the submitter knows.
     /// </summary>
-    public sealed record SubmitJob(JobSpec Spec, bool AcceptCost = false) : IClusterMessage;
+    public sealed record SubmitJob(JobSpec Spec, bool AcceptCost = false) : IClientRequest;
 
     /// <summary>The job is taken, as it stands at once: a submitter needs not ask for it again.</summary>
     public sealed record JobAccepted(JobView View) : IClusterMessage
@@ -33,7 +33,7 @@ public static class JobProtocol
     /// What a job would take, without submitting it: answered with <see cref="JobEstimate"/>, or
     /// <see cref="JobRejected"/> when the range cannot be cut as asked.
     /// </summary>
-    public sealed record EstimateJob(JobSpec Spec) : IClusterMessage;
+    public sealed record EstimateJob(JobSpec Spec) : IClientRequest;
 
     /// <summary>
     /// The batches the job would be cut into now, the cores the cluster's workers compute on, its pace for trial
@@ -42,10 +42,10 @@ public static class JobProtocol
     /// </summary>
     public sealed record JobEstimate(long Batches, int Cores, double TrialChecksPerSecond, TimeSpan CostLimit) : IClusterMessage;
 
-    public sealed record GetJob(JobId Id) : IClusterMessage;
+    public sealed record GetJob(JobId Id) : IClientRequest;
 
     /// <summary>Answered with the job's final <see cref="JobView"/> once it has finished (at once if it already has).</summary>
-    public sealed record AwaitJob(JobId Id) : IClusterMessage;
+    public sealed record AwaitJob(JobId Id) : IClientRequest;
 
     /// <summary>
     /// Sends <paramref name="Subscriber"/> the job's view whenever it moves (its progress, the workers that can take its
@@ -54,9 +54,9 @@ public static class JobProtocol
     /// no subscribers. With <paramref name="Batches"/>, also the job's batch hand-outs
     /// (<see cref="MonitoringProtocol.BatchTimeline"/>): those it keeps at once, then those that change.
     /// </summary>
-    public sealed record SubscribeToJob(JobId Id, IActorRef Subscriber, bool Batches = false) : IClusterMessage;
+    public sealed record SubscribeToJob(JobId Id, IActorRef Subscriber, bool Batches = false) : IClientRequest;
 
-    public sealed record CancelJob(JobId Id) : IClusterMessage;
+    public sealed record CancelJob(JobId Id) : IClientRequest;
 
     public sealed record JobNotFound(JobId Id) : IClusterMessage;
 
@@ -65,7 +65,7 @@ public static class JobProtocol
     /// job (the last of the previous page). Answered with <see cref="JobList"/>, or <see cref="JobNotFound"/> when the
     /// coordinator no longer knows <paramref name="Before"/>.
     /// </summary>
-    public sealed record GetJobs(int Limit, JobId? Before = null) : IClusterMessage
+    public sealed record GetJobs(int Limit, JobId? Before = null) : IClientRequest
     {
         public const int MaxLimit = 1000;
     }

@@ -15,7 +15,7 @@ public static class MonitoringProtocol
     /// it already has, it answers <see cref="StillSubscribed"/>: a coordinator that started on another seed knows no
     /// subscribers and sends the whole picture again.
     /// </summary>
-    public sealed record SubscribeToCluster(IActorRef Subscriber) : IClusterMessage
+    public sealed record SubscribeToCluster(IActorRef Subscriber) : IClientRequest
     {
         /// <summary>The newest jobs a subscriber gets at once.</summary>
         public const int NewestJobs = 200;

@@ -44,8 +44,8 @@ public static class WorkProtocol
 
     /// <summary>
     /// Results of one or more batches of a job; short batches are reported together. With <paramref name="Slots"/>
-    /// above 0 the worker also asks for more, as <see cref="RequestWork"/> would: the job passes the request on to the
-    /// coordinator, one message fewer per batch.
+    /// above 0 the worker also asks for more, as <see cref="RequestWork"/> would, one message fewer per batch: the job
+    /// answers it itself while it is the only running job with batches waiting, else passes it on to the coordinator.
     /// </summary>
     public sealed record BatchesCompleted(JobId JobId, IReadOnlyList<BatchResult> Results, IActorRef Worker, int Slots = 0, int InFlight = 0) : IClusterMessage;
 

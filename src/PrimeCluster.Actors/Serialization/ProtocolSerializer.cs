@@ -101,8 +101,12 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             {
                 Workers = { m.Workers.Select(ToProto) },
                 Mismatches = { m.Mismatches.Select(n => new Proto.NodeMismatches { Node = n.Node.ToString(), Count = n.Count }) },
+                Throughput = m.Throughput is { } sample ? ToProto(sample) : null,
             },
-            (_, p) => new([.. AtMost(p.Workers, WireLimits.Workers, "workers").Select(FromProto)], [.. AtMost(p.Mismatches, WireLimits.Nodes, "nodes").Select(n => new NodeMismatches(AddressOf(n.Node), n.Count))])),
+            (_, p) => new(
+                [.. AtMost(p.Workers, WireLimits.Workers, "workers").Select(FromProto)],
+                [.. AtMost(p.Mismatches, WireLimits.Nodes, "nodes").Select(n => new NodeMismatches(AddressOf(n.Node), n.Count))],
+                p.Throughput is { } sample ? FromProto(sample) : null)),
         Format.Of<JobCheckpoint, Proto.JobCheckpoint>("JC", (_, m) => ToProto(m), (_, p) => FromProto(p)),
         Format.Of<EstimateJob, Proto.EstimateJob>("EJ", (_, m) => new() { Spec = ToProto(m.Spec) }, (_, p) => new(FromProto(Required(p.Spec)))),
         Format.Of<JobEstimate, Proto.JobEstimate>(

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using PrimeCluster.Core.Kernels;
+using PrimeCluster.Core.Planning;
 
 namespace PrimeCluster.Core.Execution;
 
 /// <summary>
 /// Runs a job on this machine: one thread per worker, each pulling the next batch from the shared plan as soon as it
-/// is free, so uneven batches still keep every core busy.
+/// is free, so uneven batches still keep every core busy. A formula job with two ends computes them at once, F(til)
+/// and F(from - 1) on two workers, and subtracts.
 /// </summary>
 public sealed class LocalJobRunner : IJobRunner
 {
@@ -21,11 +23,11 @@ public sealed class LocalJobRunner : IJobRunner
     {
         ArgumentNullException.ThrowIfNull(spec);
         WarmUp.EnsureDone();
-        var plan = spec.Plan(Workers);
+        var plan = spec.Plan(Workers, new PlanOptions { SplitFormulaEnds = true });
         var kernel = PrimeKernels.For(spec.Algorithm);
         var gate = new Lock();
         using var batches = plan.GetEnumerator();
-        var total = Tally.Zero;
+        var total = default(TallyBalance);
         long done = 0;
 
         var clock = Stopwatch.StartNew();
@@ -34,7 +36,7 @@ public sealed class LocalJobRunner : IJobRunner
             {
                 while (true)
                 {
-                    NumberRange range;
+                    Batch batch;
                     lock (gate)
                     {
                         if (!batches.MoveNext())
@@ -42,15 +44,18 @@ public sealed class LocalJobRunner : IJobRunner
                             return;
                         }
 
-                        range = batches.Current.Range;
+                        batch = batches.Current;
                     }
 
-                    var tally = kernel.Count(range.From, range.Til, cancellationToken);
+                    var tally = kernel.Count(batch.Range.From, batch.Range.Til, cancellationToken);
                     JobProgress report;
                     lock (gate)
                     {
-                        total += tally;
-                        report = new JobProgress(++done, plan.Count, total);
+                        total = total.Add(batch, tally);
+
+                        // The formula's ends mean nothing of the range apart: the tally shows once both are in.
+                        var soFar = plan.HasSubtractedBatches && done + 1 < plan.Count ? Tally.Zero : total.Net;
+                        report = new JobProgress(++done, plan.Count, soFar);
                     }
 
                     progress?.Report(report);
@@ -61,6 +66,6 @@ public sealed class LocalJobRunner : IJobRunner
             TaskScheduler.Default)).ToArray();
 
         await Task.WhenAll(threads).ConfigureAwait(false);
-        return new JobOutcome(spec, total, clock.Elapsed, Workers, plan.Count);
+        return new JobOutcome(spec, total.Net, clock.Elapsed, Workers, plan.Count);
     }
 }

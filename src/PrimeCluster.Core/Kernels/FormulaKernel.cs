@@ -3,23 +3,22 @@ using PrimeCluster.Core.Planning;
 namespace PrimeCluster.Core.Kernels;
 
 /// <summary>
-/// The tally of [from, til] as F(til) - F(from - 1), where F(n), the tally of [0, n], comes from Lucy's sieve over the
-/// values floor(n / k) (<see cref="LucySieve"/>): time about n^(3/4) / log^2 n and memory about sqrt n, so [0, 10^13]
-/// takes seconds where the segmented sieve takes hours. Each F runs on every core given.
+/// The tally of [from, til] as F(til) - F(from - 1), where F(n), the tally of [0, n], comes from the combinatorial
+/// method of Deleglise and Rivat (<see cref="DelegliseRivat"/>): time about n^(2/3) and memory about n^(1/3), so
+/// [0, 10^15] takes seconds where the segmented sieve would take days. Each F runs on every core given.
 /// </summary>
 public sealed class FormulaKernel : IPrimeKernel
 {
     /// <summary>
-    /// The largest til counted. F(10^13) takes about 2 s on one core of this project's 2-core machine and 65 MB of
-    /// tables, and the tests check a window at this top against the sieve in seconds. The method holds further (the
+    /// The largest til counted. F(10^15) takes 2 to 4 s on this project's 2-core machine and 0.12 GB resident
+    /// (docs/formula.md), and the tests check a window at this top against the sieve. The method holds further (the
     /// floor of n / d in one double division is exact below 2^53, the cached base primes reach sqrt til to 4.5 * 10^15),
-    /// but a formula job is one batch on one machine, and F grows: 10^14 took 12 s and 0.27 GB resident, 10^15 67 s
-    /// and 0.72 GB.
+    /// but a job's F runs on one machine, and its time grows about as til^(2/3).
     /// </summary>
-    public const ulong MaxTil = 10_000_000_000_000;
+    public const ulong MaxTil = 1_000_000_000_000_000;
 
     /// <summary><see cref="MaxTil"/> as people write it.</summary>
-    public const string MaxTilText = "10^13";
+    public const string MaxTilText = "10^15";
 
     /// <param name="cores">Cores to compute on; 0 for every core of the machine.</param>
     public FormulaKernel(int cores = 0)
@@ -59,5 +58,5 @@ public sealed class FormulaKernel : IPrimeKernel
     }
 
     /// <summary>F(n): the tally of [0, n], always by the formula.</summary>
-    internal Tally UpTo(ulong n, CancellationToken cancellationToken = default) => LucySieve.Count(n, Cores, cancellationToken);
+    internal Tally UpTo(ulong n, CancellationToken cancellationToken = default) => DelegliseRivat.Count(n, Cores, cancellationToken);
 }

@@ -5,10 +5,11 @@ using System.Runtime.Intrinsics;
 namespace PrimeCluster.Core.Kernels;
 
 /// <summary>
-/// The tally of [0, n] by Lucy's sieve over the values floor(n / k). For each such v it keeps the count and the sum
-/// of the odd numbers in [3, v] that no odd prime sieved so far divides. Sieving the odd prime p takes out of v the
-/// numbers whose smallest prime factor is p; at v = n those are exactly the composites that cost p - 1 checks, so
-/// one pass yields pi(n), the sum of the primes and the composites' checks together.
+/// The formula's kernel before <see cref="DelegliseRivat"/>, kept as its reference in the specs and its baseline in the
+/// benchmarks: the tally of [0, n] by Lucy's sieve over the values floor(n / k). For each such v it keeps the count
+/// and the sum of the odd numbers in [3, v] that no odd prime sieved so far divides. Sieving the odd prime p takes out
+/// of v the numbers whose smallest prime factor is p; at v = n those are exactly the composites that cost p - 1
+/// checks, so one pass yields pi(n), the sum of the primes and the composites' checks together.
 /// </summary>
 /// <remarks>
 /// Odd numbers only: an even v shares the entry of v - 1. The value n / i (i odd, i &lt;= sqrt n) is read, when p is

@@ -33,13 +33,23 @@ public static class BatchPlanner
 
     /// <summary>
     /// The formula counts a range as F(til) - F(from - 1), each F on every core of its machine: cut into batches, the
-    /// range would cost one pair of F per batch. One batch, whatever count or split was asked.
+    /// range would cost one pair of F per batch. One batch, whatever count or split was asked; or, where the runner
+    /// subtracts (<see cref="PlanOptions.SplitFormulaEnds"/>) and two workers can share them, one batch per F.
     /// </summary>
     private static BatchPlan PlanFormula(NumberRange range, PlanOptions options)
     {
         if (range.Til > FormulaKernel.MaxTil)
         {
             throw new ArgumentOutOfRangeException(nameof(range), range.Til, $"til must be at most {FormulaKernel.MaxTil} ({FormulaKernel.MaxTilText}) with the formula.");
+        }
+
+        // Both ends by the formula (no narrow range the kernel would sieve), and F(from - 1) worth a batch of its own.
+        var below = range.From > 2 ? new NumberRange(0, range.From - 1) : default;
+        if (options.SplitFormulaEnds && options.Workers >= 2 && range.From > 2
+            && CostModel.EstimateSeconds(range, Algorithm.Formula) >= CostModel.FormulaSeconds(range)
+            && CostModel.FormulaSeconds(below) >= MinBatchSeconds)
+        {
+            return new BatchPlan(range, options, [new Batch(0, new NumberRange(0, range.Til)), new Batch(1, below, Subtracted: true)]);
         }
 
         return new BatchPlan(range, options, 1, _ => 0);

@@ -32,10 +32,13 @@ public static class CostModel
     private const double SieveCachedPrimesAbove = 1UL << 52;
 
     /// <summary>
-    /// F(n), the tally of [0, n] by the formula, takes about this times n^(3/4) seconds on one core: fitted to 0.06 s,
-    /// 0.3 s and 1.9 s for n = 10^11, 10^12 and 10^13 on this project's machine.
+    /// F(n), the tally of [0, n] by the formula, takes about this times n^<see cref="FormulaExponent"/> seconds on one
+    /// core: fitted to 0.02 s, 0.07 s, 1.3 s and 4.3 s for n = 10^11, 10^12, 10^14 and 10^15 on this project's machine
+    /// (time about n^(2/3), less a logarithm).
     /// </summary>
-    private const double FormulaSecondsPerThreeQuarterPower = 3.5e-10;
+    private const double FormulaSecondsPerPower = 3.5e-9;
+
+    private const double FormulaExponent = 0.61;
 
     /// <summary>
     /// The expected checks trial division spends on a number near t: a prime (probability 1 / ln t) costs about t,
@@ -79,5 +82,5 @@ public static class CostModel
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, null),
     };
 
-    private static double FormulaSecondsUpTo(ulong n) => n < 2 ? 0 : FormulaSecondsPerThreeQuarterPower * Math.Pow(n, 0.75);
+    private static double FormulaSecondsUpTo(ulong n) => n < 2 ? 0 : FormulaSecondsPerPower * Math.Pow(n, FormulaExponent);
 }

@@ -25,6 +25,13 @@ public sealed record PlanOptions
 
     public TimeSpan MaxBatchDuration { get; init; } = DefaultMaxBatchDuration;
 
+    /// <summary>
+    /// Whether a formula job of [from, til] whose F(from - 1) costs something is planned as two batches for two
+    /// workers at once: [0, til], and [0, from - 1] whose tally is taken away (<see cref="Batch.Subtracted"/>). Only
+    /// for a runner that combines the batches that way (<see cref="TallyBalance"/>); otherwise the job is one batch.
+    /// </summary>
+    public bool SplitFormulaEnds { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {

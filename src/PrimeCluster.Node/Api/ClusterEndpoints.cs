@@ -38,7 +38,7 @@ internal static class ClusterEndpoints
                     return new NodeActivity(node, own.Count, own.Count(w => w.Batches > 0), list.Mismatches.Where(n => n.Node == node).Sum(n => n.Count), own.Count(w => w.Excluded));
                 })
                 .ToList();
-            return ApiResults.Json(ClusterResources.From(system, activity));
+            return ApiResults.Json(ClusterResources.From(system, activity, list.Throughput));
         });
         app.MapGet("/events", (EventFeeds feeds) => new EventStreamResult(feeds.JoinCluster())).RequireRateLimiting(EventStreamLimits.Policy);
     }

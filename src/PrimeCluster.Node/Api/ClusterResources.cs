@@ -35,7 +35,12 @@ internal static class ClusterResources
                     m.Equals(coordinator));
             })
             .ToList();
-        var totals = new ClusterTotals(members.Count, members.Sum(m => m.Workers), members.Sum(m => m.Busy));
+
+        // A worker counts while it can take batches: on a member up and reachable. One that stopped answering (killed,
+        // paused, cut off) stays registered, and on its member's row, until the cluster has removed it.
+        var counting = state.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp && !state.Unreachable.Contains(m)).Select(m => m.Address).ToHashSet();
+        var workers = activity.Where(a => counting.Contains(a.Node)).ToList();
+        var totals = new ClusterTotals(members.Count, workers.Sum(a => a.Workers), workers.Sum(a => a.Busy));
         return new ClusterResource(cluster.SelfAddress.ToString(), state.Leader?.ToString(), members, totals);
     }
 

@@ -1,4 +1,5 @@
 using PrimeCluster.Core.Execution;
+using PrimeCluster.Core.Kernels;
 
 namespace PrimeCluster.Core.Tests.Execution;
 
@@ -19,6 +20,20 @@ public sealed class LocalJobRunnerSpecs
         Assert.Equal(37, outcome.BatchCount);
         Assert.Equal(37, reports.Count);
         Assert.Equal(outcome.Tally, reports.MaxBy(r => r.BatchesDone)!.SoFar);
+    }
+
+    [Fact]
+    public async Task RunAsync_should_count_a_formula_job_from_its_two_ends_on_two_workers()
+    {
+        var spec = new JobSpec(new NumberRange(100_000_000_007, 300_000_000_000), Algorithm.Formula);
+        var reports = new List<JobProgress>();
+
+        var outcome = await new LocalJobRunner(2).RunAsync(spec, new SynchronousProgress(reports));
+
+        // F(til) - F(from - 1) by Lucy's sieve, the formula's kernel before.
+        Assert.Equal(LucySieve.Count(300_000_000_000, 2, default) - LucySieve.Count(100_000_000_006, 2, default), outcome.Tally);
+        Assert.Equal(2, outcome.BatchCount);
+        Assert.Equal([Tally.Zero, outcome.Tally], reports.OrderBy(r => r.BatchesDone).Select(r => r.SoFar));
     }
 
     [Fact]

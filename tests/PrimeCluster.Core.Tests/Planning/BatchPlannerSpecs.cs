@@ -235,6 +235,53 @@ public sealed class BatchPlannerSpecs
     }
 
     [Fact]
+    public void A_formula_job_with_two_ends_should_be_one_batch_per_end_where_the_runner_subtracts()
+    {
+        var range = new NumberRange(1_000_000_000_000, 2_000_000_000_000);
+        var options = new PlanOptions { Algorithm = Algorithm.Formula, Workers = 2, SplitFormulaEnds = true };
+
+        var plan = BatchPlanner.Plan(range, options);
+
+        Assert.Equal([new Batch(0, new NumberRange(0, range.Til)), new Batch(1, new NumberRange(0, range.From - 1), Subtracted: true)], plan);
+        Assert.True(plan.HasSubtractedBatches);
+        Assert.Equal(plan[1], plan.Last());
+        Assert.Equal("#1 minus [0, 999999999999]", plan[1].ToString());
+        Assert.NotEqual(BatchPlanner.Plan(range, options with { SplitFormulaEnds = false }).Fingerprint, plan.Fingerprint);
+    }
+
+    [Theory]
+    [InlineData(2UL, 2_000_000_000_000UL, 2, true)]
+    [InlineData(1_000_000_000_000UL, 2_000_000_000_000UL, 1, true)]
+    [InlineData(1_000_000_000_000UL, 1_000_000_001_000UL, 2, true)]
+    [InlineData(1_000UL, 2_000_000_000_000UL, 2, true)]
+    [InlineData(1_000_000_000_000UL, 2_000_000_000_000UL, 2, false)]
+    public void A_formula_job_should_stay_one_batch_where_its_ends_are_not_worth_two(ulong from, ulong til, int workers, bool split)
+    {
+        // From 2 there is one F; one worker; a range narrow enough to sieve; a cheap F(from - 1); a runner that adds.
+        var range = new NumberRange(from, til);
+
+        var plan = BatchPlanner.Plan(range, new PlanOptions { Algorithm = Algorithm.Formula, Workers = workers, SplitFormulaEnds = split });
+
+        Assert.Equal([new Batch(0, range)], plan);
+        Assert.False(plan.HasSubtractedBatches);
+    }
+
+    [Fact]
+    public void A_tally_balance_should_give_the_range_from_the_formulas_ends_in_either_order()
+    {
+        var range = new NumberRange(10_000_000_001, 30_000_000_000);
+        var plan = BatchPlanner.Plan(range, new PlanOptions { Algorithm = Algorithm.Formula, Workers = 2, SplitFormulaEnds = true });
+        var ends = plan.Select(batch => (Batch: batch, Tally: FormulaKernel.Instance.Count(batch.Range.From, batch.Range.Til))).ToList();
+
+        var forwards = ends.Aggregate(default(TallyBalance), (balance, end) => balance.Add(end.Batch, end.Tally));
+        var backwards = ends.AsEnumerable().Reverse().Aggregate(default(TallyBalance), (balance, end) => balance.Add(end.Batch, end.Tally));
+
+        Assert.Equal(2, plan.Count);
+        Assert.Equal(LucySieve.Count(range.Til, 2, default) - LucySieve.Count(range.From - 1, 2, default), forwards.Net);
+        Assert.Equal(forwards, backwards);
+    }
+
+    [Fact]
     public void A_formula_job_beyond_the_formulas_top_should_be_refused()
     {
         var refused = Assert.Throws<ArgumentOutOfRangeException>(
