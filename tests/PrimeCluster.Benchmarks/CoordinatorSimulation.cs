@@ -126,7 +126,9 @@ internal static partial class CoordinatorSimulation
             HandOut(worker, Prefetch);
         }
 
-        while (handedOut < handOuts && finishing.TryDequeue(out var worker, out var at))
+        // Hand-outs as many as the plan's batches: the job runs to its end, backup copies and all.
+        var toTheEnd = handOuts >= batches;
+        while ((toTheEnd || handedOut < handOuts) && finishing.TryDequeue(out var worker, out var at))
         {
             clock.Now = at;
             var index = worker.Held.Dequeue();
