@@ -24,7 +24,7 @@ public sealed partial class FullLoadSpecs(ITestOutputHelper output) : IDisposabl
 
     private readonly ProcessCluster _cluster = new(output, Environment.GetEnvironmentVariable("FULL_LOAD_HOCON") ?? string.Empty);
 
-    [Fact]
+    [FullLoadFact]
     public async Task A_job_should_end_exact_with_no_member_downed_while_a_quarter_of_24_computing_workers_are_killed_and_replaced()
     {
         output.WriteLine($"load at start: {LoadAverage()}");
