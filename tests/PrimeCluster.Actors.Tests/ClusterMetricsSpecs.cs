@@ -123,6 +123,19 @@ public sealed class ClusterMetricsSpecs : IAsyncLifetime
         Assert.Equal(0, _metrics.Observe("primecluster.work.remaining"));
     }
 
+    [Fact]
+    public async Task Heartbeat_intervals_should_be_recorded_as_members_answer_each_others_heartbeats()
+    {
+        var seed = Start("seed");
+        Start("worker", seed);
+        await Until.WorkersAsync(seed, 1);
+
+        // Each side's failure detector takes in the other's answers, one a second: a second interval needs three.
+        await Until.TrueAsync(() => Task.FromResult(_metrics.Recorded("primecluster.heartbeat.interval") >= 4));
+        // In seconds, about the heartbeat interval (1 s): not ticks, not milliseconds.
+        Assert.InRange(_metrics.Added("primecluster.heartbeat.interval") / _metrics.Recorded("primecluster.heartbeat.interval"), 0.5, 5);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

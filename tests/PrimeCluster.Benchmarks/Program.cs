@@ -10,6 +10,10 @@ using PrimeCluster.Benchmarks;
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster --tls both   (the same with TLS off and on, side by side)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster --journal both   (the seed's job journal in memory and on disk, side by side)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- cluster --baseline OTHER/primecluster-node.dll   (this build beside another)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- members [--sizes 10,25,50,100]
+//     (clusters of in-process nodes over real remoting: time to all up, hand-out rate, a quarter leaving and a quarter dying)
+// dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- coordinator-sim [--workers 10,100,1000,10000] [--batches 100000000] [--hand-outs 10000000]
+//     (the coordinator's WorkerPool and BatchLedger alone, driven by simulated workers on a fake clock: CPU and memory per hand-out as workers grow)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- verify         (node processes: the CPU verification takes)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- rest --baseline OTHER/primecluster-node.dll   (a node at rest, this build beside another)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- events         (node processes: how soon a job's progress reaches its stream)
@@ -22,6 +26,40 @@ using PrimeCluster.Benchmarks;
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- start --baseline OTHER/primecluster-node.dll [--node THIS/primecluster-node.dll] [--rounds N] [--settle SECONDS] [--env NAME=VALUE]...
 //     (a worker process's start to its first counted batch, and seeds and workers at rest, this build beside another, alternating)
 // dotnet run -c Release --project tests/PrimeCluster.Benchmarks -- seed-restart [--runs N]   (a lone seed SIGTERMed or SIGKILLed, taking turns, restarted: its workers back)
+if (args is ["coordinator-sim", ..])
+{
+    var options = new Dictionary<string, string>();
+    for (var i = 1; i + 1 < args.Length && args[i].StartsWith("--", StringComparison.Ordinal); i += 2)
+    {
+        options[args[i]] = args[i + 1];
+    }
+
+    var invariant = System.Globalization.CultureInfo.InvariantCulture;
+    if (options.Keys.Except(["--workers", "--batches", "--hand-outs"]).Any() || args.Length % 2 == 0
+        || !long.TryParse(options.GetValueOrDefault("--batches", "100000000"), invariant, out var planned) || planned < 1
+        || !long.TryParse(options.GetValueOrDefault("--hand-outs", "10000000"), invariant, out var handOuts) || handOuts < 1
+        || options.GetValueOrDefault("--workers", "10,100,1000,10000").Split(',') is var sizes && !sizes.All(w => int.TryParse(w, invariant, out var n) && n > 0))
+    {
+        await Console.Error.WriteLineAsync("usage: coordinator-sim [--workers 10,100,1000,10000] [--batches 100000000] [--hand-outs 10000000]");
+        return 2;
+    }
+
+    return CoordinatorSimulation.Run(Console.Out, [.. sizes.Select(w => int.Parse(w, invariant))], planned, Math.Min(planned, handOuts));
+}
+
+if (args is ["members", ..])
+{
+    var invariant = System.Globalization.CultureInfo.InvariantCulture;
+    if (args is not (["members"] or ["members", "--sizes", _]) || (args.Length == 3 ? args[2] : "10,25,50,100").Split(',') is var sizes
+        && !sizes.All(m => int.TryParse(m, invariant, out var n) && n >= 4))
+    {
+        await Console.Error.WriteLineAsync("usage: members [--sizes 10,25,50,100]   (each size at least 4: a seed and workers, a quarter of them leaving and a quarter dying)");
+        return 2;
+    }
+
+    return await MembersBenchmark.RunAsync(Console.Out, [.. sizes.Select(m => int.Parse(m, invariant))]);
+}
+
 if (args is ["cluster", ..])
 {
     IReadOnlyList<ClusterSetup>? setups = args[1..] switch

@@ -131,8 +131,11 @@ public sealed partial class NodeProcess : IDisposable
         }
     }
 
-    /// <summary>As if the machine lost power: no shutdown, no leaving.</summary>
-    public void KillHard() => _process.Kill(entireProcessTree: true);
+    /// <summary>
+    /// As if the machine lost power: no shutdown, no leaving. SIGKILL to the node itself, at once: the node starts no
+    /// processes, and walking the process tree first takes long enough on a busy machine to spread kills meant together.
+    /// </summary>
+    public void KillHard() => Signal(9, "KILL");
 
     /// <summary>What docker stop and Ctrl+C send: the node leaves the cluster gracefully.</summary>
     public void Terminate() => Signal(15, "TERM");

@@ -7,6 +7,7 @@ public sealed record PrimeClusterSettings(
     int WorkersPerNode,
     int Prefetch,
     TimeSpan IdlePoll,
+    int ComputeNice,
     int BatchesPerWorker,
     TimeSpan MaxBatchDuration,
     int MaxAttempts,
@@ -29,6 +30,7 @@ public sealed record PrimeClusterSettings(
             WorkersPerNode: workers > 0 ? workers : Environment.ProcessorCount,
             Prefetch: PrefetchOf(section),
             IdlePoll: section.GetTimeSpan("worker.idle-poll", TimeSpan.FromSeconds(2)),
+            ComputeNice: ComputeNiceOf(section),
             BatchesPerWorker: Math.Max(1, section.GetInt("jobs.batches-per-worker", 8)),
             MaxBatchDuration: section.GetTimeSpan("jobs.max-batch-duration", TimeSpan.FromMilliseconds(250)),
             MaxAttempts: Math.Max(1, section.GetInt("jobs.max-attempts", 3)),
@@ -69,6 +71,13 @@ public sealed record PrimeClusterSettings(
         return prefetch <= Messages.WorkProtocol.MaxBatchesPerMessage
             ? Math.Max(1, prefetch)
             : throw new ConfigurationException($"primecluster.worker.prefetch must be at most {Messages.WorkProtocol.MaxBatchesPerMessage}, got {prefetch}.");
+    }
+
+    /// <summary>Nice steps below the node's other threads that its kernels compute at: 0 (level) to 19 (lowest).</summary>
+    private static int ComputeNiceOf(Config section)
+    {
+        var nice = section.GetInt("worker.nice", 10);
+        return nice is >= 0 and <= 19 ? nice : throw new ConfigurationException($"primecluster.worker.nice must be from 0 to 19, got {nice}.");
     }
 
     private static double Share(Config section, string key, double fallback)

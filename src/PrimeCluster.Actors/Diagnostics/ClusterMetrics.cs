@@ -44,6 +44,13 @@ public static class ClusterMetrics
         tags: null,
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 
+    private static readonly Histogram<double> HeartbeatInterval = Meter.CreateHistogram(
+        "primecluster.heartbeat.interval",
+        "s",
+        "Time between two heartbeats from one member, as this node's failure detector took them in: the heartbeat interval (1 s) when neither side is starved",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1.1, 1.25, 1.5, 2, 3, 4, 6, 8, 12, 20] });
+
     private static readonly long[] HandedOut = new long[Algorithms.Length];
     private static readonly long[] Copied = new long[Algorithms.Length];
     private static readonly long[] Completed = new long[Algorithms.Length];
@@ -105,6 +112,9 @@ public static class ClusterMetrics
         Meter.CreateObservableGauge("primecluster.members", ObserveMembers, "{member}", "Members of the cluster as this node sees them, by status");
         Meter.CreateObservableGauge("primecluster.members.unreachable", () => ClusterStates().Sum(state => (long)state.Unreachable.Count), "{member}", "Members this node's failure detector finds unreachable");
     }
+
+    /// <summary>A heartbeat from a member arrived <paramref name="interval"/> after the one before it (<see cref="MeasuredFailureDetector"/>).</summary>
+    public static void HeartbeatArrived(TimeSpan interval) => HeartbeatInterval.Record(interval.TotalSeconds);
 
     /// <summary>
     /// A job of a coordinator on this node appeared (<paramref name="from"/> null), moved, or went (<paramref name="to"/>

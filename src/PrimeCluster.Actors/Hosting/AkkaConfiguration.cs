@@ -48,8 +48,8 @@ public static class AkkaConfiguration
         if (node.Standalone)
         {
             // Nothing else will join: the coordinator is a plain actor, reached directly, and there are no seeds to
-            // replicate checkpoints to.
-            settings = settings with { Checkpoints = false };
+            // replicate checkpoints to, nor heartbeats for the kernels to make way for.
+            settings = settings with { Checkpoints = false, ComputeNice = 0 };
             builder.WithActors((system, registry) => registry.Register<CoordinatorKey>(system.ActorOf(CoordinatorActor.Props(settings), CoordinatorName)));
         }
         else
@@ -209,7 +209,7 @@ public static class AkkaConfiguration
 
     private static void StartWorkers(ActorSystem system, IActorRef coordinator, PrimeClusterSettings settings, Func<Algorithm, IPrimeKernel>? kernels)
     {
-        var scheduler = new ComputeScheduler(settings.WorkersPerNode, "primecluster-worker");
+        var scheduler = new ComputeScheduler(settings.WorkersPerNode, "primecluster-worker", settings.ComputeNice);
         system.RegisterOnTermination(scheduler.Dispose);
         var workers = Enumerable.Range(0, settings.WorkersPerNode)
             .Select(i => system.ActorOf(WorkerActor.Props(coordinator, scheduler, settings, kernels), $"worker-{i}"))
