@@ -45,6 +45,10 @@ public static class NodeHost
         builder.Logging.AddPrimeClusterConsole(NodeLogging.HostLevel(node.Hocon), standardError: false);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
+        // A start that failed is said in one line by primecluster-node, and a start cut short by Ctrl+C is no failure:
+        // neither is worth the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
         // Every unhealthy answer of /healthz, as often as a probe asks: what changed is logged once where it changed.
         builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));

@@ -50,9 +50,26 @@ using (claims)
         {
             var started = TimeProvider.System.GetTimestamp();
             var app = NodeHost.Build(node, journal: claims.Journal);
-            await app.StartAsync();
+
+            // A signal taken while there was no host to pass it to (this one was being built) stops the node as well;
+            // one taken while the host starts cancels the start, which is no failure.
+            var stopWhenTold = stopping.Token.Register(app.Lifetime.StopApplication);
+            try
+            {
+                stopping.Token.ThrowIfCancellationRequested();
+                await app.StartAsync();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                await stopWhenTold.DisposeAsync();
+                await app.StopAsync(CancellationToken.None);
+                await app.DisposeAsync();
+                return 0;
+            }
+
             var shutdown = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>());
             await app.WaitForShutdownAsync();
+            await stopWhenTold.DisposeAsync();
             var reason = shutdown.ShutdownReason;
 
             // Downed by the cluster (cut off from the seeds, or a seed that came back as a new cluster), or left by every

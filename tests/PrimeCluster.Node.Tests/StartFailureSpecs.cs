@@ -120,6 +120,21 @@ public sealed class StartFailureSpecs(ITestOutputHelper output) : IDisposable
         AssertOneLine(exitCode, stdout, stderr, $"DATA_DIR: {readOnly.Path} is read-only to this user");
     }
 
+    [Fact]
+    public async Task A_node_stopped_with_SIGTERM_while_it_starts_should_exit_0_with_no_error()
+    {
+        var node = _cluster.Start(("CLUSTER_ROLES", "seed"));
+
+        // Its first line ends the host's build: the signal comes as the node starts its actor system and its API.
+        await _cluster.WaitUntilAsync("the node says what it starts", () => Task.FromResult(node.Output.Contains("PrimeCluster node with roles", StringComparison.Ordinal)));
+        node.Terminate();
+
+        Assert.True(await node.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the node did not exit within 60 s of SIGTERM");
+        Assert.Equal(0, node.ExitCode);
+        Assert.DoesNotContain(" fail: ", node.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", node.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _cluster.Dispose();
 
     /// <summary>Starts a node again at <paramref name="holder"/>'s cluster port, with an API port of its own, and waits for it to end.</summary>
