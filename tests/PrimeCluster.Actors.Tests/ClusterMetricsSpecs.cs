@@ -132,8 +132,10 @@ public sealed class ClusterMetricsSpecs : IAsyncLifetime
 
         // Each side's failure detector takes in the other's answers, one a second: a second interval needs three.
         await Until.TrueAsync(() => Task.FromResult(_metrics.Recorded("primecluster.heartbeat.interval") >= 4));
-        // In seconds, about the heartbeat interval (1 s): not ticks, not milliseconds.
-        Assert.InRange(_metrics.Added("primecluster.heartbeat.interval") / _metrics.Recorded("primecluster.heartbeat.interval"), 0.5, 5);
+        // In seconds: not ticks, not milliseconds. The instrument is process-wide, and the clusters of specs running
+        // beside this one heartbeat every 0.5 s (TestConfig.Quick) where these nodes do every 1 s, so the mean lies
+        // between those, and a late heartbeat on a busy machine can lift it further; in milliseconds it would be 500 up.
+        Assert.InRange(_metrics.Added("primecluster.heartbeat.interval") / _metrics.Recorded("primecluster.heartbeat.interval"), 0.1, 10);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
