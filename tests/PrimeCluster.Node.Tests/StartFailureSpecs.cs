@@ -21,7 +21,8 @@ public sealed class StartFailureSpecs(ITestOutputHelper output) : IDisposable
     {
         var seed = _cluster.Start(("CLUSTER_ROLES", "seed"));
         var first = _cluster.Start(("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
-        await _cluster.WaitUntilAsync("the worker registered", async () => await SeedApi.WorkersAsync(seed) == 1);
+        // A member, not only registered: a worker asks for work while it is still joining, before it sees itself up.
+        await _cluster.WaitUntilAsync("the worker registered and up", async () => await SeedApi.WorkersAsync(seed) == 1 && await SeedApi.HealthyAsync(first));
 
         var (exitCode, stdout, stderr) = await StartAgainAsync(first, ("CLUSTER_ROLES", "worker"), ("WORKERS", "1"), ("CLUSTER_SEEDS", seed.Address));
 
