@@ -429,6 +429,36 @@ public sealed class BatchLedgerSpecs
     }
 
     [Fact]
+    public void Readmit_should_give_a_worker_excluded_on_another_workers_account_batches_again_but_never_one_whose_own_claim_proved_wrong()
+    {
+        var ledger = new BatchLedger<string>(6);
+        ledger.Take("suspect", 2);
+        ledger.Take("liar", 2);
+
+        // The liar's claim of batch 2 is wrong by its true tally; the next holder's, judged by that tally at once, too.
+        Assert.Equal(ReportOutcome.Verify, ledger.Report(2, "liar", Lie, TallyCheck.Verify).Outcome);
+        Assert.Equal(["liar"], ledger.Settle(2, True).Wrong.Select(c => c.Worker));
+        Assert.Equal([2L], Indices(ledger.Take("next", 1)));
+        Assert.Equal(ReportOutcome.Wrong, ledger.Report(2, "next", Lie, TallyCheck.None).Outcome);
+        foreach (var worker in new[] { "suspect", "liar", "next" })
+        {
+            ledger.Exclude(worker);
+        }
+
+        Assert.False(ledger.Readmit("liar"));
+        Assert.False(ledger.Readmit("next"));
+        Assert.False(ledger.Readmit("stranger"));
+        Assert.True(ledger.Readmit("suspect"));
+        Assert.False(ledger.Readmit("suspect"));
+
+        Assert.Equal(["liar", "next"], ledger.Excluded.Order());
+        Assert.Empty(ledger.Take("liar", 6));
+        var taken = ledger.Take("suspect", 6);
+        Assert.Equal([0L, 1, 2, 3, 4, 5], Indices(taken).Order());
+        Assert.Equal(ReportOutcome.Counted, ledger.Report(taken[0].Index, "suspect", True, TallyCheck.None).Outcome);
+    }
+
+    [Fact]
     public void Report_should_take_a_claim_only_from_a_worker_that_holds_the_batch()
     {
         var ledger = new BatchLedger<string>(4);

@@ -333,6 +333,41 @@ public sealed class JobActorSpecs() : TestKit(TestConfig.SerializeEverything(Tes
     }
 
     [Fact]
+    public async Task A_worker_excluded_for_its_nodes_liar_should_get_batches_again_once_taken_back_and_the_liar_never()
+    {
+        var (job, id) = StartJob();
+        var liar = CreateTestProbe();
+        var peer = CreateTestProbe();
+        var lies = await TakeAsync(job, liar, slots: 2);
+        await TakeAsync(job, peer, slots: 2);
+        job.Tell(new BatchesCompleted(id, [new BatchResult(lies[0].Index, Wrong(lies[0]))], liar.Ref, Token: TokenOf(liar)));
+        Assert.Equal(liar.Ref, ((JobControl.Mismatch)await FishForMessageAsync(m => m is JobControl.Mismatch, TimeSpan.FromSeconds(10))).Worker);
+        await liar.ExpectMsgAsync<CancelWork>(c => c.JobId == id);
+
+        // As the coordinator does: the liar's node-mate is excluded too, then taken back; a word to take back the liar
+        // itself (the coordinator not yet told of its mismatch) changes nothing.
+        job.Tell(new JobControl.Exclude(peer.Ref));
+        await peer.ExpectMsgAsync<CancelWork>(c => c.JobId == id);
+        job.Tell(new JobControl.Readmit(liar.Ref, "told in a spec"));
+        job.Tell(new JobControl.Readmit(peer.Ref, "told in a spec"));
+        job.Tell(JobControl.GetHeld.Instance);
+        Assert.Equal([liar.Ref], (await FishForMessageAsync<JobControl.Held>(m => m is JobControl.Held, TimeSpan.FromSeconds(10))).Excluded);
+
+        // The node-mate gets every batch, those it held before included; the liar none.
+        job.Tell(new JobControl.OfferWork(liar.Ref, 2));
+        await FishForMessageAsync(m => m is JobControl.NoWorkLeft);
+        var all = await TakeAsync(job, peer, slots: 10);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), all.Select(b => b.Index).Order());
+        foreach (var batch in all)
+        {
+            job.Tell(Completion(id, batch, peer));
+        }
+
+        await ExpectExactEndAsync();
+        liar.ExpectNoMsg(TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task A_liar_answering_a_copy_at_once_should_not_win_the_race_against_the_true_holder()
     {
         var (job, id) = StartJob();

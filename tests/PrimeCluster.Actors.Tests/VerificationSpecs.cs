@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
@@ -65,6 +66,7 @@ public sealed class VerificationSpecs : IAsyncLifetime
         await Until.TrueAsync(async () => (await seed.Client.WorkerListAsync()).Workers.Any(w => w.Node == lying.Address && w.Excluded)
             || (await seed.Client.GetAsync(id))!.State.IsTerminal());
         Assert.False((await seed.Client.GetAsync(id))!.State.IsTerminal(), "the job ended before the liar was caught");
+        await Until.TrueAsync(() => Task.FromResult(log.Any(l => l.Contains($"Job {id}: every worker of the cluster (1) is excluded from it for wrong tallies of its own; the job waits for another worker", StringComparison.Ordinal))));
         var honest = Start("worker", seed);
         var view = await seed.Client.AwaitAsync(id).WaitAsync(Until.Bound);
 
@@ -92,6 +94,57 @@ public sealed class VerificationSpecs : IAsyncLifetime
         Assert.Contains(during.Workers, w => w.Node == lying.Address && w.Excluded);
         Assert.DoesNotContain(during.Workers, w => w.Node != lying.Address && w.Excluded);
         Assert.DoesNotContain(after.Workers, w => w.Excluded);
+    }
+
+    [Fact]
+    public async Task A_job_that_lost_every_worker_for_one_liar_on_their_node_should_take_the_others_back_and_end_exact()
+    {
+        // One node of two workers, the first answer of either wrong: the liar is caught, and its node's other worker,
+        // registered by then, is excluded with it. The job has no other worker: it takes the other back.
+        var seed = Start("seed", extra: ConfigurationFactory.ParseString("primecluster.verify.trial-share = 1.0"));
+        var liar = LyingKernel.First(Algorithm.Trial, 1);
+        var node = Start("worker", seed, kernels: liar.AsSource(), workers: 2);
+        await Until.WorkersAsync(seed, 2);
+        var log = WarningsOf(seed);
+        var range = new NumberRange(1, 600_000);
+
+        var id = (await seed.Client.SubmitAsync(new JobSpec(range, Algorithm.Trial, Batches: 300))).Id;
+        var view = await seed.Client.AwaitAsync(id).WaitAsync(Until.Bound);
+
+        Assert.Equal(1, liar.Lies);
+        Assert.Equal(JobState.Done, view!.State);
+        Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view.Result);
+        Assert.Equal(1, view.Workers);
+        Assert.Equal([new ClusterProtocol.NodeMismatches(node.Address, 1)], (await seed.Client.WorkerListAsync()).Mismatches);
+        Assert.Single(log, l => l.Contains("reported a wrong tally", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, l => l.Contains("the job waits for another worker", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_worker_excluded_for_a_liar_on_its_node_should_be_taken_back_once_the_liar_is_gone()
+    {
+        // The liar's node has two workers; another node's one worker takes batches and never finishes one, so that
+        // only the liar's node-mate, taken back, can end the job (racing copies of what that worker holds).
+        var seed = Start("seed", extra: ConfigurationFactory.ParseString("primecluster.verify.trial-share = 1.0"));
+        var liar = LyingKernel.First(Algorithm.Trial, 1);
+        var lying = Start("worker", seed, kernels: liar.AsSource(), workers: 2);
+        using var stuck = new StuckKernel();
+        var slow = Start("worker", seed, kernels: _ => stuck);
+        await Until.WorkersAsync(seed, 3);
+        var log = WarningsOf(seed);
+        var range = new NumberRange(1, 300_000);
+
+        var id = (await seed.Client.SubmitAsync(new JobSpec(range, Algorithm.Trial, Batches: 100))).Id;
+        await Until.TrueAsync(async () => (await seed.Client.WorkerListAsync()).Workers.Count(w => w.Node == lying.Address && w.Excluded) == 2);
+        Assert.False((await seed.Client.GetAsync(id))!.State.IsTerminal(), "the job ended with both workers of the liar's node excluded");
+        var caught = Regex.Match(Assert.Single(log, l => l.Contains("reported a wrong tally", StringComparison.Ordinal)), @"worker (/user/\S+) claimed").Groups[1].Value;
+        lying.System.ActorSelection(caught).Tell(PoisonPill.Instance);
+        var view = await seed.Client.AwaitAsync(id).WaitAsync(Until.Bound);
+
+        Assert.Equal(JobState.Done, view!.State);
+        Assert.Equal(SieveKernel.Instance.Count(range.From, range.Til), view.Result);
+        Assert.Equal(0, stuck.Answers);
+        Assert.Equal([new ClusterProtocol.NodeMismatches(lying.Address, 1)], (await seed.Client.WorkerListAsync()).Mismatches);
     }
 
     [Fact]
@@ -164,9 +217,9 @@ public sealed class VerificationSpecs : IAsyncLifetime
         return (seed, honest, lying);
     }
 
-    private InProcessNode Start(string roles, InProcessNode? seed = null, Config? extra = null, Func<Algorithm, IPrimeKernel>? kernels = null)
+    private InProcessNode Start(string roles, InProcessNode? seed = null, Config? extra = null, Func<Algorithm, IPrimeKernel>? kernels = null, int workers = 1)
     {
-        var node = InProcessNode.Start(roles, workers: 1, seed, extra, kernels);
+        var node = InProcessNode.Start(roles, workers, seed, extra, kernels);
         _nodes.Add(node);
         return node;
     }
@@ -190,5 +243,25 @@ public sealed class VerificationSpecs : IAsyncLifetime
     private sealed class LogRecorder : ReceiveActor
     {
         public LogRecorder(ConcurrentQueue<string> lines) => Receive<LogEvent>(e => lines.Enqueue(e.ToString()));
+    }
+
+    /// <summary>A kernel that never answers until cancelled, or until disposed, when the test ends.</summary>
+    private sealed class StuckKernel : IPrimeKernel, IDisposable
+    {
+        private readonly ManualResetEventSlim _released = new();
+        private int _answers;
+
+        public Algorithm Algorithm => Algorithm.Trial;
+
+        public int Answers => Volatile.Read(ref _answers);
+
+        public Tally Count(ulong from, ulong til, CancellationToken cancellationToken = default)
+        {
+            _released.Wait(cancellationToken);
+            Interlocked.Increment(ref _answers);
+            return PrimeKernels.For(Algorithm.Trial).Count(from, til, cancellationToken);
+        }
+
+        public void Dispose() => _released.Set();
     }
 }

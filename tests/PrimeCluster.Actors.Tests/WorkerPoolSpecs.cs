@@ -106,7 +106,7 @@ public sealed class WorkerPoolSpecs
     {
         var pool = Pool();
         pool.Start(First);
-        pool.Exclude(First, "a");
+        pool.Exclude(First, "a", caught: "a");
         Assert.Null(pool.Dispatch("a", 2).Job);
 
         Assert.Equal([new WorkerPool<string>.Offer("a", 2, Job: null, Backup: false)], pool.WakeIdleWorkers());
@@ -140,8 +140,8 @@ public sealed class WorkerPoolSpecs
         pool.Start(First);
         pool.Start(Second);
 
-        Assert.True(pool.Exclude(First, "a"));
-        Assert.False(pool.Exclude(First, "a"));
+        Assert.True(pool.Exclude(First, "a", caught: "a"));
+        Assert.False(pool.Exclude(First, "a", caught: "a"));
 
         Assert.All(Enumerable.Range(0, 4), _ => Assert.Equal(Second, pool.Dispatch("a", 1).Job));
         Assert.Equal(1, pool.AvailableTo(First));
@@ -150,8 +150,34 @@ public sealed class WorkerPoolSpecs
 
         pool.Stop(First);
         Assert.Empty(pool.Excluded);
-        Assert.False(pool.Exclude(First, "b"));
+        Assert.False(pool.Exclude(First, "b", caught: "b"));
         Assert.Equal([Second], pool.Running);
+    }
+
+    [Fact]
+    public void A_job_left_with_only_suspects_should_take_them_back_and_the_idle_ones_be_offered_its_batches_again()
+    {
+        var pool = Pool();
+        foreach (var worker in new[] { "liar@a", "peer@a", "honest@b" })
+        {
+            pool.Register(worker, 0);
+        }
+
+        pool.Start(First);
+        Assert.True(pool.Exclude(First, "liar@a", caught: "liar@a"));
+        Assert.True(pool.Exclude(First, "peer@a", caught: "liar@a"));
+        Assert.Empty(pool.Readmit());
+        Assert.Null(pool.Dispatch("peer@a", 2).Job);
+        Assert.Equal((1, 1), (pool.AvailableTo(First), pool.CaughtIn(First)));
+
+        pool.Remove("honest@b");
+        Assert.Equal((0, 1), (pool.AvailableTo(First), pool.CaughtIn(First)));
+        Assert.Equal([(First, new JobExclusions<string>.Readmission("peer@a", ReadmittedFor.NoOtherWorker))], pool.Readmit());
+
+        Assert.Equal((1, 1), (pool.AvailableTo(First), pool.CaughtIn(First)));
+        Assert.Equal(["liar@a"], pool.Excluded);
+        Assert.Equal([new WorkerPool<string>.Offer("peer@a", 2, First, Backup: false)], pool.WakeIdleWorkers());
+        Assert.Null(pool.Dispatch("liar@a", 1).Job);
     }
 
     [Fact]

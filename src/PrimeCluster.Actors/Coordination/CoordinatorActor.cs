@@ -313,7 +313,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
 
     /// <summary>
     /// A worker reported a wrong tally (the job has logged it and excluded the worker, whose requests go to other jobs
-    /// from now on): its node's workers are excluded from every running job, and after too many the node is downed.
+    /// from now on): its node's workers are excluded from every running job, and after too many the node is downed. A
+    /// job left with no other worker takes back those excluded only for their node's sake.
     /// </summary>
     private void Mismatch(JobControl.Mismatch mismatch)
     {
@@ -324,14 +325,14 @@ public sealed class CoordinatorActor : ReceiveActor, IWithUnboundedStash
         {
             foreach (var worker in suspects)
             {
-                if (_dispatch.Exclude(id, worker) && !(id == mismatch.JobId && worker.Equals(mismatch.Worker)))
+                if (_dispatch.Exclude(id, worker, mismatch.Worker) && !(id == mismatch.JobId && worker.Equals(mismatch.Worker)))
                 {
                     _jobs[id].Actor?.Tell(new JobControl.Exclude(worker));
                 }
             }
         }
 
-        _dispatch.TellAvailableWorkers();
+        _dispatch.Readmit();
         var (verdict, count) = _mismatches.Count(node);
         TellRoster();
         switch (verdict)

@@ -4,9 +4,10 @@ namespace PrimeCluster.Actors.Coordination;
 
 /// <summary>
 /// What a wrong tally costs its node. Another node's workers share its build and hardware: none of them is trusted by
-/// any running job any more. On the coordinator's own node, whose verifier is what the others are checked by, only the
-/// worker is. After <c>mismatches-before-down</c> wrong tallies from one node, over all jobs, the node is downed; never
-/// the coordinator's own.
+/// any running job any more, until the job takes back those never caught themselves (<see cref="JobExclusions{TWorker}"/>).
+/// On the coordinator's own node, whose verifier is what the others are checked by, only the worker is. After
+/// <c>mismatches-before-down</c> wrong tallies from one node, over all jobs, the node is downed; never the coordinator's
+/// own.
 /// </summary>
 /// <param name="self">The coordinator's node.</param>
 /// <param name="beforeDown">Wrong tallies from one node before it is downed.</param>

@@ -36,7 +36,10 @@ internal sealed class WorkDispatch(WorkerPool<IActorRef> pool, JobTable jobs, IA
         return true;
     }
 
-    /// <summary>A worker that is gone: the running jobs put back what it held. False when it was not registered.</summary>
+    /// <summary>
+    /// A worker that is gone: the running jobs put back what it held, and take back the suspects it leaves without a
+    /// reason to be excluded. False when it was not registered.
+    /// </summary>
     public bool Lost(IActorRef worker)
     {
         if (!pool.Remove(worker))
@@ -47,7 +50,7 @@ internal sealed class WorkDispatch(WorkerPool<IActorRef> pool, JobTable jobs, IA
         ClusterMetrics.WorkersRegistered(-1);
         log.Info("Worker {0} is gone ({1} left)", worker.Path, pool.Workers.Count);
         TellRunning(_ => new JobControl.WorkerLost(worker));
-        TellAvailableWorkers();
+        Readmit();
         return true;
     }
 
@@ -96,11 +99,43 @@ internal sealed class WorkDispatch(WorkerPool<IActorRef> pool, JobTable jobs, IA
         return coreSeconds;
     }
 
-    /// <summary>Keeps a worker's requests from a running job; false when it already was, or the job is not running.</summary>
-    public bool Exclude(JobId job, IActorRef worker) => pool.Exclude(job, worker);
+    /// <summary>
+    /// Keeps a worker's requests from a running job, for the wrong tally of <paramref name="caught"/> (itself or another
+    /// worker of its node); false when it already was excluded, or the job is not running.
+    /// </summary>
+    public bool Exclude(JobId job, IActorRef worker, IActorRef caught) => pool.Exclude(job, worker, caught);
 
-    /// <summary>Tells each running job how many workers may take its batches: registered, and not excluded from it.</summary>
-    public void TellAvailableWorkers() => TellRunning(job => new JobControl.AvailableWorkers(pool.AvailableTo(job)));
+    /// <summary>
+    /// After workers were excluded or lost: the running jobs take back the suspects they have no reason left to exclude
+    /// (<see cref="JobExclusions{TWorker}"/>), whose requests, if they are idle, go to them at once; and each job is told
+    /// how many workers may take its batches.
+    /// </summary>
+    public void Readmit()
+    {
+        var readmitted = pool.Readmit();
+        foreach (var (job, readmission) in readmitted)
+        {
+            var why = readmission.Why == ReadmittedFor.CaughtGone
+                ? "the workers of its node caught with wrong tallies are gone"
+                : "no other worker could take the job's batches";
+            jobs[job].Actor?.Tell(new JobControl.Readmit(readmission.Worker, why));
+        }
+
+        TellAvailableWorkers();
+        if (readmitted.Count > 0)
+        {
+            foreach (var offer in pool.WakeIdleWorkers())
+            {
+                Pass(offer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Tells each running job how many workers may take its batches (registered, and not excluded from it), and how
+    /// many it excluded for a wrong tally of their own.
+    /// </summary>
+    public void TellAvailableWorkers() => TellRunning(job => new JobControl.AvailableWorkers(pool.AvailableTo(job), pool.CaughtIn(job)));
 
     private void TellRunning(Func<JobId, object> message)
     {

@@ -37,7 +37,7 @@ internal sealed class WorkerPool<TWorker>(TimeProvider time, bool backupCopies, 
     public IEnumerable<JobId> Running => _running.Select(job => job.Id);
 
     /// <summary>Workers excluded by any running job, for a wrong tally of their own or of their node.</summary>
-    public IReadOnlySet<TWorker> Excluded => _running.SelectMany(job => job.Excluded).ToHashSet();
+    public IReadOnlySet<TWorker> Excluded => _running.SelectMany(job => job.Excluded.All).ToHashSet();
 
     /// <summary>
     /// Registers a worker that asks for work, or notes the cores its host has when it says them anew.
@@ -69,6 +69,11 @@ internal sealed class WorkerPool<TWorker>(TimeProvider time, bool backupCopies, 
         _workers.Remove(worker);
         CountCores();
         _idle.Remove(worker);
+        foreach (var job in _running)
+        {
+            job.Excluded.Forget(worker);
+        }
+
         return true;
     }
 
@@ -171,12 +176,26 @@ internal sealed class WorkerPool<TWorker>(TimeProvider time, bool backupCopies, 
         return waiting.Select(idle => Dispatch(idle.Key, idle.Value)).ToList();
     }
 
-    /// <summary>Keeps the worker's requests from a running job; false when it already was, or the job is not running.</summary>
-    public bool Exclude(JobId job, TWorker worker) => _byId.TryGetValue(job, out var running) && running.Excluded.Add(worker);
+    /// <summary>
+    /// Keeps the worker's requests from a running job, for the wrong tally of <paramref name="caught"/>: itself, or
+    /// another worker of its node. False when it already was excluded, or the job is not running.
+    /// </summary>
+    public bool Exclude(JobId job, TWorker worker, TWorker caught) => _byId.TryGetValue(job, out var running) && running.Excluded.Exclude(worker, caught);
+
+    /// <summary>
+    /// The suspects the running jobs take back now (<see cref="JobExclusions{TWorker}.Readmit"/>), by job: their
+    /// requests go to those jobs again.
+    /// </summary>
+    public IReadOnlyList<(JobId Job, JobExclusions<TWorker>.Readmission Readmission)> Readmit() =>
+        [.. _running.SelectMany(job => job.Excluded.Readmit(_workers.Keys, _workers.ContainsKey).Select(readmission => (job.Id, readmission)))];
 
     /// <summary>How many registered workers may take the job's batches: those it has not excluded.</summary>
     public int AvailableTo(JobId job) =>
         _byId.TryGetValue(job, out var running) ? _workers.Keys.Count(w => !running.Excluded.Contains(w)) : 0;
+
+    /// <summary>How many registered workers the job excluded for a wrong tally of their own.</summary>
+    public int CaughtIn(JobId job) =>
+        _byId.TryGetValue(job, out var running) ? _workers.Keys.Count(running.Excluded.IsCaught) : 0;
 
     private void CountCores() => Cores = ClusterPace.Cores(_workers.Values);
 
@@ -209,7 +228,7 @@ internal sealed class WorkerPool<TWorker>(TimeProvider time, bool backupCopies, 
         public bool Waiting { get; set; }
 
         /// <summary>Workers the job excluded for a wrong tally: their requests go to other jobs.</summary>
-        public HashSet<TWorker> Excluded { get; } = [];
+        public JobExclusions<TWorker> Excluded { get; } = new();
 
         /// <summary>The cores the job has had, in core-seconds; null when not known from its start.</summary>
         public double? CoreSeconds { get; set; }

@@ -23,7 +23,8 @@ namespace PrimeCluster.Actors.Jobs;
 /// until another worker reports the same. A worker whose claim proves wrong is excluded: it gets no more batches, what it
 /// holds waits again, what it reports is ignored, and the batches counted from its tallies unchecked are done no more
 /// and wait to be counted again. A wrong claim never counts, whoever reports first, and no tally of an excluded worker
-/// stays counted.
+/// stays counted. A worker excluded on another's account can be readmitted (<see cref="Readmit"/>); one whose own
+/// claim proved wrong cannot.
 /// </para>
 /// </remarks>
 /// <typeparam name="TWorker">Whoever holds a batch.</typeparam>
@@ -49,6 +50,9 @@ public sealed class BatchLedger<TWorker>
     /// <summary>What each worker holds.</summary>
     private readonly Dictionary<TWorker, HashSet<HandOut<TWorker>>> _held = [];
     private readonly HashSet<TWorker> _excluded = [];
+
+    /// <summary>Workers whose own claim this ledger judged wrong: never readmitted.</summary>
+    private readonly HashSet<TWorker> _wrong = [];
     private readonly List<IHandOutObserver<TWorker>> _observers = [];
 
     /// <summary>Batches handed out before and waiting again.</summary>
@@ -332,6 +336,7 @@ public sealed class BatchLedger<TWorker>
 
             LetGo(handOut, BatchOutcome.Wrong);
             Rest(batch);
+            _wrong.Add(worker);
             return new Reported(ReportOutcome.Wrong, truth, []);
         }
 
@@ -388,6 +393,7 @@ public sealed class BatchLedger<TWorker>
 
         var claims = _claims.Take(index);
         var wrong = claims.Where(c => c.Tally != truth).ToList();
+        _wrong.UnionWith(wrong.Select(c => c.Worker));
         if (claims.FirstOrDefault(c => c.Tally == truth) is { } right)
         {
             var others = HolderWorkers(batch);
@@ -465,6 +471,13 @@ public sealed class BatchLedger<TWorker>
 
         return new Exclusion(affected, counted.Batches, counted.Sum);
     }
+
+    /// <summary>
+    /// Takes back a worker excluded on suspicion alone, never shown wrong here: it gets batches again, and its claims
+    /// are heard. (What it had counted unchecked was counted again when it was excluded.) A worker whose own claim this
+    /// ledger judged wrong stays excluded. True when the worker is excluded no more.
+    /// </summary>
+    public bool Readmit(TWorker worker) => !_wrong.Contains(worker) && _excluded.Remove(worker);
 
     /// <summary>The batch goes to <paramref name="worker"/>: the ledger's one way a batch becomes held.</summary>
     private HandOut<TWorker> HandOutTo(Batch batch, TWorker worker, HandOut<TWorker>? races, long timestamp, DateTimeOffset now)

@@ -25,10 +25,11 @@ namespace PrimeCluster.Actors.Jobs;
 /// result, which costs as much to check as to compute, is checked at random: it waits until another worker's count
 /// of the batch agrees, and when the two differ, this node computes it to settle which is wrong. A worker with a wrong
 /// tally is excluded from the job, the tallies it had counted unchecked are taken back and their batches counted
-/// again, and the coordinator is told of its node. Only a worker a batch was handed to may report it, and only the
-/// worker itself: a result, failure or return echoes the <see cref="AssignmentToken"/> the job gave that worker alone
-/// (<see cref="AssignmentTokens"/>), or it is refused before it touches the ledger, so that a member naming another
-/// worker can neither count for it nor make it look wrong.
+/// again, and the coordinator is told of its node; a worker excluded only for another of its node may be taken back
+/// (<see cref="JobControl.Readmit"/>), one caught here never is. Only a worker a batch was handed to may report it,
+/// and only the worker itself: a result, failure or return echoes the <see cref="AssignmentToken"/> the job gave that
+/// worker alone (<see cref="AssignmentTokens"/>), or it is refused before it touches the ledger, so that a member
+/// naming another worker can neither count for it nor make it look wrong.
 /// </remarks>
 public sealed class JobActor : ReceiveActor, IWithTimers
 {
@@ -60,6 +61,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     /// <summary>The only running job with batches waiting, as the coordinator last said.</summary>
     private bool _alone;
+
+    /// <summary>Every worker of the cluster is excluded from the job for a wrong tally of its own, as the coordinator last said.</summary>
+    private bool _onlyLiarsLeft;
 
     /// <param name="start">Where the job starts: a new job's checkpoint has nothing done; a resumed one's, what was.</param>
     /// <param name="plan">The plan <paramref name="start"/> was taken of.</param>
@@ -97,7 +101,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         });
         Receive<JobControl.Cancel>(_ => Finish(JobState.Cancelled, error: null));
         Receive<JobControl.GetHeld>(_ => Sender.Tell(new JobControl.Held(_ledger.Holders.ToDictionary(w => w, _ledger.HeldBy), _ledger.Excluded.ToList())));
-        Receive<JobControl.Exclude>(exclude => ExcludeForAnotherJob(exclude.Worker));
+        Receive<JobControl.Exclude>(exclude => ExcludeForItsNode(exclude.Worker));
+        Receive<JobControl.Readmit>(Readmit);
         Receive<ExactTotal>(exact => _reporter.ExactEstimate(exact.Checks));
         Receive<Tick>(_ => _reporter.Tick(), tick => tick == Tick.Progress);
         Receive<Tick>(_ => _reporter.Checkpoint(), tick => tick == Tick.Checkpoint);
@@ -109,7 +114,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             }
         });
         Receive<Terminated>(terminated => _reporter.Unwatch(terminated.ActorRef));
-        Receive<JobControl.AvailableWorkers>(available => _reporter.AvailableWorkers(available.Count));
+        Receive<JobControl.AvailableWorkers>(AvailableWorkers);
         Receive<JobControl.Alone>(alone => _alone = alone.IsAlone);
     }
 
@@ -321,19 +326,50 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             excluded.Reopened);
     }
 
-    /// <summary>A worker of a node caught with a wrong tally in another job is no more trusted in this one.</summary>
-    private void ExcludeForAnotherJob(IActorRef worker)
+    /// <summary>
+    /// A worker the coordinator says is no more trusted: caught with a wrong tally in another job, or on the node of a
+    /// worker caught in this job or another.
+    /// </summary>
+    private void ExcludeForItsNode(IActorRef worker)
     {
         var excluded = Exclude(worker);
         if (excluded != BatchLedger<IActorRef>.Exclusion.None)
         {
             _log.Warning(
-                "Job {0}: worker {1}, whose node reported a wrong tally in another job, is excluded; {2} of its batches go to others, and {3} counted from it unchecked are counted again",
+                "Job {0}: worker {1} is excluded for a wrong tally of its node, in this job or another; {2} of its batches go to others, and {3} counted from it unchecked are counted again",
                 _id,
                 worker.Path,
                 excluded.WaitAgain,
                 excluded.Reopened);
         }
+    }
+
+    /// <summary>
+    /// A worker excluded only because another worker of its node was caught is taken back: it gets batches again. One
+    /// this job caught itself stays excluded, even should the coordinator, not yet told, say otherwise.
+    /// </summary>
+    private void Readmit(JobControl.Readmit readmit)
+    {
+        if (_ledger.Readmit(readmit.Worker))
+        {
+            _log.Info("Job {0}: worker {1}, excluded for a wrong tally of another worker of its node, is taken back: {2}", _id, readmit.Worker.Path, readmit.Why);
+        }
+    }
+
+    /// <summary>
+    /// How many workers may take the job's batches. None while the cluster's workers were all caught with wrong
+    /// tallies is said once: the job keeps what it counted and waits for another worker, as before any joined.
+    /// </summary>
+    private void AvailableWorkers(JobControl.AvailableWorkers available)
+    {
+        _reporter.AvailableWorkers(available.Count);
+        var onlyLiarsLeft = available is { Count: 0, Caught: > 0 };
+        if (onlyLiarsLeft && !_onlyLiarsLeft)
+        {
+            _log.Warning("Job {0}: every worker of the cluster ({1}) is excluded from it for wrong tallies of its own; the job waits for another worker", _id, available.Caught);
+        }
+
+        _onlyLiarsLeft = onlyLiarsLeft;
     }
 
     /// <summary>

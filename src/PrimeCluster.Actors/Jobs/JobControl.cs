@@ -42,8 +42,11 @@ internal static class JobControl
         }
     }
 
-    /// <summary>How many of the cluster's workers may take the job's batches: registered, and not excluded from it.</summary>
-    public sealed record AvailableWorkers(int Count) : INoSerializationVerificationNeeded;
+    /// <summary>
+    /// How many of the cluster's workers may take the job's batches: registered, and not excluded from it.
+    /// <paramref name="Caught"/>: how many registered workers it excluded for a wrong tally of their own.
+    /// </summary>
+    public sealed record AvailableWorkers(int Count, int Caught) : INoSerializationVerificationNeeded;
 
     /// <summary>The job moved: its view, for its subscribers and the dashboard.</summary>
     public sealed record Progress(JobView View) : INoSerializationVerificationNeeded;
@@ -90,6 +93,9 @@ internal static class JobControl
     /// <summary>A worker reported a wrong tally: the job discarded it and excluded the worker.</summary>
     public sealed record Mismatch(JobId JobId, IActorRef Worker, long Index, Tally Claimed, Tally Truth) : INoSerializationVerificationNeeded;
 
-    /// <summary>A worker on a node that reported a wrong tally in another job: exclude it from this one too.</summary>
+    /// <summary>A worker caught with a wrong tally in another job, or on a node caught with one: exclude it from this job too.</summary>
     public sealed record Exclude(IActorRef Worker) : INoSerializationVerificationNeeded;
+
+    /// <summary>A worker excluded only for another worker of its node is taken back, for the reason <paramref name="Why"/>.</summary>
+    public sealed record Readmit(IActorRef Worker, string Why) : INoSerializationVerificationNeeded;
 }
